@@ -1,0 +1,77 @@
+"""Turning user text into safe reportlab paragraph markup.
+
+reportlab's `Paragraph` parses its text as markup: `R&D` prints wrongly, `a<b` raises,
+unknown tags vanish and `<img src=...>` opens files. Every piece of user text therefore
+goes through `text()` (or `lines()`) here, which strips control characters and escapes
+`&`, `<`, `>` and quotes. Outline (bookmark) titles are plain PDF strings, not markup:
+they go through `plain()` instead, so that `R&D` shows as `R&D` there too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from xml.sax.saxutils import escape
+
+_ENTITIES = {'"': "&quot;", "'": "&#39;"}
+# C0/C1 controls (except TAB and LF), DEL, lone surrogates, BOM/non-characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+_SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+
+
+def clean(value: object) -> str:
+    """User text without control characters; CR/CRLF become LF, TAB a space."""
+    if value is None:
+        return ""
+    s = str(value)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = s.replace("\t", "    ")
+    s = _CONTROL.sub("", s)
+    return unicodedata.normalize("NFC", s)
+
+
+def plain(value: object) -> str:
+    """One line of plain text (outline entries, metadata, file names)."""
+    return _SPACES.sub(" ", clean(value)).strip()
+
+
+def text(value: object) -> str:
+    """One line of user text as paragraph markup (escaped, whitespace collapsed)."""
+    return escape(plain(value), _ENTITIES)
+
+
+def lines(value: object) -> str:
+    """Multi-line user text as markup: each line escaped, joined with `<br/>`."""
+    return "<br/>".join(escape(line.strip(), _ENTITIES) for line in clean(value).split("\n"))
+
+
+def attr(value: object) -> str:
+    """A value for a markup attribute (inside double quotes)."""
+    return escape(plain(value), _ENTITIES)
+
+
+def safe_href(url: str) -> str | None:
+    """The link target if it is a web or mail link, else None (no file:, javascript:...)."""
+    u = plain(url)
+    if _SAFE_LINK.match(u) and " " not in u:
+        return u
+    return None
+
+
+def link(url: object, label: object = None) -> str:
+    """Markup for a clickable web link; unsafe targets print as text only."""
+    shown = text(label if label else url)
+    href = safe_href(str(url or ""))
+    if href is None:
+        return shown
+    return f'<a href="{attr(href)}" color="#1f4e79"><u>{shown}</u></a>'
+
+
+def bold(markup: str) -> str:
+    return f"<b>{markup}</b>" if markup else ""
+
+
+def italic(markup: str) -> str:
+    return f"<i>{markup}</i>" if markup else ""

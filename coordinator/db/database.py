@@ -1,0 +1,130 @@
+"""The open database: engine, units of work, and change notification.
+
+`Database.open(path)` checks the file (refusing foreign, damaged and newer files
+without touching them), takes a backup and migrates when the schema is older, and
+returns a ready database. `read()` and `write()` give short-lived sessions; `write()`
+starts with BEGIN IMMEDIATE and, after the commit, tells listeners what changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from coordinator import paths
+from coordinator.db import migrate
+from coordinator.db.backup import backup_database, timestamped_name
+from coordinator.db.engine import BEGIN_OPTION, make_engine
+from coordinator.db.inspect import inspect_file
+from coordinator.errors import CoordinatorError, SchemaTooNew
+from coordinator.changes import ChangeSet
+
+log = logging.getLogger(__name__)
+
+ChangeListener = Callable[[ChangeSet], None]
+
+
+class DatabaseBusy(CoordinatorError):
+    pass
+
+
+class Database:
+    def __init__(self, path: Path, engine: Engine, *, read_only: bool = False) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        self._write_engine = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        self._listeners: list[ChangeListener] = []
+        self._local = threading.local()
+        self.last_backup: Path | None = None
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, path: Path | str, *, backup_dir: Path | None = None, read_only: bool = False
+    ) -> Database:
+        path = Path(path).expanduser().resolve()
+        state = inspect_file(path)
+        last_backup = None
+        if state.revision is not None and state.revision not in migrate.known_revisions():
+            raise SchemaTooNew(
+                f"{path.name} was saved by a newer version of Coordinator (schema "
+                f"{state.revision}). Update Coordinator to open it; the file was not changed."
+            )
+        if not read_only:
+            if not state.exists:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)
+                os.close(fd)
+            if state.revision != migrate.head_revision():
+                if not state.empty:
+                    dest_dir = backup_dir or paths.backups_dir()
+                    last_backup = backup_database(
+                        path, dest_dir / timestamped_name(path, "before-migration")
+                    )
+                    log.info("Backed up before migrating to %s", last_backup.name)
+                migrate.upgrade(path)
+            for suffix in ("", "-wal", "-shm"):
+                paths.make_private(Path(str(path) + suffix))
+        db = cls(path, make_engine(path, read_only=read_only), read_only=read_only)
+        db.last_backup = last_backup
+        return db
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- units of work -------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write unit of work: commits on success, rolls back on error, then notifies.
+
+        Nested calls join the outer unit of work, so a service can call another.
+        """
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
+        changes = ChangeSet()
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session:
+                session.info["changes"] = changes
+                self._local.session = session
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise DatabaseBusy(
+                    "The database is busy with another program; try again in a moment."
+                ) from exc
+            raise
+        finally:
+            self._local.session = None
+        if changes:
+            for listener in list(self._listeners):
+                try:
+                    listener(changes)
+                except Exception:  # a listener must never undo a committed write
+                    log.exception("change listener failed")
+
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+

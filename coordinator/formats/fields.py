@@ -1,0 +1,262 @@
+"""Field clean-up shared by every parser: labels, birthdays, names, emails, phones.
+
+`finish` turns a raw ParsedContact into a clean one (or a problem): text trimmed and
+formula-neutralisation undone, emails validated and de-duplicated, phones given their
+E.164 form when they parse, and a name required.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+
+from coordinator.formats.encoding import restore_cell
+from coordinator.formats.parsed import ImportProblem, ParsedContact
+from coordinator.models import fold
+from coordinator.services.records import AddressData, EmailData, PhoneData
+from coordinator.services.validation import phone_to_e164, url_problem
+
+MULTI_SEPARATOR = " ::: "  # Google: several values in one cell
+SYSTEM_LABELS = {"mycontacts", "starred", "imported", "other contacts"}
+
+_LABELS = {
+    "work": "work", "business": "work", "office": "work", "company": "work", "pref": "",
+    "home": "home", "personal": "home", "private": "home",
+    "mobile": "mobile", "cell": "mobile", "cellular": "mobile", "iphone": "mobile",
+    "main": "main", "primary": "main", "other": "other", "internet": "", "x400": "",
+    "fax": "fax", "work fax": "work fax", "home fax": "home fax", "pager": "pager",
+    "voice": "", "msg": "", "text": "", "car": "car", "assistant": "assistant",
+    "school": "school", "smtp": "", "postal": "", "parcel": "", "dom": "", "intl": "",
+}
+# Apple's own label tokens: _$!<Work>!$_
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+# A simple, common address shape that email-validator always accepts as-is (checked
+# in the tests against email-validator); anything else goes through email-validator.
+_SIMPLE_EMAIL = re.compile(
+    r"^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$"
+)
+_SPECIAL_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test", "internal",
+                 "alt", "home"}
+_BIRTHDAY_ISO = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+_BIRTHDAY_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
+_BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+EXCHANGE_PATH = re.compile(r"^/o=", re.IGNORECASE)
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def label_of(text: str, default: str = "work") -> tuple[str, bool]:
+    """(normalised label, is_primary) from a label such as '* Work' or 'WORK,PREF'."""
+    text = (text or "").strip()
+    primary = text.startswith("*")
+    text = text.lstrip("* ").strip()
+    apple = _APPLE_LABEL.match(text)
+    if apple:
+        text = apple.group(1)
+    parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
+    if any(p.casefold() == "pref" for p in parts):
+        primary = True
+    known = [_LABELS.get(p.casefold(), None) for p in parts]
+    chosen = [k for k in known if k]
+    if "fax" in chosen and len(chosen) > 1:
+        return f"{[c for c in chosen if c != 'fax'][0]} fax"[:40], primary
+    if chosen:
+        return chosen[0], primary
+    custom = [p for p, k in zip(parts, known, strict=True) if k is None]
+    return (custom[0][:40] if custom else default), primary
+
+
+def split_multi(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split(MULTI_SEPARATOR) if v.strip()]
+
+
+def split_labels(value: str, separator: str = MULTI_SEPARATOR) -> list[str]:
+    """Labels/categories without Google's system labels ('* myContacts')."""
+    out = []
+    for part in (value or "").split(separator):
+        name = part.strip().lstrip("*").strip()
+        if name and fold(name) not in SYSTEM_LABELS and not fold(name).startswith("imported on"):
+            out.append(name)
+    return out
+
+
+def birthday_of(text: str) -> str | None:
+    """'YYYY-MM-DD' or '--MM-DD' from the usual forms; '' when empty; None when unreadable."""
+    text = (text or "").strip()
+    if not text or text in ("0/0/00", "0/0/0000", "1/0/00"):
+        return ""
+    if m := _BIRTHDAY_NO_YEAR.match(text):
+        month, day, year = int(m.group(1)), int(m.group(2)), 2000
+    elif m := _BIRTHDAY_ISO.match(text.split("T")[0]):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _BIRTHDAY_US.match(text):
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if year < 100:
+            year += 1900 if year > date.today().year % 100 else 2000
+    else:
+        return None
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    if _BIRTHDAY_NO_YEAR.match(text) or year == 1604:  # Apple: 1604 means "no year"
+        return f"--{month:02d}-{day:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_PREFIXES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "hon", "sir", "dame"}
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "pe", "aicp", "cpa", "mba"}
+
+
+def split_full_name(name: str) -> dict[str, str]:
+    """Name parts of 'Dr. Jane Q. Public Jr.' or 'Public, Jane Q.'."""
+    name = " ".join((name or "").split())
+    if not name:
+        return {}
+    parts: dict[str, str] = {}
+    if "," in name:
+        family, _, rest = name.partition(",")
+        rest_words = rest.split()
+        if rest_words and all(w.strip(".").casefold() in _SUFFIXES for w in rest_words):
+            name = family  # 'Jane Public, PhD'
+            parts["suffix"] = rest.strip()
+        else:
+            parts["family_name"] = family.strip()
+            words = rest.split()
+            if words and words[0].strip(".").casefold() in _PREFIXES:
+                parts["prefix"] = words.pop(0)
+            if words:
+                parts["given_name"] = words[0]
+            if len(words) > 1:
+                parts["middle_name"] = " ".join(words[1:])
+            return parts
+    words = name.split()
+    if len(words) > 1 and words[0].strip(".").casefold() in _PREFIXES:
+        parts["prefix"] = words.pop(0)
+    if len(words) > 1 and words[-1].strip(".,").casefold() in _SUFFIXES:
+        parts["suffix"] = words.pop()
+    if len(words) == 1:
+        parts["given_name"] = words[0]
+    elif words:
+        parts["given_name"] = words[0]
+        parts["family_name"] = words[-1]
+        if len(words) > 2:
+            parts["middle_name"] = " ".join(words[1:-1])
+    return parts
+
+
+def check_email(address: str) -> tuple[str, str | None]:
+    """(normalised address, problem or None)."""
+    address = address.strip().strip("<>").removeprefix("mailto:").removeprefix("MAILTO:")
+    m = _SIMPLE_EMAIL.match(address)
+    if m and len(address) <= 254 and len(address.partition("@")[0]) <= 64:
+        local, _, domain = address.partition("@")
+        if domain.rsplit(".", 1)[-1].casefold() not in _SPECIAL_TLDS:
+            return f"{local}@{domain.lower()}", None
+    try:
+        return validate_email(address, check_deliverability=False).normalized, None
+    except EmailNotValidError as exc:
+        return address, str(exc)
+
+
+_TEXT_FIELDS = ("prefix", "given_name", "middle_name", "family_name", "suffix", "nickname",
+                "pronouns", "title", "website", "notes", "private_notes")
+_LIMITS = {"prefix": 40, "given_name": 120, "middle_name": 120, "family_name": 120,
+           "suffix": 40, "nickname": 120, "pronouns": 40, "title": 200, "website": 500}
+
+
+def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
+    """Clean one parsed record; an ImportProblem when it cannot be imported."""
+    d = pc.data
+    for name in _TEXT_FIELDS:
+        value = restore_cell((getattr(d, name) or "").strip()).strip()
+        if name != "notes":
+            value = " ".join(value.split())
+        setattr(d, name, value)
+    pc.organization = " ".join(restore_cell(pc.organization.strip()).split())
+    if pc.department and fold(pc.department) not in fold(d.notes):
+        d.notes = (d.notes + "\n" if d.notes else "") + f"Department: {pc.department}"
+    for name, limit in _LIMITS.items():
+        value = getattr(d, name)
+        if len(value) > limit:
+            if name == "website":
+                pc.warnings.append("The web address is too long and was moved to the notes.")
+                d.notes = (d.notes + "\n" if d.notes else "") + value
+                setattr(d, name, "")
+            else:
+                return ImportProblem(pc.where, f"{name.replace('_', ' ')} is longer than "
+                                     f"{limit} characters.", pc.line)
+    if d.website:
+        d.website = d.website.replace("\\:", ":")
+        if url_problem(d.website):
+            pc.warnings.append(f"Web address {d.website!r} is not valid; kept in the notes.")
+            d.notes = (d.notes + "\n" if d.notes else "") + d.website
+            d.website = ""
+    emails, seen = [], set()
+    for e in d.emails:
+        raw = restore_cell(e.address.strip())
+        if not raw:
+            continue
+        if EXCHANGE_PATH.match(raw):
+            pc.warnings.append("An Exchange directory address (type EX) is not an email "
+                               "address and was left out.")
+            continue
+        address, problem = check_email(raw)
+        if problem:
+            return ImportProblem(pc.where, f"E-mail {raw!r} is not valid: {problem}", pc.line)
+        if address.casefold() in seen:
+            continue
+        seen.add(address.casefold())
+        emails.append(EmailData(address, e.label or "work", e.is_primary))
+    d.emails = emails
+    phones, seen = [], set()
+    for p in d.phones:
+        raw = " ".join(restore_cell(p.raw.strip()).split())
+        if not raw:
+            continue
+        e164 = phone_to_e164(raw)
+        key = e164 or raw
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(raw) > 80:
+            return ImportProblem(pc.where, "A phone number is longer than 80 characters.", pc.line)
+        phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
+    d.phones = phones
+    d.addresses = [a for a in (_clean_address(a) for a in d.addresses) if a is not None]
+    d.tags = list(dict.fromkeys(t for t in (" ".join(restore_cell(t).split())
+                                            for t in d.tags) if t))
+    if pc.is_organization:
+        if not pc.organization:
+            return ImportProblem(pc.where, "An organization card without a name.", pc.line)
+        return pc
+    if not (d.given_name or d.family_name):
+        if d.nickname:
+            d.given_name = d.nickname
+        elif pc.organization and not d.emails and not d.phones:
+            pc.is_organization = True  # a company entry: import it as an organization
+            return pc
+        else:
+            what = d.emails[0].address if d.emails else pc.organization or "this record"
+            return ImportProblem(pc.where, f"No first or last name for {what}.", pc.line)
+    return pc
+
+
+def _clean_address(a: AddressData) -> AddressData | None:
+    for name in ("street", "city", "region", "postal_code", "country"):
+        value = restore_cell((getattr(a, name) or "").strip())
+        value = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
+        setattr(a, name, value)
+    if not any((a.street, a.city, a.region, a.postal_code, a.country)):
+        return None
+    a.street, a.city, a.region = a.street[:300], a.city[:120], a.region[:120]
+    a.postal_code, a.country = a.postal_code[:20], a.country[:80]
+    return a
+
+
+def email_from_text(text: str) -> str:
+    """The first email address inside e.g. an Outlook display name 'Jane (jane@x.org)'."""
+    m = _EMAIL_IN_TEXT.search(text or "")
+    return m.group(0) if m else ""

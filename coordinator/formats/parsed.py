@@ -1,0 +1,80 @@
+"""What a parser returns: contacts read from a file, with where each came from.
+
+Every parsed contact keeps its row (CSV) or line (vCard) so that the preview can say
+exactly which record has which problem. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coordinator.errors import CoordinatorError
+from coordinator.services.records import ContactData
+
+ProgressCallback = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class ImportCancelled(CoordinatorError):
+    """The user cancelled a long import or export; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem in the input. `where` is e.g. "row 12" or "line 40"."""
+
+    where: str
+    reason: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+@dataclass
+class ParsedContact:
+    """One contact (or, for an organization card, one organization) read from a file."""
+
+    where: str  # "row 12 (line 14)" or "line 40"
+    line: int
+    data: ContactData
+    organization: str = ""
+    department: str = ""
+    consortium: str = ""  # from our own export's Consortium column
+    source_id: str = ""  # our id (Coordinator CSV "ID" column, vCard UID) when present
+    is_organization: bool = False  # Apple X-ABShowAs:COMPANY: an organization card
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        d = self.data
+        name = " ".join(p for p in (d.given_name, d.family_name) if p)
+        return name or self.organization or (d.emails[0].address if d.emails else "")
+
+
+@dataclass
+class ParseResult:
+    """Everything read from one file."""
+
+    format: str  # "google", "google-legacy", "outlook", "outlook.com", "coordinator",
+    # "csv" (generic, with a mapping), "vcard"
+    contacts: list[ParsedContact] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
+    encoding: str = ""
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # generic CSV: column -> field
+    records_read: int = 0
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [ImportProblem(c.where, w, c.line) for c in self.contacts for w in c.warnings]
+
+
+def check_cancel(cancelled: CancelCheck | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled("Cancelled; nothing was saved.")
+
+
+class UnreadableFile(CoordinatorError):
+    """The whole file cannot be read (empty, binary, unknown layout...); nothing saved."""

@@ -1,0 +1,35 @@
+"""Alembic environment: always handed a connection by `coordinator.db.migrate`."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import coordinator.models  # noqa: F401  (registers the tables)
+
+FTS_PREFIXES = ("search_fts", "search_doc")
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    # FTS5 and its shadow tables are managed by hand, never by autogenerate.
+    return not (type_ == "table" and name and name.startswith(FTS_PREFIXES))
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:  # pragma: no cover - only used programmatically
+        raise RuntimeError("Run migrations through coordinator.db.migrate.upgrade().")
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"Migration left broken references: {problems[:5]}")
+
+
+run_migrations_online()

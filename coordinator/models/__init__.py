@@ -1,0 +1,76 @@
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from coordinator.models.base import Record, fold, new_id, parse_sql_time, sql_time, utcnow
+from coordinator.models.enums import (
+    ActionStatus,
+    AttendeeRole,
+    MeetingKind,
+    PartnerRole,
+    ProposalStatus,
+    Rsvp,
+    Sector,
+)
+from coordinator.models.meetings import (
+    ActionItem,
+    AgendaItem,
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingConsortium,
+    MeetingSeries,
+)
+from coordinator.models.members import (
+    Consortium,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Organization,
+    OrganizationTag,
+    Tag,
+)
+from coordinator.models.proposals import (
+    Proposal,
+    ProposalBudgetLine,
+    ProposalPartner,
+    ProposalSection,
+    ProposalTag,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "AgendaItem",
+    "Attendee",
+    "AttendeeRole",
+    "Consortium",
+    "Contact",
+    "ContactAddress",
+    "ContactEmail",
+    "ContactPhone",
+    "ContactTag",
+    "Decision",
+    "Meeting",
+    "MeetingConsortium",
+    "MeetingKind",
+    "MeetingSeries",
+    "Organization",
+    "OrganizationTag",
+    "PartnerRole",
+    "Proposal",
+    "ProposalBudgetLine",
+    "ProposalPartner",
+    "ProposalSection",
+    "ProposalStatus",
+    "ProposalTag",
+    "Record",
+    "Rsvp",
+    "Sector",
+    "Tag",
+    "fold",
+    "new_id",
+    "parse_sql_time",
+    "sql_time",
+    "utcnow",
+]

@@ -1,0 +1,53 @@
+"""Shared columns and helpers for every table: UUID key, timestamps, soft delete."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    """A random UUID as text: portable between SQLite and PostgreSQL and mergeable."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Current time, aware, in UTC (SQLModel stores UTC and returns aware UTC)."""
+    return datetime.now(UTC)
+
+
+def fold(text: str | None) -> str:
+    """Case- and accent-insensitive form of `text` for sorting, matching and filters."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.replace("ø", "o").replace("ł", "l").replace("đ", "d").split())
+
+
+class Record(SQLModel):
+    """Columns every row carries."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    deleted_at: datetime | None = Field(default=None, index=True)
+
+
+def sql_time(moment: datetime) -> str:
+    """`moment` in UTC, formatted as SQLAlchemy stores datetimes in SQLite (for raw SQL)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def parse_sql_time(value: object) -> datetime | None:
+    """A datetime read by raw SQL (text in SQLite) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)

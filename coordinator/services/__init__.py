@@ -1,0 +1,81 @@
+"""Services: the only API the UI and the CLI use to read and change data.
+
+    services = Services(Database.open(path))
+    services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
+
+Every write runs in one unit of work (`Database.write`), validates first (raising
+`ValidationError` with every field problem), keeps the search index in step and
+reports what changed to `Database.subscribe` listeners.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from coordinator.db import Database
+from coordinator.services.actions import ActionFilter, ActionService
+from coordinator.changes import ChangeKind, ChangeSet
+from coordinator.services.contacts import ContactFilter, ContactRow, ContactService
+from coordinator.services.meetings import MeetingFilter, MeetingService, SeriesData
+from coordinator.services.organizations import (
+    ConsortiumService,
+    OrganizationFilter,
+    OrganizationService,
+)
+from coordinator.services.proposals import ProposalFilter, ProposalService
+from coordinator.services.search import SearchHit, SearchResults, SearchService
+from coordinator.services.trash import TrashItem, TrashService
+
+STAT_TABLES = ("contact", "organization", "proposal", "meeting", "action_item")
+
+
+class Services:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.consortia = ConsortiumService(db)
+        self.organizations = OrganizationService(db)
+        self.contacts = ContactService(db)
+        self.proposals = ProposalService(db)
+        self.actions = ActionService(db)
+        self.meetings = MeetingService(db, self.actions)
+        self.search = SearchService(db)
+        self.trash = TrashService(db, {
+            "contact": self.contacts, "organization": self.organizations,
+            "proposal": self.proposals, "meeting": self.meetings,
+        })
+
+    def stats(self) -> dict[str, object]:
+        """Live record counts per entity, and per consortium."""
+        with self.db.read() as session:
+            counts = {}
+            for table in STAT_TABLES:
+                where = "deleted_at IS NULL" if table != "action_item" else "1"
+                counts[table] = session.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
+        counts["trash"] = self.trash.count()
+        per_consortium = {
+            c.short_name: {"organizations": c.organization_count, "contacts": c.contact_count}
+            for c in self.consortia.list()
+        }
+        return {"counts": counts, "consortia": per_consortium}
+
+    def is_empty(self) -> bool:
+        counts = self.stats()["counts"]
+        return not any(counts[t] for t in STAT_TABLES)  # type: ignore[index]
+
+
+__all__ = [
+    "ActionFilter",
+    "ChangeKind",
+    "ChangeSet",
+    "ContactFilter",
+    "ContactRow",
+    "MeetingFilter",
+    "OrganizationFilter",
+    "ProposalFilter",
+    "SearchHit",
+    "SearchResults",
+    "SeriesData",
+    "Services",
+    "TrashItem",
+]

@@ -1,0 +1,152 @@
+"""Action items across meetings: listing with filters and quick status changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, text
+
+from coordinator.db import Database
+from coordinator.errors import FieldProblem, NotFound, ValidationError
+from coordinator.models import ActionItem, ActionStatus, parse_sql_time, utcnow
+from coordinator.services.base import record_change
+from coordinator.changes import ChangeKind
+from coordinator.services.records import ActionItemData
+
+OPEN_STATUSES = ("open", "in_progress")
+
+
+@dataclass
+class ActionFilter:
+    owner_id: str | None = None
+    status: str | None = None
+    open_only: bool = False
+    overdue_on: date | None = None  # open and due before this day
+    series_id: str | None = None
+    proposal_id: str | None = None
+    meeting_id: str | None = None
+    ids: tuple[str, ...] | None = None
+
+
+SORTS = {
+    "due": "coalesce(ai.due_date, '9999-12-31'), ai.created_at",
+    "owner": "coalesce(c.sort_key, 'zzzz'), coalesce(ai.due_date, '9999-12-31'), ai.created_at",
+    "created": "ai.created_at, ai.rowid",
+    "meeting": "m.starts_at DESC, ai.created_at",
+}
+
+_SELECT = """
+SELECT ai.id, ai.text, ai.owner_id, ai.due_date, ai.status, ai.proposal_id, ai.meeting_id,
+       coalesce(c.full_name, ''), coalesce(p.title, ''), m.title, m.starts_at, ai.completed_at
+FROM action_item ai
+JOIN meeting m ON m.id = ai.meeting_id
+LEFT JOIN contact c ON c.id = ai.owner_id
+LEFT JOIN proposal p ON p.id = ai.proposal_id
+"""
+
+
+def _parse_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    return date.fromisoformat(str(value)[:10])
+
+
+class ActionService:
+    entity = "action_item"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    def apply(row: ActionItem, item: ActionItemData) -> None:
+        """Copy editable fields of `item` onto `row`, stamping completion."""
+        if item.status not in {s.value for s in ActionStatus}:
+            raise ValidationError([FieldProblem("status", f"Unknown status {item.status!r}.")])
+        row.text = item.text.strip()
+        row.owner_id = item.owner_id or None
+        row.due_date = item.due_date
+        row.proposal_id = item.proposal_id or None
+        if item.status == "done" and row.status != "done":
+            row.completed_at = utcnow()
+        elif item.status != "done":
+            row.completed_at = None
+        row.status = item.status
+        row.updated_at = utcnow()
+
+    def list(self, f: ActionFilter | None = None, sort: str = "due",
+             limit: int | None = None) -> list[ActionItemData]:
+        f = f or ActionFilter()
+        clauses, params = ["m.deleted_at IS NULL"], {}
+        binds = []
+        if f.owner_id:
+            clauses.append("ai.owner_id = :owner")
+            params["owner"] = f.owner_id
+        if f.status:
+            clauses.append("ai.status = :status")
+            params["status"] = f.status
+        if f.open_only or f.overdue_on:
+            clauses.append("ai.status IN ('open', 'in_progress')")
+        if f.overdue_on:
+            clauses.append("ai.due_date < :today")
+            params["today"] = f.overdue_on.isoformat()
+        if f.series_id:
+            clauses.append("m.series_id = :sid")
+            params["sid"] = f.series_id
+        if f.proposal_id:
+            clauses.append("ai.proposal_id = :pid")
+            params["pid"] = f.proposal_id
+        if f.meeting_id:
+            clauses.append("ai.meeting_id = :mid")
+            params["mid"] = f.meeting_id
+        if f.ids is not None:
+            if not f.ids:
+                return []
+            clauses.append("ai.id IN :ids")
+            params["ids"] = list(f.ids)
+            binds.append(bindparam("ids", expanding=True))
+        if sort not in SORTS:
+            raise ValidationError([FieldProblem("sort", f"Cannot sort by {sort!r}.")])
+        sql = f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {SORTS[sort]}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        stmt = text(sql).bindparams(*binds) if binds else text(sql)
+        with self.db.read() as session:
+            rows = session.execute(stmt, params).all()
+        return [
+            ActionItemData(text=r[1], owner_id=r[2], due_date=_parse_date(r[3]), status=r[4],
+                           proposal_id=r[5], id=r[0], meeting_id=r[6], owner_name=r[7],
+                           proposal_title=r[8], meeting_title=r[9],
+                           meeting_starts_at=parse_sql_time(r[10]), completed_at=parse_sql_time(r[11]))
+            for r in rows
+        ]
+
+    def get(self, item_id: str) -> ActionItemData:
+        found = self.list(ActionFilter(ids=(item_id,)))
+        if not found:
+            raise NotFound("action item", item_id)
+        return found[0]
+
+    def update(self, item_id: str, item: ActionItemData) -> ActionItemData:
+        with self.db.write() as session:
+            row = session.get(ActionItem, item_id)
+            if row is None:
+                raise NotFound("action item", item_id)
+            if not item.text.strip():
+                raise ValidationError([FieldProblem("text", "An action item needs a text.")])
+            self.apply(row, item)
+            session.add(row)
+            record_change(session, self.entity, ChangeKind.UPDATED, item_id)
+        return self.get(item_id)
+
+    def set_status(self, item_id: str, status: str) -> ActionItemData:
+        item = self.get(item_id)
+        item.status = status
+        return self.update(item_id, item)
+
+    def count_overdue(self, today: date) -> int:
+        with self.db.read() as session:
+            return session.execute(text(
+                "SELECT count(*) FROM action_item ai JOIN meeting m ON m.id = ai.meeting_id "
+                "WHERE m.deleted_at IS NULL AND ai.status IN ('open', 'in_progress') "
+                "AND ai.due_date < :today"), {"today": today.isoformat()}).scalar_one()

@@ -1,0 +1,315 @@
+"""Contacts: validation, create/update with labelled emails, phones and addresses,
+and listing with filters, sorting and paging done in SQL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, text
+from sqlalchemy import delete as sa_delete
+from sqlmodel import Session, select
+
+from coordinator.errors import FieldProblem, ValidationError
+from coordinator.models import (
+    Consortium,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Organization,
+    fold,
+    parse_sql_time,
+    utcnow,
+)
+from coordinator.services import validation as v
+from coordinator.services.base import EntityService, record_change, set_tags, tag_names
+from coordinator.changes import ChangeKind
+from coordinator.services.records import AddressData, ContactData, EmailData, Page, PhoneData
+from coordinator.services.search import fts_query
+
+BIRTHDAY = re.compile(r"^(\d{4}|--)-?(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the contacts table."""
+
+    id: str
+    full_name: str
+    title: str
+    organization_id: str | None
+    organization_name: str
+    consortium_short_name: str
+    email: str
+    phone: str
+    updated_at: datetime | None = None
+
+
+@dataclass
+class ContactFilter:
+    consortium_id: str | None = None
+    organization_id: str | None = None
+    sector: str | None = None
+    tag: str | None = None
+    text: str | None = None  # type-to-filter: prefix words over names, emails, organization
+
+
+SORTS = {
+    "name": "c.sort_key",
+    "organization": "coalesce(o.name_key, '')",
+    "consortium": "coalesce(cs.short_name, '')",
+    "title": "c.title",
+    "email": "email",
+    "updated": "c.updated_at",
+}
+
+_ROW_SELECT = """
+SELECT c.id, c.full_name, c.title, c.organization_id, coalesce(o.name, ''),
+       coalesce(cs.short_name, ''),
+       coalesce((SELECT e.address FROM contact_email e WHERE e.contact_id = c.id
+                 ORDER BY e.is_primary DESC, e.position LIMIT 1), '') AS email,
+       coalesce((SELECT coalesce(p.e164, p.raw) FROM contact_phone p WHERE p.contact_id = c.id
+                 ORDER BY p.is_primary DESC, p.position LIMIT 1), '') AS phone,
+       c.updated_at
+FROM contact c
+LEFT JOIN organization o ON o.id = c.organization_id
+LEFT JOIN consortium cs ON cs.id = c.consortium_id
+"""
+
+
+def _row(r: tuple) -> ContactRow:
+    return ContactRow(*r[:8], updated_at=parse_sql_time(r[8]))
+
+
+def full_name_of(d: ContactData) -> str:
+    return " ".join(
+        p.strip() for p in (d.prefix, d.given_name, d.middle_name, d.family_name, d.suffix)
+        if p and p.strip()
+    )
+
+
+def sort_key_of(d: ContactData) -> str:
+    return fold(" ".join(p for p in (d.family_name, d.given_name, d.middle_name) if p))
+
+
+class ContactService(EntityService):
+    entity = "contact"
+    model = Contact
+    label = "contact"
+
+    # -- validation ------------------------------------------------------------------
+    def validate(self, data: ContactData) -> list[FieldProblem]:
+        """Every problem with `data`, without saving (used by forms for live checks)."""
+        problems = v.Problems()
+        if not (data.given_name.strip() or data.family_name.strip()):
+            problems.add("name", "Enter a first or last name.")
+        for i, email in enumerate(data.emails):
+            problems.add(f"emails[{i}]", v.email_problem(email.address))
+        problems.add("website", v.url_problem(data.website))
+        if data.birthday and not BIRTHDAY.match(data.birthday.strip()):
+            problems.add("birthday", "Use YYYY-MM-DD, or --MM-DD when the year is unknown.")
+        for field_name, value, limit in (
+            ("given_name", data.given_name, 120), ("family_name", data.family_name, 120),
+            ("title", data.title, 200),
+        ):
+            if len(value) > limit:
+                problems.add(field_name, f"Keep this under {limit} characters.")
+        return problems.items
+
+    def _check(self, session: Session, data: ContactData) -> None:
+        problems = self.validate(data)
+        if data.organization_id:
+            org = session.get(Organization, data.organization_id)
+            if org is None or org.deleted_at is not None:
+                problems.append(FieldProblem("organization_id", "Choose an existing organization."))
+        if problems:
+            raise ValidationError(problems)
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, data: ContactData) -> ContactData:
+        with self.db.write() as session:
+            self._check(session, data)
+            row = Contact()
+            self._apply(session, row, data)
+            record_change(session, self.entity, ChangeKind.CREATED, row.id)
+            return self._read(session, row)
+
+    def update(self, contact_id: str, data: ContactData) -> ContactData:
+        with self.db.write() as session:
+            row = self._load(session, contact_id)
+            self._check(session, data)
+            self._touch(row)
+            self._apply(session, row, data)
+            record_change(session, self.entity, ChangeKind.UPDATED, row.id)
+            return self._read(session, row)
+
+    def _apply(self, session: Session, row: Contact, d: ContactData) -> None:
+        for name in ("prefix", "given_name", "middle_name", "family_name", "suffix",
+                     "nickname", "pronouns", "title", "website", "notes", "private_notes"):
+            setattr(row, name, (getattr(d, name) or "").strip())
+        row.birthday = d.birthday.strip()
+        row.last_contacted_on = d.last_contacted_on
+        row.organization_id = d.organization_id or None
+        row.full_name = full_name_of(d)
+        row.sort_key = sort_key_of(d)
+        org = session.get(Organization, row.organization_id) if row.organization_id else None
+        row.consortium_id = org.consortium_id if org else None
+        session.add(row)
+        session.flush()
+        self._replace_children(session, row.id, d)
+        set_tags(session, ContactTag, "contact_id", row.id, d.tags)
+        session.flush()
+        self._reindex(session, row.id)
+
+    def _replace_children(self, session: Session, contact_id: str, d: ContactData) -> None:
+        for model in (ContactEmail, ContactPhone, ContactAddress):
+            session.execute(sa_delete(model).where(model.contact_id == contact_id))
+        primary_seen = False
+        for i, e in enumerate(d.emails):
+            address = v.normalize_email(e.address)
+            primary = e.is_primary and not primary_seen
+            primary_seen |= primary
+            session.add(ContactEmail(contact_id=contact_id, label=e.label or "work",
+                                     address=address, address_key=address.casefold(),
+                                     is_primary=primary, position=i))
+        primary_seen = False
+        for i, p in enumerate(d.phones):
+            if not p.raw.strip():
+                continue
+            primary = p.is_primary and not primary_seen
+            primary_seen |= primary
+            session.add(ContactPhone(contact_id=contact_id, label=p.label or "work",
+                                     raw=p.raw.strip(), e164=v.phone_to_e164(p.raw),
+                                     is_primary=primary, position=i))
+        for i, a in enumerate(d.addresses):
+            session.add(ContactAddress(contact_id=contact_id, label=a.label or "work",
+                                       street=a.street, city=a.city, region=a.region,
+                                       postal_code=a.postal_code, country=a.country, position=i))
+
+    def set_last_contacted(self, contact_id: str) -> None:
+        with self.db.write() as session:
+            row = self._load(session, contact_id)
+            row.last_contacted_on = utcnow().date()
+            self._touch(row)
+            session.add(row)
+            record_change(session, self.entity, ChangeKind.UPDATED, contact_id)
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, contact_id: str, *, include_deleted: bool = False) -> ContactData:
+        with self.db.read() as session:
+            row = self._load(session, contact_id, deleted=None if include_deleted else False)
+            return self._read(session, row)
+
+    def _read(self, session: Session, row: Contact) -> ContactData:
+        emails = session.exec(select(ContactEmail).where(ContactEmail.contact_id == row.id)
+                              .order_by(ContactEmail.position)).all()
+        phones = session.exec(select(ContactPhone).where(ContactPhone.contact_id == row.id)
+                              .order_by(ContactPhone.position)).all()
+        addresses = session.exec(select(ContactAddress)
+                                 .where(ContactAddress.contact_id == row.id)
+                                 .order_by(ContactAddress.position)).all()
+        org = session.get(Organization, row.organization_id) if row.organization_id else None
+        cons = session.get(Consortium, row.consortium_id) if row.consortium_id else None
+        return ContactData(
+            id=row.id, prefix=row.prefix, given_name=row.given_name, middle_name=row.middle_name,
+            family_name=row.family_name, suffix=row.suffix, nickname=row.nickname,
+            pronouns=row.pronouns, title=row.title, organization_id=row.organization_id,
+            website=row.website, notes=row.notes, private_notes=row.private_notes,
+            birthday=row.birthday, last_contacted_on=row.last_contacted_on,
+            emails=[EmailData(e.address, e.label, e.is_primary) for e in emails],
+            phones=[PhoneData(p.raw, p.label, p.is_primary, p.e164) for p in phones],
+            addresses=[AddressData(a.label, a.street, a.city, a.region, a.postal_code, a.country)
+                       for a in addresses],
+            tags=tag_names(session, ContactTag, "contact_id", row.id),
+            full_name=row.full_name, organization_name=org.name if org else "",
+            consortium_id=row.consortium_id,
+            consortium_short_name=cons.short_name if cons else "",
+            created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
+        )
+
+    def _where(self, f: ContactFilter | None) -> tuple[str, dict]:
+        clauses, params = ["c.deleted_at IS NULL"], {}
+        f = f or ContactFilter()
+        if f.consortium_id:
+            clauses.append("c.consortium_id = :consortium_id")
+            params["consortium_id"] = f.consortium_id
+        if f.organization_id:
+            clauses.append("c.organization_id = :organization_id")
+            params["organization_id"] = f.organization_id
+        if f.sector:
+            clauses.append("o.sector = :sector")
+            params["sector"] = f.sector
+        if f.tag:
+            clauses.append("c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t "
+                           "ON t.id = ct.tag_id WHERE t.name_key = :tag)")
+            params["tag"] = fold(f.tag)
+        if f.text and (match := fts_query(f.text)):
+            clauses.append("c.id IN (SELECT d.entity_id FROM search_fts JOIN search_doc d "
+                           "ON d.rowid = search_fts.rowid WHERE search_fts MATCH :match "
+                           "AND d.entity = 'contact')")
+            params["match"] = match
+        return " WHERE " + " AND ".join(clauses), params
+
+    def _order(self, sort: str, descending: bool) -> str:
+        if sort not in SORTS:
+            raise ValidationError([FieldProblem("sort", f"Cannot sort contacts by {sort!r}.")])
+        direction = "DESC" if descending else "ASC"
+        return f" ORDER BY {SORTS[sort]} {direction}, c.sort_key {direction}, c.id {direction}"
+
+    def list(self, f: ContactFilter | None = None, sort: str = "name", descending: bool = False,
+             offset: int = 0, limit: int | None = None) -> Page[ContactRow]:
+        where, params = self._where(f)
+        sql = _ROW_SELECT + where + self._order(sort, descending)
+        if limit is not None:
+            sql += " LIMIT :limit OFFSET :offset"
+            params.update(limit=limit, offset=offset)
+        with self.db.read() as session:
+            rows = [_row(r) for r in session.execute(text(sql), params)]
+            total = self._count(session, where, params) if limit is not None else len(rows)
+        return Page(rows=rows, total=total, offset=offset)
+
+    def _count(self, session: Session, where: str, params: dict) -> int:
+        join = " LEFT JOIN organization o ON o.id = c.organization_id" if "o." in where else ""
+        params = {k: v for k, v in params.items() if k not in ("limit", "offset")}
+        return session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"), params
+                               ).scalar_one()
+
+    def count(self, f: ContactFilter | None = None) -> int:
+        where, params = self._where(f)
+        with self.db.read() as session:
+            return self._count(session, where, params)
+
+    def ids(self, f: ContactFilter | None = None, sort: str = "name",
+            descending: bool = False) -> list[str]:
+        """Every matching id in display order: what a lazily fetching table holds."""
+        where, params = self._where(f)
+        if sort == "email":  # the only sort key computed per row
+            sql = _ROW_SELECT
+        else:
+            sql = ("SELECT c.id FROM contact c LEFT JOIN organization o ON o.id = c.organization_id"
+                   " LEFT JOIN consortium cs ON cs.id = c.consortium_id")
+        sql += where + self._order(sort, descending)
+        with self.db.read() as session:
+            return [r[0] for r in session.execute(text(sql), params)]
+
+    def rows(self, ids: list[str]) -> list[ContactRow]:
+        """Rows for `ids`, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        sql = text(_ROW_SELECT + " WHERE c.id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        with self.db.read() as session:
+            found = {r[0]: _row(r) for r in session.execute(sql, {"ids": list(ids)})}
+        return [found[i] for i in ids if i in found]
+
+    def find_by_email(self, address: str, *, exclude_id: str | None = None) -> list[ContactRow]:
+        key = v.normalize_email(address).casefold()
+        with self.db.read() as session:
+            ids = session.execute(
+                text("SELECT DISTINCT e.contact_id FROM contact_email e JOIN contact c "
+                     "ON c.id = e.contact_id WHERE e.address_key = :k AND c.deleted_at IS NULL"),
+                {"k": key}).scalars().all()
+        return self.rows([i for i in ids if i != exclude_id])

@@ -1,0 +1,74 @@
+"""The Trash: records moved there by delete, which can be restored or purged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+
+from coordinator.db import Database
+from coordinator.errors import NotFound
+from coordinator.models import parse_sql_time
+from coordinator.services.base import EntityService
+
+# entity -> SQL giving (id, title, deleted_at) of trashed rows
+_TRASHED = {
+    "contact": "SELECT id, full_name, deleted_at FROM contact WHERE deleted_at IS NOT NULL",
+    "organization": "SELECT id, name, deleted_at FROM organization WHERE deleted_at IS NOT NULL",
+    "proposal": "SELECT id, title, deleted_at FROM proposal WHERE deleted_at IS NOT NULL",
+    "meeting": "SELECT id, title, deleted_at FROM meeting WHERE deleted_at IS NOT NULL",
+}
+
+
+@dataclass(frozen=True)
+class TrashItem:
+    entity: str
+    id: str
+    title: str
+    deleted_at: datetime
+
+
+class TrashService:
+    def __init__(self, db: Database, services: dict[str, EntityService]) -> None:
+        self.db = db
+        self._services = services
+
+    def list(self) -> list[TrashItem]:
+        """Everything in Trash, most recently deleted first."""
+        items = []
+        with self.db.read() as session:
+            for entity, sql in _TRASHED.items():
+                for rid, title, deleted_at in session.execute(text(sql)):
+                    items.append(TrashItem(entity, rid, title, parse_sql_time(deleted_at)))
+        return sorted(items, key=lambda t: t.deleted_at, reverse=True)
+
+    def count(self) -> int:
+        with self.db.read() as session:
+            return sum(session.execute(text(f"SELECT count(*) FROM ({sql})")).scalar_one()
+                       for sql in _TRASHED.values())
+
+    def _service(self, entity: str) -> EntityService:
+        if entity not in self._services:
+            raise NotFound("kind of record", entity)
+        return self._services[entity]
+
+    def restore(self, entity: str, record_id: str) -> None:
+        self._service(entity).restore(record_id)
+
+    def purge(self, entity: str, record_id: str) -> None:
+        self._service(entity).purge(record_id)
+
+    def empty(self) -> int:
+        """Purge everything in Trash in one unit of work; returns how many records."""
+        items = self.list()
+        with self.db.write():
+            for item in items:
+                self._service(item.entity).purge(item.id)
+        return len(items)
+
+    def find(self, record_id: str) -> TrashItem:
+        for item in self.list():
+            if item.id == record_id or item.id.startswith(record_id):
+                return item
+        raise NotFound("record in Trash", record_id)
