@@ -18,6 +18,7 @@ _ENTITIES = {'"': "&quot;", "'": "&#39;"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
 
 
 def clean(value: object) -> str:
@@ -42,6 +43,11 @@ def text(value: object) -> str:
     return escape(plain(value), _ENTITIES)
 
 
+def fragment(value: object) -> str:
+    """A piece of a longer line as markup: escaped, whitespace collapsed but kept."""
+    return escape(_SPACES.sub(" ", clean(value)), _ENTITIES)
+
+
 def lines(value: object) -> str:
     """Multi-line user text as markup: each line escaped, joined with `<br/>`."""
     return "<br/>".join(escape(line.strip(), _ENTITIES) for line in clean(value).split("\n"))
@@ -52,21 +58,30 @@ def attr(value: object) -> str:
     return escape(plain(value), _ENTITIES)
 
 
-def safe_href(url: str) -> str | None:
-    """The link target if it is a web or mail link, else None (no file:, javascript:...)."""
+def safe_href(url: str, bare_domains: bool = True) -> str | None:
+    """The link target if it is a web or mail link, else None (no file:, javascript:...).
+    A bare domain such as `zoom.us/j/1` (as the services accept) becomes https."""
     u = plain(url)
-    if _SAFE_LINK.match(u) and " " not in u:
+    if " " in u or not u:
+        return None
+    if _SAFE_LINK.match(u):
         return u
+    if bare_domains and _BARE_DOMAIN.match(u):
+        return "https://" + u
     return None
+
+
+def anchor(url: object, label_markup: str, bare_domains: bool = True) -> str:
+    """Wrap already-safe markup in a link to `url`; unsafe targets give the label only."""
+    href = safe_href(str(url or ""), bare_domains)
+    if href is None:
+        return label_markup
+    return f'<a href="{attr(href)}" color="#1f4e79"><u>{label_markup}</u></a>'
 
 
 def link(url: object, label: object = None) -> str:
     """Markup for a clickable web link; unsafe targets print as text only."""
-    shown = text(label if label else url)
-    href = safe_href(str(url or ""))
-    if href is None:
-        return shown
-    return f'<a href="{attr(href)}" color="#1f4e79"><u>{shown}</u></a>'
+    return anchor(url, text(label if label else url))
 
 
 def bold(markup: str) -> str:

@@ -13,13 +13,15 @@ import sys
 from collections.abc import Sequence
 
 from coordinator import __version__
-from coordinator.cli import core_commands
+from coordinator.cli import briefing_commands, core_commands, safety_commands
 from coordinator.cli.context import CliContext
 from coordinator.errors import CoordinatorError
 
 # Command modules, in help order. Add new modules here.
 COMMAND_MODULES = [
     core_commands,
+    briefing_commands,
+    safety_commands,
 ]
 
 

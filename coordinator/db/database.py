@@ -8,7 +8,6 @@ starts with BEGIN IMMEDIATE and, after the commit, tells listeners what changed.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -21,12 +20,12 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from coordinator import paths
+from coordinator.changes import ChangeSet
 from coordinator.db import migrate
 from coordinator.db.backup import backup_database, timestamped_name
 from coordinator.db.engine import BEGIN_OPTION, make_engine
 from coordinator.db.inspect import inspect_file
 from coordinator.errors import CoordinatorError, SchemaTooNew
-from coordinator.changes import ChangeSet
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,22 @@ class Database:
         return db
 
     def close(self) -> None:
+        if not self.read_only:
+            self.optimize()
         self.engine.dispose()
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (cheap; SQLite decides what to redo)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+        except OperationalError:
+            log.warning("could not optimize the database (busy)")
+
+    def analyze(self) -> None:
+        """Full statistics after bulk loads, so name order uses its index, not a sort."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
     # -- units of work -------------------------------------------------------------
     @contextmanager

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from coordinator.models.base import fold
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 64 * 1024  # page cache per connection; random UUID keys touch many pages
 BEGIN_OPTION = "coordinator_begin"
 
 
@@ -39,6 +40,7 @@ def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = Fals
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
         # fold(): the same case- and accent-folding as the Python side, for SQL.
         dbapi_conn.create_function("fold", 1, fold, deterministic=True)

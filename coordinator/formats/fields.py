@@ -19,7 +19,7 @@ from coordinator.services.records import AddressData, EmailData, PhoneData
 from coordinator.services.validation import phone_to_e164, url_problem
 
 MULTI_SEPARATOR = " ::: "  # Google: several values in one cell
-SYSTEM_LABELS = {"mycontacts", "starred", "imported", "other contacts"}
+SYSTEM_LABELS = {"mycontacts", "my contacts", "starred", "imported", "other contacts"}
 
 _LABELS = {
     "work": "work", "business": "work", "office": "work", "company": "work", "pref": "",
@@ -58,10 +58,10 @@ def label_of(text: str, default: str = "work") -> tuple[str, bool]:
     parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
     if any(p.casefold() == "pref" for p in parts):
         primary = True
-    known = [_LABELS.get(p.casefold(), None) for p in parts]
+    known = [_LABELS.get(p.casefold()) for p in parts]
     chosen = [k for k in known if k]
     if "fax" in chosen and len(chosen) > 1:
-        return f"{[c for c in chosen if c != 'fax'][0]} fax"[:40], primary
+        return f"{next(c for c in chosen if c != 'fax')} fax"[:40], primary
     if chosen:
         return chosen[0], primary
     custom = [p for p, k in zip(parts, known, strict=True) if k is None]
@@ -172,7 +172,9 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     d = pc.data
     for name in _TEXT_FIELDS:
         value = restore_cell((getattr(d, name) or "").strip()).strip()
-        if name != "notes":
+        if name in ("notes", "private_notes"):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        else:
             value = " ".join(value.split())
         setattr(d, name, value)
     pc.organization = " ".join(restore_cell(pc.organization.strip()).split())

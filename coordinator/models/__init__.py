@@ -10,6 +10,7 @@ from coordinator.models.enums import (
     Rsvp,
     Sector,
 )
+from coordinator.models.imports import ImportBatch, ImportBatchItem
 from coordinator.models.meetings import (
     ActionItem,
     AgendaItem,
@@ -51,6 +52,8 @@ __all__ = [
     "ContactPhone",
     "ContactTag",
     "Decision",
+    "ImportBatch",
+    "ImportBatchItem",
     "Meeting",
     "MeetingConsortium",
     "MeetingKind",

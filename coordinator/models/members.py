@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coordinator.models.base import Record
@@ -38,8 +38,11 @@ class Organization(Record, table=True):
 
 class Contact(Record, table=True):
     __table_args__ = (
-        Index("ix_contact_sort", "sort_key", "id"),
-        Index("ix_contact_consortium_sort", "consortium_id", "sort_key", "id"),
+        # Partial indexes: live contacts in name order (per consortium) are one range
+        # scan, covering the id, even at page 2,000 of 100,000.
+        Index("ix_contact_sort", "sort_key", "id", sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_contact_consortium_sort", "consortium_id", "sort_key", "id",
+              sqlite_where=text("deleted_at IS NULL")),
         Index("ix_contact_organization", "organization_id"),
         CheckConstraint("full_name <> ''", name="ck_contact_has_name"),
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.db import Database
 from coordinator.services.actions import ActionFilter, ActionService
-from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.services.contacts import ContactFilter, ContactRow, ContactService
 from coordinator.services.meetings import MeetingFilter, MeetingService, SeriesData
 from coordinator.services.organizations import (

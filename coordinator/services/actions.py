@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import bindparam, text
 
+from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import FieldProblem, NotFound, ValidationError
 from coordinator.models import ActionItem, ActionStatus, parse_sql_time, utcnow
 from coordinator.services.base import record_change
-from coordinator.changes import ChangeKind
 from coordinator.services.records import ActionItemData
 
 OPEN_STATUSES = ("open", "in_progress")

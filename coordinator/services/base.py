@@ -8,11 +8,11 @@ from typing import Any, ClassVar
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, SQLModel, select
 
+from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
 from coordinator.models import Record, Tag, fold, utcnow
 from coordinator.services import indexing
-from coordinator.changes import ChangeKind
 
 
 def record_change(session: Session, entity: str, kind: ChangeKind, *ids: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, select
 
+from coordinator.changes import ChangeKind
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import (
     Consortium,
@@ -26,7 +27,6 @@ from coordinator.models import (
 )
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags, tag_names
-from coordinator.changes import ChangeKind
 from coordinator.services.records import AddressData, ContactData, EmailData, Page, PhoneData
 from coordinator.services.search import fts_query
 
@@ -257,41 +257,47 @@ class ContactService(EntityService):
         if sort not in SORTS:
             raise ValidationError([FieldProblem("sort", f"Cannot sort contacts by {sort!r}.")])
         direction = "DESC" if descending else "ASC"
-        return f" ORDER BY {SORTS[sort]} {direction}, c.sort_key {direction}, c.id {direction}"
+        keys = [SORTS[sort], "c.sort_key", "c.id"] if sort != "name" else ["c.sort_key", "c.id"]
+        return " ORDER BY " + ", ".join(f"{k} {direction}" for k in keys)
+
+    def _id_query(self, f: ContactFilter | None, sort: str, descending: bool) -> tuple[str, dict]:
+        """SQL for matching ids in display order, joining only what the query needs, so
+        that name order (optionally per consortium) is one index range."""
+        where, params = self._where(f)
+        order = self._order(sort, descending)
+        if sort == "email":  # the only sort key computed per row
+            return _ROW_SELECT + where + order, params
+        sql = "SELECT c.id FROM contact c"
+        if "o." in where or "o." in order:
+            sql += " LEFT JOIN organization o ON o.id = c.organization_id"
+        if "cs." in order:
+            sql += " LEFT JOIN consortium cs ON cs.id = c.consortium_id"
+        return sql + where + order, params
 
     def list(self, f: ContactFilter | None = None, sort: str = "name", descending: bool = False,
              offset: int = 0, limit: int | None = None) -> Page[ContactRow]:
-        where, params = self._where(f)
-        sql = _ROW_SELECT + where + self._order(sort, descending)
+        """One page of rows: ids are chosen in SQL (index order), then their rows fetched."""
+        sql, params = self._id_query(f, sort, descending)
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
-            params.update(limit=limit, offset=offset)
+            params = {**params, "limit": limit, "offset": offset}
         with self.db.read() as session:
-            rows = [_row(r) for r in session.execute(text(sql), params)]
-            total = self._count(session, where, params) if limit is not None else len(rows)
+            ids = [r[0] for r in session.execute(text(sql), params)]
+        rows = self.rows(ids)
+        total = self.count(f) if limit is not None else len(rows)
         return Page(rows=rows, total=total, offset=offset)
-
-    def _count(self, session: Session, where: str, params: dict) -> int:
-        join = " LEFT JOIN organization o ON o.id = c.organization_id" if "o." in where else ""
-        params = {k: v for k, v in params.items() if k not in ("limit", "offset")}
-        return session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"), params
-                               ).scalar_one()
 
     def count(self, f: ContactFilter | None = None) -> int:
         where, params = self._where(f)
+        join = " LEFT JOIN organization o ON o.id = c.organization_id" if "o." in where else ""
         with self.db.read() as session:
-            return self._count(session, where, params)
+            return session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"), params
+                                   ).scalar_one()
 
     def ids(self, f: ContactFilter | None = None, sort: str = "name",
             descending: bool = False) -> list[str]:
         """Every matching id in display order: what a lazily fetching table holds."""
-        where, params = self._where(f)
-        if sort == "email":  # the only sort key computed per row
-            sql = _ROW_SELECT
-        else:
-            sql = ("SELECT c.id FROM contact c LEFT JOIN organization o ON o.id = c.organization_id"
-                   " LEFT JOIN consortium cs ON cs.id = c.consortium_id")
-        sql += where + self._order(sort, descending)
+        sql, params = self._id_query(f, sort, descending)
         with self.db.read() as session:
             return [r[0] for r in session.execute(text(sql), params)]
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from coordinator.changes import ChangeKind
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import (
     ActionItem,
@@ -32,7 +33,6 @@ from coordinator.models import (
 from coordinator.services import validation as v
 from coordinator.services.actions import ActionFilter, ActionService
 from coordinator.services.base import EntityService, record_change
-from coordinator.changes import ChangeKind
 from coordinator.services.records import (
     ActionItemData,
     AgendaItemData,

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from coordinator.changes import ChangeKind
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import Consortium, Contact, Organization, OrganizationTag, Sector, fold
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags, tag_names
-from coordinator.changes import ChangeKind
 from coordinator.services.records import ConsortiumData, OrganizationData, Page
 from coordinator.services.search import fts_query
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from coordinator.changes import ChangeKind
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import (
     Consortium,
@@ -25,7 +26,6 @@ from coordinator.models import (
 )
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags, tag_names
-from coordinator.changes import ChangeKind
 from coordinator.services.records import (
     BudgetLineData,
     Page,

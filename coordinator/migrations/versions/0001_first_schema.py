@@ -8,7 +8,7 @@ Create Date: 2026-11-24 14:17:52.790781
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel types)
+import sqlmodel
 from alembic import op
 
 from coordinator.reference import CONSORTIA
@@ -36,8 +36,6 @@ def upgrade() -> None:
     sa.Column('builtin', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('consortium', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consortium_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('meeting_series',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -49,8 +47,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name_key')
     )
-    with op.batch_alter_table('meeting_series', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_meeting_series_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('tag',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -62,8 +58,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name_key')
     )
-    with op.batch_alter_table('tag', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tag_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('meeting',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -84,7 +78,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_meeting_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_series_id'), ['series_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_starts_at'), ['starts_at'], unique=False)
 
@@ -106,7 +99,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('organization', schema=None) as batch_op:
         batch_op.create_index('ix_organization_consortium_name', ['consortium_id', 'name_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_organization_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_organization_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_organization_sector'), ['sector'], unique=False)
 
@@ -136,10 +128,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.create_index('ix_contact_consortium_sort', ['consortium_id', 'sort_key', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contact_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_contact_consortium_sort', ['consortium_id', 'sort_key', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_contact_organization', ['organization_id'], unique=False)
-        batch_op.create_index('ix_contact_sort', ['sort_key', 'id'], unique=False)
+        batch_op.create_index('ix_contact_sort', ['sort_key', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('decision',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -153,7 +144,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_decision_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_decision_meeting_id'), ['meeting_id'], unique=False)
 
     op.create_table('meeting_consortium',
@@ -192,7 +182,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_agenda_item_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_item_meeting_id'), ['meeting_id'], unique=False)
 
     op.create_table('attendee',
@@ -212,7 +201,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('attendee', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendee_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_attendee_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('contact_address',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -232,7 +220,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contact_address', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_address_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contact_address_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('contact_email',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -251,7 +238,6 @@ def upgrade() -> None:
     with op.batch_alter_table('contact_email', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_email_address_key'), ['address_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_email_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contact_email_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('contact_phone',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -269,7 +255,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contact_phone', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_phone_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contact_phone_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_phone_e164'), ['e164'], unique=False)
 
     op.create_table('contact_tag',
@@ -303,7 +288,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('proposal', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposal_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_status'), ['status'], unique=False)
 
@@ -325,7 +309,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('action_item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_action_item_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_item_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_item_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_item_proposal_id'), ['proposal_id'], unique=False)
@@ -344,7 +327,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('proposal_budget_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposal_budget_line_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_budget_line_proposal_id'), ['proposal_id'], unique=False)
 
     op.create_table('proposal_partner',
@@ -363,7 +345,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('proposal_id', 'organization_id')
     )
     with op.batch_alter_table('proposal_partner', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposal_partner_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_partner_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('proposal_section',
@@ -379,7 +360,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('proposal_section', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposal_section_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_section_proposal_id'), ['proposal_id'], unique=False)
 
     op.create_table('proposal_tag',
@@ -440,17 +420,14 @@ def downgrade() -> None:
     op.drop_table('proposal_tag')
     with op.batch_alter_table('proposal_section', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_section_proposal_id'))
-        batch_op.drop_index(batch_op.f('ix_proposal_section_deleted_at'))
 
     op.drop_table('proposal_section')
     with op.batch_alter_table('proposal_partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_partner_organization_id'))
-        batch_op.drop_index(batch_op.f('ix_proposal_partner_deleted_at'))
 
     op.drop_table('proposal_partner')
     with op.batch_alter_table('proposal_budget_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_budget_line_proposal_id'))
-        batch_op.drop_index(batch_op.f('ix_proposal_budget_line_deleted_at'))
 
     op.drop_table('proposal_budget_line')
     with op.batch_alter_table('action_item', schema=None) as batch_op:
@@ -458,13 +435,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_item_proposal_id'))
         batch_op.drop_index(batch_op.f('ix_action_item_owner_id'))
         batch_op.drop_index(batch_op.f('ix_action_item_meeting_id'))
-        batch_op.drop_index(batch_op.f('ix_action_item_deleted_at'))
 
     op.drop_table('action_item')
     with op.batch_alter_table('proposal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_status'))
         batch_op.drop_index(batch_op.f('ix_proposal_due_date'))
-        batch_op.drop_index(batch_op.f('ix_proposal_deleted_at'))
 
     op.drop_table('proposal')
     with op.batch_alter_table('contact_tag', schema=None) as batch_op:
@@ -473,29 +448,24 @@ def downgrade() -> None:
     op.drop_table('contact_tag')
     with op.batch_alter_table('contact_phone', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_phone_e164'))
-        batch_op.drop_index(batch_op.f('ix_contact_phone_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_contact_phone_contact_id'))
 
     op.drop_table('contact_phone')
     with op.batch_alter_table('contact_email', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contact_email_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_contact_email_contact_id'))
         batch_op.drop_index(batch_op.f('ix_contact_email_address_key'))
 
     op.drop_table('contact_email')
     with op.batch_alter_table('contact_address', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contact_address_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_contact_address_contact_id'))
 
     op.drop_table('contact_address')
     with op.batch_alter_table('attendee', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_attendee_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_attendee_contact_id'))
 
     op.drop_table('attendee')
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_item_meeting_id'))
-        batch_op.drop_index(batch_op.f('ix_agenda_item_deleted_at'))
 
     op.drop_table('agenda_item')
     with op.batch_alter_table('organization_tag', schema=None) as batch_op:
@@ -508,38 +478,28 @@ def downgrade() -> None:
     op.drop_table('meeting_consortium')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_meeting_id'))
-        batch_op.drop_index(batch_op.f('ix_decision_deleted_at'))
 
     op.drop_table('decision')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index('ix_contact_sort')
         batch_op.drop_index('ix_contact_organization')
-        batch_op.drop_index(batch_op.f('ix_contact_deleted_at'))
         batch_op.drop_index('ix_contact_consortium_sort')
 
     op.drop_table('contact')
     with op.batch_alter_table('organization', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organization_sector'))
         batch_op.drop_index(batch_op.f('ix_organization_name_key'))
-        batch_op.drop_index(batch_op.f('ix_organization_deleted_at'))
         batch_op.drop_index('ix_organization_consortium_name')
 
     op.drop_table('organization')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_starts_at'))
         batch_op.drop_index(batch_op.f('ix_meeting_series_id'))
-        batch_op.drop_index(batch_op.f('ix_meeting_deleted_at'))
 
     op.drop_table('meeting')
-    with op.batch_alter_table('tag', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tag_deleted_at'))
 
     op.drop_table('tag')
-    with op.batch_alter_table('meeting_series', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_meeting_series_deleted_at'))
 
     op.drop_table('meeting_series')
-    with op.batch_alter_table('consortium', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_consortium_deleted_at'))
 
     op.drop_table('consortium')

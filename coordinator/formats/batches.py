@@ -1,0 +1,157 @@
+"""Import batches: list them, and undo one ("Undo import").
+
+Undo, in one transaction: contacts the batch updated get back the state recorded
+before the import; contacts it created are deleted for good, except those that
+other records now point at (a meeting's attendee, an action item's owner...), which
+go to Trash instead; organizations and tags it created are deleted when nothing uses
+them any more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from coordinator.changes import ChangeKind
+from coordinator.db import Database
+from coordinator.errors import Conflict, NotFound
+from coordinator.formats.combine import from_snapshot
+from coordinator.models import Contact, utcnow
+from coordinator.models.imports import ImportBatch, ImportBatchItem
+from coordinator.services.base import record_change
+from coordinator.services.contacts import ContactService
+from coordinator.services.search import unindex
+
+CHUNK = 500
+# Columns that point at a contact from records an import does not create.
+CONTACT_REFERENCES = (
+    ("attendee", "contact_id"), ("action_item", "owner_id"),
+    ("agenda_item", "presenter_id"), ("proposal", "owner_id"),
+)
+ORGANIZATION_REFERENCES = (
+    ("contact", "organization_id"), ("proposal_partner", "organization_id"),
+    ("proposal", "lead_organization_id"),
+)
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: str
+    created_at: datetime
+    source: str
+    format: str
+    created_count: int
+    updated_count: int
+    organizations_created: int
+    undone_at: datetime | None
+
+
+@dataclass
+class UndoReport:
+    contacts_removed: int = 0
+    contacts_to_trash: int = 0  # created, but now referenced elsewhere
+    contacts_restored: int = 0
+    organizations_removed: int = 0
+    organizations_kept: int = 0
+    tags_removed: int = 0
+
+
+def list_batches(db: Database) -> list[BatchInfo]:
+    with db.read() as session:
+        rows = session.exec(select(ImportBatch).order_by(ImportBatch.created_at.desc())).all()  # type: ignore[attr-defined]
+        return [BatchInfo(b.id, b.created_at, b.source, b.format, b.created_count,
+                          b.updated_count, b.organizations_created, b.undone_at) for b in rows]
+
+
+def _items(session: Session, batch_id: str, entity: str, action: str) -> list[ImportBatchItem]:
+    return list(session.exec(select(ImportBatchItem).where(
+        ImportBatchItem.batch_id == batch_id, ImportBatchItem.entity == entity,
+        ImportBatchItem.action == action)).all())
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _marks(ids: list[str]) -> tuple[str, dict[str, str]]:
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    return "(" + ", ".join(f":{k}" for k in params) + ")", params
+
+
+def _referenced(session: Session, ids: list[str], refs: tuple[tuple[str, str], ...]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        marks, params = _marks(chunk)
+        for table, column in refs:
+            found.update(r[0] for r in session.execute(text(
+                f"SELECT DISTINCT {column} FROM {table} WHERE {column} IN {marks}"), params))
+    return found
+
+
+def undo_batch(db: Database, batch_id: str) -> UndoReport:
+    report = UndoReport()
+    contacts = ContactService(db)
+    with db.write() as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound("import", batch_id)
+        if batch.undone_at is not None:
+            raise Conflict(f"This import was already undone on {batch.undone_at:%Y-%m-%d %H:%M}.")
+        # Restore what was updated (in reverse, in case a contact appears twice).
+        for item in reversed(_items(session, batch_id, "contact", "updated")):
+            before = from_snapshot(item.snapshot)
+            row = session.execute(text("SELECT deleted_at FROM contact WHERE id = :id"),
+                                  {"id": item.entity_id}).first()
+            if row is None:
+                continue  # purged since: nothing to restore
+            if row[0] is not None:
+                contacts.restore(item.entity_id)
+                contacts.update(item.entity_id, before)
+                contacts.delete(item.entity_id)
+            else:
+                contacts.update(item.entity_id, before)
+            report.contacts_restored += 1
+        # Remove what was created.
+        created = [i.entity_id for i in _items(session, batch_id, "contact", "created")]
+        linked = _referenced(session, created, CONTACT_REFERENCES)
+        now = utcnow()
+        removable = [c for c in created if c not in linked]
+        for chunk in _chunks(removable):
+            marks, params = _marks(chunk)
+            unindex(session, *chunk)
+            session.execute(text(f"DELETE FROM contact WHERE id IN {marks}"), params)
+        for contact_id in linked:
+            contact = session.get(Contact, contact_id)
+            if contact is not None and contact.deleted_at is None:
+                contact.deleted_at = contact.updated_at = now
+                session.add(contact)
+            unindex(session, contact_id)
+        report.contacts_removed, report.contacts_to_trash = len(removable), len(linked)
+        if removable:
+            record_change(session, "contact", ChangeKind.PURGED, *removable)
+        if linked:
+            record_change(session, "contact", ChangeKind.DELETED, *linked)
+        orgs = [i.entity_id for i in _items(session, batch_id, "organization", "created")]
+        used = _referenced(session, orgs, ORGANIZATION_REFERENCES)
+        gone = [o for o in orgs if o not in used]
+        for chunk in _chunks(gone):
+            marks, params = _marks(chunk)
+            unindex(session, *chunk)
+            session.execute(text(f"DELETE FROM organization WHERE id IN {marks}"), params)
+        report.organizations_removed, report.organizations_kept = len(gone), len(used)
+        if gone:
+            record_change(session, "organization", ChangeKind.PURGED, *gone)
+        tags = [i.entity_id for i in _items(session, batch_id, "tag", "created")]
+        used_tags = _referenced(session, tags, (("contact_tag", "tag_id"),
+                                                ("organization_tag", "tag_id"),
+                                                ("proposal_tag", "tag_id")))
+        for chunk in _chunks([t for t in tags if t not in used_tags]):
+            marks, params = _marks(chunk)
+            session.execute(text(f"DELETE FROM tag WHERE id IN {marks}"), params)
+        report.tags_removed = len(tags) - len(used_tags)
+        batch.undone_at = utcnow()
+        session.add(batch)
+    return report

@@ -1,0 +1,337 @@
+"""Contact import: a preview that saves nothing, then one all-or-nothing transaction.
+
+    result = parse_file("contacts.csv")            # formats.reader: no database
+    preview = importer.preview(db, result)          # N new / updated / duplicates / errors
+    report = importer.apply(db, result, progress=..., cancelled=...)  # one transaction
+
+Both run the same planning (`plan`) against the database: `apply` plans again inside its
+write transaction, so what it saves matches the data as it is at that moment. Rows are
+matched to existing contacts by our own id (Coordinator CSV, vCard UID), then by any
+email address; rows that look like an existing contact (same name at the same
+organization, or the same phone) are probable duplicates, skipped unless asked.
+Organizations are matched by folded name or created; a label or category that names
+a consortium links a new organization to it. Every apply is an `ImportBatch`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from coordinator.changes import ChangeKind
+from coordinator.db import Database
+from coordinator.errors import CoordinatorError
+from coordinator.formats import bulk
+from coordinator.formats.combine import combine, snapshot
+from coordinator.formats.known import KnownRecords, guess_sector
+from coordinator.formats.loading import load_contacts
+from coordinator.formats.parsed import (
+    CancelCheck,
+    ImportProblem,
+    ParsedContact,
+    ParseResult,
+    ProgressCallback,
+    check_cancel,
+)
+from coordinator.models import fold, new_id
+from coordinator.models.imports import ImportBatch
+from coordinator.services.base import record_change
+from coordinator.services.contacts import ContactService
+
+DUPLICATE_POLICIES = ("skip", "create")
+
+
+@dataclass
+class ImportOptions:
+    duplicates: str = "skip"  # probable duplicates: "skip" or "create" anyway
+    update_existing: bool = True  # rows matched by email/id update that contact
+    source: str = ""  # file name, recorded on the batch
+
+
+@dataclass
+class PlannedRow:
+    parsed: ParsedContact
+    action: str  # create, update, unchanged, duplicate, merged, organization, known-org
+    contact_id: str | None = None  # the existing contact (update/unchanged/duplicate)
+    reason: str = ""  # why it matched
+    changes: list[str] = field(default_factory=list)
+    score: int = 0  # for duplicates: how alike (0-100)
+
+
+@dataclass
+class ImportPreview:
+    format: str
+    encoding: str
+    rows: list[PlannedRow]
+    errors: list[ImportProblem]
+    warnings: list[ImportProblem]
+    new_organizations: list[str]
+    records_read: int = 0
+    duplicates_policy: str = "skip"
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def new(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def duplicates(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.action in ("duplicate", "merged")]
+
+    @property
+    def nothing_to_import(self) -> bool:
+        dups = self.count("duplicate") if self.duplicates_policy == "create" else 0
+        return not (self.new or self.updated or self.new_organizations or dups)
+
+    def summary_lines(self, *, limit: int = 50) -> list[str]:
+        lines = [
+            f"{self.records_read} records read ({self.format}, {self.encoding})",
+            f"{self.new} new contacts",
+            f"{self.updated} updated (matched by email or id)",
+            f"{self.unchanged} already up to date",
+            f"{len(self.duplicates)} probable duplicates",
+            f"{len(self.new_organizations)} new organizations",
+            f"{len(self.errors)} rows with errors",
+        ]
+        for row in self.duplicates[:limit]:
+            lines.append(f"  duplicate {row.parsed.where}: {row.parsed.display} — {row.reason}")
+        for problem in self.errors[:limit]:
+            lines.append(f"  error {problem}")
+        for problem in self.warnings[:limit]:
+            lines.append(f"  warning {problem}")
+        hidden = max(0, len(self.errors) - limit) + max(0, len(self.warnings) - limit)
+        if hidden:
+            lines.append(f"  ... and {hidden} more")
+        return lines
+
+
+@dataclass
+class ImportReport:
+    batch_id: str
+    created: int
+    updated: int
+    organizations_created: int
+    skipped_duplicates: int
+    errors: list[ImportProblem]
+
+
+def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = None,
+         *, cancelled: CancelCheck | None = None) -> ImportPreview:
+    """Compare `parsed` with the database; changes nothing."""
+    options = options or ImportOptions()
+    if options.duplicates not in DUPLICATE_POLICIES:
+        raise CoordinatorError(f"Duplicates must be one of {DUPLICATE_POLICIES}.")
+    known = KnownRecords.load(session)
+    rows: list[PlannedRow] = []
+    first_by_email: dict[str, PlannedRow] = {}
+    update_by_id: dict[str, PlannedRow] = {}
+    new_orgs: dict[str, str] = {}
+    for i, pc in enumerate(parsed.contacts):
+        if i % 1000 == 0:
+            check_cancel(cancelled)
+        org_key = fold(pc.organization)
+        is_new_org = bool(org_key) and org_key not in known.organizations and (
+            org_key not in new_orgs)
+        if is_new_org:
+            new_orgs[org_key] = pc.organization
+        if pc.is_organization:
+            rows.append(PlannedRow(pc, "organization" if is_new_org else "known-org"))
+            continue
+        keys = [e.address.casefold() for e in pc.data.emails]
+        earlier = next((first_by_email[k] for k in keys if k in first_by_email), None)
+        existing = None
+        if pc.source_id and pc.source_id in known.live_ids:
+            existing, reason = pc.source_id, "same id"
+        else:
+            existing = next((known.by_email[k] for k in keys if k in known.by_email), None)
+            reason = "same email" if existing else ""
+        if existing and not options.update_existing:
+            rows.append(PlannedRow(pc, "duplicate", existing, f"{reason} as "
+                                   f"{known.name(existing)}", score=100))
+            continue
+        if existing or earlier:
+            target = update_by_id.get(existing) if existing else earlier
+            if target is not None:  # a second row for the same contact: merge the rows
+                combine(target.parsed.data, pc.data, other_wins=False)
+                target.parsed.warnings.extend(pc.warnings)
+                rows.append(PlannedRow(pc, "merged", target.contact_id,
+                                       f"same contact as {target.parsed.where}", score=100))
+                continue
+            row = PlannedRow(pc, "update", existing, f"{reason} as {known.name(existing)}")
+            update_by_id[existing] = row
+        else:
+            dup = known.probable_duplicate(pc)
+            if dup is not None:
+                contact_id, why, score = dup
+                rows.append(PlannedRow(pc, "duplicate", contact_id, why, score=score))
+                continue
+            row = PlannedRow(pc, "create")
+        rows.append(row)
+        for k in keys:
+            first_by_email.setdefault(k, row)
+        if row.action == "create":
+            known.remember(pc, row.parsed.where)
+    _compute_updates(session, known, rows)
+    return ImportPreview(parsed.format, parsed.encoding, rows, list(parsed.errors),
+                         parsed.warnings, list(new_orgs.values()), parsed.records_read,
+                         options.duplicates)
+
+
+def _compute_updates(session: Session, known: KnownRecords, rows: list[PlannedRow]) -> None:
+    updates = [r for r in rows if r.action == "update"]
+    current = {c.id: c for c in load_contacts(session, [r.contact_id for r in updates
+                                                         if r.contact_id])}
+    for row in updates:
+        before = current[row.contact_id]  # type: ignore[index]
+        after = dataclasses.replace(before, emails=list(before.emails),
+                                    phones=list(before.phones),
+                                    addresses=list(before.addresses), tags=list(before.tags))
+        row.changes = combine(after, _without_consortium_tags(known, row.parsed),
+                              other_wins=True)
+        org_key = fold(row.parsed.organization)
+        if org_key and fold(before.organization_name) != org_key:
+            row.changes.append("organization")
+        if not row.changes:
+            row.action = "unchanged"
+
+
+def _without_consortium_tags(known: KnownRecords, pc: ParsedContact):  # type: ignore[no-untyped-def]
+    tags = [t for t in pc.data.tags if known.consortium_for(t) is None or not pc.organization]
+    return dataclasses.replace(pc.data, tags=tags)
+
+
+def preview(db: Database, parsed: ParseResult, options: ImportOptions | None = None,
+            *, cancelled: CancelCheck | None = None) -> ImportPreview:
+    with db.read() as session:
+        return plan(session, parsed, options, cancelled=cancelled)
+
+
+def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = None, *,
+          progress: ProgressCallback | None = None,
+          cancelled: CancelCheck | None = None) -> ImportReport:
+    """Save the import in one transaction as an undoable batch (all or nothing)."""
+    options = options or ImportOptions()
+    contacts = ContactService(db)
+    with db.write() as session:
+        p = plan(session, parsed, options, cancelled=cancelled)
+        if p.nothing_to_import:
+            reasons = "; ".join(str(e) for e in p.errors[:10]) or "every record is already here"
+            raise NothingToImport(f"Nothing to import: {reasons}", p)
+        known = KnownRecords.load(session)
+        batch = ImportBatch(source=Path(options.source).name[:500] if options.source else "",
+                            format=p.format)
+        session.add(batch)
+        session.flush()
+        org_ids = _create_organizations(session, known, p, batch.id)
+        creates = [r for r in p.rows if r.action == "create" or (
+            r.action == "duplicate" and options.duplicates == "create")]
+        tag_ids, new_tags = bulk.ensure_tags(
+            session, [t for r in creates for t in _without_consortium_tags(known, r.parsed).tags])
+        bulk.record_items(session, batch.id, "tag", "created", new_tags)
+        total = len(creates) + p.updated
+        pending = bulk.NewContacts()
+        new_ids: list[str] = []
+        for i, row in enumerate(creates):
+            if i % 1000 == 0:
+                check_cancel(cancelled)
+                if progress is not None:
+                    progress(i, total)
+            org_id = org_ids.get(fold(row.parsed.organization))
+            data = _without_consortium_tags(known, row.parsed)
+            new_ids.append(pending.add(data, org_id, known.org_consortium.get(org_id or ""),
+                                       tag_ids))
+            if len(pending.contacts) >= bulk.CHUNK:
+                pending.flush_into(session)
+        pending.flush_into(session)
+        bulk.record_items(session, batch.id, "contact", "created", new_ids)
+        bulk.index_new(session, "contact", new_ids)
+        updated_ids = _apply_updates(session, contacts, known, p, org_ids, batch.id,
+                                     progress, cancelled, len(creates), total)
+        batch.created_count, batch.updated_count = len(new_ids), len(updated_ids)
+        batch.organizations_created = len(p.new_organizations)
+        session.add(batch)
+        if new_ids:
+            record_change(session, "contact", ChangeKind.CREATED, *new_ids)
+        if progress is not None:
+            progress(total, total)
+    skipped = sum(1 for r in p.rows if r.action == "duplicate") if (
+        options.duplicates == "skip") else 0
+    return ImportReport(batch.id, len(new_ids), len(updated_ids), len(p.new_organizations),
+                        skipped, p.errors)
+
+
+class NothingToImport(CoordinatorError):
+    def __init__(self, message: str, preview: ImportPreview) -> None:
+        super().__init__(message)
+        self.preview = preview
+
+
+def _create_organizations(session: Session, known: KnownRecords, p: ImportPreview,
+                          batch_id: str) -> dict[str, str]:
+    """{folded name: id} for every organization the import refers to (creating new ones)."""
+    org_ids = dict(known.organizations)
+    consortium_of: dict[str, str | None] = {}
+    for row in p.rows:  # the first label naming a consortium links the new organization
+        key = fold(row.parsed.organization)
+        if key and key not in known.organizations and not consortium_of.get(key):
+            named = [known.consortium_for(t) for t in (row.parsed.consortium,
+                                                       *row.parsed.data.tags)]
+            consortium_of[key] = next((c for c in named if c), None)
+    new = []
+    for name in p.new_organizations:
+        key = fold(name)
+        org = {"id": new_id(), "name": name[:300], "sector": guess_sector(name),
+               "consortium_id": consortium_of.get(key)}
+        website = next((r.parsed.data.website for r in p.rows if r.parsed.is_organization
+                        and fold(r.parsed.organization) == key), "")
+        org["website"] = website
+        new.append(org)
+        org_ids[key] = org["id"]
+        known.org_consortium[org["id"]] = org["consortium_id"]
+    bulk.insert_organizations(session, new)
+    ids = [o["id"] for o in new]
+    bulk.record_items(session, batch_id, "organization", "created", ids)
+    bulk.index_new(session, "organization", ids)
+    if ids:
+        record_change(session, "organization", ChangeKind.CREATED, *ids)
+    return org_ids
+
+
+def _apply_updates(session: Session, contacts: ContactService, known: KnownRecords,
+                   p: ImportPreview, org_ids: dict[str, str], batch_id: str,
+                   progress: ProgressCallback | None, cancelled: CancelCheck | None,
+                   done: int, total: int) -> list[str]:
+    rows = [r for r in p.rows if r.action == "update"]
+    current = {c.id: c for c in load_contacts(session, [r.contact_id for r in rows
+                                                         if r.contact_id])}
+    ids, snapshots = [], []
+    for i, row in enumerate(rows):
+        if i % 200 == 0:
+            check_cancel(cancelled)
+            if progress is not None:
+                progress(done + i, total)
+        before = current[row.contact_id]  # type: ignore[index]
+        ids.append(before.id)
+        snapshots.append(snapshot(before))
+        after = dataclasses.replace(before, emails=list(before.emails),
+                                    phones=list(before.phones),
+                                    addresses=list(before.addresses), tags=list(before.tags))
+        combine(after, _without_consortium_tags(known, row.parsed), other_wins=True)
+        if row.parsed.organization:
+            after.organization_id = org_ids.get(fold(row.parsed.organization))
+        contacts.update(before.id, after)  # joins this transaction; validates and indexes
+    bulk.record_items(session, batch_id, "contact", "updated", ids, snapshots)
+    return ids

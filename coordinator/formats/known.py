@@ -1,0 +1,134 @@
+"""What the database already holds, in the shape an import needs for matching:
+contacts by id, email, phone and (folded) name per organization; organizations by
+folded name; consortia by name and short name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import text
+from sqlmodel import Session
+
+from coordinator.formats.parsed import ParsedContact
+from coordinator.models import Sector, fold
+
+SIMILAR_NAME = 88  # rapidfuzz token_sort_ratio at or above which names look alike
+
+_SECTOR_HINTS = (
+    (r"\b(county|parish|borough)\b", Sector.COUNTY),
+    (r"\b(city|town|village|township|municipality|ville)\b", Sector.LOCAL_GOVERNMENT),
+    (r"\b(university|college|institute|school)\b", Sector.UNIVERSITY),
+    (r"\b(electric|energy|power|utilit(y|ies)|water district|gas)\b", Sector.UTILITY),
+    (r"\b(authority|council of governments|association of governments|department|"
+     r"commission|agency|state of|regional)\b", Sector.REGIONAL_AGENCY),
+    (r"\b(foundation|alliance|nonprofit|non-profit|association|coalition|society)\b",
+     Sector.NONPROFIT),
+    (r"\b(inc|llc|ltd|corp|corporation|company|co|gmbh|plc|technologies|labs)\b\.?",
+     Sector.COMPANY),
+)
+
+
+def guess_sector(name: str) -> str:
+    key = fold(name)
+    for pattern, sector in _SECTOR_HINTS:
+        if re.search(pattern, key):
+            return sector.value
+    return Sector.OTHER.value
+
+
+def name_key(given: str, family: str) -> str:
+    return fold(f"{given} {family}")
+
+
+@dataclass
+class KnownRecords:
+    live_ids: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # contact id -> full name
+    by_email: dict[str, str] = field(default_factory=dict)
+    by_phone: dict[str, str] = field(default_factory=dict)
+    by_org: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # org -> (name, id)
+    by_name: dict[tuple[str, str], str] = field(default_factory=dict)  # (org, name) -> id
+    organizations: dict[str, str] = field(default_factory=dict)  # folded name -> id
+    org_names: dict[str, str] = field(default_factory=dict)  # folded name -> name
+    org_consortium: dict[str, str | None] = field(default_factory=dict)
+    consortia: dict[str, str] = field(default_factory=dict)  # folded name/short -> id
+
+    @classmethod
+    def load(cls, session: Session) -> KnownRecords:
+        k = cls()
+        for cid, name, short in session.execute(text(
+                "SELECT id, name, short_name FROM consortium WHERE deleted_at IS NULL")):
+            k.consortia[fold(name)] = cid
+            k.consortia[fold(short)] = cid
+        for oid, name, key, cons in session.execute(text(
+                "SELECT id, name, name_key, consortium_id FROM organization "
+                "WHERE deleted_at IS NULL ORDER BY created_at")):
+            k.organizations.setdefault(key or fold(name), oid)
+            k.org_names.setdefault(key or fold(name), name)
+            k.org_consortium[oid] = cons
+        for cid, given, family, full, org_key in session.execute(text(
+                "SELECT c.id, c.given_name, c.family_name, c.full_name, "
+                "coalesce(o.name_key, '') FROM contact c LEFT JOIN organization o "
+                "ON o.id = c.organization_id WHERE c.deleted_at IS NULL")):
+            k.live_ids.add(cid)
+            k.names[cid] = full
+            nk = name_key(given, family)
+            k.by_org.setdefault(org_key, []).append((nk, cid))
+            k.by_name.setdefault((org_key, nk), cid)
+        for key, cid in session.execute(text(
+                "SELECT e.address_key, e.contact_id FROM contact_email e JOIN contact c "
+                "ON c.id = e.contact_id WHERE c.deleted_at IS NULL")):
+            k.by_email.setdefault(key, cid)
+        for e164, cid in session.execute(text(
+                "SELECT p.e164, p.contact_id FROM contact_phone p JOIN contact c "
+                "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL")):
+            k.by_phone.setdefault(e164, cid)
+        return k
+
+    def name(self, contact_id: str | None) -> str:
+        if contact_id and contact_id.startswith("@"):
+            return contact_id[1:]
+        return self.names.get(contact_id or "", "an existing contact")
+
+    def consortium_for(self, label: str) -> str | None:
+        return self.consortia.get(fold(label)) if label else None
+
+    def probable_duplicate(self, pc: ParsedContact) -> tuple[str | None, str, int] | None:
+        """(existing contact id or None for an earlier row, reason, score) or None."""
+        d = pc.data
+        key = name_key(d.given_name, d.family_name)
+        org_key = fold(pc.organization)
+        at = f" at {pc.organization}" if pc.organization else ""
+        exact = self.by_name.get((org_key, key))
+        if exact is not None:
+            return self._own((exact, f"same name{at} as {self.name(exact)}",
+                              100 if org_key else 80))
+        group = self.by_org.get(org_key, []) if org_key else []
+        if group and key:
+            found = process.extractOne(key, [n for n, _ in group], scorer=fuzz.token_sort_ratio,
+                                       score_cutoff=SIMILAR_NAME)
+            if found is not None:
+                cid = group[found[2]][1]
+                return self._own((cid, f"similar name{at} as {self.name(cid)}", int(found[1])))
+        for p in d.phones:
+            if p.e164 and p.e164 in self.by_phone:
+                cid = self.by_phone[p.e164]
+                return self._own((cid, f"same phone {p.e164} as {self.name(cid)}", 85))
+        return None
+
+    @staticmethod
+    def _own(found: tuple[str | None, str, int]) -> tuple[str | None, str, int]:
+        cid, why, score = found
+        return (None if cid and cid.startswith("@") else cid), why, score
+
+    def remember(self, pc: ParsedContact, where: str) -> None:
+        """Make a row about to be created findable by later rows of the same file."""
+        ref = f"@{pc.display} ({where} of this file)"
+        org_key, key = fold(pc.organization), name_key(pc.data.given_name, pc.data.family_name)
+        self.by_org.setdefault(org_key, []).append((key, ref))
+        self.by_name.setdefault((org_key, key), ref)
+        for p in pc.data.phones:
+            if p.e164:
+                self.by_phone.setdefault(p.e164, ref)

@@ -1,0 +1,178 @@
+"""Column mappings for CSV files we do not recognise: guessed from header names,
+shown to the user for correction, and saved by name as JSON in the config folder.
+
+A mapping is `{column header: field spec}`; a spec is a field name from `FIELDS`,
+optionally with a label (`email:home`, `phone:mobile`), or `ignore`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from coordinator import paths
+from coordinator.errors import CoordinatorError
+from coordinator.models import fold
+
+FIELDS = {
+    "full_name": "Full name", "given_name": "First name", "middle_name": "Middle name",
+    "family_name": "Last name", "prefix": "Prefix", "suffix": "Suffix",
+    "nickname": "Nickname", "pronouns": "Pronouns", "title": "Title / role",
+    "organization": "Organization", "department": "Department", "consortium": "Consortium",
+    "email": "E-mail", "phone": "Phone", "street": "Street", "city": "City",
+    "region": "State / region", "postal_code": "Postal code", "country": "Country",
+    "website": "Website", "notes": "Notes", "tags": "Tags", "birthday": "Birthday",
+    "ignore": "(ignore)",
+}
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "full_name": ("name", "full name", "contact", "contact name", "display name", "person"),
+    "given_name": ("first", "first name", "firstname", "given", "given name", "forename",
+                   "fname"),
+    "middle_name": ("middle", "middle name", "middle initial", "mi"),
+    "family_name": ("last", "last name", "lastname", "surname", "family name", "lname"),
+    "prefix": ("prefix", "salutation", "honorific", "name prefix"),
+    "suffix": ("suffix", "name suffix"),
+    "nickname": ("nickname", "preferred name", "goes by"),
+    "pronouns": ("pronouns",),
+    "title": ("title", "job title", "role", "position", "job", "job role", "designation"),
+    "organization": ("organization", "organisation", "org", "company", "employer", "agency",
+                     "institution", "city / org", "affiliation", "member organization",
+                     "organization name", "company name", "municipality"),
+    "department": ("department", "dept", "division", "office"),
+    "consortium": ("consortium", "region consortium", "alliance"),
+    "email": ("email", "e mail", "mail", "email address", "e mail address", "work email",
+              "home email", "personal email", "primary email"),
+    "phone": ("phone", "telephone", "tel", "mobile", "cell", "work phone", "office phone",
+              "phone number", "mobile phone", "cell phone", "home phone", "direct line"),
+    "street": ("street", "address", "street address", "address 1", "mailing address"),
+    "city": ("city", "town"),
+    "region": ("state", "province", "region", "st"),
+    "postal_code": ("zip", "zip code", "zipcode", "postal code", "postcode", "post code"),
+    "country": ("country", "country region"),
+    "website": ("website", "web", "url", "web page", "homepage", "site"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "description"),
+    "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups", "group",
+             "keywords"),
+    "birthday": ("birthday", "date of birth", "dob", "birth date"),
+}
+_LOOKUP = {syn: field for field, syns in _SYNONYMS.items() for syn in syns}
+
+
+def _key(header: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(header)).split())
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """A field spec for every header (`ignore` when nothing fits)."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = _key(header)
+        field = _LOOKUP.get(key)
+        if field is None:  # 'Work E-mail (primary)' -> email
+            words = key.split()
+            for size in (3, 2, 1):
+                for i in range(len(words) - size + 1):
+                    field = _LOOKUP.get(" ".join(words[i : i + size]))
+                    if field:
+                        break
+                if field:
+                    break
+        if field in ("email", "phone"):
+            label = next((w for w in ("home", "mobile", "cell", "personal", "fax", "work")
+                          if w in key.split()), "")
+            label = {"cell": "mobile", "personal": "home"}.get(label, label)
+            mapping[header] = f"{field}:{label}" if label and label != "work" else field
+        elif field and (field not in taken or field in ("notes", "tags")):
+            mapping[header] = field
+            taken.add(field)
+        else:
+            mapping[header] = "ignore"
+    return mapping
+
+
+def validate_mapping(mapping: dict[str, str]) -> None:
+    bad = [spec for spec in mapping.values() if spec.partition(":")[0] not in FIELDS]
+    if bad:
+        raise CoordinatorError(f"Unknown field(s) in the column mapping: {', '.join(bad)}.")
+    used = {spec.partition(":")[0] for spec in mapping.values()}
+    if not used & {"full_name", "given_name", "family_name", "organization"}:
+        raise CoordinatorError("The column mapping needs a name or organization column.")
+
+
+def mappings_dir() -> Path:
+    return paths.config_dir() / "csv-mappings"
+
+
+def _file(name: str) -> Path:
+    safe = re.sub(r"[^\w.-]+", "_", name.strip()).strip("._")
+    if not safe:
+        raise CoordinatorError("Give the mapping a name.")
+    return mappings_dir() / f"{safe}.json"
+
+
+def save_mapping(name: str, mapping: dict[str, str]) -> Path:
+    """Save (or replace) a named mapping; written to a temp file and renamed."""
+    validate_mapping(mapping)
+    target = _file(name)
+    paths.ensure_private_dir(target.parent)
+    payload = json.dumps({"name": name.strip(), "columns": mapping}, indent=2,
+                         ensure_ascii=False)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load_mapping(name: str) -> dict[str, str]:
+    target = _file(name)
+    if not target.exists():
+        known = ", ".join(list_mappings()) or "none saved yet"
+        raise CoordinatorError(f"No saved column mapping named {name!r} ({known}).")
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        mapping = {str(k): str(v) for k, v in data["columns"].items()}
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise CoordinatorError(f"The saved mapping {name!r} is damaged: {exc}") from None
+    validate_mapping(mapping)
+    return mapping
+
+
+def list_mappings() -> list[str]:
+    folder = mappings_dir()
+    if not folder.is_dir():
+        return []
+    names = []
+    for file in sorted(folder.glob("*.json")):
+        try:
+            names.append(json.loads(file.read_text(encoding="utf-8"))["name"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return names
+
+
+def delete_mapping(name: str) -> None:
+    _file(name).unlink(missing_ok=True)
+
+
+def saved_mapping_for(headers: list[str]) -> dict[str, str] | None:
+    """A saved mapping whose columns are exactly these headers (used automatically)."""
+    wanted = set(headers)
+    for name in list_mappings():
+        try:
+            mapping = load_mapping(name)
+        except CoordinatorError:
+            continue
+        if set(mapping) == wanted:
+            return mapping
+    return None

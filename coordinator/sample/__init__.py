@@ -1,0 +1,1 @@
+"""Word lists for the deterministic sample coalition (see coordinator.demo)."""

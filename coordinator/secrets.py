@@ -1,0 +1,140 @@
+"""Secrets (the backup passphrase, later a team server's password) in the OS keyring.
+
+`store_secret(name, value)`, `get_secret(name)` and `delete_secret(name)` use the
+`keyring` library under the service name "Coordinator". When no usable keyring
+exists (headless Linux, CI: `keyring` has only its "fail" or "null" backend, or it
+raises `NoKeyringError`), the secret is kept in memory for this session only and the
+result says so plainly. A secret is never written to a file by this module, and
+plain-text file keyrings (`keyrings.alt`) are refused as "no keyring". Secret values
+are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+log = logging.getLogger(__name__)
+
+SERVICE = "Coordinator"
+BACKUP_PASSPHRASE = "backup-passphrase"
+NO_KEYRING_MESSAGE = (
+    "No keyring is available on this computer: the secret is kept for this session only "
+    "and will be asked for again next time."
+)
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    in_keyring: bool
+    message: str
+
+    @property
+    def session_only(self) -> bool:
+        return not self.in_keyring
+
+
+def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
+    """Why this backend must not hold our secrets, or None if it may."""
+    module = type(backend).__module__
+    name = type(backend).__name__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return "no keyring backend"
+    if module.startswith("keyrings.alt"):
+        return "a file-based keyring (keyrings.alt) would keep the secret on disk"
+    if module.startswith("keyring.backends.chainer") and not getattr(backend, "backends", None):
+        return "no keyring backend"
+    try:
+        if backend.priority <= 0:  # type: ignore[operator]
+            return f"the keyring backend {name} is not usable here"
+    except Exception:
+        return f"the keyring backend {name} is not usable here"
+    return None
+
+
+class SecretStore:
+    """The keyring with an in-memory fallback for the session."""
+
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+        self._session: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def keyring_available(self) -> bool:
+        return _unusable_reason(keyring.get_keyring()) is None
+
+    def store(self, name: str, value: str) -> StoreResult:
+        reason = _unusable_reason(keyring.get_keyring())
+        if reason is None:
+            try:
+                keyring.set_password(self.service, name, value)
+            except keyring.errors.KeyringError as exc:
+                log.warning("Keyring refused to store %s (%s); keeping it for the session",
+                            name, type(exc).__name__)
+            else:
+                with self._lock:
+                    self._session.pop(name, None)
+                return StoreResult(True, "Saved in the system keyring.")
+        else:
+            log.info("No usable keyring (%s); %s kept for this session only", reason, name)
+        with self._lock:
+            self._session[name] = value
+        return StoreResult(False, NO_KEYRING_MESSAGE)
+
+    def get(self, name: str) -> str | None:
+        with self._lock:
+            if name in self._session:
+                return self._session[name]
+        if _unusable_reason(keyring.get_keyring()) is not None:
+            return None
+        try:
+            return keyring.get_password(self.service, name)
+        except keyring.errors.KeyringError as exc:
+            log.warning("Keyring could not be read for %s (%s)", name, type(exc).__name__)
+            return None
+
+    def delete(self, name: str) -> bool:
+        """Forget the secret everywhere; True if it was found somewhere."""
+        with self._lock:
+            found = self._session.pop(name, None) is not None
+        if _unusable_reason(keyring.get_keyring()) is None:
+            try:
+                keyring.delete_password(self.service, name)
+                found = True
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except keyring.errors.KeyringError as exc:
+                log.warning("Keyring could not delete %s (%s)", name, type(exc).__name__)
+        return found
+
+    def forget_session(self) -> None:
+        with self._lock:
+            self._session.clear()
+
+
+_default = SecretStore()
+
+
+def default_store() -> SecretStore:
+    return _default
+
+
+def store_secret(name: str, value: str) -> StoreResult:
+    return _default.store(name, value)
+
+
+def get_secret(name: str) -> str | None:
+    return _default.get(name)
+
+
+def delete_secret(name: str) -> bool:
+    return _default.delete(name)
+
+
+def keyring_available() -> bool:
+    return _default.keyring_available()

@@ -1,0 +1,81 @@
+"""Helper process for test_crash.py (not a test): saves contacts through the services
+until killed, printing each committed id, or makes backups in a loop.
+
+    python crash_writer.py write DB PREFIX SEED
+    python crash_writer.py backup DB BACKUP_DIR
+    python crash_writer.py fill DB     (a write that hits a file-size limit, then one after)
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+
+def write(db_path: str, prefix: str, seed: int) -> None:
+    from coordinator.db import Database
+    from coordinator.services import Services
+    from coordinator.services.records import ContactData, EmailData, PhoneData
+
+    rng = random.Random(seed)
+    services = Services(Database.open(Path(db_path)))
+    i = 0
+    while True:
+        contact = services.contacts.create(ContactData(
+            given_name=f"{prefix}{i}", family_name="Crash",
+            emails=[EmailData(f"{prefix.lower()}{i}@example.org")],
+            phones=[PhoneData("+1 214 555 0100")],
+            notes="n" * rng.choice([0, 10, 2000, 20000]),
+        ))
+        print(contact.id, flush=True)  # reported only once committed
+        i += 1
+
+
+def backup(db_path: str, folder: str) -> None:
+    from coordinator.db.backup import backup_database, timestamped_name
+
+    db = Path(db_path)
+    while True:
+        dest = backup_database(db, Path(folder) / timestamped_name(db, "crash"))
+        print(dest, flush=True)
+
+
+def fill(db_path: str) -> None:
+    """Disk full, for real: RLIMIT_FSIZE makes the OS refuse to grow any file (EFBIG)."""
+    import json
+    import os
+    import resource
+    import signal
+
+    from coordinator.db import Database
+    from coordinator.db.backup import storage_error
+    from coordinator.errors import CoordinatorError
+    from coordinator.services import Services
+    from coordinator.services.records import ContactData
+
+    path = Path(db_path)
+    services = Services(Database.open(path))
+    saved = services.contacts.create(ContactData(given_name="Saved", family_name="Before")).id
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    size = max(os.path.getsize(path), os.path.getsize(f"{path}-wal"))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 20_000, resource.RLIM_INFINITY))
+    result: dict[str, object] = {"saved": saved}
+    try:
+        services.contacts.create(ContactData(given_name="Big", notes="x" * 5_000_000))
+        result["error"] = None
+    except Exception as exc:
+        clear = exc if isinstance(exc, CoordinatorError) else storage_error(exc, "save")
+        result["error"] = str(clear) if clear else f"unclear: {type(exc).__name__}: {exc}"
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    result["after"] = services.contacts.create(ContactData(given_name="After", notes="y")).id
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "write":
+        write(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif sys.argv[1] == "fill":
+        fill(sys.argv[2])
+    else:
+        backup(sys.argv[2], sys.argv[3])

@@ -1,0 +1,1 @@
+"""Coordinator's Qt layer: windows, views, dialogs and item models over the services."""

@@ -1,0 +1,56 @@
+"""The application context passed to every window, view and dialog (no globals).
+
+It holds the open database and its services, turns the services' change reports
+into one Qt signal (`changed`) that views subscribe to, and runs work off the GUI
+thread through `tasks`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from coordinator.changes import ChangeSet
+from coordinator.db import Database
+from coordinator.services import Services
+from ui.tasks import TaskRunner
+
+
+class AppContext(QObject):
+    """One open database as the UI sees it."""
+
+    # Emitted on the GUI thread after every committed write, with what changed.
+    changed = Signal(object)  # ChangeSet
+    # Emitted when a message should appear in the status bar (text, timeout ms).
+    status_message = Signal(str, int)
+
+    def __init__(self, db: Database, settings: QSettings | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.services = Services(db)
+        self.settings = settings or QSettings()
+        self.tasks = TaskRunner(self)
+        self.unsaved = False
+        # Writes may commit on worker threads: a queued signal hop brings the report
+        # back to the GUI thread before any view touches it.
+        self._bridge = _ChangeBridge()
+        self._bridge.relay.connect(self.changed)
+        self._unsubscribe = db.subscribe(self._bridge.relay.emit)
+
+    @property
+    def db_path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self._unsubscribe()
+        self.tasks.shutdown()
+        self.db.close()
+
+
+class _ChangeBridge(QObject):
+    relay = Signal(object)
+
+
+__all__ = ["AppContext", "ChangeSet"]
