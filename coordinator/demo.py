@@ -25,6 +25,7 @@ from coordinator.sample import words as w
 from coordinator.services import Services, indexing
 
 BASE_CONTACTS = 600
+STREETS = ["Main", "Elm", "Civic Center", "Commerce", "University"]
 Progress = Callable[[str, int], None]  # (stage, percent)
 
 
@@ -86,11 +87,10 @@ class _Builder:
             sector = sectors[made % len(sectors)] if made < len(sectors) * 2 else rng.choice(
                 sectors)
             name = self._org_name(sector, seed.short_name, city, state)
+            if fold(name) in names_seen and city not in name:
+                name = f"{name}, {city}"
             if fold(name) in names_seen:
-                name = f"{name} ({len(names_seen) % 97 + 2})" if self.size.organizations > 300 \
-                    else f"{city} {rng.choice(w.COMPANY_WORDS)} {rng.choice(w.COMPANY_SUFFIXES)}"
-                if fold(name) in names_seen:
-                    name = f"{name} {made}"
+                name = f"{name} ({made})"
             names_seen.add(fold(name))
             org = self.add("organization", name=name, name_key=fold(name), sector=sector,
                            consortium_id=seed.id, city=city, state=state,
@@ -171,7 +171,7 @@ class _Builder:
                          is_primary=False, position=1)
             if i % 2 == 0:
                 self.add("contact_address", contact_id=contact["id"], label="work",
-                         street=f"{rng.randint(100, 9999)} {rng.choice(['Main', 'Elm', 'Civic Center', 'Commerce', 'University'])} St",
+                         street=f"{rng.randint(100, 9999)} {rng.choice(STREETS)} St",
                          city=org["city"], region=org["state"],
                          postal_code=f"{rng.randint(10000, 99999)}", country="United States",
                          position=0)
@@ -198,7 +198,8 @@ class _Builder:
             proposal = self.add(
                 "proposal", title=title,
                 summary=f"A {len(partners)}-partner proposal across "
-                        f"{len({p['consortium_id'] for p in partners})} consortia to {title.lower()}.",
+                        f"{len({p['consortium_id'] for p in partners})} consortia: "
+                        f"{title.lower()}.",
                 status=status, funder=funder, funder_call=call, amount_minor=sum(budget),
                 currency="USD", due_date=due, lead_organization_id=lead["id"], owner_id=owner,
                 internal_notes="Internal: the match commitment from the lead is not final.")

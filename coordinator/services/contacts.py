@@ -203,32 +203,65 @@ class ContactService(EntityService):
             row = self._load(session, contact_id, deleted=None if include_deleted else False)
             return self._read(session, row)
 
+    def get_many(self, ids: list[str]) -> list[ContactData]:
+        """Full records for `ids` (in that order), children fetched in bulk: for lists,
+        exports and JSON output where `get()` per record would be too slow."""
+        result: list[ContactData] = []
+        with self.db.read() as session:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                result.extend(self._read_many(session, chunk))
+        return result
+
+    def _read_many(self, session: Session, ids: list[str]) -> list[ContactData]:
+        def children(model: type, order: object) -> dict[str, list]:
+            grouped: dict[str, list] = {}
+            for child in session.exec(select(model).where(model.contact_id.in_(ids))  # type: ignore[attr-defined]
+                                      .order_by(order)).all():
+                grouped.setdefault(child.contact_id, []).append(child)
+            return grouped
+
+        emails = children(ContactEmail, ContactEmail.position)
+        phones = children(ContactPhone, ContactPhone.position)
+        addresses = children(ContactAddress, ContactAddress.position)
+        tags: dict[str, list[str]] = {}
+        for cid, name in session.execute(text(
+                "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
+                "WHERE ct.contact_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": ids}):
+            tags.setdefault(cid, []).append(name)
+        rows = {r.id: r for r in session.exec(select(Contact).where(Contact.id.in_(ids))).all()}  # type: ignore[attr-defined]
+        org_ids = {r.organization_id for r in rows.values() if r.organization_id}
+        orgs = {o.id: o.name for o in session.exec(
+            select(Organization).where(Organization.id.in_(org_ids))).all()}  # type: ignore[attr-defined]
+        consortia = {c.id: c.short_name for c in session.exec(select(Consortium)).all()}
+        out = []
+        for cid in ids:
+            row = rows.get(cid)
+            if row is None:
+                continue
+            out.append(ContactData(
+                id=row.id, prefix=row.prefix, given_name=row.given_name,
+                middle_name=row.middle_name, family_name=row.family_name, suffix=row.suffix,
+                nickname=row.nickname, pronouns=row.pronouns, title=row.title,
+                organization_id=row.organization_id, website=row.website, notes=row.notes,
+                private_notes=row.private_notes, birthday=row.birthday,
+                last_contacted_on=row.last_contacted_on,
+                emails=[EmailData(e.address, e.label, e.is_primary) for e in emails.get(cid, [])],
+                phones=[PhoneData(p.raw, p.label, p.is_primary, p.e164)
+                        for p in phones.get(cid, [])],
+                addresses=[AddressData(a.label, a.street, a.city, a.region, a.postal_code,
+                                       a.country) for a in addresses.get(cid, [])],
+                tags=sorted(tags.get(cid, []), key=fold), full_name=row.full_name,
+                organization_name=orgs.get(row.organization_id or "", ""),
+                consortium_id=row.consortium_id,
+                consortium_short_name=consortia.get(row.consortium_id or "", ""),
+                created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
+            ))
+        return out
+
     def _read(self, session: Session, row: Contact) -> ContactData:
-        emails = session.exec(select(ContactEmail).where(ContactEmail.contact_id == row.id)
-                              .order_by(ContactEmail.position)).all()
-        phones = session.exec(select(ContactPhone).where(ContactPhone.contact_id == row.id)
-                              .order_by(ContactPhone.position)).all()
-        addresses = session.exec(select(ContactAddress)
-                                 .where(ContactAddress.contact_id == row.id)
-                                 .order_by(ContactAddress.position)).all()
-        org = session.get(Organization, row.organization_id) if row.organization_id else None
-        cons = session.get(Consortium, row.consortium_id) if row.consortium_id else None
-        return ContactData(
-            id=row.id, prefix=row.prefix, given_name=row.given_name, middle_name=row.middle_name,
-            family_name=row.family_name, suffix=row.suffix, nickname=row.nickname,
-            pronouns=row.pronouns, title=row.title, organization_id=row.organization_id,
-            website=row.website, notes=row.notes, private_notes=row.private_notes,
-            birthday=row.birthday, last_contacted_on=row.last_contacted_on,
-            emails=[EmailData(e.address, e.label, e.is_primary) for e in emails],
-            phones=[PhoneData(p.raw, p.label, p.is_primary, p.e164) for p in phones],
-            addresses=[AddressData(a.label, a.street, a.city, a.region, a.postal_code, a.country)
-                       for a in addresses],
-            tags=tag_names(session, ContactTag, "contact_id", row.id),
-            full_name=row.full_name, organization_name=org.name if org else "",
-            consortium_id=row.consortium_id,
-            consortium_short_name=cons.short_name if cons else "",
-            created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
-        )
+        return self._read_many(session, [row.id])[0]
 
     def _where(self, f: ContactFilter | None) -> tuple[str, dict]:
         clauses, params = ["c.deleted_at IS NULL"], {}

@@ -9,7 +9,15 @@ from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
 from coordinator.errors import FieldProblem, ValidationError
-from coordinator.models import Consortium, Contact, Organization, OrganizationTag, Sector, fold
+from coordinator.models import (
+    Consortium,
+    Contact,
+    Organization,
+    OrganizationTag,
+    Sector,
+    fold,
+    parse_sql_time,
+)
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags, tag_names
 from coordinator.services.records import ConsortiumData, OrganizationData, Page
@@ -47,6 +55,8 @@ def _row_to_data(r: tuple) -> OrganizationData:
     return OrganizationData(
         id=r[0], name=r[1], sector=r[2], consortium_id=r[3], city=r[4], state=r[5],
         website=r[6], notes=r[7], consortium_short_name=r[8], contact_count=r[9],
+        created_at=parse_sql_time(r[10]), updated_at=parse_sql_time(r[11]),
+        deleted_at=parse_sql_time(r[12]),
     )
 
 
@@ -119,7 +129,6 @@ class OrganizationService(EntityService):
             r = session.execute(text(_SELECT + " WHERE o.id = :id"), {"id": organization_id}
                                 ).one()
             data = _row_to_data(tuple(r))
-            data.created_at, data.updated_at, data.deleted_at = r[10], r[11], r[12]
             data.tags = tag_names(session, OrganizationTag, "organization_id", organization_id)
             return data
 

@@ -19,6 +19,7 @@ from coordinator.db import Database
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
+SHORT_PREFIX = 3
 # Title matches count ten times body matches.
 RANK = "bm25(10.0, 1.0)"
 ENTITY_ORDER = ("contact", "organization", "proposal", "meeting", "consortium")
@@ -26,11 +27,19 @@ ENTITY_ORDER = ("contact", "organization", "proposal", "meeting", "consortium")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+def terms_of(user_text: str) -> list[str]:
+    return [t[:MAX_TERM_LENGTH] for t in _TOKEN.findall(user_text.replace("_", " "))][:MAX_TERMS]
+
+
 def fts_query(user_text: str) -> str | None:
     """A safe FTS5 MATCH expression for `user_text`, or None when it has no words."""
-    terms = _TOKEN.findall(user_text.replace("_", " "))[:MAX_TERMS]
-    quoted = ['"' + t[:MAX_TERM_LENGTH].replace('"', '""') + '"*' for t in terms]
+    quoted = ['"' + t.replace('"', '""') + '"*' for t in terms_of(user_text)]
     return " ".join(quoted) if quoted else None
+
+
+def is_short(user_text: str) -> bool:
+    """One or two letters typed so far: thousands of matches, none better than another."""
+    return all(len(t) < SHORT_PREFIX for t in terms_of(user_text))
 
 
 def index(session: Session, entity: str, entity_id: str, title: str, body: str) -> None:
@@ -82,6 +91,15 @@ class SearchResults:
         return sum(len(v) for v in self.groups.values())
 
 
+def search_sql(*, short: bool) -> str:
+    """The one query behind search; short prefixes skip ranking so they stop early."""
+    order = "" if short else f" AND rank MATCH '{RANK}' ORDER BY f.rank"
+    return ("SELECT d.entity, d.entity_id, f.title,"
+            " snippet(search_fts, 1, '[', ']', '…', 10), f.rank"
+            " FROM search_fts f JOIN search_doc d ON d.rowid = f.rowid"
+            f" WHERE search_fts MATCH :q{order} LIMIT :limit")
+
+
 class SearchService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -92,17 +110,15 @@ class SearchService:
         match = fts_query(query)
         if match is None:
             return results
-        sql = text(
-            "SELECT d.entity, d.entity_id, f.title,"
-            " snippet(search_fts, 1, '[', ']', '…', 10), f.rank"
-            " FROM search_fts f JOIN search_doc d ON d.rowid = f.rowid"
-            f" WHERE search_fts MATCH :q AND rank MATCH '{RANK}'"
-            " ORDER BY f.rank LIMIT :limit"
-        )
+        sql = text(search_sql(short=is_short(query)))
         # Fetch enough overall that every group can fill when matches are mixed.
         limit = limit_per_group * len(ENTITY_ORDER) * 4
+        if is_short(query):  # match titles only, first found, then alphabetical
+            match = "{title} : (" + match + ")"
         with self.db.read() as session:
             rows = session.execute(sql, {"q": match, "limit": limit}).all()
+        if is_short(query):
+            rows.sort(key=lambda r: r[2].casefold())
         for entity, entity_id, title, snippet, rank in rows:
             group = results.groups.setdefault(entity, [])
             if len(group) < limit_per_group:

@@ -1,0 +1,277 @@
+"""Core commands: demo, stats, list, search, trash, reindex."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any
+
+from coordinator.cli.context import CliContext
+from coordinator.cli.output import print_rows, to_plain
+from coordinator.errors import CoordinatorError, NotFound
+from coordinator.money import format_money
+from coordinator.models import ProposalStatus, Sector
+from coordinator.services import (
+    ActionFilter,
+    ContactFilter,
+    MeetingFilter,
+    OrganizationFilter,
+    ProposalFilter,
+)
+
+FORMATS = ("table", "csv", "json")
+ENTITIES = ("contacts", "organizations", "proposals", "meetings", "actions")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="fill the database with the sample coalition")
+    p.add_argument("--contacts", type=int, default=600, metavar="N",
+                   help="number of contacts (everything else scales with it; default 600)")
+    p.add_argument("--force", action="store_true",
+                   help="replace what the database holds (a backup is taken first)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("stats", help="counts per entity and per consortium")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("list", help="list records with filters")
+    p.add_argument("entity", choices=ENTITIES)
+    p.add_argument("--consortium", help="consortium short name or id")
+    p.add_argument("--sector", choices=[s.value for s in Sector])
+    p.add_argument("--tag")
+    p.add_argument("--organization", help="organization name or id")
+    p.add_argument("--status", help="proposal status or action item status")
+    p.add_argument("--owner", help="owner contact id (proposals, actions)")
+    p.add_argument("--funder")
+    p.add_argument("--series", help="meeting series name")
+    p.add_argument("--overdue", action="store_true", help="only overdue action items")
+    p.add_argument("--open", action="store_true", help="only open proposals / action items")
+    p.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    p.add_argument("--text", help="words to match (prefixes, accents ignored)")
+    p.add_argument("--sort", help="sort key (contacts: name, organization, consortium, title, "
+                                  "email, updated)")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("search", help="search everything")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=8, metavar="N", help="results per type")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("trash", help="list, restore or empty the Trash")
+    tsub = p.add_subparsers(dest="trash_command", required=True, metavar="ACTION")
+    tsub.add_parser("list", help="what is in the Trash").set_defaults(func=cmd_trash_list)
+    r = tsub.add_parser("restore", help="restore one record")
+    r.add_argument("id", help="record id (a unique prefix is enough)")
+    r.set_defaults(func=cmd_trash_restore)
+    e = tsub.add_parser("empty", help="delete everything in the Trash for good")
+    e.add_argument("--yes", action="store_true", help="do not ask")
+    e.set_defaults(func=cmd_trash_empty)
+
+    p = sub.add_parser("reindex", help="rebuild the search index")
+    p.set_defaults(func=cmd_reindex)
+
+
+def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from coordinator.db.backup import backup_database, timestamped_name
+    from coordinator.demo import build_demo
+    from coordinator.paths import backups_dir
+
+    if args.contacts < 1:
+        raise CoordinatorError("--contacts must be at least 1.")
+    if args.force and not ctx.services.is_empty():
+        saved = backup_database(ctx.db_path, backups_dir() / timestamped_name(ctx.db_path,
+                                                                              "before-demo"))
+        print(f"Backed up the previous data to {saved}", file=sys.stderr)
+    counts = build_demo(ctx.services, args.contacts, force=args.force)
+    print(f"Sample coalition written to {ctx.db_path}: {counts['organization']} organizations, "
+          f"{counts['contact']} contacts, {counts['proposal']} proposals, "
+          f"{counts['meeting']} meetings, {counts['action_item']} action items.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
+    stats = ctx.services.stats()
+    if args.format == "json":
+        print_rows([stats], [], "json")
+        return 0
+    counts: dict[str, int] = stats["counts"]  # type: ignore[assignment]
+    print_rows([{"entity": k, "count": v} for k, v in counts.items()], ["entity", "count"],
+               "table")
+    print()
+    per: dict[str, dict[str, int]] = stats["consortia"]  # type: ignore[assignment]
+    print_rows([{"consortium": k, **v} for k, v in per.items()],
+               ["consortium", "organizations", "contacts"], "table")
+    return 0
+
+
+def _consortium_id(ctx: CliContext, value: str | None) -> str | None:
+    if not value:
+        return None
+    found = ctx.services.consortia.by_short_name(value)
+    if found is None:
+        ids = {c.id: c for c in ctx.services.consortia.list()}
+        if value in ids:
+            return value
+        names = ", ".join(c.short_name for c in ctx.services.consortia.list())
+        raise CoordinatorError(f"No consortium {value!r}; choose one of {names}.")
+    return found.id
+
+
+def _organization_id(ctx: CliContext, value: str | None) -> str | None:
+    if not value:
+        return None
+    if ctx.services.organizations.exists(value):
+        return value
+    found = ctx.services.organizations.find_by_name(value)
+    if found is None:
+        raise CoordinatorError(f"No organization named {value!r}.")
+    return found.id
+
+
+def _series_id(ctx: CliContext, name: str | None) -> str | None:
+    if not name:
+        return None
+    from coordinator.models import fold
+
+    for s in ctx.services.meetings.series():
+        if fold(s.name) == fold(name) or s.id == name:
+            return s.id
+    raise CoordinatorError(f"No meeting series named {name!r}.")
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    rows, columns = _LISTERS[args.entity](args, ctx)
+    if args.limit is not None and args.limit >= 0:
+        rows = rows[: args.limit]
+    if args.format != "json":
+        print_rows([to_plain(r) for r in rows], columns, args.format)
+    else:
+        print_rows(rows, columns, "json")
+    return 0
+
+
+def _list_contacts(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    f = ContactFilter(consortium_id=_consortium_id(ctx, args.consortium),
+                      organization_id=_organization_id(ctx, args.organization),
+                      sector=args.sector, tag=args.tag, text=args.text)
+    ids = ctx.services.contacts.ids(f, sort=args.sort or "name")
+    if args.limit is not None:
+        ids = ids[: args.limit]
+    if args.format == "json":
+        return ctx.services.contacts.get_many(ids), []
+    rows = ctx.services.contacts.rows(ids)
+    return rows, ["id", "full_name", "title", "organization_name", "consortium_short_name",
+                  "email", "phone"]
+
+
+def _list_organizations(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    f = OrganizationFilter(consortium_id=_consortium_id(ctx, args.consortium),
+                           sector=args.sector, tag=args.tag, text=args.text)
+    page = ctx.services.organizations.list(f, sort=args.sort or "name", limit=args.limit)
+    return page.rows, ["id", "name", "sector", "consortium_short_name", "city", "state",
+                       "contact_count"]
+
+
+def _list_proposals(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    if args.status and args.status not in {s.value for s in ProposalStatus}:
+        raise CoordinatorError(f"No proposal status {args.status!r}; use one of "
+                               f"{', '.join(s.value for s in ProposalStatus)}.")
+    f = ProposalFilter(status=args.status, consortium_id=_consortium_id(ctx, args.consortium),
+                       organization_id=_organization_id(ctx, args.organization),
+                       funder=args.funder, owner_id=args.owner, tag=args.tag, text=args.text,
+                       due_after=args.date_from, due_before=args.date_to, open_only=args.open)
+    page = ctx.services.proposals.list(f, sort=args.sort or "due", limit=args.limit)
+    if args.format != "json":
+        return [{**to_plain(p), "amount": format_money(p.amount_minor, p.currency)}
+                for p in page.rows], ["id", "status", "title", "lead_organization_name",
+                                      "funder", "amount", "due_date"]
+    return page.rows, []
+
+
+def _list_meetings(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    from datetime import UTC, datetime, time
+
+    f = MeetingFilter(series_id=_series_id(ctx, args.series),
+                      consortium_id=_consortium_id(ctx, args.consortium), text=args.text,
+                      starts_after=datetime.combine(args.date_from, time(), UTC)
+                      if args.date_from else None,
+                      starts_before=datetime.combine(args.date_to, time.max, UTC)
+                      if args.date_to else None)
+    page = ctx.services.meetings.list(f, limit=args.limit)
+    return page.rows, ["id", "starts_at", "time_zone", "title", "series_name", "kind"]
+
+
+def _list_actions(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    f = ActionFilter(owner_id=args.owner, status=args.status, open_only=args.open,
+                     overdue_on=date.today() if args.overdue else None,
+                     series_id=_series_id(ctx, args.series))
+    rows = ctx.services.actions.list(f, limit=args.limit)
+    return rows, ["id", "status", "due_date", "owner_name", "text", "meeting_title"]
+
+
+_LISTERS = {"contacts": _list_contacts, "organizations": _list_organizations,
+            "proposals": _list_proposals, "meetings": _list_meetings, "actions": _list_actions}
+
+
+def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
+    results = ctx.services.search.search(args.query, limit_per_group=max(1, args.limit))
+    rows = [{"type": h.entity, "id": h.id, "title": h.title, "snippet": h.snippet}
+            for h in results.hits]
+    if args.format == "json":
+        print_rows(rows, [], "json")
+    elif not rows:
+        print(f"Nothing matches {args.query!r}.")
+    else:
+        print_rows(rows, ["type", "title", "snippet", "id"], "table")
+    return 0
+
+
+def cmd_trash_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    items = ctx.services.trash.list()
+    if not items:
+        print("The Trash is empty.")
+        return 0
+    print_rows([to_plain(i) for i in items], ["entity", "title", "deleted_at", "id"], "table")
+    return 0
+
+
+def cmd_trash_restore(args: argparse.Namespace, ctx: CliContext) -> int:
+    matches = [i for i in ctx.services.trash.list() if i.id.startswith(args.id)]
+    if not matches:
+        raise NotFound("record in the Trash", args.id)
+    if len(matches) > 1:
+        raise CoordinatorError(f"{args.id!r} matches {len(matches)} records; give more of the id.")
+    item = matches[0]
+    ctx.services.trash.restore(item.entity, item.id)
+    print(f"Restored {item.entity} {item.title!r}.")
+    return 0
+
+
+def cmd_trash_empty(args: argparse.Namespace, ctx: CliContext) -> int:
+    count = ctx.services.trash.count()
+    if count == 0:
+        print("The Trash is already empty.")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CoordinatorError("Refusing to empty the Trash without --yes "
+                                   "(no terminal to ask).")
+        answer = input(f"Delete {count} records for good? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    purged = ctx.services.trash.empty()
+    print(f"Deleted {purged} records for good.")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, ctx: CliContext) -> int:
+    count = ctx.services.search.reindex()
+    print(f"Search index rebuilt: {count} records.")
+    return 0
