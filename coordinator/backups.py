@@ -2,7 +2,9 @@
 
 `BackupManager(db_path)` is what the app and the CLI use:
 
-- `list()` -> `BackupInfo` newest first, with dates and record counts;
+- `list()` -> `BackupInfo` newest first, with dates and record counts (backups live
+  in the backups folder, or a subfolder of it for a database elsewhere:
+  `backup_dir_for`);
 - `backup_now(reason)` into the private backups folder, verified, then rotated
   (`RotationPolicy`: keep the newest backup of each of the last 7 days that have one
   and of each of the 4 weeks before them; the newest "before-..." safety backups too);
@@ -19,12 +21,14 @@ Nothing here logs names, addresses or passphrases: only file names and counts.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
 import re
 import secrets as _random
-import sqlite3
+import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -33,12 +37,17 @@ from typing import Any
 
 from coordinator import paths
 from coordinator.db import backup as low
-from coordinator.db.backup import BackupError
+from coordinator.db.backup import BackupError, save_open_database
 from coordinator.db.inspect import inspect_file
 from coordinator.errors import DatabaseOpenError
 from coordinator.lock import DatabaseLock, LockInfo
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "BackupInfo", "BackupManager", "PassphraseRequired", "RestoreRefused", "RestoreResult",
+    "RotationPolicy", "backup_dir_for", "plan_rotation", "save_open_database",
+]
 
 AUTO = "auto"
 MANUAL = "manual"
@@ -120,6 +129,18 @@ def plan_rotation(
     return keep, delete
 
 
+def backup_dir_for(db_path: Path | str) -> Path:
+    """Where the backups of `db_path` live: the backups folder for the default database,
+    a subfolder per database for any other, so that two files both called
+    `coordinator.db` never share (or rotate away) each other's backups."""
+    db_path = Path(db_path).expanduser().resolve()
+    base = paths.backups_dir()
+    if db_path == (paths.data_dir() / paths.DB_FILENAME).expanduser().resolve():
+        return base
+    digest = hashlib.sha256(str(db_path).encode("utf-8")).hexdigest()[:10]
+    return base / f"{db_path.stem}-{digest}"
+
+
 class BackupManager:
     def __init__(
         self,
@@ -128,7 +149,7 @@ class BackupManager:
         policy: RotationPolicy | None = None,
     ) -> None:
         self.db_path = Path(db_path).expanduser().resolve()
-        self.backup_dir = Path(backup_dir) if backup_dir else paths.backups_dir()
+        self.backup_dir = Path(backup_dir) if backup_dir else backup_dir_for(self.db_path)
         self.policy = policy or RotationPolicy()
         self._pattern = re.compile(
             rf"^{re.escape(self.db_path.stem)}-(\d{{8}}T\d{{12}}Z)-([a-z][a-z-]*)\.db$"
@@ -168,6 +189,8 @@ class BackupManager:
     # -- making backups --------------------------------------------------------------
     def _ensure_dir(self) -> None:
         try:
+            if self.backup_dir.parent == paths.backups_dir() and not self.backup_dir.exists():
+                paths.ensure_private_dir(self.backup_dir.parent)
             paths.ensure_private_dir(self.backup_dir)
         except OSError as exc:
             clear = low.storage_error(exc, "create the backups folder")
@@ -193,7 +216,7 @@ class BackupManager:
         """A plain (unencrypted) verified copy exactly where the user says."""
         dest = self._check_dest(dest, overwrite)
         low.backup_database(self.db_path, dest)
-        log.info("Backup copy written: %s", dest.name)
+        log.info("Backup copy written where the user chose")
         return dest
 
     def backup_encrypted(
@@ -219,7 +242,7 @@ class BackupManager:
         finally:
             with contextlib.suppress(OSError):
                 plain.unlink()
-        log.info("Encrypted backup written: %s", dest.name)
+        log.info("Encrypted backup written where the user chose")
         return dest
 
     def _check_dest(self, dest: Path | str, overwrite: bool) -> Path:
@@ -245,11 +268,18 @@ class BackupManager:
             try:
                 b.path.unlink()
                 deleted.append(b.path)
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{b.path}-wal").unlink()
             except OSError as exc:  # keep going: rotation must never stop a backup
                 log.warning("Could not delete old backup %s: %s", b.name, exc.strerror)
-        for stale in self.backup_dir.glob(f"*{low.PARTIAL_SUFFIX}"):
+        # Leftovers of an interrupted backup or restore (a crash, a kill): a partial copy,
+        # or a working copy; an hour old means no running job still uses it.
+        cutoff = time.time() - 3600
+        partial = self.backup_dir.glob(f"*{low.PARTIAL_SUFFIX}")
+        for stale in [*partial, *self.backup_dir.glob(".*.tmp")]:
             with contextlib.suppress(OSError):
-                stale.unlink()
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink()
         return deleted
 
     # -- change tracking and the backup on quit ----------------------------------------
@@ -330,16 +360,23 @@ class BackupManager:
             from coordinator.db import migrate
 
             if revision != migrate.head_revision():
-                migrate.upgrade(work)
-                low.verify_file(work)
+                try:
+                    migrate.upgrade(work)
+                    low.verify_file(work)
+                except Exception as exc:
+                    raise RestoreRefused(
+                        f"{file.name} could not be brought up to this version of Coordinator "
+                        f"({type(exc).__name__}). Nothing was changed."
+                    ) from exc
                 migrated = True
-            safety = None
-            if self.db_path.exists() and self.db_path.stat().st_size > 0:
-                safety = self.backup_now(BEFORE_RESTORE, rotate=False).path
-            elif not self.db_path.exists():
+            safety = self._safety_copy()
+            if not self.db_path.exists():
                 low.prepare_private_parent(self.db_path)
                 low.create_private_file(self.db_path)
-            low.restore_into(work, self.db_path)
+            try:
+                low.restore_into(work, self.db_path)
+            except low.TargetDamaged:  # the current file cannot even be written into
+                self._replace_file(work)
             counts = low.record_counts(self.db_path)
         finally:
             for suffix in ("", "-journal", "-wal", "-shm"):
@@ -347,8 +384,45 @@ class BackupManager:
                     Path(f"{work}{suffix}").unlink()
         self._marked = False
         self.mark_changed()
-        log.info("Restored from %s (safety backup: %s)", file.name, safety.name if safety else "-")
+        shown = file.name if file.parent == self.backup_dir.resolve() else "a file the user chose"
+        log.info("Restored from %s (safety backup: %s)", shown, safety.name if safety else "-")
         return RestoreResult(file, safety, counts, migrated)
+
+    def _safety_copy(self) -> Path | None:
+        """Back up the current database before a restore; a damaged one is kept as is."""
+        if not self.db_path.exists() or self.db_path.stat().st_size == 0:
+            return None
+        try:
+            return self.backup_now(BEFORE_RESTORE, rotate=False).path
+        except low.StorageError:
+            raise
+        except BackupError:
+            pass
+        # Damaged (that is often why one restores): keep its files byte for byte.
+        dest = self.backup_dir / low.timestamped_name(self.db_path, BEFORE_RESTORE + "-damaged")
+        try:
+            for suffix in ("", "-wal"):
+                src = Path(f"{self.db_path}{suffix}")
+                if src.exists():
+                    target = Path(f"{dest}{suffix}")
+                    low.create_private_file(target)
+                    shutil.copyfile(src, target)
+        except OSError as exc:
+            clear = low.storage_error(exc, "keep a copy of the current database")
+            raise (clear or BackupError(f"Could not keep a copy of the current database: {exc}")
+                   ) from exc
+        log.warning("The current database is damaged; kept as %s", dest.name)
+        return dest
+
+    def _replace_file(self, work: Path) -> None:
+        """Last resort when the current file cannot even be opened: swap the files."""
+        tmp = self.db_path.with_name(self.db_path.name + low.PARTIAL_SUFFIX)
+        low.backup_database(work, tmp)
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.db_path}{suffix}").unlink()
+        os.replace(tmp, self.db_path)
+        paths.make_private(self.db_path)
 
     def _prepare_working_copy(self, file: Path, work: Path, passphrase: str | None) -> str:
         """Check `file` and leave a verified private copy of it at `work`; its revision."""
@@ -389,44 +463,3 @@ def _shown(exc: Exception, work: Path, file: Path) -> str:
     """The error text with the internal working-file name replaced by the user's file."""
     return str(exc).replace(work.name, file.name)
 
-
-def save_open_database(db: Any) -> Path:
-    """Put a database whose file was deleted or moved while open back at its place.
-
-    `db` is an open `Database`: its connections still hold the lost file (and SQLite
-    refuses to write into it), so everything committed is still readable. The content
-    is copied with the backup API to a temporary name, the connections are closed (the
-    lost file's -wal/-shm go with them) and the copy is renamed to `db.path`; the
-    engine then reconnects on its own and the app keeps working.
-    """
-    path = Path(db.path)
-    if path.exists():
-        raise BackupError(f"There is already a file at {path}; nothing was overwritten.")
-    tmp = path.with_name(path.name + ".recovered" + low.PARTIAL_SUFFIX)
-    try:
-        low.prepare_private_parent(path)
-        low.create_private_file(tmp)
-        raw = db.engine.raw_connection()
-        try:
-            target = sqlite3.connect(tmp)
-            try:
-                raw.driver_connection.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
-                low.check_integrity(target, "The recovered copy")
-            finally:
-                target.close()
-        finally:
-            raw.close()
-        db.engine.dispose()
-        for suffix in ("-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{path}{suffix}").unlink()
-        os.replace(tmp, path)
-        paths.make_private(path)
-    except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        clear = low.storage_error(exc, f"save the database again to {path}")
-        raise (clear or BackupError(f"Could not save the database to {path}: {exc}")) from exc
-    log.info("Database saved again at its place after it went missing")
-    return path

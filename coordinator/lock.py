@@ -16,7 +16,9 @@ to read; its writes wait on SQLite's busy timeout or fail clearly.
 
 `FileWatch` notices the database file being deleted, moved or replaced while the app
 runs (`check()` raises `DatabaseFileMissing`) so the app can stop and save a copy
-(`coordinator.backups` / `save_open_database`) instead of writing into a lost file.
+(`coordinator.backups.save_open_database`) instead of writing into a lost file.
+
+`open_locked(path)` is the app's way in: lock, open, watch; `.close()` gives all back.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from coordinator.errors import CoordinatorError
 from coordinator.paths import PRIVATE_FILE_MODE
@@ -41,6 +44,11 @@ log = logging.getLogger(__name__)
 LOCK_SUFFIX = ".lock"
 # A lock file that cannot be parsed and is older than this is treated as stale.
 UNREADABLE_GRACE_S = 10.0
+
+
+# Tokens of the locks this process holds: a lock naming our own pid but another token
+# was left by an earlier process that had the same pid (containers reuse low pids).
+_HELD_TOKENS: set[str] = set()
 
 
 class DatabaseInUse(CoordinatorError):
@@ -126,6 +134,8 @@ class LockInfo:
         """True only when we can tell for sure that the holder is gone."""
         if self.host != this_host():
             return False
+        if self.pid == os.getpid():
+            return self.token not in _HELD_TOKENS
         if not pid_alive(self.pid):
             return True
         now_start = _proc_start_time(self.pid)
@@ -182,6 +192,14 @@ class DatabaseLock:
             pid=os.getpid(), host=this_host(), started=datetime.now(UTC).isoformat(),
             token=secrets.token_hex(8), proc_start=_proc_start_time(os.getpid()),
         )
+        _HELD_TOKENS.add(mine.token)  # before the file exists: no window where it looks stale
+        try:
+            return self._acquire(mine, force)
+        except BaseException:
+            _HELD_TOKENS.discard(mine.token)
+            raise
+
+    def _acquire(self, mine: LockInfo, force: bool) -> LockInfo:
         for _attempt in range(5):
             if self._create(mine):
                 self.info = mine
@@ -193,9 +211,9 @@ class DatabaseLock:
                     continue
                 log.warning("Removing an unreadable lock file next to the database")
             elif force or current.is_stale():
-                log.info(
-                    "Recovering a %s lock (%s)", "forced" if force else "stale", current.describe()
-                )
+                # pid only: a host name can carry a person's name, and logs hold none
+                log.info("Recovering a %s lock (process %d)", "forced" if force else "stale",
+                         current.pid)
             else:
                 raise DatabaseInUse(self.db_path, current)
             self._remove_if(current)
@@ -252,6 +270,7 @@ class DatabaseLock:
         if current is not None and current.token == self.info.token:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
+        _HELD_TOKENS.discard(self.info.token)
         self.info = None
 
     def still_ours(self) -> bool:
@@ -302,3 +321,56 @@ class FileWatch:
 
     def reset(self) -> None:
         self.identity = _identity(self.db_path)
+
+
+@dataclass
+class LockedDatabase:
+    """What the app holds while a database is open: the database, its lock, its watch."""
+
+    db: Any  # coordinator.db.Database
+    lock: DatabaseLock | None  # None when opened read-only
+    watch: FileWatch
+
+    @property
+    def read_only(self) -> bool:
+        return self.lock is None
+
+    def check(self) -> None:
+        """Raise `DatabaseFileMissing` if the file went away, `LockError` if the lock did."""
+        self.watch.check()
+        if self.lock is not None and not self.lock.still_ours():
+            raise LockError(
+                f"The lock next to {self.watch.db_path.name} was removed or taken over by "
+                "another program. Save your work and reopen the database."
+            )
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+
+def open_locked(
+    path: Path | str, *, read_only: bool = False, force: bool = False
+) -> LockedDatabase:
+    """Open a database for the app: take the lock first (before any migration), then open.
+
+    Raises `DatabaseInUse` (with `.pid` / `.host`) when another Coordinator has it: the
+    UI then offers `open_locked(path, read_only=True)` (no lock taken) or, for a lock of
+    another computer the user knows is gone, `force=True`.
+    """
+    from coordinator.db import Database
+
+    lock = None
+    if not read_only:
+        lock = DatabaseLock(path)
+        lock.acquire(force=force)
+    try:
+        db = Database.open(path, read_only=read_only)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return LockedDatabase(db, lock, FileWatch(db.path))

@@ -92,6 +92,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 _installed: PrivateRotatingFileHandler | None = None
+_previous_level = logging.WARNING
 
 
 def log_file() -> Path:
@@ -103,7 +104,7 @@ def setup_logging(level: int = logging.INFO, *, log_dir: Path | None = None) -> 
 
     Calling it again replaces the handler (e.g. after `COORDINATOR_HOME` changed).
     """
-    global _installed
+    global _installed, _previous_level
     folder = paths.ensure_private_dir(log_dir or paths.log_dir())
     path = folder / LOG_FILENAME
     handler = PrivateRotatingFileHandler(
@@ -115,6 +116,8 @@ def setup_logging(level: int = logging.INFO, *, log_dir: Path | None = None) -> 
     if _installed is not None:
         root.removeHandler(_installed)
         _installed.close()
+    else:
+        _previous_level = root.level
     root.addHandler(handler)
     root.setLevel(level)
     for name in QUIET_LOGGERS:
@@ -127,6 +130,8 @@ def shutdown_logging() -> None:
     """Remove and close the file handler installed by `setup_logging`."""
     global _installed
     if _installed is not None:
-        logging.getLogger().removeHandler(_installed)
+        root = logging.getLogger()
+        root.removeHandler(_installed)
         _installed.close()
         _installed = None
+        root.setLevel(_previous_level)

@@ -28,6 +28,8 @@ def parse_money(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
         raise ValueError(f"{text!r} is not an amount of money.") from exc
+    if not value.is_finite():  # "NaN", "Infinity": Decimal parses them
+        raise ValueError(f"{text!r} is not an amount of money.")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("Use at most two decimals.")
     return int(value * 100)

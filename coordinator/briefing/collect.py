@@ -103,7 +103,8 @@ class PartnerRow:
 @dataclass
 class ProposalSummary:
     title: str
-    status: str = ""
+    status: str = ""  # label, e.g. "Internal review"
+    status_code: str = ""  # e.g. "internal_review"
     lead: str = ""
     owner: str = ""
     funder: str = ""
@@ -190,6 +191,9 @@ def default_author() -> str:
         return ""
 
 
+STILL_DUE = ("idea", "drafting", "internal_review")  # a passed due date is overdue
+
+
 def status_label(status: str) -> str:
     try:
         return ProposalStatus(status).label
@@ -226,7 +230,8 @@ def redact(data: BriefingData, profile: Profile, include_private: bool) -> Brief
 
 def _summary(p: ProposalData, consortium_names: dict[str, str]) -> ProposalSummary:
     return ProposalSummary(
-        title=p.title, status=status_label(p.status), lead=p.lead_organization_name,
+        title=p.title, status=status_label(p.status), status_code=p.status,
+        lead=p.lead_organization_name,
         owner=p.owner_name, funder=p.funder, funder_call=p.funder_call,
         amount_minor=p.amount_minor, currency=p.currency, due_date=p.due_date,
         summary=p.summary, internal_notes=p.internal_notes,

@@ -7,8 +7,11 @@
   XObject holding the total, which the canvas defines when the document is saved.
 - `Heading`: a paragraph that also adds a PDF outline (bookmark) entry. The outline
   gets the *plain* text; the paragraph gets escaped markup.
-- `LongTable`: a table of any length that lays out one page at a time (fast for
-  thousands of rows) and repeats its header row on every page.
+- `LongTable`: a table of any length that measures each row once and then cuts
+  page-sized plain tables (fast for thousands of rows), repeating its header row and
+  naming its group ("… (continued)") on every later page.
+- `CellParagraph`: a table-cell paragraph that breaks its lines once per width and
+  skips the markup parser when its text has no tag or entity.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -102,14 +105,26 @@ class Styles:
             "kicker", base, fontName=fonts.SANS_BOLD, fontSize=9, leading=12, textColor=MUTED,
             spaceAfter=6,
         )
-        self.quote = ParagraphStyle("quote", base, fontName=fonts.SANS_ITALIC, textColor=MUTED)
+        self.quote = ParagraphStyle(
+            "quote", base, fontName=fonts.SANS_ITALIC, textColor=MUTED, backColor=BAND_BG,
+            borderPadding=(2, 4, 3, 6), spaceBefore=2, spaceAfter=6,
+        )
         self.code = ParagraphStyle(
             "code", base, fontName=fonts.MONO, fontSize=8, leading=10, spaceBefore=2,
             spaceAfter=6, backColor=BAND_BG, borderPadding=3, leftIndent=3, rightIndent=3,
         )
         self.empty = ParagraphStyle("empty", base, fontName=fonts.SANS_ITALIC, textColor=MUTED)
+        self.caption = ParagraphStyle(
+            "caption", base, fontName=fonts.SANS_BOLD, fontSize=8.5, leading=11,
+            textColor=ACCENT, spaceAfter=3,
+        )
         self.alert = ParagraphStyle(
             "alert", self.cell, fontName=fonts.SANS_BOLD, textColor=ALERT
+        )
+        self.alert_plain = ParagraphStyle("alert_plain", self.cell, textColor=ALERT)
+        self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=fonts.SANS_BOLD)
+        self.cell_note = ParagraphStyle(
+            "cell_note", self.cell, fontSize=7.5, leading=9.5, textColor=MUTED
         )
 
 
@@ -159,7 +174,9 @@ class _Canvas(Canvas):
     """Defines the page-total form just before saving, when the total is known."""
 
     def save(self) -> None:
-        total = self.getPageNumber() - 1 if self._code == [] else self.getPageNumber()
+        # After the last showPage the counter is one past the last page; a page still
+        # being drawn (code not yet shown) is shown by Canvas.save itself.
+        total = self.getPageNumber() - 1 if not self._code else self.getPageNumber()
         self.beginForm(_TOTAL_FORM, 0, 0, 60, 20)
         self.setFont(fonts.SANS, 7.5)
         self.setFillColor(MUTED)
@@ -287,65 +304,139 @@ def table_style(extra: Sequence[tuple] = ()) -> TableStyle:
 
 
 class LongTable(Flowable):
-    """A table with a header row that may run over many pages.
+    """A table (with an optional header row) that may run over many pages.
 
-    Only the rows that can fit on the current page (plus a margin) are laid out at a
-    time, so splitting costs O(rows) instead of re-laying the whole remainder out on
-    every page; the header row is repeated at the top of every page.
+    Every row is measured once (cell paragraphs cache their line breaks); a page's part
+    is then a plain `Table` built with those row heights, so splitting costs O(rows)
+    instead of re-laying the whole remainder out on every page (reportlab's own split).
+    The header row heads every page, and with `continued` (the group's title) each later
+    page starts with "<title> (continued)". A row taller than `MAX_ROW_HEIGHT` (which
+    could never fit a page) has its longest cells shortened instead of failing the build.
     """
 
-    CHUNK = 60
+    MAX_ROW_HEIGHT = 480.0
 
-    def __init__(self, header: list[Any], rows: list[list[Any]], col_widths: list[float],
-                 extra_style: Sequence[tuple] = ()) -> None:
+    def __init__(self, header: list[Any] | None, rows: list[list[Any]],
+                 col_widths: list[float], style: Sequence[tuple] | None = None,
+                 continued: str | None = None, _caption: str | None = None,
+                 _heights: tuple[float, list[float]] | None = None) -> None:
         super().__init__()
         self.header = header
         self.rows = rows
         self.col_widths = col_widths
-        self.extra_style = tuple(extra_style)
-        self._table: Table | None = None
+        self.style_cmds = list(style) if style is not None else list(table_style().getCommands())
+        self.continued = continued
+        self._caption = Paragraph(text(_caption), styles().caption) if _caption else None
+        self._heights = _heights
 
-    def _make(self, rows: list[list[Any]]) -> Table:
-        return Table([self.header, *rows], colWidths=self.col_widths, repeatRows=1,
-                     style=table_style(self.extra_style), hAlign="LEFT", splitByRow=1)
+    def _table(self, rows: list[list[Any]], heights: list[float] | None) -> Table:
+        data = [self.header, *rows] if self.header is not None else list(rows)
+        return Table(data, colWidths=self.col_widths, rowHeights=heights,
+                     repeatRows=1 if self.header is not None else 0,
+                     style=TableStyle(self.style_cmds), hAlign="LEFT")
+
+    def _measure(self, avail_width: float, avail_height: float) -> tuple[float, list[float]]:
+        if self._heights is None:
+            t = self._table(self.rows, None)
+            t.wrap(avail_width, avail_height)
+            hs = list(t._rowHeights)
+            head = hs.pop(0) if self.header is not None else 0.0
+            for i, h in enumerate(hs):
+                if h > self.MAX_ROW_HEIGHT:
+                    self.rows[i] = [_shorten(c, h) for c in self.rows[i]]
+                    one = Table([self.rows[i]], colWidths=self.col_widths,
+                                style=TableStyle(self.style_cmds))
+                    one.wrap(avail_width, avail_height)
+                    hs[i] = one._rowHeights[0]
+            self._heights = (head, hs)
+        return self._heights
+
+    def _caption_height(self) -> float:
+        if self._caption is None:
+            return 0.0
+        _w, h = self._caption.wrap(sum(self.col_widths), 1e6)
+        return h + self._caption.getSpaceAfter()
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if len(self.rows) <= self.CHUNK:
-            self._table = self._make(self.rows)
-            self.width, self.height = self._table.wrap(avail_width, avail_height)
-        else:
-            self._table = None
-            # More than a page (rows are at least ~16 pt high): the frame will split it.
-            self.width = sum(self.col_widths)
-            self.height = max(avail_height + 1, 16.0 * len(self.rows))
+        head, hs = self._measure(avail_width, avail_height)
+        self.width = sum(self.col_widths)
+        self.height = self._caption_height() + head + sum(hs)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        n = min(self.CHUNK, len(self.rows))
-        while True:
-            table = self._make(self.rows[:n])
-            _w, h = table.wrap(avail_width, avail_height)
-            if h <= avail_height and n < len(self.rows):
-                n = min(n * 2, len(self.rows))
-                continue
-            break
-        if h <= avail_height:
-            return [table]
-        parts = table.split(avail_width, avail_height)
-        if not parts:
+        head, hs = self._measure(avail_width, avail_height)
+        used, k = self._caption_height() + head, 0
+        while k < len(hs) and used + hs[k] <= avail_height + 1e-6:
+            used += hs[k]
+            k += 1
+        if k == 0:
             return []
-        first = parts[0]
-        used = len(first._cellvalues) - 1
-        if used <= 0:
-            return []
-        rest = self.rows[used:]
-        if not rest:
-            return [first]
-        return [first, LongTable(self.header, rest, self.col_widths, self.extra_style)]
+        heights = ([head] if self.header is not None else []) + hs[:k]
+        out: list[Flowable] = [self._caption] if self._caption is not None else []
+        out.append(self._table(self.rows[:k], heights))
+        if k < len(self.rows):
+            out.append(LongTable(
+                self.header, self.rows[k:], self.col_widths, self.style_cmds,
+                continued=self.continued,
+                _caption=f"{self.continued} (continued)" if self.continued else None,
+                _heights=(head, hs[k:])))
+        return out
 
-    def draw(self) -> None:  # only reached when the whole table fits
-        assert self._table is not None
-        self._table.drawOn(self.canv, 0, 0)
+    def draw(self) -> None:
+        head, hs = self._measure(self.width, self.height)
+        t = self._table(self.rows, ([head] if self.header is not None else []) + hs)
+        t.wrapOn(self.canv, self.width, self.height)
+        t.drawOn(self.canv, 0, 0)
+        if self._caption is not None:
+            _w, h = self._caption.wrapOn(self.canv, self.width, self.height)
+            self._caption.drawOn(self.canv, 0, self.height - h)
+
+
+def _shorten(cell: Any, row_height: float) -> Any:
+    """A cell's paragraphs cut down (plain text) so that the row fits on a page."""
+    items = cell if isinstance(cell, list) else [cell]
+    out = []
+    for item in items:
+        if isinstance(item, Paragraph):
+            plain_text = item.getPlainText()
+            keep = max(int(len(plain_text) * LongTable.MAX_ROW_HEIGHT / row_height * 0.8), 40)
+            if keep < len(plain_text):
+                item = CellParagraph(text(plain_text[:keep]) + " … [shortened]", item.style)
+        out.append(item)
+    return out if isinstance(cell, list) else out[0]
+
+
+class CellParagraph(Paragraph):
+    """A paragraph in a table cell: remembers its line breaks for a given width.
+
+    Table layout wraps every cell several times (measuring, splitting at a page end,
+    drawing), always at the column's width; breaking the lines once instead of on every
+    call is most of the speed of a long table.
+    """
+
+    _cache_key: tuple[float, float] | None = None
+    _cache_value: tuple[float, float] = (0.0, 0.0)
+    _templates: ClassVar[dict[int, tuple[ParagraphStyle, Any]]] = {}
+
+    def __init__(self, markup: str, style: ParagraphStyle) -> None:
+        if "<" in markup or "&" in markup or not markup.strip():
+            super().__init__(markup, style)
+            return
+        # No tag and no entity: the parser would yield this very text as one fragment,
+        # so skip parsing (most cells are like this).
+        known = self._templates.get(id(style))
+        if known is None or known[0] is not style:
+            known = (style, Paragraph("x", style).frags[0])
+            self._templates[id(style)] = known
+        super().__init__(markup, style, frags=[known[1].clone(text=markup.strip())])
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        key = (avail_width, self.style.leading)
+        if self._cache_key != key:
+            self._cache_value = super().wrap(avail_width, avail_height)
+            self._cache_key = key
+        self.width, self.height = self._cache_value
+        return self._cache_value
 
 
 def widths(total: float, fractions: Sequence[float]) -> list[float]:
@@ -354,45 +445,57 @@ def widths(total: float, fractions: Sequence[float]) -> list[float]:
     return [total * f / s for f in fractions]
 
 
-def cells(row: Sequence[str], style: ParagraphStyle,
-          right: Sequence[int] = ()) -> list[Paragraph]:
-    """A table row of markup strings as paragraphs."""
+def cells(row: Sequence[str | list[Flowable]], style: ParagraphStyle,
+          right: Sequence[int] = ()) -> list[Any]:
+    """A table row: markup strings become paragraphs; lists (from `stack`) stay."""
     st = styles()
-    out = []
+    out: list[Any] = []
     for i, markup in enumerate(row):
+        if isinstance(markup, list):
+            out.append(markup)
+            continue
         s = st.cell_right if i in right and style is st.cell else style
-        out.append(Paragraph(markup, s))
+        out.append(CellParagraph(markup, s))
     return out
+
+
+def stack(*parts: tuple[str, ParagraphStyle]) -> list[Flowable]:
+    """Several one-style paragraphs in one cell (cheaper to lay out than one paragraph
+    mixing fonts and `<br/>`); empty parts are left out."""
+    return [CellParagraph(markup, style) for markup, style in parts if markup]
 
 
 def header_cells(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
     st = styles()
-    return [Paragraph(text(label), st.cell_head_right if i in right else st.cell_head)
+    return [CellParagraph(text(label), st.cell_head_right if i in right else st.cell_head)
             for i, label in enumerate(labels)]
 
 
+KV_STYLE = (
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+)
+
+
 def key_value_table(pairs: Sequence[tuple[str, str]], width: float,
-                    label_fraction: float = 0.24) -> Table:
+                    label_fraction: float = 0.24) -> LongTable:
     """Label / value rows (values are markup) without a header row."""
     st = styles()
-    data = [[Paragraph(text(k), st.label), Paragraph(v, st.cell)] for k, v in pairs]
-    t = Table(data, colWidths=[width * label_fraction, width * (1 - label_fraction)],
-              hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-    ]))
-    return t
+    data = [[CellParagraph(text(k), st.label), CellParagraph(v, st.cell)] for k, v in pairs]
+    return LongTable(None, data, [width * label_fraction, width * (1 - label_fraction)],
+                     KV_STYLE)
 
 
 def table_group(title: str, table: Flowable, first: bool, level: int = 1) -> list[Flowable]:
     """A sub-heading and its table: the heading moves to the next page only when fewer
     than about three rows would fit under it (not the whole table, as keepWithNext does)."""
     out: list[Flowable] = [] if first else [CondPageBreak(110)]
+    if isinstance(table, LongTable):
+        table.continued = title
     return [*out, Heading(title, level, keep_with_next=False), table]
 
 

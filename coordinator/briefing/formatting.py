@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coordinator.briefing.markup import plain
+from coordinator.money import format_money
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "MXN": "MX$"}
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def money(amount_minor: int | None, currency: str = "USD") -> str:
-    """`125000050, "USD"` -> `$1,250,000.50`; whole amounts print without cents."""
+    """`125000050, "USD"` -> `$1,250,000.50` (the app's one money format)."""
     if amount_minor is None:
         return ""
-    code = (currency or "USD").upper()
-    sign = "-" if amount_minor < 0 else ""
-    units, cents = divmod(abs(int(amount_minor)), 100)
-    number = f"{units:,}" + (f".{cents:02d}" if cents else "")
-    symbol = _SYMBOLS.get(code)
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {plain(code)}"
+    return format_money(int(amount_minor), plain(currency or "USD") or "USD")
 
 
 def zone(name: str | None) -> tzinfo:
@@ -33,7 +29,26 @@ def zone(name: str | None) -> tzinfo:
 
 
 def local_zone() -> tzinfo:
-    """This computer's zone (for the reader's time)."""
+    """This computer's zone (for the reader's time): its IANA name when the system tells
+    it (TZ, /etc/localtime, /etc/timezone), else the current fixed offset."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    try:
+        with open("/etc/timezone", encoding="utf-8") as fh:
+            candidates.append(fh.read().strip())
+    except OSError:
+        pass
+    for name in candidates:
+        if (name and "/" in name) or name == "UTC":
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
     return datetime.now().astimezone().tzinfo or UTC
 
 
@@ -67,11 +82,9 @@ def time_range(start: datetime | None, minutes: int, tz: tzinfo) -> str:
 
 
 def zone_label(tz: tzinfo) -> str:
+    """`America/Chicago`, or `local time` for a zone without an IANA name."""
     key = getattr(tz, "key", None)
-    if key:
-        return str(key)
-    now = datetime.now(tz)
-    return now.tzname() or "local time"
+    return str(key) if key else "local time"
 
 
 def duration(minutes: int) -> str:
@@ -97,6 +110,15 @@ def days_left(due: date | None, today: date) -> str:
     if n == -1:
         return "1 day overdue"
     return f"{-n} days overdue"
+
+
+def deadline(due: date | None, today: date, still_due: bool = True) -> str:
+    """Like `days_left`, but a passed deadline reads `N days ago` when nothing is due any
+    more (a proposal already submitted or closed)."""
+    if due is None or still_due or due >= today:
+        return days_left(due, today)
+    n = (today - due).days
+    return "1 day ago" if n == 1 else f"{n} days ago"
 
 
 def safe_filename(name: str, limit: int = 120) -> str:

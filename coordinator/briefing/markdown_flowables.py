@@ -9,6 +9,8 @@ ever opened) and only http(s)/mailto links become clickable.
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -19,12 +21,11 @@ from reportlab.platypus import (
     Paragraph,
     Preformatted,
     Spacer,
-    Table,
 )
 from reportlab.platypus.flowables import HRFlowable
 
 from coordinator.briefing import fonts
-from coordinator.briefing.document import RULE, styles, table_style
+from coordinator.briefing.document import RULE, CellParagraph, LongTable, styles
 from coordinator.briefing.markup import anchor, clean, fragment, text
 
 try:
@@ -35,13 +36,20 @@ except ImportError as exc:  # pragma: no cover - dependency declared in pyprojec
 
 _MAX_INDENT_DEPTH = 6
 _INDENT = 14.0
+_QUOTE_INDENT = 20.0
 _md: MarkdownIt | None = None
+# Quote/list markers at the start of a line: more than _MAX_MARKERS nest no further.
+_MAX_MARKERS = 16
+_MARKER_RE = r"[ \t]{0,3}(?:>|[-+*]|\d{1,9}[.)])[ \t]*"
+_MARKER = re.compile(_MARKER_RE)
+_DEEP_MARKERS = re.compile(f"^(?:{_MARKER_RE}){{{_MAX_MARKERS + 1},}}", re.MULTILINE)
 
 
 def _parser() -> MarkdownIt:
     global _md
     if _md is None:
-        _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                        "maxNesting": 100})
         _md.enable(["table", "strikethrough"])
     return _md
 
@@ -122,9 +130,9 @@ class _Converter:
         if t in ("bullet_list", "ordered_list"):
             return [self._list(node, depth, style)]
         if t == "blockquote":
-            indent = _INDENT if depth < _MAX_INDENT_DEPTH else 0.0
+            indent = _QUOTE_INDENT if depth < _MAX_INDENT_DEPTH else 0.0
             inner = self.blocks(node.children, depth + 1, self.st.quote)
-            return [Indenter(left=indent), *inner, Indenter(left=-indent)]
+            return [Spacer(1, 2), Indenter(left=indent), *inner, Indenter(left=-indent)]
         if t in ("fence", "code_block"):
             return [self._code(node.content, depth)]
         if t == "hr":
@@ -171,23 +179,22 @@ class _Converter:
         return Preformatted(body, st, maxLineLength=max_len, newLineChars="")
 
     def _table(self, node: SyntaxTreeNode, depth: int) -> Flowable:
-        rows: list[list[Paragraph]] = []
+        rows: list[list[Flowable]] = []
         for section in node.children:  # thead, tbody
             for tr in section.children:
                 head = section.type == "thead"
                 row = []
                 for cell in tr.children:
                     markup = "".join(inline_markup(c) for c in cell.children)
-                    row.append(Paragraph(markup, self.st.cell_head if head else self.st.cell))
+                    row.append(CellParagraph(markup, self.st.cell_head if head else self.st.cell))
                 rows.append(row)
         if not rows:
             return Spacer(1, 0)
         ncols = max(len(r) for r in rows)
         for r in rows:
-            r.extend(Paragraph("", self.st.cell) for _ in range(ncols - len(r)))
+            r.extend(CellParagraph("", self.st.cell) for _ in range(ncols - len(r)))
         avail = self.width - min(depth, _MAX_INDENT_DEPTH) * _INDENT
-        t = Table(rows, colWidths=[avail / ncols] * ncols, repeatRows=1, hAlign="LEFT",
-                  style=table_style())
+        t = LongTable(rows[0], rows[1:], [avail / ncols] * ncols)
         t.spaceAfter = 6
         return t
 
@@ -198,5 +205,22 @@ def markdown_flowables(source: str | None, width: float,
     src = clean(source or "")
     if not src.strip():
         return []
+    src = _DEEP_MARKERS.sub(lambda m: "".join(_MARKER.findall(m.group(0))[:_MAX_MARKERS]), src)
     tree = SyntaxTreeNode(_parser().parse(src))
-    return _Converter(width, style or styles().body).blocks(tree.children)
+    conv = _Converter(width, style or styles().body)
+    lines = src.split("\n")
+    out: list[Flowable] = []
+    done = 0
+    for node in tree.children:
+        start, end = node.map if node.map else (done, done)
+        out.extend(_literal(lines[done:start], conv))  # anything the parser skipped
+        out.extend(conv.block(node, 0, conv.base))
+        done = max(done, end)
+    out.extend(_literal(lines[done:], conv))
+    return out
+
+
+def _literal(lines: list[str], conv: _Converter) -> list[Flowable]:
+    """Source lines the parser dropped (e.g. nesting deeper than it allows), as text."""
+    text_lines = [line for line in lines if line.strip()]
+    return [Paragraph(text(line), conv.base) for line in text_lines]

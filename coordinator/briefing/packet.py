@@ -31,6 +31,7 @@ from reportlab.platypus import (
 from coordinator.briefing import formatting as f
 from coordinator.briefing.collect import (
     SECTIONS,
+    STILL_DUE,
     ActionRow,
     BriefingData,
     BriefingOptions,
@@ -47,6 +48,7 @@ from coordinator.briefing.document import (
     empty_note,
     header_cells,
     key_value_table,
+    stack,
     styles,
     table_group,
     widths,
@@ -186,9 +188,7 @@ class _Packet:
             return [*out, empty_note("No agenda items yet.")]
         rows = []
         for i, a in enumerate(self.d.agenda, 1):
-            item = bold(text(a.title))
-            if a.details:
-                item += f'<br/><font size="8" color="#5f6b76">{lines(a.details)}</font>'
+            item = stack((text(a.title), self.st.cell_bold), (lines(a.details), self.st.cell_note))
             rows.append(cells([str(i), item, text(a.presenter) or "—",
                                str(a.minutes) if a.minutes else "—"], self.st.cell, right=(3,)))
         total = sum(a.minutes for a in self.d.agenda)
@@ -219,16 +219,17 @@ class _Packet:
         return out
 
     def _person_row(self, p: Person) -> list[Flowable]:
-        name = bold(text(p.name))
+        st = self.st
         role = _ROLE.get(p.role, "")
-        rsvp = _RSVP.get(p.rsvp, text(p.rsvp))
-        note = " · ".join(x for x in (role, rsvp) if x)
+        rsvp = _RSVP.get(p.rsvp, p.rsvp)
+        note = text(" · ".join(x for x in (role, rsvp) if x))
         if self.internal:
-            name += f'<br/><font size="7.5" color="#5f6b76">{text(note)}</font>'
+            name = stack((text(p.name), st.cell_bold), (note, st.cell_note))
             values = [name, text(p.title), text(p.organization), text(p.email), text(p.phone)]
         else:
-            values = [name, text(p.title), text(p.organization), text(note)]
-        return cells(values, self.st.cell)
+            values = [stack((text(p.name), st.cell_bold)), text(p.title), text(p.organization),
+                      note]
+        return cells(values, st.cell)
 
     # organizations -----------------------------------------------------------------------
     def organizations(self) -> list[Flowable]:
@@ -260,12 +261,12 @@ class _Packet:
             out.extend(self._proposal(p))
         return out
 
-    def _due(self, due: date | None, red: bool = True) -> str:
+    def _due(self, due: date | None, status: str) -> str:
         if due is None:
             return text("No due date")
-        left = f.days_left(due, self.today)
-        s = text(f"{f.day(due)} · {left}")
-        if red and due < self.today:
+        still_due = status in STILL_DUE
+        s = text(f"{f.day(due)} · {f.deadline(due, self.today, still_due)}")
+        if still_due and due < self.today:
             return f'<font color="#b00020"><b>{s}</b></font>'
         return s
 
@@ -277,7 +278,7 @@ class _Packet:
             ("Funder", text(funder) or text("Not set")),
             ("Amount", text(f.money(p.amount_minor, p.currency)) if p.amount_minor
              else text("Not set")),
-            ("Due", self._due(p.due_date)),
+            ("Due", self._due(p.due_date, p.status_code)),
         ]
         if p.owner:
             pairs.append(("Owner", text(p.owner)))
@@ -335,30 +336,28 @@ class _Packet:
             rows = [self._action_row(a) for a in rows_in]
             out += table_group(title, LongTable(
                 header_cells(["Action", "Due", "Status", "From meeting"]), rows,
-                widths(self.w, [0.48, 0.2, 0.1, 0.22])), first=i == 0)
+                widths(self.w, [0.44, 0.24, 0.1, 0.22])), first=i == 0)
         return out
 
     def _overdue(self, a: ActionRow) -> bool:
         return a.due_date is not None and a.due_date < self.today
 
     def _action_row(self, a: ActionRow) -> list[Flowable]:
-        action = lines(a.text)
-        if a.proposal:
-            action += f'<br/><font size="7.5" color="#5f6b76">Proposal: {text(a.proposal)}</font>'
+        st = self.st
+        action = stack((lines(a.text), st.cell),
+                       (text(f"Proposal: {a.proposal}") if a.proposal else "", st.cell_note))
         if a.due_date is None:
-            due = text("No due date")
-        elif self._overdue(a):
-            due = (f'<font color="#b00020"><b>OVERDUE</b><br/>{text(f.day(a.due_date))}<br/>'
-                   f'{text(f.days_left(a.due_date, self.today))}</font>')
+            due: str | list[Flowable] = text("No due date")
         else:
-            due = text(f.day(a.due_date)) + f"<br/>{text(f.days_left(a.due_date, self.today))}"
+            when = text(f"{f.day(a.due_date)} · {f.days_left(a.due_date, self.today)}")
+            due = stack(("OVERDUE", st.alert), (when, st.alert_plain)) if self._overdue(a) \
+                else when
         try:
             status = ActionStatus(a.status).value.replace("_", " ").capitalize()
         except ValueError:
             status = a.status
-        origin = text(a.meeting) + (f"<br/>{text(f.day(a.meeting_date))}" if a.meeting_date
-                                    else "")
-        return cells([action, due, text(status), origin], self.st.cell)
+        origin = text(", ".join(x for x in (a.meeting, f.day(a.meeting_date)) if x))
+        return cells([action, due, text(status), origin], st.cell)
 
     # notes -------------------------------------------------------------------------------
     def notes(self) -> list[Flowable]:

@@ -12,7 +12,7 @@ from typing import IO
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
 from coordinator.briefing import formatting as f
-from coordinator.briefing.collect import ProposalDocData
+from coordinator.briefing.collect import STILL_DUE, ProposalDocData
 from coordinator.briefing.document import (
     DocumentInfo,
     Heading,
@@ -60,7 +60,8 @@ class _ProposalDoc:
         p, st = self.p, self.st
         due = text("Not set")
         if p.due_date:
-            due = text(f"{f.long_day(p.due_date)} ({f.days_left(p.due_date, self.today)})")
+            left = f.deadline(p.due_date, self.today, p.status_code in STILL_DUE)
+            due = text(f"{f.long_day(p.due_date)} ({left})")
         pairs = [
             ("Status", bold(text(p.status))),
             ("Funder", text(p.funder) or text("Not set")),

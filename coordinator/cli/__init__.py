@@ -8,12 +8,15 @@ User mistakes raise `CoordinatorError` (or `UsageError`) and print one line on s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from coordinator import __version__
-from coordinator.cli import briefing_commands, core_commands, safety_commands
+from coordinator.cli import briefing_commands, core_commands, io_commands, safety_commands
 from coordinator.cli.context import CliContext
 from coordinator.errors import CoordinatorError
 
@@ -22,6 +25,7 @@ COMMAND_MODULES = [
     core_commands,
     briefing_commands,
     safety_commands,
+    io_commands,
 ]
 
 
@@ -44,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    ctx = CliContext(args.db)
+    ctx = CliContext(args.db, creates_db=getattr(args, "creates_db", False))
     try:
         return int(args.func(args, ctx) or 0)
     except CoordinatorError as exc:
@@ -55,5 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file we were told to read or write
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"coordinator: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        print(f"coordinator: the database could not be used: {reason}", file=sys.stderr)
+        return 1
     finally:
-        ctx.close()
+        with contextlib.suppress(SQLAlchemyError):
+            ctx.close()

@@ -10,8 +10,8 @@ from typing import Any
 from coordinator.cli.context import CliContext
 from coordinator.cli.output import print_rows, to_plain
 from coordinator.errors import CoordinatorError, NotFound
+from coordinator.models import ActionStatus, ProposalStatus, Sector
 from coordinator.money import format_money
-from coordinator.models import ProposalStatus, Sector
 from coordinator.services import (
     ActionFilter,
     ContactFilter,
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="number of contacts (everything else scales with it; default 600)")
     p.add_argument("--force", action="store_true",
                    help="replace what the database holds (a backup is taken first)")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, creates_db=True)
 
     p = sub.add_parser("stats", help="counts per entity and per consortium")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -55,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "email, updated)")
     p.add_argument("--limit", type=int, metavar="N")
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--include-private", action="store_true",
+                   help="include private notes in JSON output (left out unless asked)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("search", help="search everything")
@@ -78,16 +80,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    from coordinator.db.backup import backup_database, timestamped_name
+    from coordinator.backups import BackupManager
     from coordinator.demo import build_demo
-    from coordinator.paths import backups_dir
 
     if args.contacts < 1:
         raise CoordinatorError("--contacts must be at least 1.")
     if args.force and not ctx.services.is_empty():
-        saved = backup_database(ctx.db_path, backups_dir() / timestamped_name(ctx.db_path,
-                                                                              "before-demo"))
-        print(f"Backed up the previous data to {saved}", file=sys.stderr)
+        saved = BackupManager(ctx.db_path).backup_now("before-demo")
+        print(f"Backed up the previous data to {saved.path}", file=sys.stderr)
     counts = build_demo(ctx.services, args.contacts, force=args.force)
     print(f"Sample coalition written to {ctx.db_path}: {counts['organization']} organizations, "
           f"{counts['contact']} contacts, {counts['proposal']} proposals, "
@@ -145,14 +145,42 @@ def _series_id(ctx: CliContext, name: str | None) -> str | None:
     raise CoordinatorError(f"No meeting series named {name!r}.")
 
 
+# The options of `list` that each entity understands; any other is refused rather than
+# silently ignored (a filter that does nothing gives a wrong answer).
+FILTER_FLAGS = {"consortium": "--consortium", "sector": "--sector", "tag": "--tag",
+                "organization": "--organization", "status": "--status", "owner": "--owner",
+                "funder": "--funder", "series": "--series", "overdue": "--overdue",
+                "open": "--open", "date_from": "--from", "date_to": "--to", "text": "--text",
+                "sort": "--sort"}
+FILTERS = {
+    "contacts": {"consortium", "sector", "tag", "organization", "text", "sort"},
+    "organizations": {"consortium", "sector", "tag", "text", "sort"},
+    "proposals": {"consortium", "tag", "organization", "status", "owner", "funder", "open",
+                  "date_from", "date_to", "text", "sort"},
+    "meetings": {"consortium", "series", "date_from", "date_to", "text"},
+    "actions": {"status", "owner", "series", "overdue", "open", "sort"},
+}
+
+
+def _check_list_options(args: argparse.Namespace) -> None:
+    if args.limit is not None and args.limit < 0:
+        raise CoordinatorError("--limit must be 0 or more.")
+    unused = [flag for dest, flag in FILTER_FLAGS.items()
+              if getattr(args, dest) and dest not in FILTERS[args.entity]]
+    if unused:
+        raise CoordinatorError(f"{', '.join(unused)} cannot be used with list {args.entity}.")
+
+
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    _check_list_options(args)
     rows, columns = _LISTERS[args.entity](args, ctx)
-    if args.limit is not None and args.limit >= 0:
+    if args.limit is not None:
         rows = rows[: args.limit]
-    if args.format != "json":
-        print_rows([to_plain(r) for r in rows], columns, args.format)
-    else:
-        print_rows(rows, columns, "json")
+    plain = [to_plain(r) for r in rows]
+    if args.format == "json" and not args.include_private:
+        for row in plain:  # private notes are never printed unless asked
+            row.pop("private_notes", None)
+    print_rows(plain, columns, args.format)
     return 0
 
 
@@ -208,10 +236,13 @@ def _list_meetings(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any]
 
 
 def _list_actions(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    if args.status and args.status not in {s.value for s in ActionStatus}:
+        raise CoordinatorError(f"No action item status {args.status!r}; use one of "
+                               f"{', '.join(s.value for s in ActionStatus)}.")
     f = ActionFilter(owner_id=args.owner, status=args.status, open_only=args.open,
                      overdue_on=date.today() if args.overdue else None,
                      series_id=_series_id(ctx, args.series))
-    rows = ctx.services.actions.list(f, limit=args.limit)
+    rows = ctx.services.actions.list(f, sort=args.sort or "due", limit=args.limit)
     return rows, ["id", "status", "due_date", "owner_name", "text", "meeting_title"]
 
 

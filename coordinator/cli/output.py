@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from coordinator.formats.encoding import neutralise_cell
+
 
 def to_plain(value: Any) -> Any:
     """Dataclasses, dates and nested lists as JSON-ready values."""
@@ -41,11 +43,11 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
         json.dump([to_plain(r) for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    if fmt == "csv":
+    if fmt == "csv":  # cells neutralised against formula injection, as in every export
         writer = csv.writer(out)
-        writer.writerow(columns)
+        writer.writerow([neutralise_cell(c) for c in columns])
         for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in columns])
+            writer.writerow([neutralise_cell(_cell(r.get(c))) for c in columns])
         return
     table = [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [min(40, max([len(c)] + [len(row[i]) for row in table])) for i, c in

@@ -119,8 +119,9 @@ def _passphrases_to_try() -> list[tuple[str, str]]:
 
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     manager = _manager(ctx)
-    if ctx._db is not None:  # never restore under our own open engine
-        ctx._db.close()
+    opened = getattr(ctx, "_db", None)
+    if opened is not None:  # never restore under our own open engine
+        opened.close()
     passphrase: str | None = None
     if is_encrypted_backup(args.file):
         candidates = _passphrases_to_try()

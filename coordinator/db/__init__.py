@@ -1,5 +1,5 @@
 """Database access: opening, migrating, backing up."""
 
-from coordinator.db.database import Database, DatabaseBusy
+from coordinator.db.database import Database, DatabaseBusy, ReadOnlyDatabase
 
-__all__ = ["Database", "DatabaseBusy"]
+__all__ = ["Database", "DatabaseBusy", "ReadOnlyDatabase"]

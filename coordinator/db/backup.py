@@ -7,7 +7,8 @@ transaction (other connections simply see the new content); `record_counts` read
 the headline numbers of a copy; `storage_error` turns disk-full, read-only and
 permission errors into one clear `CoordinatorError`; `encrypt_file` / `decrypt_file`
 read and write the authenticated, passphrase-encrypted backup format (scrypt +
-AES-256-GCM in chunks, described below).
+AES-256-GCM in chunks, described below); `save_open_database` puts a database whose
+file was deleted or moved while open back in place from its still-open connections.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import contextlib
 import errno
 import hashlib
 import hmac
+import logging
 import os
 import sqlite3
 import struct
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -29,6 +32,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from coordinator.errors import CoordinatorError
 from coordinator.paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
+
+log = logging.getLogger(__name__)
 
 PARTIAL_SUFFIX = ".partial"
 
@@ -47,6 +52,10 @@ class BackupError(CoordinatorError):
 
 class StorageError(BackupError):
     """The disk is full, read-only, or the location cannot be written."""
+
+
+class TargetDamaged(BackupError):
+    """The database being restored into cannot be opened or read as a database."""
 
 
 def timestamped_name(db_path: Path, reason: str, when: datetime | None = None) -> str:
@@ -230,7 +239,57 @@ def restore_into(src: Path, live_db: Path) -> None:
         clear = storage_error(exc, action)
         if clear is not None:
             raise clear from exc
+        text = str(exc).lower()
+        if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text
+                                                       or "malformed" in text):
+            raise TargetDamaged(f"{live_db.name} is too damaged to restore into: {exc}") from exc
         raise BackupError(f"Could not {action}: {exc}") from exc
+
+
+def save_open_database(db: Any) -> Path:  # db: coordinator.db.Database
+    """Put a database whose file was deleted or moved while open back at its place.
+
+    `db` is an open `Database`: its connections still hold the lost file, so everything
+    committed is still readable (SQLite would even go on writing into it, to be lost at
+    close: the app checks `coordinator.lock.FileWatch` before each write). The content
+    is copied with the backup API to a temporary name, the connections are closed (the
+    lost file's -wal/-shm go with them) and the copy is renamed to `db.path`; the
+    engine then reconnects on its own and the app keeps working.
+    """
+    path = Path(db.path)
+    if path.exists():
+        raise BackupError(f"There is already a file at {path}; nothing was overwritten.")
+    tmp = path.with_name(path.name + ".recovered" + PARTIAL_SUFFIX)
+    try:
+        prepare_private_parent(path)
+        create_private_file(tmp)
+        raw = db.engine.raw_connection()
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                raw.driver_connection.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                check_integrity(target, "The recovered copy")
+            finally:
+                target.close()
+        finally:
+            raw.close()
+        db.engine.dispose()
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{path}{suffix}").unlink()
+        os.replace(tmp, path)
+        make_private(path)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        clear = storage_error(exc, f"save the database again to {path}")
+        raise (clear or BackupError(f"Could not save the database to {path}: {exc}")) from exc
+    watch = getattr(db, "watch", None)
+    if watch is not None:  # the file at its place is the database again
+        watch.reset()
+    log.info("Database saved again at its place after it went missing")
+    return path
 
 
 # -- encrypted backup files -------------------------------------------------------

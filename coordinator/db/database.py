@@ -22,10 +22,11 @@ from sqlmodel import Session
 from coordinator import paths
 from coordinator.changes import ChangeSet
 from coordinator.db import migrate
-from coordinator.db.backup import backup_database, timestamped_name
+from coordinator.db.backup import backup_database, storage_error, timestamped_name
 from coordinator.db.engine import BEGIN_OPTION, make_engine
 from coordinator.db.inspect import inspect_file
-from coordinator.errors import CoordinatorError, SchemaTooNew
+from coordinator.errors import CoordinatorError, DatabaseOpenError, SchemaTooNew
+from coordinator.lock import FileWatch
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +37,19 @@ class DatabaseBusy(CoordinatorError):
     pass
 
 
+class ReadOnlyDatabase(CoordinatorError):
+    pass
+
+
 class Database:
     def __init__(self, path: Path, engine: Engine, *, read_only: bool = False) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
         self._write_engine = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        # SQLite keeps writing into a deleted or moved file and loses those writes on
+        # close: every write unit first checks the file is still where it was.
+        self.watch = None if read_only else FileWatch(path)
         self._listeners: list[ChangeListener] = []
         self._local = threading.local()
         self.last_backup: Path | None = None
@@ -61,12 +69,15 @@ class Database:
             )
         if not read_only:
             if not state.exists:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.parent.is_dir():
+                    raise DatabaseOpenError(f"The folder {path.parent} does not exist.")
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)
                 os.close(fd)
             if state.revision != migrate.head_revision():
                 if not state.empty:
-                    dest_dir = backup_dir or paths.backups_dir()
+                    from coordinator.backups import backup_dir_for  # imports this module
+
+                    dest_dir = backup_dir or backup_dir_for(path)
                     last_backup = backup_database(
                         path, dest_dir / timestamped_name(path, "before-migration")
                     )
@@ -112,6 +123,10 @@ class Database:
         if outer is not None:
             yield outer
             return
+        if self.read_only:
+            raise ReadOnlyDatabase("This database is open read-only; changes cannot be saved.")
+        if self.watch is not None:
+            self.watch.check()
         changes = ChangeSet()
         try:
             with Session(self._write_engine, expire_on_commit=False) as session:
@@ -128,6 +143,9 @@ class Database:
                 raise DatabaseBusy(
                     "The database is busy with another program; try again in a moment."
                 ) from exc
+            clear = storage_error(exc.orig or exc, "save the change")
+            if clear is not None:
+                raise clear from exc
             raise
         finally:
             self._local.session = None

@@ -8,11 +8,13 @@ instead of failing on a lock upgrade) and pragmas run outside any transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from coordinator.db.backup import sqlite_uri
 from coordinator.models.base import fold
 
 BUSY_TIMEOUT_MS = 10_000
@@ -21,15 +23,15 @@ BEGIN_OPTION = "coordinator_begin"
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = False) -> Engine:
-    if read_only:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    if read_only:  # a percent-encoded URI: names with ?, # or % open the right file
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+            sqlite_uri(path, "ro"), uri=True, check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000))
     else:
-        url = f"sqlite:///{path}"
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        pool_pre_ping=False,
-    )
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

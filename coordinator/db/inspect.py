@@ -7,6 +7,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from coordinator.db.backup import sqlite_uri
 from coordinator.errors import CorruptDatabase, NotACoordinatorDatabase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -51,7 +52,7 @@ def inspect_file(path: Path) -> FileState:
         )
     app_id, = struct.unpack(">I", header[68:72])
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
     except sqlite3.Error as exc:
         raise CorruptDatabase(f"{path.name} cannot be opened: {exc}.") from exc
     try:

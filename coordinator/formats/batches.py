@@ -1,4 +1,4 @@
-"""Import batches: list them, and undo one ("Undo import").
+"""Import batches (and merges): list them, and undo one ("Undo import").
 
 Undo, in one transaction: contacts the batch updated get back the state recorded
 before the import; contacts it created are deleted for good, except those that
@@ -9,6 +9,7 @@ them any more.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,8 +22,10 @@ from coordinator.errors import Conflict, NotFound
 from coordinator.formats.combine import from_snapshot
 from coordinator.models import Contact, utcnow
 from coordinator.models.imports import ImportBatch, ImportBatchItem
+from coordinator.services import indexing
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
+from coordinator.services.organizations import OrganizationService
 from coordinator.services.search import unindex
 
 CHUNK = 500
@@ -91,6 +94,43 @@ def _referenced(session: Session, ids: list[str], refs: tuple[tuple[str, str], .
     return found
 
 
+def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
+    """Put back what a merge did: the other record, re-pointed links, deleted clashes."""
+    items = list(session.exec(select(ImportBatchItem).where(
+        ImportBatchItem.batch_id == batch_id,
+        ImportBatchItem.action.in_(("trashed", "repointed", "deleted")))).all())  # type: ignore[attr-defined]
+    services = {"contact": ContactService(db), "organization": OrganizationService(db)}
+    for item in items:
+        if item.action == "trashed":
+            row = session.execute(text(f"SELECT deleted_at FROM {item.entity} WHERE id = :id"),
+                                  {"id": item.entity_id}).first()
+            if row is not None and row[0] is not None:
+                services[item.entity].restore(item.entity_id)
+    for item in items:
+        if item.action == "repointed":
+            table, column = item.entity.split(".")
+            session.execute(text(f"UPDATE {table} SET {column} = :old WHERE id = :id"),
+                            {"old": item.snapshot, "id": item.entity_id})
+            if table == "contact":
+                session.execute(text(
+                    "UPDATE contact SET consortium_id = (SELECT o.consortium_id FROM "
+                    "organization o WHERE o.id = contact.organization_id) WHERE id = :id"),
+                    {"id": item.entity_id})
+                indexing.refresh(session, "contact", [item.entity_id])
+        elif item.action == "deleted":
+            row = json.loads(item.snapshot)
+            columns = ", ".join(row)
+            marks = ", ".join(f":{k}" for k in row)
+            session.execute(text(f"INSERT INTO {item.entity} ({columns}) VALUES ({marks})"), row)
+    for item in _items(session, batch_id, "organization", "updated"):
+        before = json.loads(item.snapshot)
+        orgs = services["organization"]
+        data = orgs.get(item.entity_id)  # type: ignore[attr-defined]
+        for name, value in before.items():
+            setattr(data, name, value)
+        orgs.update(item.entity_id, data)  # type: ignore[attr-defined]
+
+
 def undo_batch(db: Database, batch_id: str) -> UndoReport:
     report = UndoReport()
     contacts = ContactService(db)
@@ -100,6 +140,7 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
             raise NotFound("import", batch_id)
         if batch.undone_at is not None:
             raise Conflict(f"This import was already undone on {batch.undone_at:%Y-%m-%d %H:%M}.")
+        _undo_merge(session, db, batch_id)
         # Restore what was updated (in reverse, in case a contact appears twice).
         for item in reversed(_items(session, batch_id, "contact", "updated")):
             before = from_snapshot(item.snapshot)

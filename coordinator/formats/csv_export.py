@@ -147,8 +147,12 @@ def outlook_row(c: ContactData) -> dict[str, str]:
 
 def outlook_csv(contacts: Sequence[ContactData]) -> bytes:
     """Columns Outlook's CSV import maps without help."""
-    return write_csv(OUTLOOK_HEADER, ([outlook_row(c).get(h, "") for h in OUTLOOK_HEADER]
-                                      for c in contacts))
+    def rows() -> Iterable[list[str]]:
+        for c in contacts:
+            row = outlook_row(c)
+            yield [row.get(h, "") for h in OUTLOOK_HEADER]
+
+    return write_csv(OUTLOOK_HEADER, rows())
 
 
 ORGANIZATION_HEADER = ("Name", "Sector", "Consortium", "City", "State", "Website", "Tags",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats import csv_layouts, mappings
-from coordinator.formats.encoding import decode_text
+from coordinator.formats.encoding import decode_text, restore_cell
 from coordinator.formats.fields import finish
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -84,6 +85,25 @@ def read_table(raw: bytes) -> tuple[list[str], list[tuple[int, int, list[str]]],
     return headers, rows, encoding
 
 
+@dataclass(frozen=True)
+class CsvPeek:
+    """What the column-mapping dialog shows before anything is parsed."""
+
+    layout: str  # as detect_layout; "csv" means a mapping is needed
+    encoding: str
+    headers: list[str]
+    rows: list[list[str]]  # the first rows, as read
+    guessed: dict[str, str]  # header -> field spec (saved mapping if one fits)
+
+
+def peek_csv(raw: bytes, rows: int = 5) -> CsvPeek:
+    """Headers, the first `rows` rows and a guessed (or saved) mapping."""
+    headers, table, encoding = read_table(raw)
+    layout = csv_layouts.detect_layout(headers)
+    guessed = mappings.saved_mapping_for(headers) or mappings.guess_mapping(headers)
+    return CsvPeek(layout, encoding, headers, [cells for _, _, cells in table[:rows]], guessed)
+
+
 def parse_csv(raw: bytes, mapping: dict[str, str] | None = None, *,
               progress: ProgressCallback | None = None,
               cancelled: CancelCheck | None = None) -> ParseResult:
@@ -118,7 +138,7 @@ def parse_csv(raw: bytes, mapping: dict[str, str] | None = None, *,
                 where, f"has {len(cells)} cells but the header has {width} columns", line))
             continue
         pc = csv_layouts.new_parsed(where, line)
-        convert(dict(zip(headers, cells, strict=False)), pc)
+        convert({h: restore_cell(c) for h, c in zip(headers, cells, strict=False)}, pc)
         cleaned = finish(pc)
         if isinstance(cleaned, ImportProblem):
             result.errors.append(cleaned)

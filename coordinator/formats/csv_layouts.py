@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from coordinator.formats.fields import (
     EXCHANGE_PATH,
@@ -61,14 +62,23 @@ def detect_layout(headers: list[str]) -> str:
     return "csv"
 
 
+@lru_cache(maxsize=1024)
+def _block_of(header: str) -> tuple[str, int, str] | None:
+    """('email', 2, 'value') for 'E-mail 2 - Value'; None for other columns."""
+    m = _BLOCK.match(header)
+    if not m:
+        return None
+    return (m.group(1).casefold().replace("-", ""), int(m.group(2)),
+            m.group(3).strip().casefold().replace("type", "label"))
+
+
 def _blocks(row: Row) -> dict[str, dict[int, dict[str, str]]]:
     out: dict[str, dict[int, dict[str, str]]] = {}
     for key, value in row.items():
-        m = _BLOCK.match(key)
-        if m:
-            kind = m.group(1).casefold().replace("-", "")
-            field = m.group(3).strip().casefold().replace("type", "label")
-            out.setdefault(kind, {}).setdefault(int(m.group(2)), {})[field] = value
+        block = _block_of(key)
+        if block is not None and value:
+            kind, number, field = block
+            out.setdefault(kind, {}).setdefault(number, {})[field] = value
     return out
 
 

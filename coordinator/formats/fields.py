@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from coordinator.formats.encoding import restore_cell
 from coordinator.formats.parsed import ImportProblem, ParsedContact
 from coordinator.models import fold
 from coordinator.services.records import AddressData, EmailData, PhoneData
@@ -47,6 +47,13 @@ EXCHANGE_PATH = re.compile(r"^/o=", re.IGNORECASE)
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+@lru_cache(maxsize=65536)
+def fold_cached(text: str) -> str:
+    """`fold` for values that repeat a lot in one file (labels, organization names)."""
+    return fold(text)
+
+
+@lru_cache(maxsize=4096)
 def label_of(text: str, default: str = "work") -> tuple[str, bool]:
     """(normalised label, is_primary) from a label such as '* Work' or 'WORK,PREF'."""
     text = (text or "").strip()
@@ -77,7 +84,8 @@ def split_labels(value: str, separator: str = MULTI_SEPARATOR) -> list[str]:
     out = []
     for part in (value or "").split(separator):
         name = part.strip().lstrip("*").strip()
-        if name and fold(name) not in SYSTEM_LABELS and not fold(name).startswith("imported on"):
+        key = fold_cached(name) if name else ""
+        if name and key not in SYSTEM_LABELS and not key.startswith("imported on"):
             out.append(name)
     return out
 
@@ -171,13 +179,13 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     """Clean one parsed record; an ImportProblem when it cannot be imported."""
     d = pc.data
     for name in _TEXT_FIELDS:
-        value = restore_cell((getattr(d, name) or "").strip()).strip()
+        value = (getattr(d, name) or "").strip()
         if name in ("notes", "private_notes"):
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         else:
             value = " ".join(value.split())
         setattr(d, name, value)
-    pc.organization = " ".join(restore_cell(pc.organization.strip()).split())
+    pc.organization = " ".join(pc.organization.split())
     if pc.department and fold(pc.department) not in fold(d.notes):
         d.notes = (d.notes + "\n" if d.notes else "") + f"Department: {pc.department}"
     for name, limit in _LIMITS.items():
@@ -198,7 +206,7 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
             d.website = ""
     emails, seen = [], set()
     for e in d.emails:
-        raw = restore_cell(e.address.strip())
+        raw = e.address.strip()
         if not raw:
             continue
         if EXCHANGE_PATH.match(raw):
@@ -215,7 +223,7 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     d.emails = emails
     phones, seen = [], set()
     for p in d.phones:
-        raw = " ".join(restore_cell(p.raw.strip()).split())
+        raw = " ".join(p.raw.split())
         if not raw:
             continue
         e164 = phone_to_e164(raw)
@@ -228,7 +236,7 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
         phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
     d.phones = phones
     d.addresses = [a for a in (_clean_address(a) for a in d.addresses) if a is not None]
-    d.tags = list(dict.fromkeys(t for t in (" ".join(restore_cell(t).split())
+    d.tags = list(dict.fromkeys(t for t in (" ".join(t.split())
                                             for t in d.tags) if t))
     if pc.is_organization:
         if not pc.organization:
@@ -248,7 +256,7 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
 
 def _clean_address(a: AddressData) -> AddressData | None:
     for name in ("street", "city", "region", "postal_code", "country"):
-        value = restore_cell((getattr(a, name) or "").strip())
+        value = (getattr(a, name) or "").strip()
         value = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
         setattr(a, name, value)
     if not any((a.street, a.city, a.region, a.postal_code, a.country)):

@@ -26,7 +26,7 @@ from coordinator.db import Database
 from coordinator.errors import CoordinatorError
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
-from coordinator.formats.known import KnownRecords, guess_sector
+from coordinator.formats.known import KnownRecords, guess_sector, org_match_key
 from coordinator.formats.loading import load_contacts
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -36,7 +36,7 @@ from coordinator.formats.parsed import (
     ProgressCallback,
     check_cancel,
 )
-from coordinator.models import fold, new_id
+from coordinator.models import new_id
 from coordinator.models.imports import ImportBatch
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
@@ -59,6 +59,7 @@ class PlannedRow:
     reason: str = ""  # why it matched
     changes: list[str] = field(default_factory=list)
     score: int = 0  # for duplicates: how alike (0-100)
+    tags: list[str] = field(default_factory=list)  # labels that do not name a consortium
 
 
 @dataclass
@@ -142,7 +143,7 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
     for i, pc in enumerate(parsed.contacts):
         if i % 1000 == 0:
             check_cancel(cancelled)
-        org_key = fold(pc.organization)
+        org_key = org_match_key(pc.organization)
         is_new_org = bool(org_key) and org_key not in known.organizations and (
             org_key not in new_orgs)
         if is_new_org:
@@ -201,16 +202,23 @@ def _compute_updates(session: Session, known: KnownRecords, rows: list[PlannedRo
                                     addresses=list(before.addresses), tags=list(before.tags))
         row.changes = combine(after, _without_consortium_tags(known, row.parsed),
                               other_wins=True)
-        org_key = fold(row.parsed.organization)
-        if org_key and fold(before.organization_name) != org_key:
+        org_key = org_match_key(row.parsed.organization)
+        if org_key and org_match_key(before.organization_name) != org_key:
             row.changes.append("organization")
         if not row.changes:
             row.action = "unchanged"
 
 
+def _clean_tags(known: KnownRecords, pc: ParsedContact) -> list[str]:
+    """The row's labels without those that name a consortium (they link it instead)."""
+    if not pc.organization:
+        return pc.data.tags
+    return [t for t in pc.data.tags if known.consortium_for(t) is None]
+
+
 def _without_consortium_tags(known: KnownRecords, pc: ParsedContact):  # type: ignore[no-untyped-def]
-    tags = [t for t in pc.data.tags if known.consortium_for(t) is None or not pc.organization]
-    return dataclasses.replace(pc.data, tags=tags)
+    tags = _clean_tags(known, pc)
+    return pc.data if len(tags) == len(pc.data.tags) else dataclasses.replace(pc.data, tags=tags)
 
 
 def preview(db: Database, parsed: ParseResult, options: ImportOptions | None = None,
@@ -238,8 +246,10 @@ def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = Non
         org_ids = _create_organizations(session, known, p, batch.id)
         creates = [r for r in p.rows if r.action == "create" or (
             r.action == "duplicate" and options.duplicates == "create")]
+        tagged = [*creates, *(r for r in p.rows if r.action == "update")]
+        cleaned = {id(r): _clean_tags(known, r.parsed) for r in tagged}
         tag_ids, new_tags = bulk.ensure_tags(
-            session, [t for r in creates for t in _without_consortium_tags(known, r.parsed).tags])
+            session, {t: None for tags in cleaned.values() for t in tags})
         bulk.record_items(session, batch.id, "tag", "created", new_tags)
         total = len(creates) + p.updated
         pending = bulk.NewContacts()
@@ -249,10 +259,10 @@ def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = Non
                 check_cancel(cancelled)
                 if progress is not None:
                     progress(i, total)
-            org_id = org_ids.get(fold(row.parsed.organization))
-            data = _without_consortium_tags(known, row.parsed)
-            new_ids.append(pending.add(data, org_id, known.org_consortium.get(org_id or ""),
-                                       tag_ids))
+            org_id = org_ids.get(org_match_key(row.parsed.organization))
+            new_ids.append(pending.add(row.parsed.data, org_id,
+                                       known.org_consortium.get(org_id or ""), tag_ids,
+                                       cleaned[id(row)]))
             if len(pending.contacts) >= bulk.CHUNK:
                 pending.flush_into(session)
         pending.flush_into(session)
@@ -260,6 +270,7 @@ def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = Non
         bulk.index_new(session, "contact", new_ids)
         updated_ids = _apply_updates(session, contacts, known, p, org_ids, batch.id,
                                      progress, cancelled, len(creates), total)
+        check_cancel(cancelled)  # last chance: the commit follows
         batch.created_count, batch.updated_count = len(new_ids), len(updated_ids)
         batch.organizations_created = len(p.new_organizations)
         session.add(batch)
@@ -284,20 +295,20 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
     """{folded name: id} for every organization the import refers to (creating new ones)."""
     org_ids = dict(known.organizations)
     consortium_of: dict[str, str | None] = {}
+    websites = {org_match_key(r.parsed.organization): r.parsed.data.website for r in p.rows
+                if r.parsed.is_organization}
     for row in p.rows:  # the first label naming a consortium links the new organization
-        key = fold(row.parsed.organization)
+        key = org_match_key(row.parsed.organization)
         if key and key not in known.organizations and not consortium_of.get(key):
             named = [known.consortium_for(t) for t in (row.parsed.consortium,
                                                        *row.parsed.data.tags)]
             consortium_of[key] = next((c for c in named if c), None)
     new = []
     for name in p.new_organizations:
-        key = fold(name)
+        key = org_match_key(name)
         org = {"id": new_id(), "name": name[:300], "sector": guess_sector(name),
                "consortium_id": consortium_of.get(key)}
-        website = next((r.parsed.data.website for r in p.rows if r.parsed.is_organization
-                        and fold(r.parsed.organization) == key), "")
-        org["website"] = website
+        org["website"] = websites.get(key, "")
         new.append(org)
         org_ids[key] = org["id"]
         known.org_consortium[org["id"]] = org["consortium_id"]
@@ -331,7 +342,7 @@ def _apply_updates(session: Session, contacts: ContactService, known: KnownRecor
                                     addresses=list(before.addresses), tags=list(before.tags))
         combine(after, _without_consortium_tags(known, row.parsed), other_wins=True)
         if row.parsed.organization:
-            after.organization_id = org_ids.get(fold(row.parsed.organization))
+            after.organization_id = org_ids.get(org_match_key(row.parsed.organization))
         contacts.update(before.id, after)  # joins this transaction; validates and indexes
     bulk.record_items(session, batch_id, "contact", "updated", ids, snapshots)
     return ids

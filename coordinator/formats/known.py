@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlmodel import Session
 
+from coordinator.formats.fields import fold_cached
 from coordinator.formats.parsed import ParsedContact
 from coordinator.models import Sector, fold
 
@@ -28,6 +30,37 @@ _SECTOR_HINTS = (
     (r"\b(inc|llc|ltd|corp|corporation|company|co|gmbh|plc|technologies|labs)\b\.?",
      Sector.COMPANY),
 )
+
+
+_ABBREVIATIONS = {"univ": "university", "dept": "department", "assn": "association",
+                  "assoc": "association", "govt": "government", "intl": "international",
+                  "ctr": "center", "centre": "center", "natl": "national", "tx": "texas"}
+_FILLER = {"the", "of", "and"}
+
+
+def organization_key(name: str) -> str:
+    """'Plano, City of' -> 'city of plano'; 'Univ. of North Texas' -> 'university of north
+    texas' (folded, reordered inversions, common abbreviations spelt out)."""
+    key = fold(name).replace("&", " and ")
+    m = re.match(r"^(.*?),\s*(city|town|village|county|state|university|college)\s+of$", key)
+    if m:
+        key = f"{m.group(2)} of {m.group(1)}"
+    words = [_ABBREVIATIONS.get(w, w) for w in re.sub(r"[^\w\s]", " ", key).split()]
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _same_name_key(key: str) -> str:
+    """Word order and filler words do not matter: 'county of denton' = 'denton county'."""
+    return " ".join(sorted(w for w in key.split() if w not in _FILLER))
+
+
+@lru_cache(maxsize=65536)
+def org_match_key(name: str) -> str:
+    """What two names of one organization share: 'Plano, City of', 'CITY OF PLANO' and
+    'City of Plano' all give 'city plano'."""
+    return _same_name_key(organization_key(name)) if name else ""
 
 
 def guess_sector(name: str) -> str:
@@ -50,8 +83,7 @@ class KnownRecords:
     by_phone: dict[str, str] = field(default_factory=dict)
     by_org: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # org -> (name, id)
     by_name: dict[tuple[str, str], str] = field(default_factory=dict)  # (org, name) -> id
-    organizations: dict[str, str] = field(default_factory=dict)  # folded name -> id
-    org_names: dict[str, str] = field(default_factory=dict)  # folded name -> name
+    organizations: dict[str, str] = field(default_factory=dict)  # org_match_key -> id
     org_consortium: dict[str, str | None] = field(default_factory=dict)
     consortia: dict[str, str] = field(default_factory=dict)  # folded name/short -> id
 
@@ -62,18 +94,18 @@ class KnownRecords:
                 "SELECT id, name, short_name FROM consortium WHERE deleted_at IS NULL")):
             k.consortia[fold(name)] = cid
             k.consortia[fold(short)] = cid
-        for oid, name, key, cons in session.execute(text(
-                "SELECT id, name, name_key, consortium_id FROM organization "
+        for oid, name, cons in session.execute(text(
+                "SELECT id, name, consortium_id FROM organization "
                 "WHERE deleted_at IS NULL ORDER BY created_at")):
-            k.organizations.setdefault(key or fold(name), oid)
-            k.org_names.setdefault(key or fold(name), name)
+            k.organizations.setdefault(org_match_key(name), oid)
             k.org_consortium[oid] = cons
-        for cid, given, family, full, org_key in session.execute(text(
+        for cid, given, family, full, org_name in session.execute(text(
                 "SELECT c.id, c.given_name, c.family_name, c.full_name, "
-                "coalesce(o.name_key, '') FROM contact c LEFT JOIN organization o "
+                "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
                 "ON o.id = c.organization_id WHERE c.deleted_at IS NULL")):
             k.live_ids.add(cid)
             k.names[cid] = full
+            org_key = org_match_key(org_name)
             nk = name_key(given, family)
             k.by_org.setdefault(org_key, []).append((nk, cid))
             k.by_name.setdefault((org_key, nk), cid)
@@ -93,13 +125,13 @@ class KnownRecords:
         return self.names.get(contact_id or "", "an existing contact")
 
     def consortium_for(self, label: str) -> str | None:
-        return self.consortia.get(fold(label)) if label else None
+        return self.consortia.get(fold_cached(label)) if label else None
 
     def probable_duplicate(self, pc: ParsedContact) -> tuple[str | None, str, int] | None:
         """(existing contact id or None for an earlier row, reason, score) or None."""
         d = pc.data
         key = name_key(d.given_name, d.family_name)
-        org_key = fold(pc.organization)
+        org_key = org_match_key(pc.organization)
         at = f" at {pc.organization}" if pc.organization else ""
         exact = self.by_name.get((org_key, key))
         if exact is not None:
@@ -126,7 +158,8 @@ class KnownRecords:
     def remember(self, pc: ParsedContact, where: str) -> None:
         """Make a row about to be created findable by later rows of the same file."""
         ref = f"@{pc.display} ({where} of this file)"
-        org_key, key = fold(pc.organization), name_key(pc.data.given_name, pc.data.family_name)
+        org_key = org_match_key(pc.organization)
+        key = name_key(pc.data.given_name, pc.data.family_name)
         self.by_org.setdefault(org_key, []).append((key, ref))
         self.by_name.setdefault((org_key, key), ref)
         for p in pc.data.phones:

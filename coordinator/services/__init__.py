@@ -27,6 +27,7 @@ from coordinator.services.search import SearchHit, SearchResults, SearchService
 from coordinator.services.trash import TrashItem, TrashService
 
 STAT_TABLES = ("contact", "organization", "proposal", "meeting", "action_item")
+EMPTY_TABLES = ("contact", "organization", "proposal", "meeting", "tag", "meeting_series")
 
 
 class Services:
@@ -49,7 +50,9 @@ class Services:
         with self.db.read() as session:
             counts = {}
             for table in STAT_TABLES:
-                where = "deleted_at IS NULL" if table != "action_item" else "1"
+                # Action items have no Trash of their own: they follow their meeting.
+                where = "deleted_at IS NULL" if table != "action_item" else (
+                    "meeting_id IN (SELECT id FROM meeting WHERE deleted_at IS NULL)")
                 counts[table] = session.execute(
                     text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
         counts["trash"] = self.trash.count()
@@ -60,8 +63,12 @@ class Services:
         return {"counts": counts, "consortia": per_consortium}
 
     def is_empty(self) -> bool:
-        counts = self.stats()["counts"]
-        return not any(counts[t] for t in STAT_TABLES)  # type: ignore[index]
+        """True when the database holds no records at all: none live, none in Trash, and
+        no tags or meeting series left behind (the sample coalition may be written then)."""
+        with self.db.read() as session:
+            return not any(
+                session.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar_one()
+                for table in EMPTY_TABLES)
 
 
 __all__ = [

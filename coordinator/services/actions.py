@@ -6,11 +6,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, text
+from sqlmodel import Session
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import FieldProblem, NotFound, ValidationError
-from coordinator.models import ActionItem, ActionStatus, parse_sql_time, utcnow
+from coordinator.models import (
+    ActionItem,
+    ActionStatus,
+    Contact,
+    Proposal,
+    parse_sql_time,
+    utcnow,
+)
+from coordinator.services import indexing
 from coordinator.services.base import record_change
 from coordinator.services.records import ActionItemData
 
@@ -117,7 +126,8 @@ class ActionService:
             ActionItemData(text=r[1], owner_id=r[2], due_date=_parse_date(r[3]), status=r[4],
                            proposal_id=r[5], id=r[0], meeting_id=r[6], owner_name=r[7],
                            proposal_title=r[8], meeting_title=r[9],
-                           meeting_starts_at=parse_sql_time(r[10]), completed_at=parse_sql_time(r[11]))
+                           meeting_starts_at=parse_sql_time(r[10]),
+                           completed_at=parse_sql_time(r[11]))
             for r in rows
         ]
 
@@ -127,15 +137,32 @@ class ActionService:
             raise NotFound("action item", item_id)
         return found[0]
 
+    @staticmethod
+    def reference_problems(session: Session, item: ActionItemData) -> list[str]:
+        """Messages for an owner or proposal that does not exist."""
+        problems = []
+        if item.owner_id and session.get(Contact, item.owner_id) is None:
+            problems.append("Choose an existing contact as owner.")
+        if item.proposal_id and session.get(Proposal, item.proposal_id) is None:
+            problems.append("Choose an existing proposal.")
+        return problems
+
     def update(self, item_id: str, item: ActionItemData) -> ActionItemData:
         with self.db.write() as session:
             row = session.get(ActionItem, item_id)
             if row is None:
                 raise NotFound("action item", item_id)
-            if not item.text.strip():
-                raise ValidationError([FieldProblem("text", "An action item needs a text.")])
+            problems = [] if item.text.strip() else [
+                FieldProblem("text", "An action item needs a text.")]
+            problems += [FieldProblem("action_item", m)
+                         for m in self.reference_problems(session, item)]
+            if problems:
+                raise ValidationError(problems)
             self.apply(row, item)
             session.add(row)
+            session.flush()
+            # The meeting's search document includes its action items.
+            indexing.refresh(session, "meeting", [row.meeting_id])
             record_change(session, self.entity, ChangeKind.UPDATED, item_id)
         return self.get(item_id)
 

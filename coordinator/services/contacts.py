@@ -26,7 +26,7 @@ from coordinator.models import (
     utcnow,
 )
 from coordinator.services import validation as v
-from coordinator.services.base import EntityService, record_change, set_tags, tag_names
+from coordinator.services.base import EntityService, record_change, set_tags
 from coordinator.services.records import AddressData, ContactData, EmailData, Page, PhoneData
 from coordinator.services.search import fts_query
 

@@ -18,6 +18,7 @@ from coordinator.models import (
     AgendaItem,
     Attendee,
     AttendeeRole,
+    Consortium,
     Contact,
     Decision,
     Meeting,
@@ -111,6 +112,15 @@ class MeetingService(EntityService):
         for i, att in enumerate(d.attendees):
             if session.get(Contact, att.contact_id) is None:
                 problems.append(FieldProblem(f"attendees[{i}]", "Choose an existing contact."))
+        # Unknown references would otherwise fail later as a bare IntegrityError.
+        for i, a in enumerate(d.agenda):
+            if a.presenter_id and session.get(Contact, a.presenter_id) is None:
+                problems.append(FieldProblem(f"agenda[{i}]", "Choose an existing presenter."))
+        if any(session.get(Consortium, cid) is None for cid in d.consortium_ids):
+            problems.append(FieldProblem("consortium_ids", "Choose one of the consortia."))
+        for i, item in enumerate(d.action_items):
+            problems.extend(FieldProblem(f"action_items[{i}]", message)
+                            for message in self.actions.reference_problems(session, item))
         if problems:
             raise ValidationError(problems)
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
-from coordinator.errors import FieldProblem, ValidationError
+from coordinator.errors import Conflict, FieldProblem, NotFound, ValidationError
 from coordinator.models import (
     Consortium,
     Contact,
@@ -180,6 +180,14 @@ class ConsortiumService(EntityService):
     model = Consortium
     label = "consortium"
 
+    def delete(self, record_id: str) -> None:
+        with self.db.read() as session:
+            row = self._load(session, record_id)
+            if row.builtin:
+                raise Conflict(f"{row.name} is one of the founding consortia and cannot be "
+                               "deleted.")
+        super().delete(record_id)
+
     def list(self) -> list[ConsortiumData]:
         """Every consortium with its organization and contact counts and sectors."""
         with self.db.read() as session:
@@ -212,7 +220,6 @@ class ConsortiumService(EntityService):
         for c in self.list():
             if c.id == consortium_id:
                 return c
-        from coordinator.errors import NotFound
         raise NotFound("consortium", consortium_id)
 
     def by_short_name(self, short_name: str) -> ConsortiumData | None:

@@ -93,7 +93,8 @@ class ProposalService(EntityService):
             if session.get(Organization, p.organization_id) is None:
                 problems.append(FieldProblem(f"partners[{i}]", "Choose an existing organization."))
         if d.lead_organization_id and session.get(Organization, d.lead_organization_id) is None:
-            problems.append(FieldProblem("lead_organization_id", "Choose an existing organization."))
+            problems.append(
+                FieldProblem("lead_organization_id", "Choose an existing organization."))
         if d.owner_id and session.get(Contact, d.owner_id) is None:
             problems.append(FieldProblem("owner_id", "Choose an existing contact."))
         if problems:

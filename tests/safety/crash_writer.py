@@ -4,6 +4,7 @@ until killed, printing each committed id, or makes backups in a loop.
     python crash_writer.py write DB PREFIX SEED
     python crash_writer.py backup DB BACKUP_DIR
     python crash_writer.py fill DB     (a write that hits a file-size limit, then one after)
+    python crash_writer.py restore DB BACKUP_DIR A B   (restores A, B, A, ... until killed)
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ def backup(db_path: str, folder: str) -> None:
     while True:
         dest = backup_database(db, Path(folder) / timestamped_name(db, "crash"))
         print(dest, flush=True)
+
+
+def restore(db_path: str, folder: str, first: str, second: str) -> None:
+    from coordinator.backups import BackupManager
+
+    manager = BackupManager(db_path, Path(folder))
+    while True:
+        for name in (first, second):
+            manager.restore(name)
+            print(name, flush=True)
 
 
 def fill(db_path: str) -> None:
@@ -77,5 +88,7 @@ if __name__ == "__main__":
         write(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif sys.argv[1] == "fill":
         fill(sys.argv[2])
+    elif sys.argv[1] == "restore":
+        restore(*sys.argv[2:6])
     else:
         backup(sys.argv[2], sys.argv[3])

@@ -23,9 +23,8 @@ from coordinator.backups import (
     RestoreRefused,
     RotationPolicy,
 )
-from coordinator.db import Database
+from coordinator.db import Database, migrate
 from coordinator.db import backup as low
-from coordinator.db import migrate
 from coordinator.db.backup import BackupError, TamperedBackup, WrongPassphrase
 from coordinator.lock import DatabaseLock
 from coordinator.services import Services
@@ -161,7 +160,8 @@ def test_restore_brings_back_old_data_after_a_backup_of_the_current(
         assert later <= contact_ids(Services(safety_db))
     finally:
         safety_db.close()
-    assert not [p for p in (tmp_path / "backups").iterdir() if p.name.endswith((".tmp", ".partial"))]
+    leftovers = [p for p in (tmp_path / "backups").iterdir() if p.suffix in (".tmp", ".partial")]
+    assert leftovers == []
 
 
 def test_restore_of_an_older_schema_migrates_a_working_copy(
@@ -306,3 +306,89 @@ def test_backup_to_refuses_to_overwrite_and_never_touches_the_database(
     with pytest.raises(BackupError, match="cannot overwrite the database"):
         manager.backup_to(db.path, overwrite=True)
     assert low.record_counts(dest)["contacts"] == 1
+
+
+def test_recent_commits_in_the_wal_are_in_the_backup_unlike_a_file_copy(
+    db: Database, services: Services, tmp_path: Path
+) -> None:
+    # PITFALLS: copying the .db file of an open WAL database loses recent commits.
+    add_contacts(services, 10)
+    wal = Path(f"{db.path}-wal")
+    assert wal.exists() and wal.stat().st_size > 0  # commits still live in the -wal
+    naive = tmp_path / "naive-copy.db"
+    shutil.copy(db.path, naive)
+    info = BackupManager(db.path, tmp_path / "backups").backup_now()
+    assert info.counts is not None and info.counts["contacts"] == 10
+    assert low.record_counts(naive).get("contacts", 0) < 10
+
+
+@pytest.mark.parametrize("damage", ["pages", "header"])
+def test_restore_over_a_damaged_database_keeps_the_damaged_files(
+    tmp_path: Path, damage: str
+) -> None:
+    db_path = tmp_path / "coordinator.db"
+    db = Database.open(db_path)
+    good = set(add_contacts(Services(db), 30))
+    manager = BackupManager(db_path, tmp_path / "backups")
+    backup = manager.backup_now().path
+    db.close()
+    data = bytearray(db_path.read_bytes())
+    if damage == "header":
+        data[:16] = b"garbage garbage!"
+    else:
+        for k in range(1, min(20, len(data) // 4096)):
+            data[k * 4096 : k * 4096 + 12] = b"\x5a" * 12
+    db_path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    result = manager.restore(backup)
+    assert result.safety_backup is not None and "damaged" in result.safety_backup.name
+    assert result.safety_backup.read_bytes() == bytes(data)  # kept byte for byte
+    reopened = Database.open(db_path)
+    try:
+        assert contact_ids(Services(reopened)) == good
+    finally:
+        reopened.close()
+
+
+def test_two_databases_with_the_same_name_keep_separate_backups(
+    home: Path, tmp_path: Path
+) -> None:
+    from coordinator import paths
+    from coordinator.backups import backup_dir_for
+
+    managers = []
+    for place in ("laptop", "usb-stick"):
+        (tmp_path / place).mkdir()
+        db = Database.open(tmp_path / place / "coordinator.db")
+        add_contacts(Services(db), 1)
+        db.close()
+        managers.append(BackupManager(tmp_path / place / "coordinator.db",
+                                      policy=RotationPolicy(daily=1, weekly=0, safety=0)))
+    default = backup_dir_for(paths.data_dir() / "coordinator.db")
+    assert default == paths.backups_dir()
+    assert len({m.backup_dir for m in managers} | {default}) == 3
+    first = managers[0].backup_now()
+    managers[1].backup_now()
+    managers[1].backup_now()  # rotation here must not touch the other database's backups
+    assert [b.path for b in managers[0].list()] == [first.path]
+    assert len(managers[1].list()) == 1
+
+
+def test_rotation_clears_old_leftovers_of_interrupted_jobs_only(
+    db: Database, services: Services, tmp_path: Path
+) -> None:
+    add_contacts(services, 1)
+    folder = tmp_path / "backups"
+    manager = BackupManager(db.path, folder)
+    manager.backup_now()
+    old_partial = folder / "coordinator-20200101T000000000000Z-manual.db.partial"
+    old_work = folder / ".restore-0123456789abcdef.tmp"
+    fresh = folder / ".restore-fedcba9876543210.tmp"  # a restore running right now
+    for p in (old_partial, old_work, fresh):
+        p.write_bytes(b"x")
+    for p in (old_partial, old_work):
+        os.utime(p, (0, 0))
+    manager.rotate()
+    assert not old_partial.exists() and not old_work.exists()
+    assert fresh.exists()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPER = Path(__file__).with_name("crash_writer.py")
-ROUNDS = 6
+ROUNDS = 5
 
 
 def start(*args: str) -> subprocess.Popen[str]:
@@ -92,3 +92,36 @@ def test_killed_writers_and_backups_never_lose_or_corrupt(tmp_path: Path) -> Non
     seed = random.randrange(1 << 30)
     count = run_rounds(db_path, seed, tmp_path / "backups")
     assert count > ROUNDS, f"seed {seed}"
+
+
+def test_a_restore_killed_midway_leaves_the_old_or_the_new_content(tmp_path: Path) -> None:
+    from coordinator.backups import BackupManager
+    from coordinator.services import Services
+
+    from .conftest import add_contacts
+
+    db_path = tmp_path / "coordinator.db"
+    db = Database.open(db_path)
+    services = Services(db)
+    manager = BackupManager(db_path, tmp_path / "backups")
+    first_ids = set(add_contacts(services, 40, "First"))
+    first = manager.backup_to(tmp_path / "first.db")
+    second_ids = first_ids | set(add_contacts(services, 200, "Second"))
+    second = manager.backup_to(tmp_path / "second.db")
+    db.close()
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    for _round in range(3):
+        proc = start("restore", str(db_path), str(tmp_path / "backups"), str(first), str(second))
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert line.endswith("\n"), proc.stderr.read() if proc.stderr else ""
+        time.sleep(rng.uniform(0.0, 0.3))
+        kill_and_collect(proc, [line])
+        conn = sqlite3.connect(db_path)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            present = {r[0] for r in conn.execute("SELECT id FROM contact")}
+        finally:
+            conn.close()
+        assert present in (first_ids, second_ids)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from coordinator import logs, paths
 from coordinator.backups import BackupManager
+from coordinator.cli.context import CliContext
 from coordinator.db import Database
 from coordinator.services import Services
 
@@ -24,11 +26,11 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture
-def default_db(home: Path) -> Database:
-    """The database at its default place in the data folder, as the app opens it."""
-    db = Database.open(paths.resolve_db_path())
-    yield db
-    db.close()
+def default_db(home: Path) -> Iterator[Database]:
+    """The database at its default place in the data folder, opened as the CLI does."""
+    ctx = CliContext(None, creates_db=True)
+    yield ctx.db
+    ctx.close()
 
 
 def test_database_backups_and_exports_are_private(
@@ -68,8 +70,6 @@ def test_a_folder_the_user_chose_is_left_as_it_is(default_db: Database, tmp_path
     assert mode(out) == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason="needs Database.open to create the data folder with "
-                   "paths.ensure_private_dir (see the safety report)")
 def test_data_folder_is_private(default_db: Database) -> None:
     assert mode(paths.data_dir()) == 0o700
 

@@ -174,3 +174,52 @@ def test_file_watch_notices_deleted_moved_and_replaced_files(tmp_path: Path) -> 
         watch.check()
     watch.reset()
     watch.check()
+
+
+def test_open_locked_takes_the_lock_and_a_second_open_is_offered_read_only(
+    tmp_path: Path, dead_pid: int
+) -> None:
+    from coordinator.services import Services
+
+    path = tmp_path / "app.db"
+    DatabaseLock(path).path.write_text(json.dumps({"pid": dead_pid, "host": lockmod.this_host()}))
+    first = lockmod.open_locked(path)  # a stale lock from a crash is recovered
+    try:
+        assert not first.read_only and first.lock is not None and first.lock.still_ours()
+        # a second instance in another process would get DatabaseInUse; simulate its view:
+        other = DatabaseLock(path)
+        other_info = other.read()
+        assert other_info is not None and other_info.pid == os.getpid()
+        viewer = lockmod.open_locked(path, read_only=True)
+        try:
+            assert viewer.read_only and viewer.lock is None
+            assert Services(viewer.db).contacts.count() == 0
+        finally:
+            viewer.close()
+        first.check()
+        first.lock.path.unlink()  # someone removed our lock
+        with pytest.raises(lockmod.LockError, match="removed or taken over"):
+            first.check()
+    finally:
+        first.close()
+    assert not DatabaseLock(path).path.exists()
+
+
+def test_open_locked_releases_the_lock_when_opening_fails(tmp_path: Path) -> None:
+    from coordinator.errors import NotACoordinatorDatabase
+
+    path = tmp_path / "notes.db"
+    path.write_text("not a database")
+    with pytest.raises(NotACoordinatorDatabase):
+        lockmod.open_locked(path)
+    assert not DatabaseLock(path).path.exists()
+
+
+def test_lock_naming_our_own_pid_from_an_earlier_process_is_stale(dbfile: Path) -> None:
+    # In a container the app may get the same pid after a crash and restart.
+    lock = DatabaseLock(dbfile)
+    write_lock(lock, os.getpid())
+    assert lock.holder() is None
+    assert lock.acquire().pid == os.getpid()
+    assert DatabaseLock(dbfile).holder() is not None  # now it is really ours
+    lock.release()

@@ -1,0 +1,225 @@
+"""Import, export and duplicate commands.
+
+    coordinator import contacts FILE [--format auto|csv|vcard] [--dry-run] [--mapping NAME]
+    coordinator import list | coordinator import undo BATCH_ID
+    coordinator export contacts|organizations|proposals --format csv|outlook-csv|vcard3|vcard4
+    coordinator export meetings --format ics [--series NAME | --id ID] [-o FILE]
+    coordinator duplicates [--merge-all-above SCORE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+from coordinator.cli.context import CliContext
+from coordinator.errors import CoordinatorError
+from coordinator.formats import batches, duplicates, exports, importer, mappings, merge
+from coordinator.formats.reader import FORMATS, parse_file
+from coordinator.models import Sector, fold
+from coordinator.services.contacts import ContactFilter
+from coordinator.services.organizations import OrganizationFilter
+from coordinator.services.proposals import ProposalFilter
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import contacts (CSV, vCard); list or undo imports")
+    isub = p.add_subparsers(dest="import_command", required=True, metavar="ACTION")
+    c = isub.add_parser("contacts", help="import contacts from a CSV or vCard file")
+    c.add_argument("file", type=Path)
+    c.add_argument("--format", choices=FORMATS, default="auto")
+    c.add_argument("--dry-run", action="store_true", help="show what would happen; save nothing")
+    c.add_argument("--mapping", metavar="NAME", help="saved column mapping for a generic CSV")
+    c.add_argument("--save-mapping", metavar="NAME",
+                   help="save the (guessed) column mapping of this CSV under NAME")
+    c.add_argument("--duplicates", choices=importer.DUPLICATE_POLICIES, default="skip",
+                   help="probable duplicates: skip them (default) or create them anyway")
+    c.set_defaults(func=cmd_import, creates_db=True)  # an import may start a new database
+    u = isub.add_parser("undo", help="undo an import (or a merge)")
+    u.add_argument("batch_id", help="batch id from `import list` (a unique prefix is enough)")
+    u.set_defaults(func=cmd_undo)
+    isub.add_parser("list", help="past imports and merges").set_defaults(func=cmd_list)
+
+    p = sub.add_parser("export", help="export records to CSV, vCard or iCalendar")
+    p.add_argument("entity", choices=("contacts", "organizations", "proposals", "meetings"))
+    p.add_argument("--format", default=None,
+                   help="contacts: csv, outlook-csv, vcard3, vcard4; organizations and "
+                        "proposals: csv; meetings: ics")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--consortium", help="consortium short name or id")
+    p.add_argument("--organization", help="organization name or id (contacts)")
+    p.add_argument("--sector", choices=[s.value for s in Sector])
+    p.add_argument("--tag")
+    p.add_argument("--text", help="words to match")
+    p.add_argument("--status", help="proposal status")
+    p.add_argument("--include-private", action="store_true",
+                   help="contacts CSV: include private notes")
+    p.add_argument("--series", help="meetings: the series to export")
+    p.add_argument("--id", dest="meeting_id", help="meetings: one meeting id")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("duplicates", help="find (and merge) probable duplicates")
+    p.add_argument("--min-score", type=int, default=70, metavar="N",
+                   help="list pairs scoring at least N (default 70)")
+    p.add_argument("--merge-all-above", type=int, metavar="SCORE",
+                   help="merge every pair scoring SCORE or more into the older record")
+    p.add_argument("--organizations", action="store_true", help="organizations only")
+    p.add_argument("--contacts", action="store_true", help="contacts only")
+    p.set_defaults(func=cmd_duplicates)
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    mapping = mappings.load_mapping(args.mapping) if args.mapping else None
+    result = parse_file(args.file, args.format, mapping=mapping)
+    if args.save_mapping:
+        if not result.mapping:
+            raise CoordinatorError(f"{args.file.name} is a {result.format} file; it needs no "
+                                   "column mapping.")
+        print(f"Saved column mapping {args.save_mapping!r} to "
+              f"{mappings.save_mapping(args.save_mapping, result.mapping)}")
+    if result.mapping:
+        used = ", ".join(f"{k} → {v}" for k, v in result.mapping.items() if v != "ignore")
+        print(f"Columns: {used}")
+    options = importer.ImportOptions(duplicates=args.duplicates, source=str(args.file))
+    preview = importer.preview(ctx.db, result, options)
+    for line in preview.summary_lines():
+        print(line)
+    if preview.nothing_to_import:
+        if preview.unchanged and not preview.errors:
+            print("Everything in this file is already up to date; nothing to save.")
+            return 0
+        reasons = [str(e) for e in preview.errors] or [
+            f"{r.parsed.where}: probable duplicate ({r.reason})" for r in preview.duplicates]
+        print("coordinator: nothing could be imported: " + "; ".join(reasons[:20]),
+              file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("Dry run: nothing was saved.")
+        return 0
+    report = importer.apply(ctx.db, result, options)
+    print(f"Imported: {report.created} created, {report.updated} updated, "
+          f"{report.organizations_created} organizations created, "
+          f"{report.skipped_duplicates} duplicates skipped, {len(report.errors)} rows with "
+          f"errors left out. Undo with: coordinator import undo {report.batch_id[:8]}")
+    return 0
+
+
+def _batch_id(ctx: CliContext, prefix: str) -> str:
+    ids = [b.id for b in batches.list_batches(ctx.db) if b.id.startswith(prefix.strip())]
+    if len(ids) != 1:
+        raise CoordinatorError(f"No import {prefix!r}." if not ids else
+                               f"{prefix!r} matches {len(ids)} imports; give more characters.")
+    return ids[0]
+
+
+def cmd_undo(args: argparse.Namespace, ctx: CliContext) -> int:
+    report = batches.undo_batch(ctx.db, _batch_id(ctx, args.batch_id))
+    print(f"Undone: {report.contacts_removed} contacts removed, {report.contacts_to_trash} "
+          f"moved to Trash (other records use them), {report.contacts_restored} restored to "
+          f"their earlier state, {report.organizations_removed} organizations removed.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    rows = batches.list_batches(ctx.db)
+    if not rows:
+        print("No imports yet.")
+    for b in rows:
+        state = f"undone {b.undone_at:%Y-%m-%d %H:%M}" if b.undone_at else "active"
+        print(f"{b.id[:8]}  {b.created_at:%Y-%m-%d %H:%M}  {b.format:<13} "
+              f"{b.created_count:>6} created {b.updated_count:>6} updated  {state}  {b.source}")
+    return 0
+
+
+def _consortium_id(ctx: CliContext, value: str | None) -> str | None:
+    if not value:
+        return None
+    for c in ctx.services.consortia.list():
+        if value in (c.id, c.short_name) or fold(value) in (fold(c.short_name), fold(c.name)):
+            return c.id
+    raise CoordinatorError(f"No consortium {value!r}.")
+
+
+def _organization_id(ctx: CliContext, value: str | None) -> str | None:
+    if not value:
+        return None
+    with ctx.db.read() as session:
+        row = session.execute(text("SELECT id FROM organization WHERE (id = :v OR name_key = "
+                                   ":k) AND deleted_at IS NULL"),
+                              {"v": value, "k": fold(value)}).first()
+    if row is None:
+        raise CoordinatorError(f"No organization {value!r}.")
+    return row[0]
+
+
+def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    consortium = _consortium_id(ctx, args.consortium)
+    if args.entity == "contacts":
+        fmt = args.format or "csv"
+        data = exports.export_contacts(ctx.db, fmt, include_private=args.include_private,
+                                       contact_filter=ContactFilter(
+                                           consortium_id=consortium, sector=args.sector,
+                                           organization_id=_organization_id(
+                                               ctx, args.organization),
+                                           tag=args.tag, text=args.text))
+    elif args.entity == "meetings":
+        if (args.format or "ics") != "ics":
+            raise CoordinatorError("Meetings export to iCalendar only: --format ics.")
+        data = exports.export_meetings(ctx.db, series=args.series, meeting_id=args.meeting_id)
+    else:
+        if (args.format or "csv") != "csv":
+            raise CoordinatorError(f"{args.entity.capitalize()} export to CSV only: --format csv.")
+        if args.entity == "organizations":
+            data = exports.export_organizations(ctx.db, OrganizationFilter(
+                consortium_id=consortium, sector=args.sector, tag=args.tag, text=args.text))
+        else:
+            data = exports.export_proposals(ctx.db, ProposalFilter(
+                status=args.status, consortium_id=consortium, tag=args.tag, text=args.text))
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"Wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, ctx: CliContext) -> int:
+    kinds = [k for k, flag in (("contact", args.contacts), ("organization", args.organizations))
+             if flag] or ["contact", "organization"]
+    threshold = args.merge_all_above
+    floor = min(args.min_score, threshold) if threshold is not None else args.min_score
+    merged = 0
+    for kind in kinds:
+        if kind == "contact":
+            pairs = duplicates.find_duplicate_contacts(ctx.db, min_score=floor)
+        else:
+            pairs = duplicates.find_duplicate_organizations(ctx.db, min_score=floor)
+        print(f"{len(pairs)} probable duplicate {kind}s")
+        for p in pairs:
+            print(f"  {p.score:>3}  {p.first_label}  ~  {p.second_label}  "
+                  f"[{', '.join(p.reasons)}]  {p.first_id[:8]} {p.second_id[:8]}")
+        if threshold is None:
+            continue
+        survivor_of: dict[str, str] = {}
+        for p in pairs:
+            if p.score < threshold:
+                continue
+            a = survivor_of.get(p.first_id, p.first_id)
+            b = survivor_of.get(p.second_id, p.second_id)
+            if a == b:
+                continue
+            fn = merge.merge_contacts if kind == "contact" else merge.merge_organizations
+            fn(ctx.db, a, b)
+            survivor_of[b] = a
+            for k, v in list(survivor_of.items()):
+                if v == b:
+                    survivor_of[k] = a
+            merged += 1
+    if threshold is not None:
+        print(f"Merged {merged} pairs scoring {threshold} or more (undo each with "
+              "`coordinator import undo`; see `coordinator import list`).")
+    return 0

@@ -1,0 +1,188 @@
+"""Probable duplicates, with a score from 0 to 100 and the reasons.
+
+Contacts: the same email (100), the same phone (85), the same name at the same
+organization (95) or a similar one (rapidfuzz token-sort ratio, accents and case
+folded), the same name with no organization on either side (70). Several reasons
+for one pair raise its score. Organizations: names that are the same once folded
+and reordered ("City of Plano" / "Plano, City of" / "CITY OF PLANO") score 100,
+similar names that share a distinctive word score by their similarity.
+
+Comparisons are blocked (by organization, by family name, by distinctive word) so
+100,000 contacts take seconds, not hours.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import text
+
+from coordinator.db import Database
+from coordinator.formats.known import _same_name_key, organization_key
+from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
+from coordinator.models import fold
+
+SIMILAR = 88  # token-sort ratio from which two names look alike
+MAX_BLOCK = 400  # larger blocks are too generic to say anything (e.g. 'smith')
+_ORG_STOP = {"the", "of", "and", "for", "city", "town", "village", "county", "inc", "llc",
+             "co", "corp", "corporation", "company", "ltd", "department", "dept",
+             "university", "college", "office", "government", "state", "district", "at"}
+
+
+@dataclass
+class DuplicatePair:
+    entity: str  # contact or organization
+    first_id: str  # the older record: the usual survivor
+    second_id: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    first_label: str = ""
+    second_label: str = ""
+
+
+class _Pairs:
+    def __init__(self, entity: str) -> None:
+        self.entity = entity
+        self.found: dict[tuple[str, str], DuplicatePair] = {}
+
+    def add(self, a: str, b: str, score: int, reason: str) -> None:
+        if a == b:
+            return
+        key = (a, b) if a < b else (b, a)
+        pair = self.found.get(key)
+        if pair is None:
+            self.found[key] = DuplicatePair(self.entity, key[0], key[1], score, [reason])
+        elif reason not in pair.reasons:
+            pair.reasons.append(reason)
+            pair.score = min(100, max(pair.score, score) + 5)
+
+
+def _same_value_groups(rows: Iterable[tuple[str, str]]) -> list[list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for value, record_id in rows:
+        if value and record_id not in groups[value]:
+            groups[value].append(record_id)
+    return [ids for ids in groups.values() if 1 < len(ids) <= MAX_BLOCK]
+
+
+def _fuzzy_block(pairs: _Pairs, names: list[str], ids: list[str], reason: str,
+                 offset: int = 0) -> None:
+    """Pairs of similar names within one block (rapidfuzz compares in C)."""
+    if len(ids) < 2:
+        return
+    for i, name in enumerate(names[:-1]):
+        rest = names[i + 1 :]
+        for _match, score, j in process.extract(name, rest, scorer=fuzz.token_sort_ratio,
+                                                score_cutoff=SIMILAR, limit=None):
+            what = "same name" if score == 100 else "similar name"
+            pairs.add(ids[i], ids[i + 1 + j], (95 if score == 100 else int(score) - 5) - offset,
+                      f"{what}{reason}")
+
+
+def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None = None,
+                            cancelled: CancelCheck | None = None,
+                            min_score: int = 70) -> list[DuplicatePair]:
+    pairs = _Pairs("contact")
+    with db.read() as session:
+        people = session.execute(text(
+            "SELECT c.id, c.given_name, c.family_name, c.full_name, c.organization_id, "
+            "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
+            "ON o.id = c.organization_id WHERE c.deleted_at IS NULL "
+            "ORDER BY c.created_at, c.id")).all()
+        emails = session.execute(text(
+            "SELECT e.address_key, e.contact_id FROM contact_email e JOIN contact c "
+            "ON c.id = e.contact_id WHERE c.deleted_at IS NULL")).all()
+        phones = session.execute(text(
+            "SELECT p.e164, p.contact_id FROM contact_phone p JOIN contact c "
+            "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL")).all()
+    order = {r[0]: i for i, r in enumerate(people)}
+    labels = {r[0]: r[3] + (f" ({r[5]})" if r[5] else "") for r in people}
+    org_names = {r[4]: r[5] for r in people if r[4]}
+    steps = 4
+    _report(progress, 0, steps)
+    for ids in _same_value_groups((k, cid) for k, cid in emails):
+        for other in ids[1:]:
+            pairs.add(ids[0], other, 100, "same email")
+    check_cancel(cancelled)
+    _report(progress, 1, steps)
+    for ids in _same_value_groups((k, cid) for k, cid in phones):
+        for other in ids[1:]:
+            pairs.add(ids[0], other, 85, "same phone")
+    check_cancel(cancelled)
+    _report(progress, 2, steps)
+    by_org: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    no_org: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for cid, given, family, _full, org_id, _org in people:
+        key = fold(f"{given} {family}")
+        if org_id:
+            by_org[org_id].append((key, cid))
+        elif fold(family):
+            no_org[fold(family)].append((key, cid))
+    for n, (org_id, members) in enumerate(by_org.items()):
+        if n % 2000 == 0:
+            check_cancel(cancelled)
+        if 1 < len(members) <= 5000:
+            _fuzzy_block(pairs, [m[0] for m in members], [m[1] for m in members],
+                         f" at {org_names.get(org_id, '')}")
+    _report(progress, 3, steps)
+    for members in no_org.values():
+        if 1 < len(members) <= MAX_BLOCK:
+            exact: dict[str, list[str]] = defaultdict(list)
+            for key, cid in members:
+                exact[key].append(cid)
+            for ids in exact.values():
+                for other in ids[1:]:
+                    pairs.add(ids[0], other, 70, "same name, no organization")
+    _report(progress, steps, steps)
+    return _finish(pairs, labels, order, min_score)
+
+
+def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
+            min_score: int) -> list[DuplicatePair]:
+    out = []
+    for pair in pairs.found.values():
+        if pair.score < min_score:
+            continue
+        if order.get(pair.second_id, 0) < order.get(pair.first_id, 0):
+            pair.first_id, pair.second_id = pair.second_id, pair.first_id
+        pair.first_label = labels.get(pair.first_id, "")
+        pair.second_label = labels.get(pair.second_id, "")
+        out.append(pair)
+    out.sort(key=lambda p: (-p.score, p.first_label.casefold(), p.second_label.casefold()))
+    return out
+
+
+def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None = None,
+                                 min_score: int = 70) -> list[DuplicatePair]:
+    pairs = _Pairs("organization")
+    with db.read() as session:
+        orgs = session.execute(text(
+            "SELECT id, name FROM organization WHERE deleted_at IS NULL "
+            "ORDER BY created_at, id")).all()
+    order = {r[0]: i for i, r in enumerate(orgs)}
+    labels = {r[0]: r[1] for r in orgs}
+    keys = {oid: organization_key(name) for oid, name in orgs}
+    exact: dict[str, list[str]] = defaultdict(list)
+    for oid, key in keys.items():
+        exact[_same_name_key(key)].append(oid)
+    for ids in exact.values():
+        for other in ids[1:]:
+            pairs.add(ids[0], other, 100, "same name")
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for oid, key in keys.items():
+        for word in set(key.split()) - _ORG_STOP:
+            if len(word) > 2:
+                blocks[word].append(oid)
+    check_cancel(cancelled)
+    for word, ids in blocks.items():
+        if 1 < len(ids) <= MAX_BLOCK:
+            _fuzzy_block(pairs, [keys[i] for i in ids], ids, f" (share '{word}')", offset=5)
+    return _finish(pairs, labels, order, min_score)
