@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +23,7 @@ SECTION_OUTLINE = ["Agenda", "Attendees", "Organizations", "Proposals",
                    "Decisions from the last meeting", "Open action items", "Notes"]
 
 
-def _build(services, meeting_id, **opts) -> bytes:  # noqa: ANN001
+def _build(services, meeting_id, **opts) -> bytes:
     options = BriefingOptions(prepared_by="Ada Coordinator", **opts)
     buffer = io.BytesIO()
     build_briefing_pdf(collect_briefing(services, meeting_id, options), buffer, options)
@@ -32,12 +31,12 @@ def _build(services, meeting_id, **opts) -> bytes:  # noqa: ANN001
 
 
 @pytest.fixture
-def internal(services, coalition, parse):  # noqa: ANN001, ANN201
+def internal(services, coalition, parse):
     return parse(_build(services, coalition.meeting_id))
 
 
 @pytest.fixture
-def partners(services, coalition, parse):  # noqa: ANN001, ANN201
+def partners(services, coalition, parse):
     return parse(_build(services, coalition.meeting_id, profile=Profile.PARTNERS))
 
 
@@ -89,7 +88,7 @@ def test_proposal_block_shows_status_lead_partners_funder_amount_and_days_left(i
     assert internal.contains("€99,000")
     assert internal.contains("NSF — Civic Innovation Challenge")
     assert internal.contains("20 days left")
-    assert internal.contains("2 days overdue")
+    assert internal.contains("2 days ago")  # submitted: the deadline passed, nothing is late
     assert internal.contains("Drafting") and internal.contains("Submitted")
     assert internal.contains("Denver Digital Works")
     assert internal.contains("Co-lead") and internal.contains("Letter of support")
@@ -141,7 +140,7 @@ def test_header_repeats_meeting_title(internal):
 def test_font_family_is_embedded(internal):
     used: set[str] = set()
 
-    def visit(text, _cm, _tm, font, _size):  # noqa: ANN001
+    def visit(text, _cm, _tm, font, _size):
         if text.strip() and font:
             used.add(str(font["/BaseFont"]).split("+")[-1])
 
@@ -304,4 +303,9 @@ def test_days_left_uses_today_option(services, coalition, parse):
     today = date.today() + timedelta(days=21)  # the first proposal is now a day late
     parsed = parse(_build(services, coalition.meeting_id, today=today))
     assert parsed.contains("1 day overdue")
-    assert isinstance(Path, type)
+
+
+def test_reader_zone_defaults_to_this_computer(services, coalition, parse, monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    parsed = parse(_build(services, coalition.meeting_id))
+    assert "(Pacific/Auckland)" in parsed.pages[0] and "(America/Chicago)" in parsed.pages[0]
