@@ -83,10 +83,15 @@ class _Builder:
                    ["utility"] * 4)
         while made < self.size.organizations:
             seed = CONSORTIA[made % len(CONSORTIA)]
-            city, state = rng.choice(w.CITIES[seed.short_name])
             sector = sectors[made % len(sectors)] if made < len(sectors) * 2 else rng.choice(
                 sectors)
-            name = self._org_name(sector, seed.short_name, city, state)
+            for _attempt in range(8):  # prefer a fresh city before numbering a duplicate
+                city, state = rng.choice(w.CITIES[seed.short_name])
+                name = self._org_name(sector, seed.short_name, city, state)
+                if fold(name) not in names_seen:
+                    break
+            if fold(name) in names_seen and sector == "local_government":
+                sector, name = "nonprofit", f"{city} Downtown Partnership"
             if fold(name) in names_seen and city not in name:
                 name = f"{name}, {city}"
             if fold(name) in names_seen:
