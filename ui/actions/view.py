@@ -1,0 +1,232 @@
+"""The Action items view: every action item across meetings, filtered by owner, status,
+overdue, series and proposal (in SQL through `ActionFilter`); tick to mark done.
+The sidebar count (`count_changed`) is the number of overdue items."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from coordinator.changes import ChangeSet
+from coordinator.errors import CoordinatorError
+from coordinator.services import ActionFilter
+from coordinator.services.records import ActionItemData
+from ui.actions.model import ActionItemModel
+from ui.context import AppContext
+from ui.meetings.items import STATUS_LABELS
+from ui.proposals.commands import run_undoable
+from ui.proposals.model import ROW_ROLE, SORT_ROLE
+from ui.proposals.view import compact
+
+OPEN = "__open__"
+
+
+class ActionItemsView(QWidget):
+    count_changed = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._build()
+        ctx.changed.connect(self._on_changed)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by words in the item…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_text)
+        self.owner_filter = QComboBox()
+        self.owner_filter.addItem("Any owner", None)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Open or in progress", OPEN)
+        self.status_filter.addItem("Any status", None)
+        for value, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, value)
+        self.overdue_check = QCheckBox("Overdue only")
+        self.series_filter = QComboBox()
+        self.series_filter.addItem("Any series", None)
+        self.proposal_filter = QComboBox()
+        self.proposal_filter.addItem("Any proposal", None)
+        for box in (self.owner_filter, self.status_filter, self.series_filter,
+                    self.proposal_filter):
+            box.currentIndexChanged.connect(lambda _: self._timer.start())
+        self.overdue_check.toggled.connect(lambda _: self._timer.start())
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        bar.addWidget(compact(self.status_filter, 8), 1)
+        bar.addWidget(self.overdue_check)
+        filters = QHBoxLayout()
+        for w in (self.owner_filter, self.series_filter, self.proposal_filter):
+            filters.addWidget(compact(w, 8), 1)
+        self.search.setMinimumWidth(110)
+
+        self.model = ActionItemModel(self.set_done, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(ActionItemModel.TEXT)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ActionItemModel.DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(ActionItemModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((ActionItemModel.DONE, 44), (ActionItemModel.OWNER, 130),
+                           (ActionItemModel.DUE, 140), (ActionItemModel.STATUS, 85),
+                           (ActionItemModel.MEETING, 200), (ActionItemModel.PROPOSAL, 170)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+    # -- loading ----------------------------------------------------------------------
+    def current_filter(self, today: date | None = None) -> ActionFilter:
+        status = self.status_filter.currentData()
+        return ActionFilter(
+            owner_id=self.owner_filter.currentData(),
+            status=status if status not in (None, OPEN) else None, open_only=status == OPEN,
+            overdue_on=(today or date.today()) if self.overdue_check.isChecked() else None,
+            series_id=self.series_filter.currentData(),
+            proposal_id=self.proposal_filter.currentData())
+
+    def refresh(self) -> None:
+        services, today = self.ctx.services, date.today()
+        f = self.current_filter(today)
+
+        def load() -> tuple:  # type: ignore[type-arg]
+            everything = services.actions.list()
+            rows = services.actions.list(f)
+            return rows, everything, services.meetings.series(), \
+                services.actions.count_overdue(today)
+
+        self.ctx.tasks.run(load, on_done=self._show, key=f"actions-view-{id(self)}")
+
+    def _show(self, result: tuple) -> None:  # type: ignore[type-arg]
+        if not isValid(self.table):  # a late result for a view already closed
+            return
+        rows, everything, series, overdue = result
+        self.model.set_rows(rows)
+        self._refill(self.owner_filter, sorted({(a.owner_name, a.owner_id) for a in everything
+                                                if a.owner_id}))
+        self._refill(self.series_filter, [(s.name, s.id) for s in series])
+        self._refill(self.proposal_filter, sorted({(a.proposal_title, a.proposal_id)
+                                                   for a in everything if a.proposal_id}))
+        still_open = sum(1 for a in everything if a.status in ("open", "in_progress"))
+        self.summary.setText(f"{len(rows)} shown · {still_open} open · {overdue} overdue · "
+                             "tick Done to close an item; double-click opens its meeting")
+        self._apply_text(self.search.text())
+        self.count_changed.emit(overdue)
+        self.loaded.emit()
+
+    @staticmethod
+    def _refill(box: QComboBox, values: list[tuple[str, str]]) -> None:
+        current = box.currentData()
+        box.blockSignals(True)
+        while box.count() > 1:
+            box.removeItem(1)
+        for label, value in values:
+            box.addItem(label[:50], value)
+        box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
+        box.blockSignals(False)
+
+    def _apply_text(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.touches("action_item", "meeting", "contact", "proposal"):
+            self._timer.start()
+
+    # -- actions ----------------------------------------------------------------------
+    def set_done(self, item_id: str, done: bool) -> None:
+        """Mark an item done (or reopen it); undoable."""
+        row = next((a for a in self.model.rows if a.id == item_id), None)
+        if row is None:
+            return
+        old, new = row.status, ("done" if done else "open")
+        if old == new:
+            return
+        actions = self.ctx.services.actions
+        try:
+            run_undoable(self.ctx, f"Mark “{row.text[:40]}” {STATUS_LABELS[new].lower()}",
+                         lambda: self._replace(actions.set_status(item_id, new)),
+                         lambda: self._replace(actions.set_status(item_id, old)))
+        except CoordinatorError as exc:
+            self.ctx.status_message.emit(str(exc), 6000)
+            return
+        self.ctx.status_message.emit(f"“{row.text[:60]}” is {STATUS_LABELS[new].lower()}.", 4000)
+
+    def _replace(self, item: ActionItemData) -> None:
+        for i, a in enumerate(self.model.rows):
+            if a.id == item.id:
+                self.model.rows[i] = item
+                self.model.dataChanged.emit(self.model.index(i, 0),
+                                            self.model.index(i, len(self.model.HEADERS) - 1))
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(ROW_ROLE).id for r in rows]
+
+    def _menu(self, pos: object) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open its meeting", lambda: self.open_record(ids[0]))
+        status = menu.addMenu("Set status")
+        for value, label in STATUS_LABELS.items():
+            status.addAction(label, lambda v=value: self.set_status_of_selected(v))
+        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def set_status_of_selected(self, status: str) -> None:
+        actions = self.ctx.services.actions
+        for item_id in self.selected_ids():
+            row = next(a for a in self.model.rows if a.id == item_id)
+            old = row.status
+            run_undoable(self.ctx, f"Set status of “{row.text[:40]}”",
+                         lambda i=item_id: self._replace(actions.set_status(i, status)),
+                         lambda i=item_id, o=old: self._replace(actions.set_status(i, o)))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        a = index.data(ROW_ROLE)
+        if a is not None and index.column() != ActionItemModel.DONE:
+            self.open_record(a.id)
+
+    def open_record(self, record_id: str) -> object:
+        """Open the meeting the action item belongs to, on its Action items tab."""
+        from ui.meetings.series import open_meeting_for
+
+        return open_meeting_for(self.ctx, "action_item", record_id, parent=self)

@@ -1,0 +1,388 @@
+"""The proposal editor window: overview (funder, amount, due date, lead, owner, tags,
+summary, partners with live consortia coverage), ordered Markdown sections with a live
+preview, and related meetings and action items.
+
+Save is enabled only with a title; problems reported by the service are listed under
+the form. Section text is autosaved as a draft while typed; when the editor opens a
+proposal that has recovered drafts, a bar offers to put the recovered text back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from coordinator.errors import CoordinatorError, ValidationError
+from coordinator.models.enums import ProposalStatus
+from coordinator.services.proposals import CURRENCY_CODES
+from coordinator.services.records import ProposalData
+from ui.context import AppContext
+from ui.drafts import Draft, DraftStore
+from ui.proposals.links import LinkedRecord, linked_records
+from ui.proposals.model import CURRENCY_SYMBOLS
+from ui.proposals.partners import PartnersEditor
+from ui.proposals.pickers import RecordPicker
+from ui.proposals.sections import SectionsEditor
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+class RecoveryBar(QFrame):
+    """"Unsaved text was recovered…" with Use / Discard buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryBar")
+        self.setStyleSheet("#recoveryBar { background: #fff4d6; border: 1px solid #e0b84c; "
+                           "border-radius: 4px; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.use_button = QPushButton("Use recovered text")
+        self.discard_button = QPushButton("Discard")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.use_button)
+        layout.addWidget(self.discard_button)
+        self.hide()
+
+
+def describe_drafts(drafts: list[Draft]) -> str:
+    names = ", ".join(f"“{d.label or 'untitled section'}”" for d in drafts[:4])
+    more = f" and {len(drafts) - 4} more" if len(drafts) > 4 else ""
+    when = drafts[0].saved_at.replace("T", " ")[:16] + " UTC" if drafts else ""
+    return (f"Text typed but not saved before Coordinator closed was recovered for {names}"
+            f"{more} (last autosave {when}).")
+
+
+class ProposalEditor(QDialog):
+    saved = Signal(str)  # proposal id
+    open_link = Signal(str, str)  # entity, id
+
+    def __init__(self, ctx: AppContext, proposal_id: str | None = None,
+                 drafts: DraftStore | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.drafts = drafts or DraftStore.shared()
+        self.proposal_id = proposal_id
+        self.record_key = proposal_id or f"new:{uuid.uuid4()}"
+        self.dirty = False
+        self._loading = True
+        self.setWindowTitle("New proposal" if proposal_id is None else "Proposal")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(1180, 760)
+        self._build()
+        data = ctx.services.proposals.get(proposal_id) if proposal_id else ProposalData()
+        self.load(data)
+        self._loading = False
+        self._offer_recovered()
+
+    # -- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("Proposal title")
+        font = self.title_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title_edit.setFont(font)
+        self.status_box = QComboBox()
+        for status in ProposalStatus:
+            self.status_box.addItem(status.label, status.value)
+        self.funder_edit = QLineEdit()
+        self.funder_edit.setPlaceholderText("e.g. NSF, US DOT, Knight Foundation")
+        self.call_edit = QLineEdit()
+        self.call_edit.setPlaceholderText("Program or call name")
+        self.currency_box = QComboBox()
+        self.currency_box.addItems(sorted(CURRENCY_CODES, key=lambda c: (c != "USD", c)))
+        self.amount_spin = QDoubleSpinBox()
+        self.amount_spin.setRange(0, 1e11)
+        self.amount_spin.setDecimals(2)
+        self.amount_spin.setGroupSeparatorShown(True)
+        self.amount_spin.setMinimumWidth(160)
+        self.due_edit = QDateEdit()
+        self.due_edit.setCalendarPopup(True)
+        self.due_edit.setMinimumDate(NO_DATE)
+        self.due_edit.setSpecialValueText("No due date")
+        self.due_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.lead_picker = RecordPicker(self.ctx, "organization", "Lead organization…")
+        self.owner_picker = RecordPicker(self.ctx, "contact", "Who in the coalition owns it…")
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText("Comma-separated, e.g. mobility, broadband")
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setPlaceholderText("Two or three sentences: what, where, why now.")
+        self.partners = PartnersEditor(self.ctx)
+        self.sections = SectionsEditor(self.drafts, self.record_key,
+                                       title_fn=lambda: self.title_edit.text())
+        self.related = QListWidget()
+        self.related.itemActivated.connect(self._open_related)
+
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.currency_box)
+        amount_row.addWidget(self.amount_spin, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Funder", self.funder_edit)
+        form.addRow("Call", self.call_edit)
+        form.addRow("Amount requested", amount_row)
+        form.addRow("Due", self.due_edit)
+        form.addRow("Lead organization", self.lead_picker)
+        form.addRow("Owner", self.owner_picker)
+        form.addRow("Tags", self.tags_edit)
+        form_box = QWidget()
+        form_box.setLayout(form)
+        summary_box = QWidget()
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.setContentsMargins(0, 0, 0, 0)
+        summary_layout.addWidget(QLabel("Summary"))
+        summary_layout.addWidget(self.summary_edit)
+        top = QSplitter()
+        top.addWidget(form_box)
+        top.addWidget(summary_box)
+        top.setSizes([520, 600])
+        overview = QWidget()
+        overview_layout = QVBoxLayout(overview)
+        overview_layout.addWidget(top, 2)
+        partners_title = QLabel("Partners")
+        partners_title.setStyleSheet("font-weight: 600;")
+        overview_layout.addWidget(partners_title)
+        overview_layout.addWidget(self.partners, 3)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(self.sections, "Sections")
+        self.tabs.addTab(self.related, "Meetings && action items")
+
+        header = QHBoxLayout()
+        header.addWidget(self.title_edit, 1)
+        header.addWidget(QLabel("Status"))
+        header.addWidget(self.status_box)
+        self.recovery = RecoveryBar()
+        self.recovery.use_button.clicked.connect(self.use_recovered)
+        self.recovery.discard_button.clicked.connect(self.discard_recovered)
+        self.problems_label = QLabel()
+        self.problems_label.setStyleSheet("color: #b71c1c;")
+        self.problems_label.setWordWrap(True)
+        self.state_label = QLabel()
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.save_close_button = QPushButton("Save and close")
+        self.close_button = QPushButton("Close")
+        self.save_button.clicked.connect(self.save)
+        self.save_close_button.clicked.connect(self._save_and_close)
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state_label, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.save_close_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.partners.coverage)
+        layout.addWidget(self.recovery)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.problems_label)
+        layout.addLayout(buttons)
+
+        for signal in (self.title_edit.textChanged, self.funder_edit.textChanged,
+                       self.call_edit.textChanged, self.tags_edit.textChanged,
+                       self.summary_edit.textChanged, self.amount_spin.valueChanged,
+                       self.due_edit.dateChanged, self.status_box.currentIndexChanged,
+                       self.currency_box.currentIndexChanged, self.lead_picker.value_changed,
+                       self.owner_picker.value_changed, self.partners.changed,
+                       self.sections.changed):
+            signal.connect(self._mark_dirty)
+        self.currency_box.currentTextChanged.connect(self._on_currency)
+
+    # -- data -------------------------------------------------------------------------
+    def load(self, d: ProposalData) -> None:
+        self._loading = True
+        self.title_edit.setText(d.title)
+        self.status_box.setCurrentIndex(max(0, self.status_box.findData(d.status)))
+        self.funder_edit.setText(d.funder)
+        self.call_edit.setText(d.funder_call)
+        self.currency_box.setCurrentText(d.currency)
+        self._on_currency(d.currency)
+        self.amount_spin.setValue(d.amount_minor / 100)
+        self.due_edit.setDate(QDate(d.due_date) if d.due_date else NO_DATE)
+        self.lead_picker.set_value(d.lead_organization_id, d.lead_organization_name)
+        self.owner_picker.set_value(d.owner_id, d.owner_name)
+        self.tags_edit.setText(", ".join(d.tags))
+        self.summary_edit.setPlainText(d.summary)
+        self.partners.set_partners(d.partners)
+        self.sections.set_sections(d.sections)
+        self._internal_notes, self._budget = d.internal_notes, d.budget_lines
+        self.setWindowTitle(f"Proposal — {d.title}" if d.id else "New proposal")
+        self._loading = False
+        self._set_dirty(False)
+        self._load_related()
+
+    def value(self) -> ProposalData:
+        due = self.due_edit.date()
+        return ProposalData(
+            title=self.title_edit.text().strip(), summary=self.summary_edit.toPlainText(),
+            status=self.status_box.currentData(), funder=self.funder_edit.text().strip(),
+            funder_call=self.call_edit.text().strip(),
+            amount_minor=round(self.amount_spin.value() * 100),
+            currency=self.currency_box.currentText(),
+            due_date=None if due == NO_DATE else date(due.year(), due.month(), due.day()),
+            lead_organization_id=self.lead_picker.value(), owner_id=self.owner_picker.value(),
+            internal_notes=self._internal_notes, partners=self.partners.partners(),
+            sections=self.sections.value(), budget_lines=list(self._budget),
+            tags=[t.strip() for t in self.tags_edit.text().split(",") if t.strip()],
+        )
+
+    def save(self) -> bool:
+        data = self.value()
+        problems = [] if data.title else ["Enter a title."]
+        if self.lead_picker.text().strip() and not data.lead_organization_id:
+            problems.append("Pick the lead organization from the suggestions (or clear it).")
+        if self.owner_picker.text().strip() and not data.owner_id:
+            problems.append("Pick the owner from the suggestions (or clear the field).")
+        if problems:
+            self.problems_label.setText("\n".join(problems))
+            return False
+        try:
+            if self.proposal_id:
+                saved = self.ctx.services.proposals.update(self.proposal_id, data)
+            else:
+                saved = self.ctx.services.proposals.create(data)
+        except ValidationError as exc:
+            self.problems_label.setText("\n".join(p.message for p in exc.problems))
+            return False
+        except CoordinatorError as exc:
+            self.problems_label.setText(str(exc))
+            return False
+        self.problems_label.clear()
+        self.drafts.discard_record("proposal", self.record_key)
+        self.proposal_id = saved.id
+        if self.record_key != saved.id:
+            self.record_key = saved.id or ""
+            self.sections.set_record_key(self.record_key)
+        self.setWindowTitle(f"Proposal — {saved.title}")
+        self._set_dirty(False)
+        self.ctx.status_message.emit(f"Saved “{saved.title}”.", 3000)
+        self.saved.emit(saved.id)
+        self._load_related()
+        return True
+
+    def _save_and_close(self) -> None:
+        if self.save():
+            self.close()
+
+    # -- drafts -----------------------------------------------------------------------
+    def recovered_drafts(self) -> list[Draft]:
+        saved = {s.id: s.body for s in self.sections.sections}
+        return [d for d in self.drafts.for_record("proposal", self.record_key)
+                if d.field.startswith("section:") and saved.get(d.field[8:]) != d.text]
+
+    def _offer_recovered(self) -> None:
+        found = self.recovered_drafts()
+        if found:
+            self.recovery.label.setText(describe_drafts(found))
+            self.recovery.show()
+
+    def use_recovered(self) -> None:
+        for d in self.recovered_drafts():
+            self.sections.apply_recovered(d.field[8:], d.label, d.text)
+        self.recovery.hide()
+        self.tabs.setCurrentWidget(self.sections)
+        self._set_dirty(True)
+
+    def discard_recovered(self) -> None:
+        self.drafts.discard_record("proposal", self.record_key)
+        self.recovery.hide()
+
+    # -- misc -------------------------------------------------------------------------
+    def _on_currency(self, currency: str) -> None:
+        self.amount_spin.setPrefix(CURRENCY_SYMBOLS.get(currency, currency + " "))
+        self.partners.set_currency(currency)
+
+    def _mark_dirty(self, *_: object) -> None:
+        if not self._loading:
+            self._set_dirty(True)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self.dirty = dirty
+        has_title = bool(self.title_edit.text().strip())
+        self.save_button.setEnabled(has_title and (dirty or self.proposal_id is None))
+        self.save_close_button.setEnabled(has_title)
+        self.state_label.setText("Unsaved changes" if dirty else
+                                 ("Saved" if self.proposal_id else "New proposal"))
+        self.sections.setToolTip("")
+        count = len(self.sections.sections)
+        self.tabs.setTabText(1, f"Sections ({count})" if count else "Sections")
+
+    def _load_related(self) -> None:
+        self.related.clear()
+        if not self.proposal_id:
+            self.related.addItem("Save the proposal to see its meetings and action items.")
+            return
+        services, pid = self.ctx.services, self.proposal_id
+        self.ctx.tasks.run(lambda: linked_records(services, "proposal", pid),
+                           on_done=self._show_related, key=f"proposal-links-{pid}")
+
+    def _show_related(self, records: list[LinkedRecord]) -> None:
+        if not isValid(self.related):
+            return
+        self.related.clear()
+        group = None
+        for r in records:
+            if r.group != group:
+                group = r.group
+                heading = QListWidgetItem(group)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.related.addItem(heading)
+            item = QListWidgetItem(f"   {r.title}  —  {r.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, (r.entity, r.id))
+            self.related.addItem(item)
+        if not records:
+            self.related.addItem("No partners, meetings or action items linked yet.")
+
+    def _open_related(self, item: QListWidgetItem) -> None:
+        link = item.data(Qt.ItemDataRole.UserRole)
+        if link:
+            self.open_link.emit(*link)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dirty:
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Save the changes to this proposal?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Discard:
+                self.sections.autosaver.stop()
+                self.drafts.discard_record("proposal", self.record_key)
+                self.dirty = False
+        self.sections.autosaver.stop()
+        event.accept()

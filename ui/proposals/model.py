@@ -1,0 +1,307 @@
+"""The proposals table: a Qt item model over plain `ProposalData` rows, plus the
+formatting shared by the view, the board and the editor (money, due dates, coverage).
+
+Roles: Qt.UserRole -> sort value; ROW_ROLE -> the ProposalData; COVERAGE_ROLE -> the
+set of consortium ids covered (painted compactly by `CoverageDelegate`);
+DUE_STATE_ROLE -> "overdue" | "soon" | "".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from coordinator.models.enums import PartnerRole, ProposalStatus
+from coordinator.reference import CONSORTIA
+from coordinator.services.records import ProposalData
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+COVERAGE_ROLE = Qt.ItemDataRole.UserRole + 2
+DUE_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+SOON_DAYS = 14
+OVERDUE_FG, OVERDUE_BG = QColor("#b71c1c"), QColor("#fde7e7")
+SOON_FG, SOON_BG = QColor("#8a5300"), QColor("#fff1cc")
+COVERED_BG, COVERED_FG = QColor("#1f6f8b"), QColor("#ffffff")
+UNCOVERED_FG = QColor("#9aa3ab")
+
+CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "MXN": "MX$"}
+# The seven consortia in the coalition's usual order (reference data, stable ids).
+CONSORTIUM_ORDER: tuple[tuple[str, str], ...] = tuple((c.id, c.short_name) for c in CONSORTIA)
+CONSORTIUM_NAMES = {c.id: c.name for c in CONSORTIA}
+
+STATUS_COLORS = {
+    "idea": "#6d7b88", "drafting": "#1f6f8b", "internal_review": "#7a5cb8",
+    "submitted": "#b26a00", "awarded": "#2e7d32", "declined": "#9e3b3b", "withdrawn": "#7d7d7d",
+}
+
+
+def format_money(minor: int, currency: str = "USD") -> str:
+    """"$1,250,000" (cents shown only when there are some)."""
+    symbol = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    units, cents = divmod(abs(minor), 100)
+    sign = "−" if minor < 0 else ""
+    return f"{sign}{symbol}{units:,}" + (f".{cents:02d}" if cents else "")
+
+
+def status_label(status: str) -> str:
+    try:
+        return ProposalStatus(status).label
+    except ValueError:
+        return status
+
+
+def role_label(role: str) -> str:
+    try:
+        return PartnerRole(role).label
+    except ValueError:
+        return role
+
+
+def due_state(due: date | None, status: str, today: date | None = None) -> str:
+    """"overdue" or "soon" (within 14 days) for proposals not yet submitted or closed."""
+    if due is None or status in ("submitted", "awarded", "declined", "withdrawn"):
+        return ""
+    today = today or date.today()
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "soon"
+    return ""
+
+
+def due_text(due: date | None, today: date | None = None, status: str = "idea") -> str:
+    """"Mar 28, 2027 (in 5 d)"; relative days only while the proposal is being worked on."""
+    if due is None:
+        return ""
+    today = today or date.today()
+    days = (due - today).days
+    when = f"{due:%b} {due.day}, {due.year}"
+    if status in ("submitted", "awarded", "declined", "withdrawn"):
+        return when
+    if days == 0:
+        return f"{when} (today)"
+    if 0 < days <= SOON_DAYS:
+        return f"{when} (in {days} d)"
+    if -60 < days < 0:
+        return f"{when} ({-days} d ago)"
+    return when
+
+
+def coverage_text(covered: set[str]) -> str:
+    return f"{len(covered & {cid for cid, _ in CONSORTIUM_ORDER})}/7"
+
+
+class ProposalTableModel(QAbstractTableModel):
+    STATUS, TITLE, LEAD, PARTNERS, CONSORTIA, FUNDER, AMOUNT, DUE, OWNER = range(9)
+    HEADERS = ("Status", "Title", "Lead organization", "Partners", "Consortia", "Funder",
+               "Requested", "Due", "Owner")
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ProposalData] = []
+        self.today = date.today()
+
+    def set_rows(self, rows: list[ProposalData]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.today = date.today()
+        self.endResetModel()
+
+    def row_of(self, proposal_id: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == proposal_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        p, col = self.rows[index.row()], index.column()
+        if role == ROW_ROLE:
+            return p
+        if role == COVERAGE_ROLE:
+            return p.consortium_ids
+        if role == DUE_STATE_ROLE:
+            return due_state(p.due_date, p.status, self.today)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(p, col)
+        if role == SORT_ROLE:
+            return self._sort_value(p, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(p, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.AMOUNT, self.PARTNERS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == self.DUE and role in (Qt.ItemDataRole.ForegroundRole,
+                                        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+            return self._due_style(due_state(p.due_date, p.status, self.today), role)
+        if col == self.STATUS and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(STATUS_COLORS.get(p.status, "#444")))
+        return None
+
+    def _display(self, p: ProposalData, col: int) -> str:
+        if col == self.STATUS:
+            return status_label(p.status)
+        if col == self.TITLE:
+            return p.title
+        if col == self.LEAD:
+            return p.lead_organization_name
+        if col == self.PARTNERS:
+            return str(len(p.partners)) if p.partners else ""
+        if col == self.CONSORTIA:
+            return coverage_text(p.consortium_ids)
+        if col == self.FUNDER:
+            return p.funder
+        if col == self.AMOUNT:
+            return format_money(p.amount_minor, p.currency) if p.amount_minor else ""
+        if col == self.DUE:
+            return due_text(p.due_date, self.today, p.status)
+        if col == self.OWNER:
+            return p.owner_name
+        return ""
+
+    def _sort_value(self, p: ProposalData, col: int) -> object:
+        if col == self.STATUS:
+            return [s.value for s in ProposalStatus].index(p.status) if p.status in \
+                {s.value for s in ProposalStatus} else 99
+        if col == self.PARTNERS:
+            return len(p.partners)
+        if col == self.CONSORTIA:
+            return len(p.consortium_ids)
+        if col == self.AMOUNT:
+            return p.amount_minor
+        if col == self.DUE:
+            return p.due_date.isoformat() if p.due_date else "9999-12-31"
+        return self._display(p, col).casefold()
+
+    def _tooltip(self, p: ProposalData, col: int) -> str | None:
+        if col == self.PARTNERS and p.partners:
+            return "\n".join(f"{x.organization_name} — {role_label(x.role)}"
+                             + (f" ({x.consortium_short_name})" if x.consortium_short_name else "")
+                             for x in p.partners)
+        if col == self.CONSORTIA:
+            covered = [CONSORTIUM_NAMES[c] for c, _ in CONSORTIUM_ORDER if c in p.consortium_ids]
+            partners = "\n".join(f"  {x.organization_name} ({x.consortium_short_name or '—'})"
+                                 for x in p.partners)
+            return (("Consortia covered by the partners:\n" + "\n".join(covered)) if covered
+                    else "No partner organization belongs to a consortium yet.") + (
+                f"\n\nPartners:\n{partners}" if partners else "")
+        if col == self.TITLE:
+            return "\n".join(x for x in (p.title, p.summary[:400]) if x)
+        if col == self.FUNDER and (p.funder or p.funder_call):
+            return "\n".join(x for x in (p.funder, p.funder_call) if x)
+        if col == self.DUE and p.due_date:
+            state = due_state(p.due_date, p.status, self.today)
+            return {"overdue": "Past due and not submitted",
+                    "soon": f"Due within {SOON_DAYS} days"}.get(state)
+        return None
+
+    @staticmethod
+    def _due_style(state: str, role: int) -> object:
+        if not state:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(OVERDUE_FG if state == "overdue" else SOON_FG)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(OVERDUE_BG if state == "overdue" else SOON_BG)
+        font = QFont()
+        font.setBold(True)
+        return font
+
+
+class CoverageDelegate(QStyledItemDelegate):
+    """Paints the seven consortium short names; those covered are filled pills."""
+
+    PAD_X, GAP = 3, 2
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        covered = index.data(COVERAGE_ROLE) or set()
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        paint_coverage(painter, option.rect, covered, option.font,
+                       selected=bool(option.state & QStyle.StateFlag.State_Selected),
+                       palette=option.palette)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> object:
+        hint = super().sizeHint(option, index)
+        hint.setWidth(coverage_width(option.font))
+        return hint
+
+
+def _pill_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(max(6.5, base.pointSizeF() * 0.74))
+    return font
+
+
+def coverage_width(base: QFont) -> int:
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(_pill_font(base))
+    pad, gap = CoverageDelegate.PAD_X, CoverageDelegate.GAP
+    return sum(metrics.horizontalAdvance(s) + 2 * pad + gap for _, s in CONSORTIUM_ORDER) + 8
+
+
+def paint_coverage(painter: QPainter, rect: QRect, covered: set[str], base: QFont,
+                   selected: bool = False, palette: QPalette | None = None) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    font = _pill_font(base)
+    metrics = QFontMetrics(font)
+    pad, gap = CoverageDelegate.PAD_X, CoverageDelegate.GAP
+    height = metrics.height() + 2
+    top = rect.top() + (rect.height() - height) // 2
+    x = rect.left() + 4
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setFont(font)
+    for cid, short in CONSORTIUM_ORDER:
+        width = metrics.horizontalAdvance(short) + 2 * pad
+        pill = QRect(x, top, width, height)
+        if cid in covered:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(COVERED_BG)
+            painter.drawRoundedRect(pill, 4, 4)
+            painter.setPen(COVERED_FG)
+        else:
+            painter.setPen(QColor("#ffffff") if selected else UNCOVERED_FG)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), short)
+        x += width + gap
+    painter.restore()
+
+
+__all__ = [
+    "CONSORTIUM_ORDER",
+    "COVERAGE_ROLE",
+    "DUE_STATE_ROLE",
+    "ROW_ROLE",
+    "SORT_ROLE",
+    "CoverageDelegate",
+    "ProposalTableModel",
+    "due_state",
+    "due_text",
+    "format_money",
+    "paint_coverage",
+    "role_label",
+    "status_label",
+]
