@@ -119,11 +119,12 @@ class ContactService(EntityService):
                 problems.add(field_name, f"Keep this under {limit} characters.")
         return problems.items
 
-    def _check(self, session: Session, data: ContactData) -> None:
+    def _check(self, session: Session, data: ContactData, current_org: str | None = None) -> None:
         problems = self.validate(data)
         if data.organization_id:
             org = session.get(Organization, data.organization_id)
-            if org is None or org.deleted_at is not None:
+            # Keeping an organization that went to Trash is fine: the contact stays editable.
+            if org is None or (org.deleted_at is not None and org.id != current_org):
                 problems.append(FieldProblem("organization_id", "Choose an existing organization."))
         if problems:
             raise ValidationError(problems)
@@ -140,7 +141,7 @@ class ContactService(EntityService):
     def update(self, contact_id: str, data: ContactData) -> ContactData:
         with self.db.write() as session:
             row = self._load(session, contact_id)
-            self._check(session, data)
+            self._check(session, data, current_org=row.organization_id)
             self._touch(row)
             self._apply(session, row, data)
             record_change(session, self.entity, ChangeKind.UPDATED, row.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
@@ -110,6 +110,22 @@ class OrganizationService(EntityService):
                 record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
             record_change(session, self.entity, ChangeKind.UPDATED, row.id)
         return self.get(organization_id)
+
+    def purge(self, record_id: str) -> None:
+        """Delete for good; its contacts stay, without the organization and the consortium
+        they had through it (and are re-indexed without its name)."""
+        with self.db.write() as session:
+            contact_ids = session.exec(
+                select(Contact.id).where(Contact.organization_id == record_id)).all()
+            super().purge(record_id)
+            if contact_ids:
+                session.execute(text("UPDATE contact SET organization_id = NULL, "
+                                     "consortium_id = NULL WHERE id IN :ids").bindparams(
+                                    bindparam("ids", expanding=True)),
+                                {"ids": list(contact_ids)})
+                from coordinator.services import indexing
+                indexing.refresh(session, "contact", contact_ids)
+                record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
 
     def _apply(self, session: Session, row: Organization, d: OrganizationData) -> None:
         row.name = d.name.strip()

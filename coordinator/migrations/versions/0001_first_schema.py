@@ -407,7 +407,7 @@ def upgrade() -> None:
             sa.text(
                 "INSERT INTO search_fts (rowid, title, body) VALUES "
                 "(last_insert_rowid(), :title, :body)"
-            ).bindparams(title=seed.name, body=f"{seed.short_name} {seed.region}")
+            ).bindparams(title=seed.name, body=f"{seed.short_name} {seed.region} {seed.states}")
         )
 
 
