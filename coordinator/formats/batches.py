@@ -131,6 +131,32 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
         orgs.update(item.entity_id, data)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class UndoPreview:
+    """What undoing a batch would do, for the confirmation message."""
+
+    contacts_to_remove: int
+    contacts_in_use: int  # created by the import, now used elsewhere: they go to Trash
+    contacts_to_restore: int
+    changed_since: int  # updated or created by the import and edited after it
+
+
+def undo_preview(db: Database, batch_id: str) -> UndoPreview:
+    with db.read() as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound("import", batch_id)
+        created = _items(session, batch_id, "contact", "created")
+        updated = _items(session, batch_id, "contact", "updated")
+        in_use = _referenced(session, [i.entity_id for i in created], CONTACT_REFERENCES)
+        changed = 0
+        for item in [*created, *updated]:
+            row = session.get(Contact, item.entity_id)
+            if row is not None and row.updated_at > item.created_at:
+                changed += 1
+        return UndoPreview(len(created) - len(in_use), len(in_use), len(updated), changed)
+
+
 def undo_batch(db: Database, batch_id: str) -> UndoReport:
     report = UndoReport()
     contacts = ContactService(db)

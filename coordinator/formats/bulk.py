@@ -9,11 +9,12 @@ SQL source (`indexing.SOURCES`) that `ContactService` uses.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import bindparam, insert, text
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from coordinator.formats.fields import fold_cached
@@ -23,12 +24,12 @@ from coordinator.models import (
     new_id,
     utcnow,
 )
+from coordinator.models.base import sql_time
 from coordinator.services import indexing
 from coordinator.services.contacts import full_name_of, sort_key_of
 from coordinator.services.records import ContactData
 
 CHUNK = 5000
-INDEX_CHUNK = 500
 
 
 CONTACT_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "prefix", "given_name",
@@ -43,9 +44,23 @@ ADDRESS_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "contact_id",
                    "street", "city", "region", "postal_code", "country", "position")
 
 
-def sql_time(moment: datetime) -> str:
-    """How SQLAlchemy stores a UTC datetime in SQLite (naive UTC text)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+class Ids:
+    """Random (version 4) UUIDs as text, like `models.new_id`, drawn in bulk: one
+    `os.urandom` call per 4,096 ids instead of a `uuid.UUID` object per id."""
+
+    def __init__(self) -> None:
+        self._pool: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._pool:
+            raw = bytearray(os.urandom(16 * 4096))
+            for i in range(0, len(raw), 16):
+                raw[i + 6] = raw[i + 6] & 0x0F | 0x40
+                raw[i + 8] = raw[i + 8] & 0x3F | 0x80
+            hexed = raw.hex()
+            self._pool = [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+                          for h in (hexed[i : i + 32] for i in range(0, len(hexed), 32))]
+        return self._pool.pop()
 
 
 @dataclass
@@ -61,10 +76,11 @@ class NewContacts:
 
     def __post_init__(self) -> None:
         self.stamp = sql_time(self.now)
+        self.new_id = Ids()
 
     def add(self, d: ContactData, organization_id: str | None, consortium_id: str | None,
             tag_ids: dict[str, str], tags: Sequence[str] | None = None) -> str:
-        stamp = self.stamp
+        stamp, new_id = self.stamp, self.new_id
         contact_id = new_id()
         self.contacts.append((
             contact_id, stamp, stamp, None, d.prefix, d.given_name, d.middle_name,
@@ -107,10 +123,12 @@ def insert_tuples(session: Session, table: str, columns: Sequence[str],
     """One executemany on the session's own connection (same transaction)."""
     if not rows:
         return
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
-                           f"VALUES ({', '.join('?' * len(columns))})", rows)
+                           f"VALUES ({', '.join([mark] * len(columns))})", rows)
     finally:
         cursor.close()
 
@@ -150,7 +168,7 @@ def insert_organizations(session: Session, orgs: Sequence[dict]) -> None:
 
 def record_items(session: Session, batch_id: str, entity: str, action: str,
                  ids: Sequence[str], snapshots: Sequence[str] | None = None) -> None:
-    stamp = sql_time(utcnow())
+    stamp, new_id = sql_time(utcnow()), Ids()
     insert_tuples(session, "import_batch_item",
                   ("id", "created_at", "updated_at", "deleted_at", "batch_id", "entity",
                    "entity_id", "action", "snapshot"),
@@ -162,21 +180,26 @@ def index_new(session: Session, entity: str, ids: Sequence[str]) -> None:
     """Add new records to the search index, with the services' own SQL source per entity.
 
     New records have nothing to remove from the index first, so this skips the per-id
-    delete that `indexing.refresh` does (which dominates at 100,000 records).
+    delete of `indexing.refresh` (which dominates at 100,000 records): the ids go into a
+    temporary table and two INSERT ... SELECT statements index them all.
     """
     if not ids:
         return
     source = getattr(indexing, "source", None)
-    if source is None:  # pragma: no cover - older indexing module
+    if source is None or len(ids) < 50:
         indexing.refresh(session, entity, ids)
         return
-    sql = source(entity, only_ids=True)
-    docs = text(f"INSERT INTO search_doc (entity, entity_id) SELECT :entity, id FROM ({sql})"
-                ).bindparams(bindparam("ids", expanding=True))
-    fts = text(f"INSERT INTO search_fts (rowid, title, body) SELECT d.rowid, s.title, s.body "
-               f"FROM ({sql}) s JOIN search_doc d ON d.entity_id = s.id"
-               ).bindparams(bindparam("ids", expanding=True))
-    for start in range(0, len(ids), INDEX_CHUNK):
-        chunk = list(ids[start : start + INDEX_CHUNK])
-        session.execute(docs, {"entity": entity, "ids": chunk})
-        session.execute(fts, {"ids": chunk})
+    sql = f"SELECT * FROM ({source(entity)}) WHERE id IN (SELECT id FROM temp.formats_new_ids)"
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS formats_new_ids (id TEXT PRIMARY KEY)")
+        cursor.execute("DELETE FROM temp.formats_new_ids")
+        cursor.executemany("INSERT OR IGNORE INTO temp.formats_new_ids (id) VALUES (?)",
+                           [(i,) for i in ids])
+        cursor.execute(f"INSERT INTO search_doc (entity, entity_id) SELECT ?, id FROM ({sql})",
+                       (entity,))
+        cursor.execute(f"INSERT INTO search_fts (rowid, title, body) SELECT d.rowid, s.title, "
+                       f"s.body FROM ({sql}) s JOIN search_doc d ON d.entity_id = s.id")
+        cursor.execute("DELETE FROM temp.formats_new_ids")
+    finally:
+        cursor.close()

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import text
 
 from coordinator.db import Database
-from coordinator.formats.known import _same_name_key, organization_key
+from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
 from coordinator.models import fold
 
@@ -172,7 +172,7 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     keys = {oid: organization_key(name) for oid, name in orgs}
     exact: dict[str, list[str]] = defaultdict(list)
     for oid, key in keys.items():
-        exact[_same_name_key(key)].append(oid)
+        exact[same_name_key(key)].append(oid)
     for ids in exact.values():
         for other in ids[1:]:
             pairs.add(ids[0], other, 100, "same name")

@@ -9,12 +9,16 @@ write transaction, so what it saves matches the data as it is at that moment. Ro
 matched to existing contacts by our own id (Coordinator CSV, vCard UID), then by any
 email address; rows that look like an existing contact (same name at the same
 organization, or the same phone) are probable duplicates, skipped unless asked.
-Organizations are matched by folded name or created; a label or category that names
-a consortium links a new organization to it. Every apply is an `ImportBatch`.
+Organizations are matched by name (case, accents, word order and "Plano, City of"
+inversions ignored) or created, with a sector guessed from the name; a label or category
+that names a consortium links a new organization to it (and is not kept as a tag).
+Matched contacts are updated: the file's non-empty values win, and emails, phones,
+addresses and tags are added, never removed. Every apply is an `ImportBatch`.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +30,7 @@ from coordinator.db import Database
 from coordinator.errors import CoordinatorError
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
-from coordinator.formats.known import KnownRecords, guess_sector, org_match_key
+from coordinator.formats.known import KnownRecords, guess_sector, name_key, org_match_key
 from coordinator.formats.loading import load_contacts
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -49,17 +53,22 @@ class ImportOptions:
     duplicates: str = "skip"  # probable duplicates: "skip" or "create" anyway
     update_existing: bool = True  # rows matched by email/id update that contact
     source: str = ""  # file name, recorded on the batch
+    # The user's choice per row (index in ParseResult.contacts): "skip" leaves the row
+    # out, "create" creates it even when it looks like a duplicate.
+    row_choices: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
 class PlannedRow:
     parsed: ParsedContact
-    action: str  # create, update, unchanged, duplicate, merged, organization, known-org
+    action: str  # create, update, unchanged, duplicate, merged, organization, known-org,
+    # skipped (the user's choice)
     contact_id: str | None = None  # the existing contact (update/unchanged/duplicate)
     reason: str = ""  # why it matched
     changes: list[str] = field(default_factory=list)
     score: int = 0  # for duplicates: how alike (0-100)
-    tags: list[str] = field(default_factory=list)  # labels that do not name a consortium
+    index: int = -1  # position in ParseResult.contacts
+    own_copy: bool = False  # `parsed` was copied because later rows were merged into it
 
 
 @dataclass
@@ -107,6 +116,8 @@ class ImportPreview:
             f"{len(self.new_organizations)} new organizations",
             f"{len(self.errors)} rows with errors",
         ]
+        if self.count("skipped"):
+            lines.append(f"{self.count('skipped')} left out by choice")
         for row in self.duplicates[:limit]:
             lines.append(f"  duplicate {row.parsed.where}: {row.parsed.display} — {row.reason}")
         for problem in self.errors[:limit]:
@@ -130,8 +141,10 @@ class ImportReport:
 
 
 def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = None,
-         *, cancelled: CancelCheck | None = None) -> ImportPreview:
-    """Compare `parsed` with the database; changes nothing."""
+         *, progress: ProgressCallback | None = None,
+         cancelled: CancelCheck | None = None) -> ImportPreview:
+    """Compare `parsed` with the database; changes nothing. `PlannedRow.index` is the
+    row's position in `parsed.contacts` (what `ImportOptions.row_choices` refers to)."""
     options = options or ImportOptions()
     if options.duplicates not in DUPLICATE_POLICIES:
         raise CoordinatorError(f"Duplicates must be one of {DUPLICATE_POLICIES}.")
@@ -140,16 +153,24 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
     first_by_email: dict[str, PlannedRow] = {}
     update_by_id: dict[str, PlannedRow] = {}
     new_orgs: dict[str, str] = {}
+    total = len(parsed.contacts)
     for i, pc in enumerate(parsed.contacts):
         if i % 1000 == 0:
             check_cancel(cancelled)
+            if progress is not None:
+                progress(i, total)
+        choice = options.row_choices.get(i)
+        if choice == "skip":
+            rows.append(PlannedRow(pc, "skipped", index=i, reason="left out"))
+            continue
         org_key = org_match_key(pc.organization)
         is_new_org = bool(org_key) and org_key not in known.organizations and (
             org_key not in new_orgs)
         if is_new_org:
             new_orgs[org_key] = pc.organization
         if pc.is_organization:
-            rows.append(PlannedRow(pc, "organization" if is_new_org else "known-org"))
+            rows.append(PlannedRow(pc, "organization" if is_new_org else "known-org",
+                                   index=i))
             continue
         keys = [e.address.casefold() for e in pc.data.emails]
         earlier = next((first_by_email[k] for k in keys if k in first_by_email), None)
@@ -161,30 +182,34 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
             reason = "same email" if existing else ""
         if existing and not options.update_existing:
             rows.append(PlannedRow(pc, "duplicate", existing, f"{reason} as "
-                                   f"{known.name(existing)}", score=100))
+                                   f"{known.name(existing)}", score=100, index=i))
             continue
         if existing or earlier:
             target = update_by_id.get(existing) if existing else earlier
             if target is not None:  # a second row for the same contact: merge the rows
+                if not target.own_copy:  # never change the caller's ParseResult
+                    target.parsed, target.own_copy = copy.deepcopy(target.parsed), True
                 combine(target.parsed.data, pc.data, other_wins=False)
-                target.parsed.warnings.extend(pc.warnings)
                 rows.append(PlannedRow(pc, "merged", target.contact_id,
-                                       f"same contact as {target.parsed.where}", score=100))
+                                       f"same contact as {target.parsed.where}", score=100,
+                                       index=i))
                 continue
-            row = PlannedRow(pc, "update", existing, f"{reason} as {known.name(existing)}")
+            row = PlannedRow(pc, "update", existing, f"{reason} as {known.name(existing)}",
+                             index=i)
             update_by_id[existing] = row
         else:
-            dup = known.probable_duplicate(pc)
+            key = name_key(pc.data.given_name, pc.data.family_name)
+            dup = None if choice == "create" else known.probable_duplicate(pc, key)
             if dup is not None:
                 contact_id, why, score = dup
-                rows.append(PlannedRow(pc, "duplicate", contact_id, why, score=score))
+                rows.append(PlannedRow(pc, "duplicate", contact_id, why, score=score, index=i))
                 continue
-            row = PlannedRow(pc, "create")
+            row = PlannedRow(pc, "create", index=i)
         rows.append(row)
         for k in keys:
             first_by_email.setdefault(k, row)
         if row.action == "create":
-            known.remember(pc, row.parsed.where)
+            known.remember(pc, key)
     _compute_updates(session, known, rows)
     return ImportPreview(parsed.format, parsed.encoding, rows, list(parsed.errors),
                          parsed.warnings, list(new_orgs.values()), parsed.records_read,
@@ -222,9 +247,11 @@ def _without_consortium_tags(known: KnownRecords, pc: ParsedContact):  # type: i
 
 
 def preview(db: Database, parsed: ParseResult, options: ImportOptions | None = None,
-            *, cancelled: CancelCheck | None = None) -> ImportPreview:
+            *, progress: ProgressCallback | None = None,
+            cancelled: CancelCheck | None = None) -> ImportPreview:
+    """What `apply` would do, saving nothing (the dry run)."""
     with db.read() as session:
-        return plan(session, parsed, options, cancelled=cancelled)
+        return plan(session, parsed, options, progress=progress, cancelled=cancelled)
 
 
 def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = None, *,

@@ -1,6 +1,7 @@
 """What the database already holds, in the shape an import needs for matching:
-contacts by id, email, phone and (folded) name per organization; organizations by
-folded name; consortia by name and short name."""
+contacts by id, email, phone and (folded) name per organization; organizations by a
+match key that ignores case, accents, word order and "X, City of" inversions;
+consortia by name and short name. Also: a sector guessed from an organization's name."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coordinator.formats.fields import fold_cached
+from coordinator.formats.fields import fold_cached, fold_fast
 from coordinator.formats.parsed import ParsedContact
 from coordinator.models import Sector, fold
 
@@ -51,7 +52,7 @@ def organization_key(name: str) -> str:
     return " ".join(words)
 
 
-def _same_name_key(key: str) -> str:
+def same_name_key(key: str) -> str:
     """Word order and filler words do not matter: 'county of denton' = 'denton county'."""
     return " ".join(sorted(w for w in key.split() if w not in _FILLER))
 
@@ -60,7 +61,7 @@ def _same_name_key(key: str) -> str:
 def org_match_key(name: str) -> str:
     """What two names of one organization share: 'Plano, City of', 'CITY OF PLANO' and
     'City of Plano' all give 'city plano'."""
-    return _same_name_key(organization_key(name)) if name else ""
+    return same_name_key(organization_key(name)) if name else ""
 
 
 def guess_sector(name: str) -> str:
@@ -72,7 +73,7 @@ def guess_sector(name: str) -> str:
 
 
 def name_key(given: str, family: str) -> str:
-    return fold(f"{given} {family}")
+    return fold_fast(f"{given} {family}")
 
 
 @dataclass
@@ -127,10 +128,11 @@ class KnownRecords:
     def consortium_for(self, label: str) -> str | None:
         return self.consortia.get(fold_cached(label)) if label else None
 
-    def probable_duplicate(self, pc: ParsedContact) -> tuple[str | None, str, int] | None:
-        """(existing contact id or None for an earlier row, reason, score) or None."""
+    def probable_duplicate(self, pc: ParsedContact, key: str
+                           ) -> tuple[str | None, str, int] | None:
+        """(existing contact id or None for an earlier row, reason, score) or None;
+        `key` is the row's `name_key`."""
         d = pc.data
-        key = name_key(d.given_name, d.family_name)
         org_key = org_match_key(pc.organization)
         at = f" at {pc.organization}" if pc.organization else ""
         exact = self.by_name.get((org_key, key))
@@ -155,11 +157,10 @@ class KnownRecords:
         cid, why, score = found
         return (None if cid and cid.startswith("@") else cid), why, score
 
-    def remember(self, pc: ParsedContact, where: str) -> None:
+    def remember(self, pc: ParsedContact, key: str) -> None:
         """Make a row about to be created findable by later rows of the same file."""
-        ref = f"@{pc.display} ({where} of this file)"
+        ref = f"@{pc.data.given_name} {pc.data.family_name} ({pc.where} of this file)"
         org_key = org_match_key(pc.organization)
-        key = name_key(pc.data.given_name, pc.data.family_name)
         self.by_org.setdefault(org_key, []).append((key, ref))
         self.by_name.setdefault((org_key, key), ref)
         for p in pc.data.phones:

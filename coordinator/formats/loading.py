@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
+from coordinator.models.base import parse_sql_time
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
 
 CHUNK = 900  # SQLite host parameter limit is 999 on old builds; stay below it
@@ -39,17 +40,19 @@ def load_contacts(session: Session, ids: Sequence[str] | None = None, *,
     """ContactData (with emails, phones, addresses, tags, organization and consortium
     names) for `ids` in that order, or for every live contact sorted by name.
 
-    Reads through the session's own DB-API cursor with `?` parameters, 900 ids at a
-    time: building SQLAlchemy statements with 900 named parameters costs more than
-    running them.
+    Reads through the session's own DB-API cursor with positional parameters, 900 ids
+    at a time (or whole tables when most contacts are wanted): building SQLAlchemy
+    statements with 900 named parameters costs more than running them.
     """
     ids = list(ids) if ids is not None else contact_ids(session)
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         orgs = dict(cursor.execute("SELECT id, name FROM organization").fetchall())
         consortia = dict(cursor.execute("SELECT id, short_name FROM consortium").fetchall())
         if len(ids) > SCAN_FROM:  # most of the table: one pass over each table is faster
-            out = _load_chunk(cursor, ids, orgs, consortia, scan=True)
+            out = _load_chunk(cursor, ids, orgs, consortia, mark, scan=True)
             if progress is not None:
                 progress(len(ids), len(ids))
             return out
@@ -59,7 +62,7 @@ def load_contacts(session: Session, ids: Sequence[str] | None = None, *,
             if progress is not None:
                 progress(start, len(ids))
             chunk = ids[start : start + CHUNK]
-            out.extend(_load_chunk(cursor, chunk, orgs, consortia))
+            out.extend(_load_chunk(cursor, chunk, orgs, consortia, mark))
     finally:
         cursor.close()
     if progress is not None:
@@ -68,11 +71,12 @@ def load_contacts(session: Session, ids: Sequence[str] | None = None, *,
 
 
 def _load_chunk(cursor: Any, chunk: Sequence[str], orgs: dict[str, str],
-                consortia: dict[str, str], *, scan: bool = False) -> list[ContactData]:
+                consortia: dict[str, str], mark: str = "?", *,
+                scan: bool = False) -> list[ContactData]:
     if scan:
         marks, where, params = "", "", ()
     else:
-        marks = "(" + ", ".join("?" * len(chunk)) + ")"
+        marks = "(" + ", ".join([mark] * len(chunk)) + ")"
         where, params = f" WHERE contact_id IN {marks}", tuple(chunk)
     found: dict[str, ContactData] = {}
     wanted = set(chunk) if scan else None
@@ -87,8 +91,8 @@ def _load_chunk(cursor: Any, chunk: Sequence[str], orgs: dict[str, str],
             last_contacted_on=_date(r[14]), full_name=r[15],
             organization_name=orgs.get(r[9], "") if r[9] else "", consortium_id=r[16],
             consortium_short_name=consortia.get(r[16], "") if r[16] else "",
-            created_at=_datetime(r[17]), updated_at=_datetime(r[18]),
-            deleted_at=_datetime(r[19]),
+            created_at=parse_sql_time(r[17]), updated_at=parse_sql_time(r[18]),
+            deleted_at=parse_sql_time(r[19]),
         )
     emails, phones, addresses, tags = (defaultdict(list) for _ in range(4))
     for r in cursor.execute(f"SELECT contact_id, address, label, is_primary FROM contact_email"
@@ -113,14 +117,6 @@ def _load_chunk(cursor: Any, chunk: Sequence[str], orgs: dict[str, str],
             data.addresses, data.tags = addresses[contact_id], tags[contact_id]
             out.append(data)
     return out
-
-
-def _datetime(value: object) -> datetime | None:
-    """Raw SQL returns stored UTC timestamps as text; make them aware datetimes."""
-    if value is None or isinstance(value, datetime):
-        return value  # type: ignore[return-value]
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _date(value: object) -> date | None:

@@ -17,7 +17,14 @@ from typing import Any
 import vobject
 
 from coordinator.formats.encoding import decode_text
-from coordinator.formats.fields import birthday_of, finish, label_of, split_full_name
+from coordinator.formats.fields import (
+    SYSTEM_LABELS,
+    birthday_of,
+    finish,
+    fold_cached,
+    label_of,
+    split_full_name,
+)
 from coordinator.formats.parsed import (
     CancelCheck,
     ImportProblem,
@@ -208,7 +215,7 @@ def card_to_contact(card: Any, where: str, line: int) -> ParsedContact:
         elif name == "FN":
             full_name = _text(value)
         elif name == "NICKNAME":
-            d.nickname = _text(value).split(",")[0].strip()
+            d.nickname = _text(value)
         elif name == "TITLE" or (name == "ROLE" and not d.title):
             d.title = _text(value)
         elif name == "ORG":
@@ -245,7 +252,8 @@ def card_to_contact(card: Any, where: str, line: int) -> ParsedContact:
                 d.birthday = birthday
         elif name == "CATEGORIES":
             values = value if isinstance(value, list) else str(value).split(",")
-            d.tags.extend(str(v).strip() for v in values if str(v).strip())
+            d.tags.extend(str(v).strip() for v in values  # Google adds 'myContacts'
+                          if str(v).strip() and fold_cached(str(v).strip()) not in SYSTEM_LABELS)
         elif name == "UID":
             pc.source_id = _text(value).removeprefix("urn:uuid:")
         elif name in ("X-ABSHOWAS", "KIND") and _text(value).casefold() in ("company", "org"):

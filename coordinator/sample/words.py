@@ -45,7 +45,8 @@ AGENCIES = {
     "ISCRA": ["Chicago Metropolitan Agency for Planning", "Illinois Department of Innovation"],
     "KCDD": ["Mid-America Regional Council", "KC Area Transportation Authority"],
     "SASR": ["Pima Association of Governments", "Regional Partnering Center"],
-    "SNF": ["North Florida Transportation Planning Organization", "Northeast Florida Regional Council"],
+    "SNF": ["North Florida Transportation Planning Organization",
+            "Northeast Florida Regional Council"],
 }
 
 AREA_CODES = {

@@ -32,9 +32,6 @@ def upgrade() -> None:
         sa.Column("undone_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("import_batch", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_import_batch_deleted_at"), ["deleted_at"],
-                              unique=False)
 
     op.create_table(
         "import_batch_item",
@@ -53,8 +50,6 @@ def upgrade() -> None:
     with op.batch_alter_table("import_batch_item", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_import_batch_item_batch_id"), ["batch_id"],
                               unique=False)
-        batch_op.create_index(batch_op.f("ix_import_batch_item_deleted_at"), ["deleted_at"],
-                              unique=False)
         batch_op.create_index(batch_op.f("ix_import_batch_item_entity_id"), ["entity_id"],
                               unique=False)
 
@@ -62,9 +57,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("import_batch_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_batch_item_entity_id"))
-        batch_op.drop_index(batch_op.f("ix_import_batch_item_deleted_at"))
         batch_op.drop_index(batch_op.f("ix_import_batch_item_batch_id"))
     op.drop_table("import_batch_item")
-    with op.batch_alter_table("import_batch", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_import_batch_deleted_at"))
     op.drop_table("import_batch")
