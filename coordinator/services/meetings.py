@@ -323,8 +323,7 @@ class MeetingService(EntityService):
                 "  contact c ON c.id = a.contact_id WHERE a.meeting_id = :mid)) "
                 "ORDER BY coalesce(p.due_date, '9999-12-31'), p.title"),
                 {"mid": meeting_id}).scalars().all()
-        proposals = ProposalService(self.db)
-        return [proposals.get(i) for i in ids]
+        return ProposalService(self.db).get_many(list(ids))
 
     def attended_by(self, contact_id: str) -> list[MeetingData]:
         with self.db.read() as session:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam, text
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import text
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
@@ -25,7 +25,7 @@ from coordinator.models import (
     fold,
 )
 from coordinator.services import validation as v
-from coordinator.services.base import EntityService, record_change, set_tags, tag_names
+from coordinator.services.base import EntityService, record_change, set_tags
 from coordinator.services.records import (
     BudgetLineData,
     Page,
@@ -158,45 +158,76 @@ class ProposalService(EntityService):
     def get(self, proposal_id: str, *, include_deleted: bool = False) -> ProposalData:
         with self.db.read() as session:
             row = self._load(session, proposal_id, deleted=None if include_deleted else False)
-            return self._read(session, row)
+            return self._read_many(session, [row])[0]
 
-    def _read(self, session: Session, row: Proposal) -> ProposalData:
-        partners = session.execute(
-            select(ProposalPartner, Organization.name, Organization.consortium_id,
-                   Consortium.short_name)
-            .join(Organization, Organization.id == ProposalPartner.organization_id)
-            .outerjoin(Consortium, Consortium.id == Organization.consortium_id)
-            .where(ProposalPartner.proposal_id == row.id)
-            .order_by(ProposalPartner.position)).all()
-        sections = session.exec(select(ProposalSection).where(
-            ProposalSection.proposal_id == row.id).order_by(ProposalSection.position)).all()
-        budget = session.exec(select(ProposalBudgetLine).where(
-            ProposalBudgetLine.proposal_id == row.id).order_by(ProposalBudgetLine.position)).all()
-        lead = session.get(Organization, row.lead_organization_id) if row.lead_organization_id \
-            else None
-        owner = session.get(Contact, row.owner_id) if row.owner_id else None
-        return ProposalData(
+    def get_many(self, ids: list[str]) -> list[ProposalData]:
+        """Live proposals for `ids`, in that order, read in bulk."""
+        with self.db.read() as session:
+            rows = {r.id: r for r in session.exec(select(Proposal).where(
+                Proposal.id.in_(ids), Proposal.deleted_at.is_(None))).all()}  # type: ignore[attr-defined, union-attr]
+            return self._read_many(session, [rows[i] for i in ids if i in rows])
+
+    def _read_many(self, session: Session, rows: list[Proposal]) -> list[ProposalData]:
+        """Full records with children fetched by a handful of queries for all `rows`."""
+        out: list[ProposalData] = []
+        for start in range(0, len(rows), 500):
+            out.extend(self._read_chunk(session, rows[start : start + 500]))
+        return out
+
+    def _read_chunk(self, session: Session, rows: list[Proposal]) -> list[ProposalData]:
+        ids = [r.id for r in rows]
+
+        def grouped(model: type, order: object) -> dict[str, list]:
+            found: dict[str, list] = {}
+            for child in session.exec(select(model).where(model.proposal_id.in_(ids))  # type: ignore[attr-defined]
+                                      .order_by(order)).all():
+                found.setdefault(child.proposal_id, []).append(child)
+            return found
+
+        partners: dict[str, list[PartnerData]] = {}
+        for pp, name, cid, short in session.execute(
+                select(ProposalPartner, Organization.name, Organization.consortium_id,
+                       Consortium.short_name)
+                .join(Organization, Organization.id == ProposalPartner.organization_id)
+                .outerjoin(Consortium, Consortium.id == Organization.consortium_id)
+                .where(ProposalPartner.proposal_id.in_(ids))  # type: ignore[attr-defined]
+                .order_by(ProposalPartner.position)).all():
+            partners.setdefault(pp.proposal_id, []).append(
+                PartnerData(pp.organization_id, pp.role, pp.commitment_minor, name, cid,
+                            short or ""))
+        sections = grouped(ProposalSection, ProposalSection.position)
+        budget = grouped(ProposalBudgetLine, ProposalBudgetLine.position)
+        tags: dict[str, list[str]] = {}
+        for pid, name in session.execute(text(
+                "SELECT pt.proposal_id, t.name FROM proposal_tag pt JOIN tag t ON t.id = pt.tag_id"
+                " WHERE pt.proposal_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": ids}):
+            tags.setdefault(pid, []).append(name)
+        org_ids = {r.lead_organization_id for r in rows if r.lead_organization_id}
+        orgs = dict(session.execute(select(Organization.id, Organization.name).where(
+            Organization.id.in_(org_ids))).all())  # type: ignore[attr-defined]
+        owner_ids = {r.owner_id for r in rows if r.owner_id}
+        owners = dict(session.execute(select(Contact.id, Contact.full_name).where(
+            Contact.id.in_(owner_ids))).all())  # type: ignore[attr-defined]
+        return [ProposalData(
             id=row.id, title=row.title, summary=row.summary, status=row.status,
             funder=row.funder, funder_call=row.funder_call, amount_minor=row.amount_minor,
             currency=row.currency, due_date=row.due_date,
             lead_organization_id=row.lead_organization_id, owner_id=row.owner_id,
-            internal_notes=row.internal_notes,
-            partners=[PartnerData(pp.organization_id, pp.role, pp.commitment_minor, name,
-                                  cid, short or "") for pp, name, cid, short in partners],
-            sections=[SectionData(s.heading, s.body, s.id) for s in sections],
-            budget_lines=[BudgetLineData(b.description, b.amount_minor) for b in budget],
-            tags=tag_names(session, ProposalTag, "proposal_id", row.id),
-            lead_organization_name=lead.name if lead else "",
-            owner_name=owner.full_name if owner else "",
+            internal_notes=row.internal_notes, partners=partners.get(row.id, []),
+            sections=[SectionData(s.heading, s.body, s.id) for s in sections.get(row.id, [])],
+            budget_lines=[BudgetLineData(b.description, b.amount_minor)
+                          for b in budget.get(row.id, [])],
+            tags=sorted(tags.get(row.id, []), key=fold),
+            lead_organization_name=orgs.get(row.lead_organization_id or "", ""),
+            owner_name=owners.get(row.owner_id or "", ""),
             created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
-        )
+        ) for row in rows]
 
     def list(self, f: ProposalFilter | None = None, sort: str = "due", descending: bool = False,
              offset: int = 0, limit: int | None = None) -> Page[ProposalData]:
         ids, total = self._ids(f, sort, descending, offset, limit)
-        with self.db.read() as session:
-            rows = [self._read(session, session.get(Proposal, i)) for i in ids]
-        return Page(rows=rows, total=total, offset=offset)
+        return Page(rows=self.get_many(ids), total=total, offset=offset)
 
     def _ids(self, f: ProposalFilter | None, sort: str, descending: bool, offset: int,
              limit: int | None) -> tuple[list[str], int]:
