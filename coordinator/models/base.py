@@ -23,6 +23,8 @@ def fold(text: str | None) -> str:
     """Case- and accent-insensitive form of `text` for sorting, matching and filters."""
     if not text:
         return ""
+    if text.isascii():  # the common case, ten times faster, same result
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.replace("ø", "o").replace("ł", "l").replace("đ", "d").split())

@@ -1,0 +1,175 @@
+"""Import/export benchmark (not a test): prints figures and ratios.
+
+    python bench/bench_io.py [--contacts 100000] [--keep DIR]
+
+1. Import N contacts from a Google-layout CSV (parse, validate, match, one transaction,
+   search index, undo batch), as a ratio to bare `csv.reader` + `sqlite3.executemany`
+   of the same rows into one table, measured in the same run (target: at most 4x).
+2. Export them to CSV (ours and Outlook's) and vCard 3.0 / 4.0.
+3. Duplicate detection over the N contacts (target: under 10 s) and their organizations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coordinator.db import Database
+from coordinator.formats import duplicates, exports, importer
+from coordinator.formats.reader import parse_contacts
+
+GIVEN = ["Zoë", "Marcus", "Priya", "José", "Renée", "Wei", "Aiyana", "Søren", "Kateryna",
+         "Tomás", "Kwame", "Grace", "Isabel", "Chidi", "Hannah", "Luis", "Amélie", "Terrence",
+         "Folake", "Kenji", "Ana", "Nguyễn", "Omar", "Fatima", "Liam", "Olivia", "Noah", "Emma"]
+FAMILY = ["Martínez", "Okafor", "Raman", "Núñez", "Côté", "Zhang", "Whitehorse", "Østergaard",
+          "Bondarenko", "Ruiz", "Mensah", "Liu", "Hernández", "Schmidt", "Ortega", "Durand",
+          "Brooks", "Adeyemi", "Ito", "Gutiérrez", "Haddad", "Khan", "Smith", "Johnson"]
+PLACES = ["Plano", "Denton", "Arlington", "Tucson", "Chandler", "Denver", "Boulder", "Peoria",
+          "Naperville", "Kansas City", "Olathe", "Jacksonville", "Gainesville", "Mesa", "Tempe"]
+KINDS = ["City of {}", "{} County", "University of {}", "{} Water Utility", "{} Labs Inc",
+         "{} Transit Authority", "{} Innovation Foundation"]
+LABELS = ["NTXIA", "CSCA", "The Connective", "ISCRA", "KCDD", "SASR", "SNF", "Mobility",
+          "Broadband", "Water", "Energy", "Research"]
+TITLES = ["CIO", "Smart City Program Manager", "GIS Director", "Professor",
+          "Chief Data Officer", "Sustainability Lead", "Research Scientist", "City Manager"]
+HEADER = ["First Name", "Middle Name", "Last Name", "Organization Name", "Organization Title",
+          "Birthday", "Notes", "Labels", "E-mail 1 - Label", "E-mail 1 - Value",
+          "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label", "Phone 1 - Value",
+          "Phone 2 - Label", "Phone 2 - Value", "Address 1 - Label", "Address 1 - Street",
+          "Address 1 - City", "Address 1 - Region", "Address 1 - Postal Code",
+          "Address 1 - Country"]
+
+
+SYLLABLES = ["Oak", "Cedar", "Elm", "Maple", "Pine", "Willow", "Ash", "Birch", "Spring",
+             "Lake", "Mill", "Fair", "Glen", "Stone", "River", "Red", "Green", "Clear",
+             "North", "South", "East", "West", "Sun", "Rock", "Iron", "Silver", "Gold",
+             "Fox", "Bear", "Eagle"]
+ENDINGS = ["ville", "ton", "field", "wood", "brook", "ridge", "dale", "port", "view", "haven",
+           "burg", "ford", "land", "crest", "mont", "side", "vale", "worth", "ham", "stead"]
+
+
+def organizations(count: int) -> list[str]:
+    """Distinct, realistic organization names (no numbered copies)."""
+    places = [a + b for a in SYLLABLES for b in ENDINGS] + PLACES
+    names = [k.format(p) for k in KINDS for p in places]
+    random.Random(3).shuffle(names)
+    return names[:count]
+
+
+def google_csv(n: int, seed: int = 7) -> bytes:
+    """N contacts in Google's current layout; 1 in 100 repeats an earlier person at the
+    same organization with another email (the duplicates the detection should find)."""
+    rnd = random.Random(seed)
+    orgs = organizations(max(1, n // 5))
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(HEADER)
+    people: list[tuple[str, str, str]] = []
+    for i in range(n):
+        if i % 100 == 99 and people:
+            given, family, org = rnd.choice(people)
+        else:
+            given = rnd.choice(GIVEN)
+            family = rnd.choice(FAMILY) + (f"-{i}" if i % 7 else "")
+            org = rnd.choice(orgs)
+            people.append((given, family, org))
+        domain = "".join(ch for ch in org.lower() if ch.isalnum())[:20] + ".example.org"
+        email = f"{given[0].lower()}{i}@{domain}".encode("ascii", "ignore").decode()
+        second = f"p{i}@example.org" if i % 3 == 0 else ""
+        area = rnd.choice(["214", "972", "817", "520", "480", "303", "312", "816", "904"])
+        phone = f"({area}) {200 + (i // 10000) % 700}-{i % 10000:04d}"
+        w.writerow([given, "", family, org, rnd.choice(TITLES),
+                    f"--{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}" if i % 4 else "",
+                    "Met at the summit, \"pilot\" lead.\nFollow up." if i % 10 == 0 else "",
+                    " ::: ".join(["* myContacts", *rnd.sample(LABELS, 2)]),
+                    "* Work", email, "Home" if second else "", second,
+                    "Mobile", phone, "Work" if i % 2 else "",
+                    f"+1 {area} {300 + (i // 10000) % 600} {i % 10000:04d}" if i % 2 else "",
+                    "Work", f"{i % 9000 + 100} Main St\nSuite {i % 50}",
+                    rnd.choice(PLACES), "TX", f"{75000 + i % 999}", "United States"])
+    return out.getvalue().encode("utf-8")
+
+
+def bare_import(raw: bytes, path: Path) -> float:
+    start = time.perf_counter()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    cols = ", ".join(f"c{i} TEXT" for i in range(len(rows[0])))
+    conn.execute(f"CREATE TABLE t (id INTEGER PRIMARY KEY, {cols})")
+    marks = ", ".join("?" * len(rows[0]))
+    with conn:
+        conn.executemany(f"INSERT INTO t ({', '.join(f'c{i}' for i in range(len(rows[0])))})"
+                         f" VALUES ({marks})", rows[1:])
+    conn.close()
+    return time.perf_counter() - start
+
+
+def timed(label: str, fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    value = fn()
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<44} {elapsed:8.2f} s")
+    return value, elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="keep the database and files in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-io-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("COORDINATOR_HOME", str(folder / "home"))
+    n = args.contacts
+    raw = google_csv(n)
+    print(f"{n:,} contacts, Google layout CSV of {len(raw) / 1e6:.1f} MB; files in {folder}")
+
+    print("Import")
+    bare = bare_import(raw, folder / "bare.db")
+    print(f"  {'bare csv.reader + sqlite3.executemany':<44} {bare:8.2f} s")
+    db = Database.open(folder / "bench.db")
+    parsed, t_parse = timed("parse + validate (formats.reader)", lambda: parse_contacts(raw))
+    assert not parsed.errors, parsed.errors[:3]
+    preview, _t_preview = timed("preview (dry run)", lambda: importer.preview(db, parsed))
+    options = importer.ImportOptions(duplicates="create")  # keep them for detection below
+    report, t_apply = timed("apply (one transaction, index, batch)",
+                            lambda: importer.apply(db, parsed, options))
+    total = t_parse + t_apply
+    print(f"  {'import = parse + apply':<44} {total:8.2f} s   "
+          f"ratio {total / bare:.1f}x (target <= 4x)")
+    print(f"  created {report.created:,} contacts, {report.organizations_created:,} "
+          f"organizations; preview said {preview.new:,} new, "
+          f"{len(preview.duplicates):,} probable duplicates")
+
+    print("Export")
+    sizes = {}
+    for fmt in ("csv", "outlook-csv", "vcard3", "vcard4"):
+        data, _ = timed(f"contacts -> {fmt}",
+                        lambda fmt=fmt: exports.export_contacts(db, fmt))
+        sizes[fmt] = len(data)
+        (folder / f"contacts.{fmt}").write_bytes(data)
+    print("  sizes: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+
+    print("Duplicates")
+    pairs, t_dup = timed(f"contacts ({n:,})", lambda: duplicates.find_duplicate_contacts(db))
+    print(f"  {len(pairs):,} probable duplicate pairs; target < 10 s: "
+          f"{'met' if t_dup < 10 else 'NOT met'}")
+    orgs, _ = timed("organizations", lambda: duplicates.find_duplicate_organizations(db))
+    print(f"  {len(orgs):,} probable duplicate organization pairs")
+    db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
