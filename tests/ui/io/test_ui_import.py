@@ -1,0 +1,231 @@
+"""Import through the dialog, end to end: file → preview counts → import → undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from coordinator.formats import batches
+from coordinator.services.contacts import ContactFilter
+from coordinator.services.records import ContactData, EmailData, OrganizationData
+from ui.io import import_contacts, undo_import
+from ui.io.import_dialog import ImportDialog
+from ui.io.undo_dialog import UndoImportDialog
+
+GOOGLE = (
+    "First Name,Last Name,Organization Name,Organization Title,Labels,"
+    "E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\n"
+    "Ada,Quinn,City of Plano,Mobility Lead,* myContacts ::: NTXIA,* Work,"
+    "ada.quinn@plano.example.org,Mobile,+1 972-555-0101\n"
+    "Ben,Ortiz,City of Plano,Engineer,* myContacts,Work,ben.ortiz@plano.example.org,,\n"
+    "Cleo,Ng,Denton County,GIS Analyst,* myContacts,Work,cleo@@denton.example.org,,\n"
+    "Dana,Smith,City of Plano,Director of Innovation,* myContacts,Work,"
+    "dana.smith@plano.example.org,,\n"
+    "Eve,Park,Denton County,Planner,* myContacts,Work,eve.park@denton.example.org,,\n"
+)
+
+
+def names(services) -> set[str]:  # type: ignore[no-untyped-def]
+    return {r.full_name for r in services.contacts.list(ContactFilter()).rows}
+
+
+def seed(services) -> None:  # type: ignore[no-untyped-def]
+    plano = services.organizations.create(OrganizationData(name="City of Plano"))
+    services.contacts.create(ContactData(given_name="Dana", family_name="Smith",
+                                         organization_id=plano.id,
+                                         emails=[EmailData("dana.smith@plano.example.org")]))
+    services.contacts.create(ContactData(given_name="Ben", family_name="Ortiz",
+                                         organization_id=plano.id))
+
+
+def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, shot,
+                                                   tmp_path, monkeypatch) -> None:
+    # GIVEN a Google Contacts CSV: 2 new, 1 matching by email, 1 probable duplicate, 1 error
+    seed(ctx.services)
+    file = tmp_path / "google.csv"
+    file.write_text(GOOGLE, encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(file), "")))
+    seen: dict[str, str] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        shot(dialog, "import-preview")
+        for key, label in dialog.counts.items():
+            seen[key] = label.text()
+        seen["errors_table"] = dialog.errors_table.item(0, 0).text() + " | " + \
+            dialog.errors_table.item(0, 1).text()
+        seen["rows"] = str(dialog.rows_table.rowCount())
+        assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}  # dry run saved nothing
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        shot(dialog, "import-done")
+        seen["done"] = dialog.done_label.text()
+        dialog.accept()
+
+    modal.drivers["ImportDialog"] = drive
+    # WHEN it is imported through the dialog
+    report = import_contacts(ctx, None)
+    # THEN the preview showed the counts and the error with its row
+    assert "<b>2</b> new" in seen["new"]
+    assert "<b>1</b> updated" in seen["updated"]
+    assert "<b>1</b> probable duplicate" in seen["duplicates"]
+    assert "<b>1</b> row with errors" in seen["errors"]
+    assert seen["errors_table"].startswith("row 4 | ")
+    assert "cleo@@denton" in seen["errors_table"]
+    assert seen["rows"] == "4"
+    assert report is not None and report.created == 2 and report.updated == 1
+    assert "2 new contacts created" in seen["done"]
+    assert names(ctx.services) == {"Dana Smith", "Ben Ortiz", "Ada Quinn", "Eve Park"}
+    dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
+    assert dana.title == "Director of Innovation"
+    # the database was backed up before the import
+    from coordinator.backups import BackupManager
+    assert [b.reason for b in BackupManager(ctx.db_path).list()] == ["before-import"]
+
+    # WHEN the import is undone from Edit → Undo Import…
+    def undo(dialog: UndoImportDialog) -> None:
+        assert dialog.table.rowCount() == 1
+        assert dialog.undo_button.isEnabled()
+        shot(dialog, "undo-import")
+        dialog.undo_selected()
+        seen["undo"] = dialog.status.text()
+        assert not dialog.undo_button.isEnabled()
+        dialog.reject()
+
+    modal.drivers["UndoImportDialog"] = undo
+    undo_report = undo_import(ctx, None)
+    # THEN what it created is gone and what it updated is back
+    assert undo_report is not None and undo_report.contacts_removed == 2
+    assert "2 contacts removed" in seen["undo"]
+    assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}
+    dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
+    assert dana.title == ""
+    assert batches.list_batches(ctx.db)[0].undone_at is not None
+
+
+def test_malformed_file_shows_the_error_and_saves_nothing(ctx, qtbot, modal, shot,
+                                                         tmp_path: Path) -> None:
+    # GIVEN a CSV with a quoted field that is never closed
+    file = tmp_path / "broken.csv"
+    file.write_text('First Name,Last Name,E-mail 1 - Value\nAda,"Quinn,ada@example.org\n'
+                    "Ben,Ortiz,ben@example.org\n", encoding="utf-8")
+    seen: dict[str, str] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "failed", timeout=10_000)
+        shot(dialog, "import-failed")
+        seen["text"] = dialog.failed_label.text()
+        assert not dialog.next_button.isVisible()
+        dialog.reject()
+
+    modal.drivers["ImportDialog"] = drive
+    # WHEN it is imported
+    report = import_contacts(ctx, None, path=file)
+    # THEN the dialog says why, and nothing is saved
+    assert report is None
+    assert "not closed" in seen["text"] and "Nothing was imported" in seen["text"]
+    assert ctx.services.contacts.count() == 0
+    assert batches.list_batches(ctx.db) == []
+
+
+def test_binary_vcard_shows_the_error(ctx, qtbot, modal, tmp_path: Path) -> None:
+    file = tmp_path / "junk.vcf"
+    file.write_bytes(bytes(range(256)) * 20)
+    seen: dict[str, str] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "failed", timeout=10_000)
+        seen["text"] = dialog.failed_label.text()
+        dialog.reject()
+
+    modal.drivers["ImportDialog"] = drive
+    assert import_contacts(ctx, None, path=file) is None
+    assert seen["text"]
+    assert ctx.services.contacts.count() == 0
+
+
+def test_vcard_import_with_one_bad_card(ctx, qtbot, modal, tmp_path: Path) -> None:
+    # GIVEN two good cards and one without END
+    file = tmp_path / "cards.vcf"
+    file.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Quinn\r\nN:Quinn;Ada;;;\r\n"
+        "EMAIL;TYPE=work:ada@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken Card\r\nN:Card;Broken;;;\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Ortiz\r\nN:Ortiz;Ben;;;\r\n"
+        "EMAIL:ben@example.org\r\nEND:VCARD\r\n", encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        seen["errors"] = dialog.errors_table.rowCount()
+        seen["where"] = dialog.errors_table.item(0, 0).text()
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        dialog.accept()
+
+    modal.drivers["ImportDialog"] = drive
+    report = import_contacts(ctx, None, path=file)
+    assert seen["errors"] == 1 and "line" in str(seen["where"])
+    assert report is not None and report.created >= 2
+    assert {"Ada Quinn", "Ben Ortiz"} <= names(ctx.services)
+
+
+def test_cancel_while_reading_closes_and_saves_nothing(ctx, qtbot, modal,
+                                                       tmp_path: Path) -> None:
+    rows = "".join(f"P{i},Q{i},p{i}@example.org\n" for i in range(20_000))
+    file = tmp_path / "big.csv"
+    file.write_text("First Name,Last Name,E-mail 1 - Value\n" + rows, encoding="utf-8")
+
+    def drive(dialog: ImportDialog) -> None:
+        dialog.reject()  # at once, while the worker reads
+        qtbot.waitUntil(lambda: not dialog.job.running, timeout=20_000)
+
+    modal.drivers["ImportDialog"] = drive
+    assert import_contacts(ctx, None, path=file) is None
+    assert ctx.services.contacts.count() == 0
+
+
+def test_cancel_during_the_import_saves_nothing(ctx, qtbot, modal, tmp_path: Path) -> None:
+    # GIVEN a preview of 5,000 new contacts
+    rows = "".join(f"P{i},Q{i},p{i}@example.org\n" for i in range(5_000))
+    file = tmp_path / "many.csv"
+    file.write_text("First Name,Last Name,E-mail 1 - Value\n" + rows, encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=20_000)
+        seen["new"] = dialog.counts["new"].text()
+        # WHEN the user starts the import and cancels at once
+        dialog.go_next()
+        assert dialog.page_name == "working" and dialog.job.running
+        dialog.reject()
+        qtbot.waitUntil(lambda: not dialog.job.running, timeout=20_000)
+
+    modal.drivers["ImportDialog"] = drive
+    # THEN the transaction is rolled back: nothing saved, no batch recorded
+    assert import_contacts(ctx, None, path=file) is None
+    assert "5,000" in str(seen["new"])
+    assert ctx.services.contacts.count() == 0
+    assert batches.list_batches(ctx.db) == []
+
+
+def test_undo_right_after_the_import(ctx, qtbot, modal, tmp_path: Path) -> None:
+    file = tmp_path / "google.csv"
+    file.write_text(GOOGLE, encoding="utf-8")
+    seen: dict[str, str] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        assert ctx.services.contacts.count() == 4
+        dialog.undo_this_import()
+        seen["text"] = dialog.done_label.text()
+        dialog.reject()
+
+    modal.drivers["ImportDialog"] = drive
+    assert import_contacts(ctx, None, path=file) is None  # undone: nothing to report
+    assert "undone" in seen["text"] and ctx.services.contacts.count() == 0

@@ -1,0 +1,77 @@
+"""The column-mapping step: guessed from the header names, editable, saved for next time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QInputDialog
+
+from coordinator.formats import csv_import, mappings
+from coordinator.services.contacts import ContactFilter
+from ui.io import import_contacts
+from ui.io.import_dialog import ImportDialog
+from ui.io.mapping import MappingDialog
+
+AGENCY = ("Name;Agency;Work E-mail (primary);Cell;Favourite colour\n"
+          "Ana María Gutiérrez;City of Tucson;ana@tucson.example.org;(520) 555-0161;teal\n"
+          "Chidi Okafor;Arizona State University;chidi@asu.example.org;;orange\n")
+
+
+def test_mapping_is_guessed_edited_saved_and_used(ctx, qtbot, modal, shot, tmp_path: Path,
+                                                  monkeypatch) -> None:
+    # GIVEN a semicolon CSV whose layout is not one we know
+    file = tmp_path / "agency.csv"
+    file.write_text(AGENCY, encoding="utf-8")
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("Agency list", True)))
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "mapping", timeout=10_000)
+        panel = dialog.mapping_panel
+        assert panel is not None
+        shot(dialog, "import-mapping")
+        seen["guessed"] = panel.mapping()
+        seen["samples"] = panel.table.item(0, 2).text()
+        # WHEN the user maps the unknown column to notes and saves the mapping
+        combo = panel.combos["Favourite colour"]
+        combo.setCurrentIndex(combo.findData("notes"))
+        seen["saved"] = panel.save_as()
+        seen["note"] = panel.note.text()
+        assert dialog.next_button.isEnabled()
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        seen["new"] = dialog.counts["new"].text()
+        assert dialog.back_button.isVisible()
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        dialog.accept()
+
+    modal.drivers["ImportDialog"] = drive
+    report = import_contacts(ctx, None, path=file)
+    # THEN the guesses came from the header names, with the first values shown
+    assert seen["guessed"] == {"Name": "full_name", "Agency": "organization",
+                               "Work E-mail (primary)": "email", "Cell": "phone:mobile",
+                               "Favourite colour": "ignore"}
+    assert "Ana María Gutiérrez" in str(seen["samples"])
+    assert seen["saved"] == "Agency list" and "Saved as" in str(seen["note"])
+    assert "<b>2</b> new" in str(seen["new"])
+    assert report is not None and report.created == 2
+    rows = ctx.services.contacts.list(ContactFilter(text="Okafor")).rows
+    chidi = ctx.services.contacts.get(rows[0].id)
+    assert chidi.notes == "orange" and chidi.organization_name == "Arizona State University"
+    # AND the saved mapping is offered for the next file with these columns
+    assert mappings.list_mappings() == ["Agency list"]
+    assert csv_import.peek_csv(AGENCY.encode()).guessed["Favourite colour"] == "notes"
+
+
+def test_mapping_without_a_name_column_cannot_continue(qtbot) -> None:
+    peek = csv_import.peek_csv(b"Colour,Size\nteal,3\n")
+    dialog = MappingDialog(peek)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
+    assert "name or organization" in dialog.panel.message.text()
+    combo = dialog.panel.combos["Colour"]
+    combo.setCurrentIndex(combo.findData("organization"))
+    assert dialog.ok_button.isEnabled()
+    assert dialog.mapping() == {"Colour": "organization", "Size": "ignore"}

@@ -1,0 +1,385 @@
+"""Edit → Find Duplicates…: probable duplicate contacts or organizations, side by side.
+
+    review_duplicates(ctx, parent)   # the number of merges made
+
+A worker finds the pairs with their score and reasons (`formats.duplicates`, with
+progress and Cancel). Each pair is shown side by side; the user picks the record to
+keep and chooses Merge (`formats.merge`: the survivor gains every email, phone,
+address, tag and note of the other, links are re-pointed, the other goes to Trash;
+Edit → Undo or Edit → Undo Import… takes it back), Not duplicates (remembered for
+this database, never shown again) or Skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QUndoCommand
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator.errors import CoordinatorError
+from coordinator.formats import ImportCancelled, batches, duplicates, merge
+from coordinator.formats.duplicates import DuplicatePair
+from ui.io import common
+from ui.io.common import ProgressJob, fill_table, local_time, plural, read_only_table
+from ui.widgets.forms import MARGIN
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+
+def _lines(values: list[str]) -> str:
+    return "\n".join(v for v in values if v)
+
+
+def contact_fields(c: Any) -> list[tuple[str, str]]:
+    return [
+        ("Name", c.full_name), ("Organization", c.organization_name), ("Title", c.title),
+        ("E-mails", _lines([f"{e.address} ({e.label})" for e in c.emails])),
+        ("Phones", _lines([f"{p.raw or p.e164} ({p.label})" for p in c.phones])),
+        ("Addresses", _lines([", ".join(x for x in (a.street, a.city, a.region,
+                                                     a.postal_code, a.country) if x)
+                              for a in c.addresses])),
+        ("Tags", ", ".join(c.tags)), ("Notes", c.notes.strip()[:200]),
+        ("Added", local_time(c.created_at)), ("Last changed", local_time(c.updated_at)),
+    ]
+
+
+def organization_fields(o: Any) -> list[tuple[str, str]]:
+    return [
+        ("Name", o.name), ("Sector", o.sector.replace("_", " ")),
+        ("Consortium", o.consortium_short_name), ("City", o.city), ("State", o.state),
+        ("Website", o.website), ("Contacts", str(o.contact_count)),
+        ("Tags", ", ".join(o.tags)), ("Notes", o.notes.strip()[:200]),
+        ("Added", local_time(o.created_at)),
+    ]
+
+
+class MergeCommand(QUndoCommand):
+    """A merge already made (first redo does nothing); undo puts both records back."""
+
+    def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
+                 text: str) -> None:
+        super().__init__(text)
+        self.ctx, self.entity, self.keep, self.other = ctx, entity, keep, other
+        self.batch_id = batch_id
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
+        self._guard(lambda: setattr(self, "batch_id",
+                                    fn(self.ctx.db, self.keep, self.other).batch_id))
+
+    def undo(self) -> None:
+        self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
+
+    def _guard(self, fn: Any) -> None:
+        try:
+            fn()
+        except CoordinatorError as exc:
+            self.ctx.status_message.emit(f"Could not {self.text().lower()}: {exc}", 8000)
+            self.setObsolete(True)
+
+
+class DuplicatesDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 entity: str = "contact") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pairs: list[DuplicatePair] = []
+        self.records: dict[str, Any] = {}
+        self.merges = 0
+        self.job = ProgressJob(ctx, self)
+        self.job.progressed.connect(self._on_progress)
+        self.setWindowTitle("Find duplicates")
+        self.entity_combo = QComboBox()
+        self.entity_combo.setAccessibleName("Duplicates of")
+        self.entity_combo.addItem("Contacts", "contact")
+        self.entity_combo.addItem("Organizations", "organization")
+        self.entity_combo.setCurrentIndex(max(0, self.entity_combo.findData(entity)))
+        self.entity_combo.currentIndexChanged.connect(self.find)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.job.cancel)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Find probable duplicates among"))
+        top.addWidget(self.entity_combo)
+        top.addStretch(1)
+        top.addWidget(self.progress)
+        top.addWidget(self.stop_button)
+        self.pair_table = read_only_table(["Score", "Pair"], "Probable duplicates")
+        self.pair_table.itemSelectionChanged.connect(self._on_pair)
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.why.setAccessibleName("Why they look alike")
+        self.keep_a = QRadioButton("Keep A")
+        self.keep_b = QRadioButton("Keep B")
+        self.keep_a.setChecked(True)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Keep which record:"))
+        keep_row.addWidget(self.keep_a)
+        keep_row.addWidget(self.keep_b)
+        keep_row.addStretch(1)
+        self.compare = read_only_table(["", "Record A", "Record B"], "Side by side")
+        self.compare.setSelectionMode(self.compare.SelectionMode.NoSelection)
+        self.compare.setWordWrap(True)
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setToolTip("Keep the chosen record, add everything the other has, "
+                                     "and move the other to Trash (undoable).")
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.distinct_button = QPushButton("Not duplicates")
+        self.distinct_button.clicked.connect(self.not_duplicates)
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.clicked.connect(self.skip)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.skip_button)
+        actions.addWidget(self.distinct_button)
+        actions.addWidget(self.merge_button)
+        self.merge_button.setDefault(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.why)
+        right_layout.addLayout(keep_row)
+        right_layout.addWidget(self.compare, 1)
+        right_layout.addLayout(actions)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.pair_table)
+        split.addWidget(right)
+        split.setSizes([330, 650])
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Duplicates status")
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.resize(1000, 560)
+        self._update_buttons()
+
+    @property
+    def entity(self) -> str:
+        return self.entity_combo.currentData()
+
+    # -- "not duplicates", remembered per database in the UI settings ------------------
+    def _dismissed_key(self) -> str:
+        digest = hashlib.sha256(str(self.ctx.db_path).encode()).hexdigest()[:12]
+        return f"duplicates/dismissed-{digest}"
+
+    def dismissed(self) -> set[str]:
+        value = self.ctx.settings.value(self._dismissed_key(), []) or []
+        return set([value] if isinstance(value, str) else value)
+
+    @staticmethod
+    def pair_key(p: DuplicatePair) -> str:
+        return "|".join(sorted((p.first_id, p.second_id)))
+
+    # -- finding -------------------------------------------------------------------------
+    def find(self) -> None:
+        if self.job.running:
+            self.job.cancel()
+        db, entity = self.ctx.db, self.entity
+        self.pairs = []
+        fill_table(self.pair_table, [])
+        fill_table(self.compare, [])
+        self.progress.setValue(0)
+        self.progress.show()
+        self.stop_button.show()
+        self.status.setText("Looking for probable duplicates…")
+        self._update_buttons()
+
+        def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> Any:
+            if entity == "contact":
+                return entity, duplicates.find_duplicate_contacts(db, progress=progress,
+                                                                  cancelled=cancelled)
+            return entity, duplicates.find_duplicate_organizations(db, cancelled=cancelled)
+
+        self.job.start(work, self._on_found, self._on_failed)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(done * 1000 // max(total, 1))
+
+    def _on_found(self, outcome: tuple[str, list[DuplicatePair]]) -> None:
+        entity, pairs = outcome
+        if entity != self.entity:
+            return
+        self.progress.hide()
+        self.stop_button.hide()
+        hidden = self.dismissed()
+        self.pairs = [p for p in pairs if self.pair_key(p) not in hidden]
+        self._fill_pairs()
+        noun = "pair" if self.pairs else "pairs"
+        self.status.setText(f"{len(self.pairs):,} probable duplicate {noun} found."
+                            if self.pairs else "No probable duplicates found.")
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if not common.is_alive(self):
+            return
+        self.progress.hide()
+        self.stop_button.hide()
+        if isinstance(exc, ImportCancelled):
+            self.status.setText("Stopped.")
+            return
+        if not isinstance(exc, CoordinatorError):
+            raise exc
+        self.status.setText(str(exc))
+
+    def _fill_pairs(self, select: int = 0) -> None:
+        fill_table(self.pair_table, [[p.score, f"{p.first_label}\n{p.second_label}"]
+                                     for p in self.pairs], fit=False)
+        for row, p in enumerate(self.pairs):
+            self.pair_table.item(row, 1).setToolTip(", ".join(p.reasons))
+        self.pair_table.setColumnWidth(0, 50)
+        self.pair_table.resizeRowsToContents()
+        if self.pairs:
+            self.pair_table.selectRow(min(select, len(self.pairs) - 1))
+        else:
+            fill_table(self.compare, [])
+            self.why.clear()
+        self._update_buttons()
+
+    # -- one pair ------------------------------------------------------------------------
+    def current(self) -> DuplicatePair | None:
+        rows = self.pair_table.selectionModel().selectedRows()
+        return self.pairs[rows[0].row()] if rows and rows[0].row() < len(self.pairs) else None
+
+    def _on_pair(self) -> None:
+        pair = self.current()
+        self._update_buttons()
+        if pair is None:
+            self.why.clear()
+            return
+        self.why.setText(f"<b>Score {pair.score}</b> — {', '.join(pair.reasons)}")
+        self.keep_a.setChecked(True)
+        service = (self.ctx.services.contacts if pair.entity == "contact"
+                   else self.ctx.services.organizations)
+        ids = (pair.first_id, pair.second_id)
+        self.ctx.tasks.run(lambda: (ids, [service.get(i) for i in ids]),
+                           on_done=self._show_pair, on_error=self._on_failed,
+                           key="duplicate-pair")
+
+    def _show_pair(self, outcome: tuple[tuple[str, str], list[Any]]) -> None:
+        if not common.is_alive(self):
+            return
+        ids, records = outcome
+        pair = self.current()
+        if pair is None or ids != (pair.first_id, pair.second_id):
+            return
+        fields = contact_fields if pair.entity == "contact" else organization_fields
+        a, b = (fields(r) for r in records)
+        fill_table(self.compare, [[name, va, vb] for (name, va), (_n, vb) in zip(a, b,
+                                                                                 strict=True)],
+                   fit=False)
+        bold = QFont(self.compare.font())
+        bold.setBold(True)
+        for row, ((_name, va), (_n, vb)) in enumerate(zip(a, b, strict=True)):
+            if va.casefold() != vb.casefold() and va and vb:
+                for col in (1, 2):
+                    item: QTableWidgetItem = self.compare.item(row, col)
+                    item.setFont(bold)
+        self.compare.setColumnWidth(0, 100)
+        width = max(160, (self.compare.viewport().width() - 100) // 2)
+        self.compare.setColumnWidth(1, width)
+        self.compare.resizeRowsToContents()
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        for button in (self.merge_button, self.distinct_button, self.skip_button,
+                       self.keep_a, self.keep_b):
+            button.setEnabled(has)
+
+    def _advance(self, pair: DuplicatePair, *, drop_ids: set[str] | None = None) -> None:
+        index = self.pairs.index(pair)
+        gone = drop_ids or set()
+        self.pairs = [p for p in self.pairs if p is not pair
+                      and not ({p.first_id, p.second_id} & gone)]
+        self._fill_pairs(select=index)
+
+    def skip(self) -> None:
+        pair = self.current()
+        if pair is None:
+            return
+        index = self.pairs.index(pair)
+        self.pair_table.selectRow((index + 1) % len(self.pairs))
+
+    def not_duplicates(self) -> None:
+        pair = self.current()
+        if pair is None:
+            return
+        keys = self.dismissed() | {self.pair_key(pair)}
+        self.ctx.settings.setValue(self._dismissed_key(), sorted(keys))
+        self.status.setText("Marked as not duplicates; this pair will not be shown again.")
+        self._advance(pair)
+
+    def merge_selected(self) -> bool:
+        pair = self.current()
+        if pair is None:
+            return False
+        keep, other = ((pair.first_id, pair.second_id) if self.keep_a.isChecked()
+                       else (pair.second_id, pair.first_id))
+        labels = {pair.first_id: pair.first_label, pair.second_id: pair.second_label}
+        fn = merge.merge_contacts if pair.entity == "contact" else merge.merge_organizations
+        db = self.ctx.db
+        try:
+            report = common.wait_for(self.ctx, lambda: fn(db, keep, other), self, "Merging…")
+        except CoordinatorError as exc:
+            QMessageBox.warning(self, "Merge", str(exc))
+            return False
+        self.merges += 1
+        text = f"Merge {labels[other]} into {labels[keep]}"
+        stack = getattr(self.ctx, "undo_stack", None)
+        if stack is not None:
+            stack.push(MergeCommand(self.ctx, pair.entity, keep, other, report.batch_id, text))
+        added = f" (added: {', '.join(report.fields_added)})" if report.fields_added else ""
+        self.status.setText(f"Merged {labels[other]} into {labels[keep]}{added}; "
+                            f"{plural(report.repointed, 'link')} moved. The other record is "
+                            "in Trash; Edit → Undo takes the merge back.")
+        self._advance(pair, drop_ids={other})
+        return True
+
+    def reject(self) -> None:
+        if self.job.running:
+            self.job.cancel()
+        super().reject()
+
+
+def review_duplicates(ctx: AppContext, parent: QWidget | None = None,
+                      entity: str = "contact") -> int:
+    """Find and review probable duplicates; returns how many merges were made."""
+    if getattr(ctx.db, "read_only", False):
+        QMessageBox.information(parent, "Find duplicates", "This database is open read-only; "
+                                "records cannot be merged.")
+        return 0
+    dialog = DuplicatesDialog(ctx, parent, entity)
+    dialog.find()
+    common.run_modal(dialog)
+    merges = dialog.merges
+    dialog.deleteLater()
+    return merges
