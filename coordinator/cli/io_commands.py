@@ -99,6 +99,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.dry_run:
         print("Dry run: nothing was saved.")
         return 0
+    if not ctx.services.is_empty():
+        from coordinator.backups import BEFORE_IMPORT, BackupManager
+
+        saved = BackupManager(ctx.db_path).backup_now(BEFORE_IMPORT)
+        print(f"Backed up first to {saved.path}", file=sys.stderr)
     report = importer.apply(ctx.db, result, options)
     print(f"Imported: {report.created} created, {report.updated} updated, "
           f"{report.organizations_created} organizations created, "

@@ -102,3 +102,16 @@ def test_duplicates_merge_all_above(db_path, capsys) -> None:  # type: ignore[no
     db = Database.open(db_path)
     assert Services(db).contacts.count() == 2
     db.close()
+
+
+def test_import_into_a_database_with_data_backs_it_up_first(db_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from coordinator.backups import BackupManager
+
+    db = Database.open(db_path)
+    Services(db).contacts.create(ContactData(given_name="Kept", family_name="Before",
+                                             emails=[EmailData("kept@example.org")]))
+    db.close()
+    assert run(db_path, "import", "contacts", FIXTURES / "outlook_desktop.csv") == 0
+    backups = BackupManager(db_path).list()
+    assert [b.reason for b in backups] == ["before-import"]
+    assert backups[0].counts and backups[0].counts["contacts"] == 1  # before the import
