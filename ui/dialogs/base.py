@@ -1,0 +1,139 @@
+"""What every record form shares: live validation, Save enabled only when valid,
+asking before unsaved changes are dropped, and save errors shown without losing input.
+
+Subclasses build their fields, then implement `collect()` (widgets -> data),
+`problems(data)` (FieldProblems, usually from the service's `validate`),
+`message_for(field)` (which FieldMessage shows a field's problem) and `save(data)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator.errors import CoordinatorError, FieldProblem, ValidationError
+from ui.widgets.forms import MARGIN, FieldMessage
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class RecordDialog(QDialog):
+    """Base for the contact and organization forms."""
+
+    saved = Signal(str)  # id of the saved record
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record_id: str | None = None
+        self._initial: Any = None
+        self._touched: set[str] = set()
+        self._show_all = False
+        self.current_problems: list[FieldProblem] = []
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save")
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+
+    # -- to implement ---------------------------------------------------------------
+    def collect(self) -> Any:
+        raise NotImplementedError
+
+    def problems(self, data: Any) -> list[FieldProblem]:
+        raise NotImplementedError
+
+    def messages(self) -> dict[str, FieldMessage]:
+        """Field name (as the service reports it) -> its message label."""
+        raise NotImplementedError
+
+    def save(self, data: Any) -> str | None:
+        """Write `data`; return the id, or None when the save was abandoned."""
+        raise NotImplementedError
+
+    def extra_messages(self, problems: list[FieldProblem]) -> None:
+        """Show problems that `messages()` does not cover (rows of emails...)."""
+
+    # -- shared behaviour ----------------------------------------------------------------
+    def finish_setup(self) -> None:
+        """Call once the fields are filled: records the clean state and validates."""
+        self._initial = self.collect()
+        self._show_all = self.record_id is not None
+        self.revalidate()
+
+    def touch(self, field: str) -> None:
+        self._touched.add(field)
+
+    def is_dirty(self) -> bool:
+        return self._initial is not None and self.collect() != self._initial
+
+    def revalidate(self) -> list[FieldProblem]:
+        data = self.collect()
+        problems = self.problems(data)
+        self.current_problems = problems
+        shown = [p for p in problems if self._show_all or p.field in self._touched]
+        for field, label in self.messages().items():
+            msgs = [p.message for p in shown if p.field == field]
+            label.set_message(" ".join(msgs) if msgs else None)
+        self.extra_messages(problems)
+        self.save_button.setEnabled(not problems)
+        self.save_button.setToolTip(
+            "" if not problems else "Fix the marked fields to save:\n"
+            + "\n".join(p.message for p in problems))
+        return problems
+
+    def try_save(self) -> bool:
+        self._show_all = True
+        if self.revalidate():
+            return False
+        data = self.collect()
+        try:
+            saved_id = self.save(data)
+        except ValidationError as exc:
+            self.current_problems = exc.problems
+            for field, label in self.messages().items():
+                msgs = exc.for_field(field)
+                if msgs:
+                    label.set_message(" ".join(msgs))
+            self.extra_messages(exc.problems)
+            self.save_button.setEnabled(False)
+            return False
+        except CoordinatorError as exc:  # the form stays open with everything typed
+            QMessageBox.warning(self, "Could not save", str(exc))
+            return False
+        if saved_id is None:
+            return False
+        self.record_id = saved_id
+        self._initial = data
+        self.saved.emit(saved_id)
+        self.accept()
+        return True
+
+    def reject(self) -> None:
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Save your changes before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.try_save()
+                return
+        super().reject()

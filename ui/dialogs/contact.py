@@ -1,0 +1,298 @@
+"""The contact form: create or edit one contact, validated live by the service.
+
+    dialog = ContactDialog(ctx, contact_id=None, parent=window)
+    dialog.saved.connect(...); dialog.open()
+
+Saving a contact whose email another contact already has warns and offers to open
+the existing contact instead (`open_existing(contact_id)` is emitted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
+
+from coordinator.errors import FieldProblem
+from coordinator.models import fold
+from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
+from ui.dialogs.base import RecordDialog
+from ui.undo import CreateCommand, UpdateCommand
+from ui.widgets.forms import FieldMessage, RowList, connect_all, with_message
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+
+def split_tags(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+class ContactDialog(RecordDialog):
+    open_existing = Signal(str)
+
+    def __init__(self, ctx: AppContext, contact_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.record_id = contact_id
+        self._loaded = (ctx.services.contacts.get(contact_id) if contact_id
+                        else ContactData())
+        self._org_ids: dict[str, str] = {}
+        self.setWindowTitle(f"Edit {self._loaded.full_name}" if contact_id else "New contact")
+        self.setAccessibleName(self.windowTitle())
+        self._build()
+        self._fill(self._loaded)
+        self._load_organizations()
+        self.finish_setup()
+        self.resize(560, 640)
+
+    # -- building --------------------------------------------------------------------
+    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _build(self) -> None:
+        self.given = self._line("First name")
+        self.family = self._line("Last name")
+        self.title_edit = self._line("Title or role", "e.g. Chief Innovation Officer")
+        self.pronouns = self._line("Pronouns", "e.g. she/her")
+        self.organization = self._line("Organization", "Type to choose an organization")
+        self.emails = RowList("Email")
+        self.phones = RowList("Phone")
+        self.street = self._line("Street")
+        self.city = self._line("City")
+        self.region = self._line("State or region")
+        self.postal = self._line("Postal code")
+        self.country = self._line("Country")
+        self.website = self._line("Website", "https://example.org")
+        self.birthday = self._line("Birthday", "YYYY-MM-DD or --MM-DD")
+        self.tags = self._line("Tags", "Comma-separated, e.g. mobility, broadband")
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        self.private_notes = QPlainTextEdit()
+        self.private_notes.setAccessibleName("Private notes")
+        self.private_notes.setTabChangesFocus(True)
+        self.private_notes.setPlaceholderText("Never printed unless asked")
+        for edit in (self.notes, self.private_notes):
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
+
+        self.name_message = FieldMessage()
+        self.org_message = FieldMessage()
+        self.website_message = FieldMessage()
+        self.birthday_message = FieldMessage()
+        self.title_message = FieldMessage()
+
+        names = QWidget()
+        row = QHBoxLayout(names)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.given)
+        row.addWidget(self.family)
+        self.given.setPlaceholderText("First")
+        self.family.setPlaceholderText("Last")
+
+        address = QWidget()
+        form_a = QFormLayout(address)
+        form_a.setContentsMargins(0, 0, 0, 0)
+        form_a.addRow(self.street)
+        line = QHBoxLayout()
+        line.addWidget(self.city, 2)
+        line.addWidget(self.region, 1)
+        line.addWidget(self.postal, 1)
+        form_a.addRow(line)
+        form_a.addRow(self.country)
+        self.street.setPlaceholderText("Street")
+        self.city.setPlaceholderText("City")
+        self.region.setPlaceholderText("State")
+        self.postal.setPlaceholderText("ZIP")
+        self.country.setPlaceholderText("Country")
+
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Name", with_message(names, self.name_message))
+        form.addRow("&Title", with_message(self.title_edit, self.title_message))
+        form.addRow("Pron&ouns", self.pronouns)
+        form.addRow("O&rganization", with_message(self.organization, self.org_message))
+        form.addRow("&Email", self.emails)
+        form.addRow("&Phone", self.phones)
+        form.addRow("&Address", address)
+        form.addRow("&Website", with_message(self.website, self.website_message))
+        form.addRow("&Birthday", with_message(self.birthday, self.birthday_message))
+        form.addRow("Ta&gs", self.tags)
+        form.addRow("N&otes", self.notes)
+        form.addRow("Pri&vate notes", self.private_notes)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+        self.outer.addWidget(scroll, 1)
+        self.outer.addWidget(self.buttons)
+
+        touch = {"name": (self.given, self.family), "title": (self.title_edit,),
+                 "organization_id": (self.organization,), "website": (self.website,),
+                 "birthday": (self.birthday,)}
+        for field, widgets in touch.items():
+            for w in widgets:
+                w.textEdited.connect(lambda _t, f=field: self.touch(f))
+        connect_all(self.revalidate, self.given, self.family, self.title_edit, self.pronouns,
+                    self.organization, self.emails, self.phones, self.street, self.city,
+                    self.region, self.postal, self.country, self.website, self.birthday,
+                    self.tags, self.notes, self.private_notes)
+
+    def _fill(self, c: ContactData) -> None:
+        self.given.setText(c.given_name)
+        self.family.setText(c.family_name)
+        self.title_edit.setText(c.title)
+        self.pronouns.setText(c.pronouns)
+        self.organization.setText(c.organization_name)
+        if c.organization_id:
+            self._org_ids[fold(c.organization_name)] = c.organization_id
+        for e in c.emails:
+            self.emails.add_row(e.address, e.label)
+        if not c.emails and not c.id:
+            self.emails.add_row()
+        for p in c.phones:
+            self.phones.add_row(p.raw, p.label)
+        first = c.addresses[0] if c.addresses else AddressData()
+        for edit, value in ((self.street, first.street), (self.city, first.city),
+                            (self.region, first.region), (self.postal, first.postal_code),
+                            (self.country, first.country)):
+            edit.setText(value)
+        self.website.setText(c.website)
+        self.birthday.setText(c.birthday)
+        self.tags.setText(", ".join(c.tags))
+        self.notes.setPlainText(c.notes)
+        self.private_notes.setPlainText(c.private_notes)
+
+    def _load_organizations(self) -> None:
+        orgs = self.ctx.services.organizations
+
+        def names() -> list[tuple[str, str]]:
+            return [(o.name, o.id) for o in orgs.list(sort="name").rows]
+
+        def done(pairs: list[tuple[str, str]]) -> None:
+            for name, oid in pairs:
+                self._org_ids.setdefault(fold(name), oid)
+            completer = QCompleter(QStringListModel([n for n, _ in pairs], self), self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.organization.setCompleter(completer)
+            completer.activated.connect(lambda _t: self.revalidate())
+
+        self.ctx.tasks.run(names, on_done=done, key=f"org-names-{id(self)}")
+
+    # -- data --------------------------------------------------------------------------
+    def _organization_id(self) -> tuple[str | None, bool]:
+        """(id, known) for the organization typed; ("", True) when left empty."""
+        text = self.organization.text().strip()
+        if not text:
+            return None, True
+        key = fold(text)
+        if key in self._org_ids:
+            return self._org_ids[key], True
+        found = self.ctx.services.organizations.find_by_name(text)
+        if found is not None and found.id:
+            self._org_ids[key] = found.id
+            return found.id, True
+        return None, False
+
+    def collect(self) -> ContactData:
+        base = self._loaded
+        org_id, _known = self._organization_id()
+        old_primary = {e.address for e in base.emails if e.is_primary}
+        emails = [EmailData(addr, label, addr in old_primary)
+                  for addr, label in self.emails.values()]
+        if emails and not any(e.is_primary for e in emails):
+            emails[0].is_primary = True
+        phones = [PhoneData(raw, label, i == 0) for i, (raw, label) in
+                  enumerate(self.phones.values()) if raw]
+        first = AddressData(
+            label=base.addresses[0].label if base.addresses else "work",
+            street=self.street.text().strip(), city=self.city.text().strip(),
+            region=self.region.text().strip(), postal_code=self.postal.text().strip(),
+            country=self.country.text().strip())
+        addresses = ([first] if any((first.street, first.city, first.region,
+                                     first.postal_code, first.country)) else [])
+        addresses += base.addresses[1:]
+        return dataclasses.replace(
+            base, given_name=self.given.text().strip(), family_name=self.family.text().strip(),
+            title=self.title_edit.text().strip(), pronouns=self.pronouns.text().strip(),
+            organization_id=org_id, emails=emails, phones=phones, addresses=addresses,
+            website=self.website.text().strip(), birthday=self.birthday.text().strip(),
+            tags=split_tags(self.tags.text()), notes=self.notes.toPlainText(),
+            private_notes=self.private_notes.toPlainText())
+
+    def problems(self, data: ContactData) -> list[FieldProblem]:
+        problems = list(self.ctx.services.contacts.validate(data))
+        if not self._organization_id()[1]:
+            problems.append(FieldProblem(
+                "organization_id", "No organization has this name; choose one from the list "
+                                   "or create it first."))
+        return problems
+
+    def messages(self) -> dict[str, FieldMessage]:
+        return {"name": self.name_message, "organization_id": self.org_message,
+                "website": self.website_message, "birthday": self.birthday_message,
+                "title": self.title_message}
+
+    def extra_messages(self, problems: list[FieldProblem]) -> None:
+        for i, row in enumerate(self.emails.rows):
+            msgs = [p.message for p in problems if p.field == f"emails[{i}]"]
+            show = self._show_all or row.touched
+            row.message.set_message(" ".join(msgs) if msgs and show else None)
+        long_names = [p.message for p in problems if p.field in ("given_name", "family_name")]
+        if long_names and not self.name_message.isVisible():
+            self.name_message.set_message(long_names[0])
+
+    def save(self, data: ContactData) -> str | None:
+        contacts = self.ctx.services.contacts
+        for email in data.emails:
+            existing = contacts.find_by_email(email.address, exclude_id=self.record_id)
+            if not existing:
+                continue
+            other = existing[0]
+            answer = QMessageBox.warning(
+                self, "Email already in use",
+                f"{other.full_name} already has the email address {email.address}.\n\n"
+                "Save anyway, or open the existing contact instead?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Open
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Open)
+            if answer == QMessageBox.StandardButton.Open:
+                self._initial = self.collect()  # leaving on purpose: nothing to ask
+                self.open_existing.emit(other.id)
+                self.done(QMessageBox.StandardButton.Open.value)
+                return None
+            if answer != QMessageBox.StandardButton.Save:
+                return None
+            break
+        name = data.full_name or " ".join(x for x in (data.given_name, data.family_name) if x)
+        stack = getattr(self.ctx, "undo_stack", None)
+        if self.record_id is None:
+            created = contacts.create(data)
+            assert created.id is not None
+            if stack is not None:
+                stack.push(CreateCommand(self.ctx, "contact", created.id, created.full_name))
+            self.ctx.status_message.emit(f"Created {created.full_name}.", 4000)
+            return created.id
+        before = self._loaded
+        updated = contacts.update(self.record_id, data)
+        if stack is not None:
+            stack.push(UpdateCommand(self.ctx, "contact", self.record_id, before,
+                                     dataclasses.replace(data), updated.full_name or name))
+        self.ctx.status_message.emit(f"Saved {updated.full_name}.", 4000)
+        self._loaded = updated
+        return self.record_id

@@ -1,0 +1,192 @@
+"""The Organizations view: a paged table sorted and filtered in SQL, with a detail pane
+listing the organization's people."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
+
+from coordinator.errors import CoordinatorError
+from coordinator.services import ContactFilter, OrganizationFilter
+from ui.dialogs.organization import OrganizationDialog
+from ui.models.organizations import OrganizationTableModel, sector_label
+from ui.undo import DeleteCommand
+from ui.views.base import MemberView, combo_value
+from ui.widgets.detail import organization_html
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+DEFAULT_WIDTHS = [300, 150, 90, 140, 60, 80]
+PEOPLE_SHOWN = 40
+
+
+class OrganizationsView(MemberView):
+    view_name = "organizations"
+    noun = ("organization", "organizations")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setAccessibleName("Organizations")
+        self.consortium = self.consortium_combo()
+        self.sector = self.sector_combo()
+        self.tag = self.tag_edit()
+        self.new_button = QPushButton("New organization")
+        self.new_button.setAccessibleName("New organization")
+        self.new_button.clicked.connect(self.new_record)
+        self.filter_bar.addWidget(self.new_button)
+        self.model = OrganizationTableModel(ctx.services, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.setup_table(self.model, DEFAULT_WIDTHS)
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        column = column if 0 <= column < self.model.columnCount() else 0
+        self.model._sort_column = column  # restored sort, applied by the first load
+        self.model._descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        header.setSortIndicator(*self.model.sort_state())
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._on_sort_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.activated.connect(lambda _i: self.edit_selected())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self._shown_id: str | None = None
+        self.dialog: OrganizationDialog | None = None
+        ctx.changed.connect(self._on_changed)
+        self.model.reload()
+
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        self.model.sort(column, order)
+        current = self.model.sort_state()
+        if current != (column, order):
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*current)
+            header.blockSignals(False)
+
+    def current_filter(self) -> OrganizationFilter:
+        return OrganizationFilter(
+            consortium_id=combo_value(self.consortium), sector=combo_value(self.sector),
+            tag=self.tag.text().strip() or None, text=self.text_filter.text().strip() or None)
+
+    def apply_filters(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def set_filter(self, *, consortium_id: str | None = None, sector: str | None = None) -> None:
+        for combo, value in ((self.consortium, consortium_id), (self.sector, sector)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value or "")))
+            combo.blockSignals(False)
+        self.apply_filters()
+
+    def _on_loaded(self, count: int) -> None:
+        f = self.model.organization_filter
+        filtered = any((f.consortium_id, f.sector, f.tag, f.text))
+        self.count_label.setText(f"{count:,} {'matching ' if filtered else ''}organizations")
+        if count:
+            self.show_empty(None)
+        elif filtered:
+            self.show_empty("No organizations match these filters.\nClear a filter to see more.")
+        else:
+            self.show_empty("No organizations yet.\nClick New organization to add the first.")
+        self.detail.clear_record()
+
+    def _on_current(self, current, _previous) -> None:
+        org_id = self.model.id_at(current.row()) if current.isValid() else None
+        if org_id is None:
+            self._shown_id = None
+            self.detail.clear_record()
+            return
+        self.show_detail(org_id)
+
+    def show_detail(self, organization_id: str) -> None:
+        self._shown_id = organization_id
+        services = self.ctx.services
+
+        def load() -> str | None:
+            try:
+                org = services.organizations.get(organization_id)
+            except CoordinatorError:
+                return None
+            people = services.contacts.list(ContactFilter(organization_id=organization_id),
+                                            limit=PEOPLE_SHOWN).rows
+            return organization_html(org, people, services, sector_label(org.sector))
+
+        def done(html: str | None) -> None:
+            if self._shown_id == organization_id and html is not None:
+                self.detail.show_html(html)
+
+        self.ctx.tasks.run(load, on_done=done, key=f"organization-detail-{id(self)}")
+
+    def _on_changed(self, changes) -> None:
+        if not changes.touches("organization", "contact"):
+            return
+        selected = self.selected_ids()
+        self.model.apply_changes(changes)
+        if selected:
+            self.select_row(self.model.row_of(selected[0]))
+
+    # -- view protocol ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def selected_ids(self) -> list[str]:
+        return [i for i in (self.model.id_at(r) for r in self.selected_rows()) if i]
+
+    def open_record(self, record_id: str) -> None:
+        row = self.model.row_of(record_id)
+        if row < 0:
+            self.text_filter.blockSignals(True)
+            self.text_filter.clear()
+            self.text_filter.blockSignals(False)
+            self.set_filter()
+            row = self.model.row_of(record_id)
+        self.select_row(row)
+        self.table.setFocus()
+
+    def new_record(self) -> None:
+        self._open_dialog(None)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._open_dialog(ids[0])
+
+    def _open_dialog(self, organization_id: str | None) -> None:
+        dialog = OrganizationDialog(self.ctx, organization_id, self.window(),
+                                    consortium_id=combo_value(self.consortium))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda oid: self.select_row(self.model.row_of(oid)))
+        dialog.open_existing.connect(self.open_record)
+        self.dialog = dialog
+        dialog.open()
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        org = self.model.organization(self.selected_rows()[0])
+        text = f"Delete {org.name}" if len(ids) == 1 and org else None
+        command = DeleteCommand(self.ctx, "organization", ids, text)
+        stack = getattr(self.ctx, "undo_stack", None)
+        if stack is not None:
+            stack.push(command)
+        else:
+            command.redo()
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        has = bool(self.selected_ids())
+        menu.addAction("Edit…", self.edit_selected).setEnabled(has)
+        menu.addAction("Move to Trash", self.delete_selected).setEnabled(has)
+        menu.addSeparator()
+        menu.addAction("New organization…", self.new_record)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def hideEvent(self, event) -> None:
+        self.save_state()
+        super().hideEvent(event)

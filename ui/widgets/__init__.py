@@ -1,0 +1,1 @@
+"""Reusable widgets: the global search box, the detail pane, form helpers."""
