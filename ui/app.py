@@ -26,7 +26,6 @@ import tempfile
 import threading
 import time
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -106,16 +105,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def configure_logging() -> Path:
-    folder = paths.ensure_private_dir(paths.log_dir())
-    logfile = folder / "coordinator.log"
-    root = logging.getLogger()
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        handler = RotatingFileHandler(logfile, maxBytes=1_000_000, backupCount=3,
-                                      encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
-    return logfile
+    """Private rotating logs (0600 in a 0700 folder) that mask emails and phone numbers."""
+    from coordinator.logs import setup_logging
+
+    return setup_logging()
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -119,6 +119,20 @@ class MainWindow(QMainWindow):
         self.restore_view()
         self.refresh_counts()
         self._remember_recent(str(ctx.db_path))
+        self.offer_recovered_drafts()
+
+    def offer_recovered_drafts(self) -> None:
+        """After a crash, open the view whose bar offers the recovered text back."""
+        from ui.drafts import views_with_recovered_drafts
+
+        recovered = views_with_recovered_drafts()
+        if not recovered:
+            return
+        view = next(iter(recovered))
+        self.show_view(view)
+        count = sum(recovered.values())
+        self._show_message(f"Recovered {count} unsaved text{'s' if count > 1 else ''} from "
+                           "the last session: see the bar above the list.", 15000)
 
     def set_data_enabled(self, enabled: bool) -> None:
         """Actions that need an open database wait for it."""

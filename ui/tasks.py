@@ -57,11 +57,15 @@ class TaskRunner(QObject):
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
-            key: str | None = None) -> int:
+            key: str | None = None, context: QObject | None = None) -> int:
+        """Run `fn` on the pool; with `context`, the callbacks are dropped if that object
+        (typically the widget that asked) is destroyed before the result arrives."""
         seq = next(self._seq)
         self._callbacks[seq] = (on_done, on_error, key)
         if key is not None:
             self._latest[key] = seq
+        if context is not None:
+            context.destroyed.connect(lambda *_: self._callbacks.pop(seq, None))
         self.pool.start(_Job(seq, fn, self._signals))
         return seq
 

@@ -110,6 +110,12 @@ class Database:
     # -- units of work -------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read unit of work; inside a write on this thread, that write's session, so a
+        service called from another service sees what the write has done so far."""
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 

@@ -18,7 +18,8 @@ from coordinator.db.backup import sqlite_uri
 from coordinator.models.base import fold
 
 BUSY_TIMEOUT_MS = 10_000
-CACHE_KIB = 64 * 1024  # page cache per connection; random UUID keys touch many pages
+CACHE_KIB = 16 * 1024  # page cache per connection (bulk loads raise it for themselves)
+BULK_CACHE_KIB = 256 * 1024
 BEGIN_OPTION = "coordinator_begin"
 
 

@@ -20,6 +20,7 @@ from coordinator.db import Database
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 SHORT_PREFIX = 3
+RANK_CAP = 5000  # more matches than this are listed by title, unranked
 # Title matches count ten times body matches.
 RANK = "bm25(10.0, 1.0)"
 ENTITY_ORDER = ("contact", "organization", "proposal", "meeting", "consortium")
@@ -110,14 +111,20 @@ class SearchService:
         match = fts_query(query)
         if match is None:
             return results
-        sql = text(search_sql(short=is_short(query)))
         # Fetch enough overall that every group can fill when matches are mixed.
         limit = limit_per_group * len(ENTITY_ORDER) * 4
-        if is_short(query):  # match titles only, first found, then alphabetical
-            match = "{title} : (" + match + ")"
         with self.db.read() as session:
+            # One or two letters, or a word in thousands of records ("city"): ranking
+            # every match costs more than it tells. Match titles, first found, A to Z.
+            broad = is_short(query) or session.execute(
+                text("SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts "
+                     "MATCH :q LIMIT :cap)"), {"q": match, "cap": RANK_CAP + 1}
+            ).scalar_one() > RANK_CAP
+            if broad:
+                match = "{title} : (" + match + ")"
+            sql = text(search_sql(short=broad))
             rows = session.execute(sql, {"q": match, "limit": limit}).all()
-        if is_short(query):
+        if broad:
             rows.sort(key=lambda r: r[2].casefold())
         for entity, entity_id, title, snippet, rank in rows:
             group = results.groups.setdefault(entity, [])

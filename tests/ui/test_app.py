@@ -108,3 +108,18 @@ def test_background_errors_get_a_message_or_the_error_dialog(qapp, monkeypatch) 
     hook.handle_task_error(ZeroDivisionError("boom"))  # unexpected: details dialog
     assert len(hook.dialogs) == 1 and "ZeroDivisionError" in hook.dialogs[0].details_text
     hook.dialogs[0].close()
+
+
+def test_task_callbacks_are_dropped_when_their_context_is_destroyed(ctx, qtbot) -> None:
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    got: list[object] = []
+    ctx.tasks.run(lambda: 42, on_done=got.append, context=owner)
+    shiboken6.delete(owner)  # gone before the GUI thread sees the result
+    qtbot.waitUntil(lambda: ctx.tasks.pending() == 0, timeout=5000)
+    kept: list[object] = []
+    ctx.tasks.run(lambda: 7, on_done=kept.append)
+    qtbot.waitUntil(lambda: kept == [7], timeout=5000)
+    assert got == []

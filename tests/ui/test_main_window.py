@@ -221,3 +221,21 @@ def test_controls_have_accessible_names_and_take_keyboard_focus(sample_ctx, make
     # Views are reachable with Ctrl+1 … Ctrl+7.
     for number, name in enumerate(window.view_actions, start=1):
         assert window.view_actions[name].shortcut().toString() == f"Ctrl+{number}"
+
+
+def test_recovered_drafts_are_offered_at_start(sample_ctx, make_window) -> None:
+    """After a crash the window opens on the view whose bar offers the text back."""
+    from ui.drafts import DraftKey, DraftStore
+
+    DraftStore.forget_shared()
+    store = DraftStore.shared()
+    store.put(DraftKey("meeting", "m-unsaved", "notes"), "Decided: ship the pilot",
+              label="Notes", record_title="Kick-off")
+    store.wait()
+    DraftStore.forget_shared()  # as after a restart (the store lives in this test's home)
+    try:
+        window = make_window(sample_ctx)
+        assert window.current_view == "meetings"
+        assert "Recovered 1 unsaved text" in window.statusBar().currentMessage()
+    finally:
+        DraftStore.forget_shared()

@@ -66,6 +66,11 @@ class MeetingsView(QWidget):
         self.next_button.setToolTip("Plan the next meeting of the selected meeting's series: "
                                     "offers its agenda and shows its open action items")
         self.next_button.clicked.connect(self.new_in_series)
+        self.briefing_button = QPushButton("Prepare briefing…")
+        self.briefing_button.setToolTip("Build the briefing packet (PDF) for the selected "
+                                        "meeting and preview it (Ctrl+Shift+B)")
+        self.briefing_button.setShortcut("Ctrl+Shift+B")
+        self.briefing_button.clicked.connect(self.prepare_briefing)
         self.when_group = QButtonGroup(self)
         when_row = QHBoxLayout()
         when_row.setSpacing(0)
@@ -93,6 +98,7 @@ class MeetingsView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.next_button)
+        bar.addWidget(self.briefing_button)
         bar.addSpacing(8)
         bar.addLayout(when_row)
         bar.addWidget(self.search, 2)
@@ -207,6 +213,15 @@ class MeetingsView(QWidget):
     def _update_actions(self) -> None:
         m = self.selected_meeting()
         self.next_button.setEnabled(bool(m and m.series_id))
+        self.briefing_button.setEnabled(m is not None)
+
+    def prepare_briefing(self) -> None:
+        """Options, then the packet built in a worker and shown in the preview."""
+        from ui.briefing.actions import prepare_briefing
+
+        m = self.selected_meeting()
+        if m is not None and m.id:
+            prepare_briefing(self.ctx, m.id, self)
 
     def _menu(self, pos: object) -> None:
         m = self.selected_meeting()
@@ -214,6 +229,7 @@ class MeetingsView(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.open_record(m.id or ""))
+        menu.addAction("Prepare briefing…", self.prepare_briefing)
         if m.series_id:
             menu.addAction("Plan the next meeting in this series", self.new_in_series)
         menu.addSeparator()

@@ -117,6 +117,9 @@ class ProposalsView(QWidget):
         self.status_button.setText("Set status")
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.status_button.setMenu(self._status_menu())
+        self.document_button = QPushButton("Prepare document…")
+        self.document_button.setToolTip("Print the selected proposal as a PDF document")
+        self.document_button.clicked.connect(self.prepare_document)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
 
@@ -183,6 +186,7 @@ class ProposalsView(QWidget):
         self.recovery.discard_button.clicked.connect(self.discard_recovered)
         footer = QHBoxLayout()
         footer.addWidget(self.summary_label, 1)
+        footer.addWidget(self.document_button)
         footer.addWidget(self.status_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -285,6 +289,15 @@ class ProposalsView(QWidget):
 
     def _update_actions(self) -> None:
         self.status_button.setEnabled(bool(self.selected_ids()))
+        self.document_button.setEnabled(len(self.selected_ids()) == 1)
+
+    def prepare_document(self) -> None:
+        """The proposal document (PDF) of the selected proposal, previewed in the app."""
+        from ui.briefing.actions import prepare_proposal_document
+
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            prepare_proposal_document(self.ctx, ids[0], self)
 
     def set_status(self, proposal_id: str, status: str) -> None:
         """Change one proposal's status (board drop, menus); undoable."""
@@ -330,6 +343,8 @@ class ProposalsView(QWidget):
             return
         menu = QMenu(self)
         menu.addAction("Open", lambda: [self.open_record(i) for i in self.selected_ids()])
+        if len(self.selected_ids()) == 1:
+            menu.addAction("Prepare document…", self.prepare_document)
         status = menu.addMenu("Set status")
         for action in self._status_menu().actions():
             status.addAction(action)

@@ -207,3 +207,20 @@ def test_notes_of_a_never_saved_meeting_are_recovered(qtbot, ctx, services):
     assert services.meetings.get(recovered.meeting_id).notes == "Who: everyone"
     assert DraftStore.shared().all() == []
     recovered.close()
+
+
+def test_prepare_briefing_from_the_meetings_view(qtbot, ctx, services, coalition, monkeypatch):
+    import ui.briefing.actions as briefing_actions
+
+    calls: list[str] = []
+    monkeypatch.setattr(briefing_actions, "prepare_briefing",
+                        lambda _ctx, meeting_id, _parent: calls.append(meeting_id))
+    meeting = _series_meeting(services, coalition, date.today() + timedelta(days=5))
+    view = MeetingsView(ctx)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert not view.briefing_button.isEnabled()  # nothing selected yet
+    view.table.selectRow(0)
+    assert view.briefing_button.isEnabled()
+    view.briefing_button.click()
+    assert calls == [meeting.id]

@@ -239,3 +239,19 @@ def test_lead_and_owner_picked_by_typing(qtbot, ctx, services, coalition):
     saved = services.proposals.get(editor.proposal_id)
     assert saved.lead_organization_name == "City of Mesa"
     assert saved.owner_name == "Grace Liu"
+
+
+def test_prepare_document_from_the_proposals_view(qtbot, ctx, services, monkeypatch):  # type: ignore[no-untyped-def]
+    import ui.briefing.actions as briefing_actions
+
+    calls: list[str] = []
+    monkeypatch.setattr(briefing_actions, "prepare_proposal_document",
+                        lambda _ctx, proposal_id, _parent: calls.append(proposal_id))
+    proposal = services.proposals.create(ProposalData(title="Curb data", status="drafting"))
+    view = make_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert not view.document_button.isEnabled()
+    view.table.selectRow(0)
+    assert view.document_button.isEnabled()
+    view.document_button.click()
+    assert calls == [proposal.id]
