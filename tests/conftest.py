@@ -10,13 +10,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from coordinator.db import Database  # noqa: E402
-from coordinator.services import Services  # noqa: E402
+from coordinator.db import Database
+from coordinator.services import Services
 
 
 @pytest.fixture(autouse=True)
