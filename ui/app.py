@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from coordinator import APP_AUTHOR, APP_NAME, __version__, paths
 from coordinator.errors import CoordinatorError, DatabaseOpenError
 from ui.dialogs.error import ErrorDialog
+from ui.settings import default_settings
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def fill_demo(ctx: AppContext, *, show_progress: bool = True) -> None:
 def new_context(db: Database, settings: QSettings | None = None) -> AppContext:
     from ui.context import AppContext
 
-    return AppContext(db, settings if settings is not None else QSettings())
+    return AppContext(db, settings if settings is not None else default_settings())
 
 
 class _Opener(QObject):
@@ -274,7 +275,7 @@ class Controller(QObject):
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.db_path, self.demo = db_path, demo
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else default_settings()
         self.ctx: AppContext | None = None
         self.locked: object | None = None  # coordinator.lock.LockedDatabase
         self.backups: object | None = None  # coordinator.backups.BackupManager

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from coordinator.changes import ChangeSet
 from coordinator.db import Database
 from coordinator.services import Services
+from ui.settings import default_settings
 from ui.tasks import TaskRunner
 
 
@@ -30,7 +31,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.db = db
         self.services = Services(db)
-        self.settings = settings or QSettings()
+        self.settings = settings if settings is not None else default_settings()
         self.tasks = TaskRunner(self)
         self.unsaved = False
         # Writes may commit on worker threads: a queued signal hop brings the report

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
+from ui.settings import default_settings
 from ui.views.placeholder import PlaceholderView
 from ui.views.registry import DEFAULT_VIEW, ENTITY_VIEWS, VIEWS
 from ui.views.welcome import WelcomePage
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx: AppContext = None  # type: ignore[assignment]  # set by attach()
         self.settings = settings if settings is not None else (
-            ctx.settings if ctx is not None else QSettings())
+            ctx.settings if ctx is not None else default_settings())
         self.setWindowTitle("Coordinator")
         self.undo_stack = QUndoStack(self)
         self.pages: dict[str, QWidget] = {}

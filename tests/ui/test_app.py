@@ -123,3 +123,13 @@ def test_task_callbacks_are_dropped_when_their_context_is_destroyed(ctx, qtbot) 
     ctx.tasks.run(lambda: 7, on_done=kept.append)
     qtbot.waitUntil(lambda: kept == [7], timeout=5000)
     assert got == []
+
+
+def test_ui_settings_live_in_coordinators_config_folder(coordinator_home) -> None:
+    """One owner for per-user paths: the settings file follows COORDINATOR_HOME."""
+    from ui.settings import default_settings
+
+    settings = default_settings()
+    settings.setValue("probe", 1)
+    settings.sync()
+    assert settings.fileName().startswith(str(coordinator_home / "config"))
