@@ -24,7 +24,7 @@ from coordinator import demo
 from coordinator.db import Database
 from coordinator.db.migrate import upgrade
 from coordinator.services import ContactFilter, Services
-from coordinator.services.search import RANK_CAP, fts_query, is_short, search_sql
+from coordinator.services.search import COUNT_SQL, RANK_CAP, fts_query, is_short, search_sql
 
 
 def bare_insert(path, rows: dict[str, list[dict]]) -> float:  # type: ignore[no-untyped-def]
@@ -111,11 +111,9 @@ def main() -> None:
         def bare_search(match: str = match, q: str = q) -> list:
             # the same statements the service runs, on a plain sqlite3 connection
             broad = is_short(q) or bare.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
-                " LIMIT ?)", (match, RANK_CAP + 1)).fetchone()[0] > RANK_CAP
+                COUNT_SQL, {"q": match, "cap": RANK_CAP + 1}).fetchone()[0] > RANK_CAP
             m = "{title} : (" + match + ")" if broad else match
-            sql = search_sql(short=broad).replace(":q", "?").replace(":limit", "?")
-            return bare.execute(sql, (m, 160)).fetchall()
+            return bare.execute(search_sql(short=broad), {"q": m, "limit": 160}).fetchall()
 
         elapsed, _ = timed(bare_search)
         raw.append(elapsed)

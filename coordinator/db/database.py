@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -118,6 +119,15 @@ class Database:
             return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A pooled sqlite3 connection for latency-bound reads (search as you type)."""
+        pooled = self.engine.raw_connection()
+        try:
+            yield pooled.driver_connection  # type: ignore[misc]
+        finally:
+            pooled.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -92,6 +92,10 @@ class SearchResults:
         return sum(len(v) for v in self.groups.values())
 
 
+COUNT_SQL = ("SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
+             " LIMIT :cap)")
+
+
 def search_sql(*, short: bool) -> str:
     """The one query behind search; short prefixes skip ranking so they stop early."""
     order = "" if short else f" AND rank MATCH '{RANK}' ORDER BY f.rank"
@@ -113,17 +117,16 @@ class SearchService:
             return results
         # Fetch enough overall that every group can fill when matches are mixed.
         limit = limit_per_group * len(ENTITY_ORDER) * 4
-        with self.db.read() as session:
-            # One or two letters, or a word in thousands of records ("city"): ranking
-            # every match costs more than it tells. Match titles, first found, A to Z.
-            broad = is_short(query) or session.execute(
-                text("SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts "
-                     "MATCH :q LIMIT :cap)"), {"q": match, "cap": RANK_CAP + 1}
-            ).scalar_one() > RANK_CAP
+        # Read-only and latency-bound (every keystroke): a pooled sqlite3 connection,
+        # no ORM session. One or two letters, or a word in thousands of records
+        # ("city"): ranking every match costs more than it tells, so titles only, A to Z.
+        with self.db.raw() as conn:
+            broad = is_short(query) or conn.execute(
+                COUNT_SQL, {"q": match, "cap": RANK_CAP + 1}).fetchone()[0] > RANK_CAP
             if broad:
                 match = "{title} : (" + match + ")"
-            sql = text(search_sql(short=broad))
-            rows = session.execute(sql, {"q": match, "limit": limit}).all()
+            rows = conn.execute(search_sql(short=broad), {"q": match, "limit": limit}
+                                ).fetchall()
         if broad:
             rows.sort(key=lambda r: r[2].casefold())
         for entity, entity_id, title, snippet, rank in rows:
