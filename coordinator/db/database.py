@@ -23,7 +23,12 @@ from sqlmodel import Session
 from coordinator import paths
 from coordinator.changes import ChangeSet
 from coordinator.db import migrate
-from coordinator.db.backup import backup_database, storage_error, timestamped_name
+from coordinator.db.backup import (
+    backup_database,
+    sqlite_uri,
+    storage_error,
+    timestamped_name,
+)
 from coordinator.db.engine import BEGIN_OPTION, make_engine
 from coordinator.db.inspect import inspect_file
 from coordinator.errors import CoordinatorError, DatabaseOpenError, SchemaTooNew
@@ -54,6 +59,8 @@ class Database:
         self._listeners: list[ChangeListener] = []
         self._local = threading.local()
         self.last_backup: Path | None = None
+        self._version_conn: sqlite3.Connection | None = None
+        self._version_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -93,6 +100,10 @@ class Database:
     def close(self) -> None:
         if not self.read_only:
             self.optimize()
+        with self._version_lock:
+            if self._version_conn is not None:
+                self._version_conn.close()
+                self._version_conn = None
         self.engine.dispose()
 
     def optimize(self) -> None:
@@ -119,6 +130,22 @@ class Database:
             return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever anyone (this process or another) commits.
+
+        Read through a connection of its own that never writes: SQLite's
+        `PRAGMA data_version` changes on a connection when *other* connections commit.
+        None inside a write unit on this thread (its changes are not committed yet).
+        """
+        if getattr(self._local, "session", None) is not None:
+            return None
+        with self._version_lock:
+            if self._version_conn is None:
+                self._version_conn = sqlite3.connect(
+                    sqlite_uri(self.path, "ro" if self.read_only else "rw"), uri=True,
+                    check_same_thread=False)
+            return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:

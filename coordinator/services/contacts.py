@@ -12,6 +12,7 @@ from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
+from coordinator.db import Database
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import (
     Consortium,
@@ -99,6 +100,10 @@ class ContactService(EntityService):
     entity = "contact"
     model = Contact
     label = "contact"
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._counts: dict[tuple, tuple[int, int]] = {}  # query -> (data version, count)
 
     # -- validation ------------------------------------------------------------------
     def validate(self, data: ContactData) -> list[FieldProblem]:
@@ -322,11 +327,23 @@ class ContactService(EntityService):
         return Page(rows=rows, total=total, offset=offset)
 
     def count(self, f: ContactFilter | None = None) -> int:
+        """Matching live contacts. Remembered until anyone commits a change, because
+        counting 100,000 rows costs more than fetching a page."""
         where, params = self._where(f)
+        key = (where, tuple(sorted(params.items())))
+        version = self.db.data_version()
+        cached = self._counts.get(key)
+        if version is not None and cached is not None and cached[0] == version:
+            return cached[1]
         join = " LEFT JOIN organization o ON o.id = c.organization_id" if "o." in where else ""
         with self.db.read() as session:
-            return session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"), params
-                                   ).scalar_one()
+            total = session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"),
+                                    params).scalar_one()
+        if version is not None:
+            if len(self._counts) > 64:
+                self._counts.clear()
+            self._counts[key] = (version, total)
+        return total
 
     def ids(self, f: ContactFilter | None = None, sort: str = "name",
             descending: bool = False) -> list[str]:

@@ -263,3 +263,22 @@ def test_set_last_contacted(services: Services, build: Build) -> None:
     c = build.contact()
     services.contacts.set_last_contacted(c.id)
     assert services.contacts.get(c.id).last_contacted_on is not None
+
+
+def test_count_is_remembered_only_until_anyone_commits(db_path, services) -> None:
+    """The count cache follows commits from this process and from another one."""
+    from coordinator.db import Database
+    from coordinator.services import Services
+
+    assert services.contacts.count() == 0
+    other = Database.open(db_path)  # another program on the same file
+    try:
+        Services(other).contacts.create(ContactData(given_name="From", family_name="Elsewhere"))
+        assert services.contacts.count() == 1
+        services.contacts.create(ContactData(given_name="From", family_name="Here"))
+        assert services.contacts.count() == 2
+        gone = services.contacts.list(limit=1).rows[0].id
+        services.contacts.delete(gone)
+        assert services.contacts.count() == 1
+    finally:
+        other.close()
