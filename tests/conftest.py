@@ -14,9 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from coordinator.db import Database
 from coordinator.services import Services
+
+# CI explores the same examples on every run, so a landing never depends on luck;
+# local runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

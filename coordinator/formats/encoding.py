@@ -74,15 +74,25 @@ def _refuse_binary(text: str, what: str) -> None:
         raise UnreadableFile(f"The {what} is empty.")
 
 
+def _looks_neutralised(value: str) -> bool:
+    """Apostrophes, then a formula character: what `neutralise_cell` produces."""
+    stripped = value.lstrip("'")
+    return stripped != value and stripped.startswith(FORMULA_STARTS)
+
+
 def neutralise_cell(value: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe."""
-    if value and value.startswith(FORMULA_STARTS):
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe.
+
+    A value that already looks neutralised ("'-") gets one more apostrophe, so that
+    `restore_cell` always removes exactly the one we added and round trips are exact.
+    """
+    if value and (value.startswith(FORMULA_STARTS) or _looks_neutralised(value)):
         return "'" + value
     return value
 
 
 def restore_cell(value: str) -> str:
     """Undo `neutralise_cell`: drop the apostrophe we put before a formula character."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    if _looks_neutralised(value):
         return value[1:]
     return value

@@ -281,3 +281,14 @@ def test_parsing_reports_progress_and_can_be_cancelled() -> None:
     assert seen[0] == (0, 1200) and seen[-1] == (1200, 1200)
     with pytest.raises(ImportCancelled):
         parse_csv(raw, progress=lambda d, t: seen.append((d, t)), cancelled=lambda: True)
+
+
+@pytest.mark.parametrize("value", ["-", "'-", "''=x", "=1+1", "'a", "'", "+12145550142", "\tx"])
+def test_formula_neutralising_round_trips_exactly(value: str) -> None:
+    """Found by the property test: a value that already looks neutralised ("'-") must
+    come back as itself, not lose its apostrophe."""
+    from coordinator.formats.encoding import FORMULA_STARTS, neutralise_cell, restore_cell
+
+    cell = neutralise_cell(value)
+    assert not cell.startswith(FORMULA_STARTS)
+    assert restore_cell(cell) == value
