@@ -139,7 +139,8 @@ def test_duplicate_email_offers_existing(ctx, make_window, qtbot, monkeypatch) -
     assert opened.args == [existing.id]
     assert "Alan Turing" in asked[0]
     assert ctx.services.contacts.count() == 1  # nothing saved
-    assert view.selected_ids() == [existing.id]
+    # the table may still be (re)loading its rows in the background: wait for the selection
+    qtbot.waitUntil(lambda: view.selected_ids() == [existing.id], timeout=5000)
 
 
 def test_leaving_with_unsaved_changes_asks(ctx, qtbot, monkeypatch) -> None:
