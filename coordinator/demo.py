@@ -243,11 +243,12 @@ class _Builder:
                                                         strict=True):
             future = max(1, count // 6)
             for k in range(count):
-                # The last `future` meetings lie ahead (from one cadence on, so "next
-                # upcoming" never depends on the hour the sample was built); the rest
-                # are behind, the latest one `cadence` days ago.
-                ahead = k - (count - future) + 1
-                day = self.today + timedelta(days=cadence * ahead)
+                # The last `future` meetings lie ahead, from one cadence on, and the
+                # rest behind, the latest one a cadence ago: none falls on today, so
+                # "next upcoming" never depends on the hour the sample was built.
+                steps = k - (count - future)
+                day = self.today + timedelta(days=cadence * (steps + 1 if steps >= 0
+                                                             else steps))
                 zone = ZoneInfo("America/Chicago")
                 local = datetime.combine(day, time(10 if k % 2 else 14, 0), tzinfo=zone)
                 starts = local.astimezone(UTC)

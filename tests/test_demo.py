@@ -206,3 +206,16 @@ def test_scales_with_contacts() -> None:
         300, 50, 80)
     names = [r["name"].casefold() for r in big["organization"]]
     assert len(set(names)) == len(names)
+
+
+def test_no_sample_meeting_falls_on_today() -> None:
+    """A meeting today would be 'upcoming' or 'past' depending on the hour: tests that
+    prepare the next briefing must not depend on when they run."""
+    from datetime import date
+
+    from coordinator.demo import generate
+
+    today = date(2026, 11, 24)
+    days = {m["starts_at"].date() for m in generate(600, today)["meeting"]}
+    assert today not in days
+    assert any(d > today for d in days) and any(d < today for d in days)
