@@ -6,33 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import keyring
-import keyring.backend
-import keyring.errors
 import pytest
+from safety.keyrings import MemoryKeyring
 
 from coordinator import secrets
 from coordinator.db import backup as low
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict (never the user's real one)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
