@@ -11,8 +11,9 @@ shown as message boxes; nothing is raised to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -29,6 +30,9 @@ from ui.briefing.preview import show_preview
 if TYPE_CHECKING:
     from ui.context import AppContext
 
+D = TypeVar("D", bound=QDialog)
+T = TypeVar("T")
+
 
 def _title(get: object, record_id: str, parent: QWidget | None, what: str) -> str | None:
     try:
@@ -38,18 +42,25 @@ def _title(get: object, record_id: str, parent: QWidget | None, what: str) -> st
         return None
 
 
+def _ask(dialog: D, answer: Callable[[D], T]) -> T | None:
+    """Run an options dialog; its answer when accepted, None when cancelled."""
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return answer(dialog)
+    finally:
+        dialog.deleteLater()
+
+
 def prepare_briefing(ctx: AppContext, meeting_id: str, parent: QWidget | None) -> None:
     """Options → build in a worker → preview, for one meeting's briefing packet."""
     title = _title(ctx.services.meetings.get, meeting_id, parent, "briefing")
     if title is None:
         return
-    dialog = BriefingOptionsDialog(ctx.settings, title, parent)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        options = dialog.options()
-    finally:
-        dialog.deleteLater()
+    options = _ask(BriefingOptionsDialog(ctx.settings, title, parent),
+                   BriefingOptionsDialog.options)
+    if options is None:
+        return
     start_build(ctx, parent, "Preparing the briefing…",
                 partial(build_briefing_file, ctx.services, meeting_id, options),
                 on_built=partial(_show, ctx), key=f"briefing:{meeting_id}")
@@ -60,13 +71,10 @@ def prepare_proposal_document(ctx: AppContext, proposal_id: str, parent: QWidget
     title = _title(ctx.services.proposals.get, proposal_id, parent, "proposal document")
     if title is None:
         return
-    dialog = ProposalOptionsDialog(ctx.settings, title, parent)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        paper = dialog.paper_size()
-    finally:
-        dialog.deleteLater()
+    paper = _ask(ProposalOptionsDialog(ctx.settings, title, parent),
+                 ProposalOptionsDialog.paper_size)
+    if paper is None:
+        return
     start_build(ctx, parent, "Preparing the proposal document…",
                 partial(build_proposal_file, ctx.services, proposal_id, paper),
                 on_built=partial(_show, ctx), key=f"proposal:{proposal_id}")
