@@ -147,11 +147,16 @@ class OrganizationTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.set_sort(column, order):
+            self.reload()
+
+    def set_sort(self, column: int, order: Qt.SortOrder) -> bool:
+        """Choose the order of the next load (a restored sort); False if not sortable."""
         if not 0 <= column < len(COLUMNS) or COLUMNS[column][1] is None:
-            return
+            return False
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        return True
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -153,6 +154,24 @@ class MemberView(QWidget):
         self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
 
     # -- filter widgets ------------------------------------------------------------------
+    def add_member_filters(self, noun: str) -> None:
+        """Consortium, sector and tag filters, then a "New <noun>" button."""
+        self.consortium = self.consortium_combo()
+        self.sector = self.sector_combo()
+        self.tag = self.tag_edit()
+        self.new_button = QPushButton(f"New {noun}")
+        self.new_button.setAccessibleName(f"New {noun}")
+        self.new_button.clicked.connect(self.new_record)  # type: ignore[attr-defined]
+        self.filter_bar.addWidget(self.new_button)
+
+    def saved_sort(self) -> tuple[int, Qt.SortOrder]:
+        """The sort restored into the header (a valid column, else the first)."""
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        if not 0 <= column < header.count():
+            column = 0
+        return column, header.sortIndicatorOrder()
+
     def consortium_combo(self) -> QComboBox:
         combo = QComboBox()
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter
@@ -30,19 +30,13 @@ class ContactsView(MemberView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setAccessibleName("Contacts")
-        self.consortium = self.consortium_combo()
-        self.sector = self.sector_combo()
-        self.tag = self.tag_edit()
-        self.new_button = QPushButton("New contact")
-        self.new_button.setAccessibleName("New contact")
-        self.new_button.clicked.connect(self.new_record)
-        self.filter_bar.addWidget(self.new_button)
+        self.add_member_filters("contact")
         self.model = ContactTableModel(ctx.services, ctx.tasks, self)
         self.model.loaded.connect(self._on_loaded)
         self.model.modelReset.connect(lambda: self.detail.clear_record())
         self.setup_table(self.model, DEFAULT_WIDTHS)
         header = self.table.horizontalHeader()
-        self.model.sort(*self._saved_sort())
+        self.model.sort(*self.saved_sort())
         header.setSortIndicator(*self.model.sort_state())
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
@@ -67,13 +61,6 @@ class ContactsView(MemberView):
             header.blockSignals(True)
             header.setSortIndicator(*current)
             header.blockSignals(False)
-
-    def _saved_sort(self) -> tuple[int, Qt.SortOrder]:
-        header = self.table.horizontalHeader()
-        column = header.sortIndicatorSection()
-        if not 0 <= column < self.model.columnCount():
-            column = 0
-        return column, header.sortIndicatorOrder()
 
     # -- filters ---------------------------------------------------------------------------
     def current_filter(self) -> ContactFilter:

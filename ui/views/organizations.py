@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter, OrganizationFilter
@@ -30,21 +30,12 @@ class OrganizationsView(MemberView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setAccessibleName("Organizations")
-        self.consortium = self.consortium_combo()
-        self.sector = self.sector_combo()
-        self.tag = self.tag_edit()
-        self.new_button = QPushButton("New organization")
-        self.new_button.setAccessibleName("New organization")
-        self.new_button.clicked.connect(self.new_record)
-        self.filter_bar.addWidget(self.new_button)
+        self.add_member_filters("organization")
         self.model = OrganizationTableModel(ctx.services, self)
         self.model.loaded.connect(self._on_loaded)
         self.setup_table(self.model, DEFAULT_WIDTHS)
         header = self.table.horizontalHeader()
-        column = header.sortIndicatorSection()
-        column = column if 0 <= column < self.model.columnCount() else 0
-        self.model._sort_column = column  # restored sort, applied by the first load
-        self.model._descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self.model.set_sort(*self.saved_sort())  # applied by the first load, below
         header.setSortIndicator(*self.model.sort_state())
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
