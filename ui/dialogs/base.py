@@ -8,7 +8,9 @@ Subclasses build their fields, then implement `collect()` (widgets -> data),
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.errors import CoordinatorError, FieldProblem, ValidationError
+from ui.undo import CreateCommand, UpdateCommand
 from ui.widgets.forms import MARGIN, FieldMessage
 
 if TYPE_CHECKING:
@@ -33,7 +36,10 @@ log = logging.getLogger(__name__)
 class RecordDialog(QDialog):
     """Base for the contact and organization forms."""
 
+    noun = "record"  # entity name, as in services and undo commands
+
     saved = Signal(str)  # id of the saved record
+    open_existing = Signal(str)  # the user chose the existing record over a duplicate
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +72,39 @@ class RecordDialog(QDialog):
     def save(self, data: Any) -> str | None:
         """Write `data`; return the id, or None when the save was abandoned."""
         raise NotImplementedError
+
+    # -- shared by save() implementations -------------------------------------------------
+    def save_or_open_existing(self, title: str, text: str, existing_id: str) -> bool:
+        """Ask about a probable duplicate: True to save anyway; False when the user
+        cancelled or chose to open the existing record (then the form closes)."""
+        answer = QMessageBox.warning(
+            self, title, f"{text}\n\nSave anyway, or open the existing {self.noun} instead?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Open
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Open)
+        if answer == QMessageBox.StandardButton.Open:
+            self._initial = self.collect()  # leaving on purpose: nothing to ask
+            self.open_existing.emit(existing_id)
+            self.done(QMessageBox.StandardButton.Open.value)
+            return False
+        return answer == QMessageBox.StandardButton.Save
+
+    def write_record(self, service: Any, data: Any, label: Callable[[Any], str]) -> str:
+        """Create or update through `service`, as one undoable step, and say so."""
+        stack = getattr(self.ctx, "undo_stack", None)
+        if self.record_id is None:
+            created = service.create(data)
+            if stack is not None:
+                stack.push(CreateCommand(self.ctx, self.noun, created.id, label(created)))
+            self.ctx.status_message.emit(f"Created {label(created)}.", 4000)
+            return created.id
+        before = self._loaded
+        updated = service.update(self.record_id, data)
+        if stack is not None:
+            stack.push(UpdateCommand(self.ctx, self.noun, self.record_id, before,
+                                     dataclasses.replace(data), label(updated)))
+        self.ctx.status_message.emit(f"Saved {label(updated)}.", 4000)
+        self._loaded = updated
+        return self.record_id
 
     def extra_messages(self, problems: list[FieldProblem]) -> None:
         """Show problems that `messages()` does not cover (rows of emails...)."""

@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QWidget,
@@ -28,7 +27,6 @@ from coordinator.errors import FieldProblem
 from coordinator.models import fold
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
 from ui.dialogs.base import RecordDialog
-from ui.undo import CreateCommand, UpdateCommand
 from ui.widgets.forms import FieldMessage, RowList, connect_all, with_message
 
 if TYPE_CHECKING:
@@ -40,7 +38,7 @@ def split_tags(text: str) -> list[str]:
 
 
 class ContactDialog(RecordDialog):
-    open_existing = Signal(str)
+    noun = "contact"
 
     def __init__(self, ctx: AppContext, contact_id: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -262,37 +260,12 @@ class ContactDialog(RecordDialog):
         contacts = self.ctx.services.contacts
         for email in data.emails:
             existing = contacts.find_by_email(email.address, exclude_id=self.record_id)
-            if not existing:
-                continue
-            other = existing[0]
-            answer = QMessageBox.warning(
-                self, "Email already in use",
-                f"{other.full_name} already has the email address {email.address}.\n\n"
-                "Save anyway, or open the existing contact instead?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Open
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Open)
-            if answer == QMessageBox.StandardButton.Open:
-                self._initial = self.collect()  # leaving on purpose: nothing to ask
-                self.open_existing.emit(other.id)
-                self.done(QMessageBox.StandardButton.Open.value)
-                return None
-            if answer != QMessageBox.StandardButton.Save:
-                return None
-            break
-        name = data.full_name or " ".join(x for x in (data.given_name, data.family_name) if x)
-        stack = getattr(self.ctx, "undo_stack", None)
-        if self.record_id is None:
-            created = contacts.create(data)
-            assert created.id is not None
-            if stack is not None:
-                stack.push(CreateCommand(self.ctx, "contact", created.id, created.full_name))
-            self.ctx.status_message.emit(f"Created {created.full_name}.", 4000)
-            return created.id
-        before = self._loaded
-        updated = contacts.update(self.record_id, data)
-        if stack is not None:
-            stack.push(UpdateCommand(self.ctx, "contact", self.record_id, before,
-                                     dataclasses.replace(data), updated.full_name or name))
-        self.ctx.status_message.emit(f"Saved {updated.full_name}.", 4000)
-        self._loaded = updated
-        return self.record_id
+            if existing:
+                other = existing[0]
+                if not self.save_or_open_existing(
+                        "Email already in use",
+                        f"{other.full_name} already has the email address {email.address}.",
+                        other.id):
+                    return None
+                break
+        return self.write_record(contacts, data, lambda c: c.full_name)

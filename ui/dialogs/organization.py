@@ -9,13 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -25,7 +23,6 @@ from coordinator.models.enums import SECTOR_LABELS
 from coordinator.services.records import OrganizationData
 from ui.dialogs.base import RecordDialog
 from ui.dialogs.contact import split_tags
-from ui.undo import CreateCommand, UpdateCommand
 from ui.views.base import fill_consortia
 from ui.widgets.forms import FieldMessage, connect_all, with_message
 
@@ -34,7 +31,7 @@ if TYPE_CHECKING:
 
 
 class OrganizationDialog(RecordDialog):
-    open_existing = Signal(str)
+    noun = "organization"
 
     def __init__(self, ctx: AppContext, organization_id: str | None = None,
                  parent: QWidget | None = None, consortium_id: str | None = None) -> None:
@@ -124,33 +121,9 @@ class OrganizationDialog(RecordDialog):
     def save(self, data: OrganizationData) -> str | None:
         orgs = self.ctx.services.organizations
         existing = orgs.find_by_name(data.name)
-        if existing is not None and existing.id != self.record_id:
-            answer = QMessageBox.warning(
-                self, "Organization already exists",
-                f"An organization named {existing.name} already exists.\n\n"
-                "Save anyway, or open the existing organization instead?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Open
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Open)
-            if answer == QMessageBox.StandardButton.Open and existing.id:
-                self._initial = self.collect()
-                self.open_existing.emit(existing.id)
-                self.done(QMessageBox.StandardButton.Open.value)
-                return None
-            if answer != QMessageBox.StandardButton.Save:
-                return None
-        stack = getattr(self.ctx, "undo_stack", None)
-        if self.record_id is None:
-            created = orgs.create(data)
-            assert created.id is not None
-            if stack is not None:
-                stack.push(CreateCommand(self.ctx, "organization", created.id, created.name))
-            self.ctx.status_message.emit(f"Created {created.name}.", 4000)
-            return created.id
-        before = self._loaded
-        updated = orgs.update(self.record_id, data)
-        if stack is not None:
-            stack.push(UpdateCommand(self.ctx, "organization", self.record_id, before,
-                                     dataclasses.replace(data), updated.name))
-        self.ctx.status_message.emit(f"Saved {updated.name}.", 4000)
-        self._loaded = updated
-        return self.record_id
+        if existing is not None and existing.id and existing.id != self.record_id and (
+                not self.save_or_open_existing(
+                    "Organization already exists",
+                    f"An organization named {existing.name} already exists.", existing.id)):
+            return None
+        return self.write_record(orgs, data, lambda o: o.name)
