@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -47,7 +46,7 @@ from ui.drafts import DraftAutosaver, DraftKey, DraftStore
 from ui.meetings.attendees import AttendeesEditor
 from ui.meetings.items import ActionItemsEditor, AgendaEditor
 from ui.meetings.previous import PreviousMeetingPanel
-from ui.proposals.editor import RecoveryBar, describe_drafts
+from ui.proposals.editor import EditorChrome, describe_drafts
 from ui.proposals.markdown import MarkdownEditor
 from ui.timezones import (
     all_zone_names,
@@ -60,7 +59,7 @@ from ui.timezones import (
 )
 
 
-class MeetingEditor(QDialog):
+class MeetingEditor(EditorChrome, QDialog):
     saved = Signal(str)
     open_meeting = Signal(str)
 
@@ -203,25 +202,7 @@ class MeetingEditor(QDialog):
         body.setSizes([880, 290])
         body.setStretchFactor(0, 1)
 
-        self.recovery = RecoveryBar()
-        self.recovery.use_button.clicked.connect(self.use_recovered)
-        self.recovery.discard_button.clicked.connect(self.discard_recovered)
-        self.problems_label = QLabel()
-        self.problems_label.setStyleSheet("color: #b71c1c;")
-        self.problems_label.setWordWrap(True)
-        self.state_label = QLabel()
-        self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
-        self.save_close_button = QPushButton("Save and close")
-        self.close_button = QPushButton("Close")
-        self.save_button.clicked.connect(self.save)
-        self.save_close_button.clicked.connect(lambda: self.save() and self.close())
-        self.close_button.clicked.connect(self.close)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state_label, 1)
-        for b in (self.save_button, self.save_close_button, self.close_button):
-            buttons.addWidget(b)
+        buttons = self.build_chrome(lambda: self.save() and self.close())
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_edit)
         layout.addWidget(self.recovery)

@@ -10,6 +10,7 @@ proposal that has recovered drafts, a bar offers to put the recovered text back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -70,6 +71,42 @@ class RecoveryBar(QFrame):
         self.hide()
 
 
+class EditorChrome:
+    """What the proposal and meeting editors put around their tabs: the recovered-text
+    bar, the problems line, the saved state and Save / Save and close / Close (Ctrl+S).
+    The editor provides `save()`, `use_recovered()` and `discard_recovered()`."""
+
+    recovery: RecoveryBar
+    problems_label: QLabel
+    state_label: QLabel
+    save_button: QPushButton
+    save_close_button: QPushButton
+    close_button: QPushButton
+
+    def build_chrome(self, save_and_close: Callable[[], object]) -> QHBoxLayout:
+        """Create the shared widgets; returns the row of buttons to lay out last."""
+        self.recovery = RecoveryBar()
+        self.recovery.use_button.clicked.connect(self.use_recovered)  # type: ignore[attr-defined]
+        self.recovery.discard_button.clicked.connect(self.discard_recovered)  # type: ignore[attr-defined]
+        self.problems_label = QLabel()
+        self.problems_label.setStyleSheet("color: #b71c1c;")
+        self.problems_label.setWordWrap(True)
+        self.state_label = QLabel()
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.save_close_button = QPushButton("Save and close")
+        self.close_button = QPushButton("Close")
+        self.save_button.clicked.connect(self.save)  # type: ignore[attr-defined]
+        self.save_close_button.clicked.connect(save_and_close)
+        self.close_button.clicked.connect(self.close)  # type: ignore[attr-defined]
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)  # type: ignore[attr-defined, call-overload]
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state_label, 1)
+        for button in (self.save_button, self.save_close_button, self.close_button):
+            buttons.addWidget(button)
+        return buttons
+
+
 def describe_drafts(drafts: list[Draft]) -> str:
     names = ", ".join(f"“{d.label or 'untitled section'}”" for d in drafts[:4])
     more = f" and {len(drafts) - 4} more" if len(drafts) > 4 else ""
@@ -78,7 +115,7 @@ def describe_drafts(drafts: list[Draft]) -> str:
             f"{more} (last autosave {when}).")
 
 
-class ProposalEditor(QDialog):
+class ProposalEditor(EditorChrome, QDialog):
     saved = Signal(str)  # proposal id
     open_link = Signal(str, str)  # entity, id
 
@@ -179,26 +216,7 @@ class ProposalEditor(QDialog):
         header.addWidget(self.title_edit, 1)
         header.addWidget(QLabel("Status"))
         header.addWidget(self.status_box)
-        self.recovery = RecoveryBar()
-        self.recovery.use_button.clicked.connect(self.use_recovered)
-        self.recovery.discard_button.clicked.connect(self.discard_recovered)
-        self.problems_label = QLabel()
-        self.problems_label.setStyleSheet("color: #b71c1c;")
-        self.problems_label.setWordWrap(True)
-        self.state_label = QLabel()
-        self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
-        self.save_close_button = QPushButton("Save and close")
-        self.close_button = QPushButton("Close")
-        self.save_button.clicked.connect(self.save)
-        self.save_close_button.clicked.connect(self._save_and_close)
-        self.close_button.clicked.connect(self.close)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state_label, 1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.save_close_button)
-        buttons.addWidget(self.close_button)
+        buttons = self.build_chrome(self._save_and_close)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.partners.coverage)
