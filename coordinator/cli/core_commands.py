@@ -114,13 +114,13 @@ def _consortium_id(ctx: CliContext, value: str | None) -> str | None:
     if not value:
         return None
     found = ctx.services.consortia.by_short_name(value)
-    if found is None:
-        ids = {c.id: c for c in ctx.services.consortia.list()}
-        if value in ids:
-            return value
-        names = ", ".join(c.short_name for c in ctx.services.consortia.list())
-        raise CoordinatorError(f"No consortium {value!r}; choose one of {names}.")
-    return found.id
+    if found is not None:
+        return found.id
+    consortia = ctx.services.consortia.list(counts=False)
+    if any(c.id == value for c in consortia):
+        return value
+    names = ", ".join(c.short_name for c in consortia)
+    raise CoordinatorError(f"No consortium {value!r}; choose one of {names}.")
 
 
 def _organization_id(ctx: CliContext, value: str | None) -> str | None:

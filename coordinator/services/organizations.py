@@ -204,11 +204,14 @@ class ConsortiumService(EntityService):
                                "deleted.")
         super().delete(record_id)
 
-    def list(self) -> list[ConsortiumData]:
-        """Every consortium with its organization and contact counts and sectors."""
+    def list(self, *, counts: bool = True) -> list[ConsortiumData]:
+        """Every consortium with its organization and contact counts and sectors;
+        `counts=False` skips the counting (a scan of every contact) for look-ups."""
         with self.db.read() as session:
             rows = session.exec(select(Consortium).where(Consortium.deleted_at.is_(None))  # type: ignore[union-attr]
                                 .order_by(Consortium.name)).all()
+            if not counts:
+                return [self._data(r) for r in rows]
             orgs = dict(session.execute(text(
                 "SELECT consortium_id, count(*) FROM organization WHERE deleted_at IS NULL "
                 "GROUP BY consortium_id")).all())
@@ -240,5 +243,5 @@ class ConsortiumService(EntityService):
 
     def by_short_name(self, short_name: str) -> ConsortiumData | None:
         key = fold(short_name)
-        return next((c for c in self.list() if fold(c.short_name) == key or fold(c.name) == key),
-                    None)
+        return next((c for c in self.list(counts=False)
+                     if fold(c.short_name) == key or fold(c.name) == key), None)
