@@ -5,7 +5,8 @@
 The dialog walks through pages: reading (progress + Cancel) → the column mapping for a
 CSV layout we do not recognise (guessed, editable, "Save mapping as…") → the dry-run
 preview (N new / updated / up to date / probable duplicates / new organizations /
-errors, an error table with the row or line and the reason, and the first rows) →
+errors, an error table with the row or line and the reason, and every record with a
+check box: untick one to leave it out, tick a probable duplicate to import it anyway) →
 Import, which first backs the database up and then saves everything in one
 transaction (`importer.apply`: all or nothing, recorded as an undoable batch) → the
 result. A file that cannot be read at all shows why, and nothing is saved.
@@ -18,8 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -43,19 +48,15 @@ from coordinator.formats.parsed import ParseResult
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
+from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
 from ui.io.undo_dialog import describe_undo
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
     from ui.context import AppContext
 
-PREVIEW_ROWS = 200
 FILE_FILTER = ("Contacts (*.csv *.vcf *.vcard *.txt *.tsv);;CSV files (*.csv *.txt *.tsv);;"
                "vCard files (*.vcf *.vcard);;All files (*)")
-ACTIONS = {"create": "New", "update": "Update", "unchanged": "Up to date",
-           "duplicate": "Probable duplicate", "merged": "Same contact as another row",
-           "organization": "New organization", "known-org": "Organization already here",
-           "skipped": "Left out"}
 FORMATS = {"google": "Google Contacts CSV", "google-legacy": "Google Contacts CSV (legacy)",
            "outlook": "Outlook CSV", "outlook.com": "Outlook.com CSV",
            "coordinator": "Coordinator CSV", "csv": "CSV with a column mapping",
@@ -120,7 +121,7 @@ class ImportDialog(QDialog):
         layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
-        self.resize(860, 560)
+        self.resize(980, 600)
         self.show_page("working")
 
     # -- pages -------------------------------------------------------------------------
@@ -158,13 +159,16 @@ class ImportDialog(QDialog):
             self.counts[key] = label
             grid.addWidget(label, i // 3, i % 3)
         self.create_duplicates = QCheckBox("Import the probable duplicates as new contacts too")
-        self.create_duplicates.toggled.connect(self._update_buttons)
+        self.create_duplicates.setToolTip("Tick or untick single records in the table below")
+        self.create_duplicates.clicked.connect(self._all_duplicates_clicked)
         self.tabs = QTabWidget()
-        self.rows_table = read_only_table(["Row", "What happens", "Name", "Organization",
-                                           "E-mail", "Details"], "Records in the file")
+        self.rows_model = ImportRowsModel(self)
+        self.rows_model.choicesChanged.connect(self._choices_changed)
+        self.rows_filter = RowsFilter(self.rows_model, self)
+        self.rows_table = self._build_rows_table()
         self.errors_table = read_only_table(["Row / line", "Problem"], "Errors")
         self.warnings_table = read_only_table(["Row / line", "Note"], "Warnings")
-        self.tabs.addTab(self.rows_table, "Records")
+        self.tabs.addTab(self._rows_page(), "Records")
         self.tabs.addTab(self.errors_table, "Errors")
         self.tabs.addTab(self.warnings_table, "Warnings")
         layout = QVBoxLayout(page)
@@ -174,6 +178,55 @@ class ImportDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.create_duplicates)
         layout.addWidget(self.tabs, 1)
+        return page
+
+    def _build_rows_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.rows_filter)
+        table.setAccessibleName("Records in the file")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((58, 84, 140, 140, 150, 180)):
+            table.setColumnWidth(column, width)
+        # Space ticks or unticks every selected record (the check box column alone
+        # would only toggle the current cell)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), table, self.toggle_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        return table
+
+    def _rows_page(self) -> QWidget:
+        self.rows_view_box = QComboBox()
+        self.rows_view_box.addItems(list(FILTERS))
+        self.rows_view_box.setAccessibleName("Show records")
+        self.rows_view_box.currentTextChanged.connect(self._show_kind)
+        show = QLabel("&Show:")
+        show.setBuddy(self.rows_view_box)
+        self.include_button = QPushButton("&Import selected")
+        self.include_button.setAutoDefault(False)
+        self.include_button.clicked.connect(lambda: self.choose_selected(True))
+        self.leave_out_button = QPushButton("&Leave out selected")
+        self.leave_out_button.setAutoDefault(False)
+        self.leave_out_button.clicked.connect(lambda: self.choose_selected(False))
+        self.left_out_label = QLabel()
+        self.left_out_label.setAccessibleName("Left out by choice")
+        bar = QHBoxLayout()
+        bar.addWidget(show)
+        bar.addWidget(self.rows_view_box)
+        bar.addWidget(self.left_out_label, 1)
+        bar.addWidget(self.include_button)
+        bar.addWidget(self.leave_out_button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.rows_table, 1)
         return page
 
     def _build_done(self) -> QWidget:
@@ -221,9 +274,8 @@ class ImportDialog(QDialog):
         if self.page_name == "mapping" and self.mapping_panel is not None:
             self.next_button.setEnabled(self.mapping_panel.is_valid())
         elif self.page_name == "preview" and self.preview is not None:
-            p = self.preview
-            dups = self.create_duplicates.isChecked() and p.count("duplicate")
-            self.next_button.setEnabled(bool(p.new or p.updated or p.new_organizations or dups))
+            self.next_button.setEnabled(any(self.rows_model.counts()[k] for k in (
+                "new", "updated", "organizations")))
 
     # -- reading -----------------------------------------------------------------------
     def start(self) -> None:
@@ -302,36 +354,18 @@ class ImportDialog(QDialog):
             f"{self.path.name}: {FORMATS.get(p.format, p.format)}, {p.encoding} — "
             f"{plural(p.records_read, 'record')} read.")
         dups = len(p.duplicates)
-        def count(n: int, one: str, many: str, extra: str = "") -> str:
-            return f"<b>{n:,}</b> {one if n == 1 else many}{extra}"
-
-        self.counts["new"].setText(count(p.new, "new contact", "new contacts"))
-        self.counts["updated"].setText(count(p.updated, "updated", "updated",
-                                             " (same email)"))
-        self.counts["unchanged"].setText(count(p.unchanged, "already up to date",
+        self.counts["unchanged"].setText(count_text(p.unchanged, "already up to date",
                                                "already up to date"))
-        self.counts["duplicates"].setText(count(dups, "probable duplicate",
+        self.counts["duplicates"].setText(count_text(dups, "probable duplicate",
                                                 "probable duplicates"))
-        self.counts["organizations"].setText(count(len(p.new_organizations),
-                                                   "new organization", "new organizations"))
-        self.counts["errors"].setText(count(len(p.errors), "row with errors",
+        self.counts["errors"].setText(count_text(len(p.errors), "row with errors",
                                             "rows with errors"))
         self.create_duplicates.setVisible(p.count("duplicate") > 0)
-        rows = []
-        for row in p.rows[:PREVIEW_ROWS]:
-            d = row.parsed.data
-            details = row.reason
-            if row.changes:
-                details = (details + "; " if details else "") + "changes " + ", ".join(
-                    row.changes)
-            rows.append([row.parsed.where, ACTIONS.get(row.action, row.action),
-                         row.parsed.display, row.parsed.organization,
-                         d.primary_email, details])
-        fill_table(self.rows_table, rows)
+        self.rows_model.set_preview(p)  # fills the choice-dependent counts too
+        self.rows_view_box.setCurrentIndex(0)
         fill_table(self.errors_table, [[e.where, e.reason] for e in p.errors])
         fill_table(self.warnings_table, [[w.where, w.reason] for w in p.warnings])
-        shown = "" if len(p.rows) <= PREVIEW_ROWS else f" (first {PREVIEW_ROWS})"
-        self.tabs.setTabText(0, f"Records{shown}")
+        self.tabs.setTabText(0, f"Records ({len(p.rows):,})")
         self.tabs.setTabText(1, f"Errors ({len(p.errors)})")
         self.tabs.setTabText(2, f"Warnings ({len(p.warnings)})")
         if p.errors and not (p.new or p.updated):
@@ -341,6 +375,55 @@ class ImportDialog(QDialog):
         if not self.next_button.isEnabled():
             self.status.setText("Nothing to import: every record is already here or has an "
                                 "error.")
+
+    # -- choices -----------------------------------------------------------------------
+    def _choices_changed(self) -> None:
+        """Counts, the all-duplicates box and the Import button follow every choice."""
+        n = self.rows_model.counts()
+        self.counts["new"].setText(count_text(n["new"], "new contact", "new contacts"))
+        self.counts["updated"].setText(count_text(n["updated"], "updated", "updated",
+                                             " (same email)"))
+        self.counts["organizations"].setText(count_text(n["organizations"], "new organization",
+                                                   "new organizations"))
+        self.left_out_label.setText(f"{plural(n['left_out'], 'record')} left out by your "
+                                    "choice" if n["left_out"] else "")
+        ticked, total = self.rows_model.duplicates_included()
+        state = (Qt.CheckState.Unchecked if not ticked else Qt.CheckState.Checked
+                 if ticked == total else Qt.CheckState.PartiallyChecked)
+        self.create_duplicates.setTristate(state == Qt.CheckState.PartiallyChecked)
+        self.create_duplicates.setCheckState(state)
+        if self.page_name == "preview":
+            self._update_buttons()
+            self.status.setText("" if self.next_button.isEnabled() else
+                                "Nothing to import: every record is already here, has an "
+                                "error or is left out.")
+
+    def _all_duplicates_clicked(self) -> None:
+        # a click on a partly ticked box ticks them all
+        include = self.create_duplicates.checkState() != Qt.CheckState.Unchecked
+        self.rows_model.set_all_duplicates(include)
+
+    def _show_kind(self, label: str) -> None:
+        self.rows_filter.set_kinds(FILTERS.get(label, frozenset()))
+
+    def _selected_positions(self) -> list[int]:
+        rows = self.rows_table.selectionModel().selectedRows()
+        return sorted(self.rows_filter.mapToSource(i).row() for i in rows)
+
+    def choose_selected(self, include: bool) -> None:
+        """Import (or leave out) every selected record that offers the choice."""
+        positions = self._selected_positions()
+        changed = self.rows_model.set_included(positions, include)
+        if positions and not changed:
+            self.status.setText("The selected records have no choice to make "
+                                "(up to date, or already as chosen).")
+
+    def toggle_selected(self) -> None:
+        positions = [p for p in self._selected_positions()
+                     if self.rows_model.rows[p].action in ("create", "update", "organization",
+                                                           "duplicate")]
+        if positions:
+            self.rows_model.set_included(positions, not self.rows_model.included(positions[0]))
 
     # -- buttons -----------------------------------------------------------------------
     def go_back(self) -> None:
@@ -357,8 +440,10 @@ class ImportDialog(QDialog):
             self.run_import()
 
     def options(self) -> ImportOptions:
-        return ImportOptions(duplicates="create" if self.create_duplicates.isChecked()
-                             else "skip", source=self.path.name)
+        """The user's choices: probable duplicates stay out unless ticked one by one (or
+        all at once), and any record can be left out."""
+        return ImportOptions(duplicates="skip", source=self.path.name,
+                             row_choices=self.rows_model.row_choices())
 
     def run_import(self) -> None:
         """Back up, then save everything in one transaction (in a worker)."""
@@ -421,6 +506,11 @@ class ImportDialog(QDialog):
             self.accept()
             return
         super().reject()
+
+
+def count_text(n: int, one: str, many: str, extra: str = "") -> str:
+    """'<b>1,204</b> new contacts' for the preview's counts."""
+    return f"<b>{n:,}</b> {one if n == 1 else many}{extra}"
 
 
 def choose_file(ctx: AppContext, parent: QWidget | None) -> Path | None:

@@ -57,7 +57,7 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
             seen[key] = label.text()
         seen["errors_table"] = dialog.errors_table.item(0, 0).text() + " | " + \
             dialog.errors_table.item(0, 1).text()
-        seen["rows"] = str(dialog.rows_table.rowCount())
+        seen["rows"] = str(dialog.rows_table.model().rowCount())
         assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}  # dry run saved nothing
         qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
