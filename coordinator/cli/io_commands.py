@@ -4,7 +4,8 @@
     coordinator import list | coordinator import undo BATCH_ID
     coordinator export contacts|organizations|proposals --format csv|outlook-csv|vcard3|vcard4
     coordinator export meetings --format ics [--series NAME | --id ID] [-o FILE]
-    coordinator duplicates [--merge-all-above SCORE]
+    coordinator duplicates [--merge-all-above SCORE] [--include-dismissed]
+    coordinator duplicates --not-duplicates ID1 ID2 | --unmark ID1 ID2
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from coordinator.errors import CoordinatorError
 from coordinator.formats import batches, duplicates, exports, importer, mappings, merge
 from coordinator.formats.reader import FORMATS, parse_file
 from coordinator.models import Sector, fold
+from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.contacts import ContactFilter
 from coordinator.services.organizations import OrganizationFilter
 from coordinator.services.proposals import ProposalFilter
@@ -61,11 +63,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id", dest="meeting_id", help="meetings: one meeting id")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("duplicates", help="find (and merge) probable duplicates")
+    p = sub.add_parser("duplicates", help="find (and merge) probable duplicates; mark pairs "
+                                          "as not duplicates")
     p.add_argument("--min-score", type=int, default=70, metavar="N",
                    help="list pairs scoring at least N (default 70)")
-    p.add_argument("--merge-all-above", type=int, metavar="SCORE",
-                   help="merge every pair scoring SCORE or more into the older record")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--merge-all-above", type=int, metavar="SCORE",
+                      help="merge every pair scoring SCORE or more into the older record "
+                           "(never a pair marked as not duplicates)")
+    what.add_argument("--not-duplicates", nargs=2, metavar=("ID1", "ID2"),
+                      help="remember that two contacts (or organizations) are not "
+                           "duplicates, so they are not listed again (ids as listed: a "
+                           "unique prefix is enough)")
+    what.add_argument("--unmark", nargs=2, metavar=("ID1", "ID2"),
+                      help="take back a --not-duplicates decision")
+    p.add_argument("--include-dismissed", action="store_true",
+                   help="also list pairs marked as not duplicates")
     p.add_argument("--organizations", action="store_true", help="organizations only")
     p.add_argument("--contacts", action="store_true", help="contacts only")
     p.set_defaults(func=cmd_duplicates)
@@ -192,30 +205,72 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _mark_pair(args: argparse.Namespace, ctx: CliContext, kinds: list[str]) -> int:
+    given = args.not_duplicates or args.unmark
+    entity, a, b = decisions.resolve_pair(ctx.db, *given,
+                                          entity=kinds[0] if len(kinds) == 1 else None)
+    names = decisions.labels(ctx.db, entity, (a, b))
+    short = decisions.short_ids(ctx.db, entity, (a, b))
+    ids = f"{short[a]} {short[b]}"
+    pair = f"{names.get(a, a)}  ~  {names.get(b, b)}  ({entity}s {ids})"
+    if args.not_duplicates:
+        if decisions.mark_not_duplicates(ctx.db, entity, a, b):
+            print(f"Marked as not duplicates: {pair}. They will not be listed again; "
+                  f"`coordinator duplicates --unmark {ids}` takes it back.")
+        else:
+            print(f"Already marked as not duplicates: {pair}.")
+    elif decisions.unmark_not_duplicates(ctx.db, entity, a, b):
+        print(f"No longer marked as not duplicates: {pair}. They may be listed again.")
+    else:
+        print(f"Not marked as not duplicates: {pair}; nothing to take back.")
+    return 0
+
+
 def cmd_duplicates(args: argparse.Namespace, ctx: CliContext) -> int:
     kinds = [k for k, flag in (("contact", args.contacts), ("organization", args.organizations))
              if flag] or ["contact", "organization"]
+    if args.not_duplicates or args.unmark:
+        return _mark_pair(args, ctx, kinds)
     threshold = args.merge_all_above
     floor = min(args.min_score, threshold) if threshold is not None else args.min_score
     merged = 0
     for kind in kinds:
-        if kind == "contact":
-            pairs = duplicates.find_duplicate_contacts(ctx.db, min_score=floor)
+        find = (duplicates.find_duplicate_contacts if kind == "contact"
+                else duplicates.find_duplicate_organizations)
+        found = find(ctx.db, min_score=floor, include_dismissed=True)
+        pairs = [p for p in found if args.include_dismissed or not p.dismissed]
+        marked_count = sum(p.dismissed for p in found)
+        if not marked_count:
+            note = ""
+        elif args.include_dismissed:
+            note = f" (and {marked_count} marked as not duplicates)"
         else:
-            pairs = duplicates.find_duplicate_organizations(ctx.db, min_score=floor)
-        print(f"{len(pairs)} probable duplicate {kind}s")
+            note = (f" ({marked_count} marked as not duplicates left out; "
+                    "--include-dismissed lists them)")
+        print(f"{len(found) - marked_count} probable duplicate {kind}s{note}")
+        short = decisions.short_ids(ctx.db, kind, [i for p in pairs
+                                                   for i in (p.first_id, p.second_id)])
         for p in pairs:
+            flag = "  (marked: not duplicates)" if p.dismissed else ""
             print(f"  {p.score:>3}  {p.first_label}  ~  {p.second_label}  "
-                  f"[{', '.join(p.reasons)}]  {p.first_id[:8]} {p.second_id[:8]}")
+                  f"[{', '.join(p.reasons)}]  {short[p.first_id]} {short[p.second_id]}{flag}")
         if threshold is None:
             continue
+        with ctx.db.read() as session:
+            marked = decisions.dismissed_pairs(session, kind)
         survivor_of: dict[str, str] = {}
+        merged_into: dict[str, set[str]] = {}  # survivor -> every record merged into it
         for p in pairs:
-            if p.score < threshold:
+            if p.score < threshold or p.dismissed:
                 continue
             a = survivor_of.get(p.first_id, p.first_id)
             b = survivor_of.get(p.second_id, p.second_id)
             if a == b:
+                continue
+            # After earlier merges a pair stands for everything merged into either side:
+            # if the user said any two of those are different, leave the pair alone.
+            group_a, group_b = merged_into.get(a, {a}), merged_into.get(b, {b})
+            if any(decisions.canonical(x, y) in marked for x in group_a for y in group_b):
                 continue
             fn = merge.merge_contacts if kind == "contact" else merge.merge_organizations
             fn(ctx.db, a, b)
@@ -223,6 +278,7 @@ def cmd_duplicates(args: argparse.Namespace, ctx: CliContext) -> int:
             for k, v in list(survivor_of.items()):
                 if v == b:
                     survivor_of[k] = a
+            merged_into[a] = group_a | merged_into.pop(b, {b})
             merged += 1
     if threshold is not None:
         print(f"Merged {merged} pairs scoring {threshold} or more (undo each with "

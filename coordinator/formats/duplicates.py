@@ -9,6 +9,9 @@ similar names that share a distinctive word score by their similarity.
 
 Comparisons are blocked (by organization, by family name, by distinctive word) so
 100,000 contacts take seconds, not hours.
+
+Pairs the user marked "not duplicates" (`services.duplicate_decisions`) are left out,
+unless `include_dismissed=True`: then they come back with `dismissed=True`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from coordinator.db import Database
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
 from coordinator.models import fold
+from coordinator.services.duplicate_decisions import dismissed_pairs
 
 SIMILAR = 88  # token-sort ratio from which two names look alike
 MAX_BLOCK = 400  # larger blocks are too generic to say anything (e.g. 'smith')
@@ -41,6 +45,7 @@ class DuplicatePair:
     reasons: list[str] = field(default_factory=list)
     first_label: str = ""
     second_label: str = ""
+    dismissed: bool = False  # marked "not duplicates" (listed only when asked for)
 
 
 class _Pairs:
@@ -84,9 +89,11 @@ def _fuzzy_block(pairs: _Pairs, names: list[str], ids: list[str], reason: str,
 
 def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None = None,
                             cancelled: CancelCheck | None = None,
-                            min_score: int = 70) -> list[DuplicatePair]:
+                            min_score: int = 70,
+                            include_dismissed: bool = False) -> list[DuplicatePair]:
     pairs = _Pairs("contact")
     with db.read() as session:
+        dismissed = dismissed_pairs(session, "contact")
         people = session.execute(text(
             "SELECT c.id, c.given_name, c.family_name, c.full_name, c.organization_id, "
             "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
@@ -137,7 +144,7 @@ def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None =
                 for other in ids[1:]:
                     pairs.add(ids[0], other, 70, "same name, no organization")
     _report(progress, steps, steps)
-    return _finish(pairs, labels, order, min_score)
+    return _finish(pairs, labels, order, min_score, dismissed, include_dismissed)
 
 
 def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
@@ -146,11 +153,16 @@ def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
 
 
 def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
-            min_score: int) -> list[DuplicatePair]:
+            min_score: int, dismissed: set[tuple[str, str]],
+            include_dismissed: bool) -> list[DuplicatePair]:
     out = []
-    for pair in pairs.found.values():
+    for key, pair in pairs.found.items():  # keys are in canonical order, as decisions
         if pair.score < min_score:
             continue
+        if key in dismissed:
+            if not include_dismissed:
+                continue
+            pair.dismissed = True
         if order.get(pair.second_id, 0) < order.get(pair.first_id, 0):
             pair.first_id, pair.second_id = pair.second_id, pair.first_id
         pair.first_label = labels.get(pair.first_id, "")
@@ -161,9 +173,11 @@ def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
 
 
 def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None = None,
-                                 min_score: int = 70) -> list[DuplicatePair]:
+                                 min_score: int = 70,
+                                 include_dismissed: bool = False) -> list[DuplicatePair]:
     pairs = _Pairs("organization")
     with db.read() as session:
+        dismissed = dismissed_pairs(session, "organization")
         orgs = session.execute(text(
             "SELECT id, name FROM organization WHERE deleted_at IS NULL "
             "ORDER BY created_at, id")).all()
@@ -185,4 +199,4 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     for word, ids in blocks.items():
         if 1 < len(ids) <= MAX_BLOCK:
             _fuzzy_block(pairs, [keys[i] for i in ids], ids, f" (share '{word}')", offset=5)
-    return _finish(pairs, labels, order, min_score)
+    return _finish(pairs, labels, order, min_score, dismissed, include_dismissed)

@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
 from coordinator.models.base import Record, fold, new_id, parse_sql_time, sql_time, utcnow
+from coordinator.models.duplicates import NotDuplicateContact, NotDuplicateOrganization
 from coordinator.models.enums import (
     ActionStatus,
     AttendeeRole,
@@ -58,6 +59,8 @@ __all__ = [
     "MeetingConsortium",
     "MeetingKind",
     "MeetingSeries",
+    "NotDuplicateContact",
+    "NotDuplicateOrganization",
     "Organization",
     "OrganizationTag",
     "PartnerRole",

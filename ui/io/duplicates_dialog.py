@@ -6,17 +6,24 @@ A worker finds the pairs with their score and reasons (`formats.duplicates`, wit
 progress and Cancel). Each pair is shown side by side; the user picks the record to
 keep and chooses Merge (`formats.merge`: the survivor gains every email, phone,
 address, tag and note of the other, links are re-pointed, the other goes to Trash;
-Edit → Undo or Edit → Undo Import… takes it back), Not duplicates (remembered for
-this database, never shown again) or Skip.
+Edit → Undo or Edit → Undo Import… takes it back), Not duplicates or Skip.
+
+"Not duplicates" is a decision kept in the database (`services.duplicate_decisions`),
+so `coordinator duplicates` and every later search honour it too; it is undoable on
+the app's undo stack (Undo works inside this dialog as well, and the pair comes back
+to the list). Older versions kept these decisions in the UI settings: the first search
+moves them into the database and then removes them from the settings.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QUndoCommand
+from PySide6.QtGui import QFont, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,9 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.errors import CoordinatorError
 from coordinator.formats import ImportCancelled, batches, duplicates, merge
 from coordinator.formats.duplicates import DuplicatePair
+from coordinator.services import duplicate_decisions as decisions
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, local_time, plural, read_only_table
 from ui.widgets.forms import MARGIN
@@ -70,20 +79,42 @@ def organization_fields(o: Any) -> list[tuple[str, str]]:
     ]
 
 
-class MergeCommand(QUndoCommand):
-    """A merge already made (first redo does nothing); undo puts both records back."""
+class _DoneCommand(QUndoCommand):
+    """A change this dialog already made when it pushes the command: the first redo
+    does nothing; a later step that fails reports on the status bar and goes obsolete."""
 
-    def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
-                 text: str) -> None:
+    def __init__(self, ctx: AppContext, text: str) -> None:
         super().__init__(text)
-        self.ctx, self.entity, self.keep, self.other = ctx, entity, keep, other
-        self.batch_id = batch_id
+        self.ctx = ctx
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
+        self._redo()
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+    def _guard(self, fn: Callable[[], Any]) -> None:
+        try:
+            fn()
+        except CoordinatorError as exc:
+            self.ctx.status_message.emit(f"Could not {self.text().lower()}: {exc}", 8000)
+            self.setObsolete(True)
+
+
+class MergeCommand(_DoneCommand):
+    """A merge already made (first redo does nothing); undo puts both records back."""
+
+    def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
+                 text: str) -> None:
+        super().__init__(ctx, text)
+        self.entity, self.keep, self.other = entity, keep, other
+        self.batch_id = batch_id
+
+    def _redo(self) -> None:
         fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
         self._guard(lambda: setattr(self, "batch_id",
                                     fn(self.ctx.db, self.keep, self.other).batch_id))
@@ -91,12 +122,23 @@ class MergeCommand(QUndoCommand):
     def undo(self) -> None:
         self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
 
-    def _guard(self, fn: Any) -> None:
-        try:
-            fn()
-        except CoordinatorError as exc:
-            self.ctx.status_message.emit(f"Could not {self.text().lower()}: {exc}", 8000)
-            self.setObsolete(True)
+
+class NotDuplicatesCommand(_DoneCommand):
+    """A pair already marked as not duplicates (first redo does nothing); undo takes the
+    decision back, so duplicate finding proposes the pair again."""
+
+    def __init__(self, ctx: AppContext, entity: str, first_id: str, second_id: str,
+                 text: str) -> None:
+        super().__init__(ctx, text)
+        self.entity, self.first_id, self.second_id = entity, first_id, second_id
+
+    def _redo(self) -> None:
+        self._guard(lambda: decisions.mark_not_duplicates(
+            self.ctx.db, self.entity, self.first_id, self.second_id))
+
+    def undo(self) -> None:
+        self._guard(lambda: decisions.unmark_not_duplicates(
+            self.ctx.db, self.entity, self.first_id, self.second_id))
 
 
 class DuplicatesDialog(QDialog):
@@ -106,6 +148,10 @@ class DuplicatesDialog(QDialog):
         self.ctx = ctx
         self.pairs: list[DuplicatePair] = []
         self.records: dict[str, Any] = {}
+        # Pairs taken off the list, by why: "<entity>:<first>|<second>" for a "not
+        # duplicates" decision, "merged:<id>" for a merge that trashed that record; an
+        # undo (which reports the reverse change) puts them back.
+        self._put_aside: dict[str, list[DuplicatePair]] = {}
         self.merges = 0
         self.job = ProgressJob(ctx, self)
         self.job.progressed.connect(self._on_progress)
@@ -183,30 +229,41 @@ class DuplicatesDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(1000, 560)
         self._update_buttons()
+        stack = getattr(ctx, "undo_stack", None)
+        if stack is not None:  # the app's undo stack, reachable while this dialog is modal
+            for action, keys in ((stack.createUndoAction(self), QKeySequence.StandardKey.Undo),
+                                 (stack.createRedoAction(self), QKeySequence.StandardKey.Redo)):
+                action.setShortcut(keys)
+                self.addAction(action)
+        ctx.changed.connect(self._on_changed)
 
     @property
     def entity(self) -> str:
         return self.entity_combo.currentData()
 
-    # -- "not duplicates", remembered per database in the UI settings ------------------
-    def _dismissed_key(self) -> str:
+    # -- "not duplicates" that older versions kept in the UI settings -----------------
+    def legacy_key(self) -> str:
+        """Where older versions kept this database's decisions ("id|id" strings)."""
         digest = hashlib.sha256(str(self.ctx.db_path).encode()).hexdigest()[:12]
         return f"duplicates/dismissed-{digest}"
 
-    def dismissed(self) -> set[str]:
-        value = self.ctx.settings.value(self._dismissed_key(), []) or []
-        return set([value] if isinstance(value, str) else value)
+    def _legacy_decisions(self) -> list[str]:
+        value = self.ctx.settings.value(self.legacy_key(), []) or []
+        return [value] if isinstance(value, str) else [str(v) for v in value]
 
     @staticmethod
-    def pair_key(p: DuplicatePair) -> str:
-        return "|".join(sorted((p.first_id, p.second_id)))
+    def decision_token(p: DuplicatePair) -> str:
+        """How a decision about `p` is named in change reports."""
+        return f"{p.entity}:{decisions.pair_key(p.first_id, p.second_id)}"
 
     # -- finding -------------------------------------------------------------------------
     def find(self) -> None:
         if self.job.running:
             self.job.cancel()
         db, entity = self.ctx.db, self.entity
+        legacy = self._legacy_decisions()
         self.pairs = []
+        self._put_aside = {}
         fill_table(self.pair_table, [])
         fill_table(self.compare, [])
         self.progress.setValue(0)
@@ -216,28 +273,38 @@ class DuplicatesDialog(QDialog):
         self._update_buttons()
 
         def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> Any:
+            # Decisions from the old settings first, so that the search leaves them out.
+            adopted = decisions.adopt_legacy_pairs(db, legacy) if legacy else 0
             if entity == "contact":
-                return entity, duplicates.find_duplicate_contacts(db, progress=progress,
-                                                                  cancelled=cancelled)
-            return entity, duplicates.find_duplicate_organizations(db, cancelled=cancelled)
+                found = duplicates.find_duplicate_contacts(db, progress=progress,
+                                                           cancelled=cancelled)
+            else:
+                found = duplicates.find_duplicate_organizations(db, cancelled=cancelled)
+            return entity, found, bool(legacy), adopted
 
         self.job.start(work, self._on_found, self._on_failed)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(done * 1000 // max(total, 1))
 
-    def _on_found(self, outcome: tuple[str, list[DuplicatePair]]) -> None:
-        entity, pairs = outcome
+    def _on_found(self, outcome: tuple[str, list[DuplicatePair], bool, int]) -> None:
+        entity, pairs, had_legacy, adopted = outcome
+        if had_legacy:  # now in the database: the settings copy is no longer needed
+            self.ctx.settings.remove(self.legacy_key())
+            self.ctx.settings.sync()
         if entity != self.entity:
             return
         self.progress.hide()
         self.stop_button.hide()
-        hidden = self.dismissed()
-        self.pairs = [p for p in pairs if self.pair_key(p) not in hidden]
+        self.pairs = list(pairs)
         self._fill_pairs()
-        noun = "pair" if self.pairs else "pairs"
-        self.status.setText(f"{len(self.pairs):,} probable duplicate {noun} found."
-                            if self.pairs else "No probable duplicates found.")
+        noun = "pair" if len(self.pairs) == 1 else "pairs"
+        text = (f"{len(self.pairs):,} probable duplicate {noun} found."
+                if self.pairs else "No probable duplicates found.")
+        if adopted:
+            text += (f" {plural(adopted, 'earlier “not duplicates” decision')} moved into "
+                     "the database.")
+        self.status.setText(text)
 
     def _on_failed(self, exc: BaseException) -> None:
         if not common.is_alive(self):
@@ -315,12 +382,50 @@ class DuplicatesDialog(QDialog):
                        self.keep_a, self.keep_b):
             button.setEnabled(has)
 
-    def _advance(self, pair: DuplicatePair, *, drop_ids: set[str] | None = None) -> None:
-        index = self.pairs.index(pair)
-        gone = drop_ids or set()
-        self.pairs = [p for p in self.pairs if p is not pair
-                      and not ({p.first_id, p.second_id} & gone)]
-        self._fill_pairs(select=index)
+    def _put_away(self, reason: str, match: Callable[[DuplicatePair], bool]) -> int:
+        """Take the pairs that `match` off the list, kept under `reason` for an undo;
+        returns the row to select next."""
+        current = self.current()
+        rows = [i for i, p in enumerate(self.pairs) if match(p)]
+        if not rows:
+            return self.pairs.index(current) if current in self.pairs else 0
+        self._put_aside.setdefault(reason, []).extend(self.pairs[i] for i in rows)
+        self.pairs = [p for i, p in enumerate(self.pairs) if i not in set(rows)]
+        return self.pairs.index(current) if current in self.pairs else rows[0]
+
+    def _bring_back(self, reason: str) -> int | None:
+        """Put the pairs kept under `reason` back in order; returns the row of the first."""
+        back = [p for p in self._put_aside.pop(reason, []) if p not in self.pairs]
+        if not back:
+            return None
+        self.pairs = sorted([*self.pairs, *back], key=lambda p: (
+            -p.score, p.first_label.casefold(), p.second_label.casefold()))
+        return self.pairs.index(back[0])
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """Keep the list true to undo and redo, from this dialog or anywhere else."""
+        if not common.is_alive(self) or (not self.pairs and not self._put_aside):
+            return
+        entity, before = self.entity, list(self.pairs)
+        current = self.current()
+        select = self.pairs.index(current) if current is not None else 0
+        back: int | None = None
+        for token in changes.ids(decisions.CHANGE_ENTITY, ChangeKind.CREATED):
+            select = self._put_away(token, lambda p, t=token: self.decision_token(p) == t)
+        for record_id in changes.ids(entity, ChangeKind.DELETED):
+            select = self._put_away(f"merged:{record_id}",
+                                    lambda p, r=record_id: r in (p.first_id, p.second_id))
+        # A decision taken back, or a merge undone: those pairs are proposed again.
+        reasons = [*changes.ids(decisions.CHANGE_ENTITY, ChangeKind.DELETED),
+                   *(f"merged:{r}" for r in changes.ids(entity, ChangeKind.RESTORED))]
+        for reason in reasons:
+            row = self._bring_back(reason)
+            back = row if back is None else back
+        if self.pairs == before:
+            return
+        self._fill_pairs(select=select if back is None else back)
+        self.status.setText("Undone: the pair is back in the list." if back is not None
+                            else f"{plural(len(self.pairs), 'probable duplicate pair')} left.")
 
     def skip(self) -> None:
         pair = self.current()
@@ -329,14 +434,30 @@ class DuplicatesDialog(QDialog):
         index = self.pairs.index(pair)
         self.pair_table.selectRow((index + 1) % len(self.pairs))
 
-    def not_duplicates(self) -> None:
+    def not_duplicates(self) -> bool:
         pair = self.current()
         if pair is None:
-            return
-        keys = self.dismissed() | {self.pair_key(pair)}
-        self.ctx.settings.setValue(self._dismissed_key(), sorted(keys))
-        self.status.setText("Marked as not duplicates; this pair will not be shown again.")
-        self._advance(pair)
+            return False
+        db, entity, a, b = self.ctx.db, pair.entity, pair.first_id, pair.second_id
+        try:
+            marked = common.wait_for(
+                self.ctx, lambda: decisions.mark_not_duplicates(db, entity, a, b), self,
+                "Saving…")
+        except CoordinatorError as exc:
+            QMessageBox.warning(self, "Not duplicates", str(exc))
+            return False
+        stack = getattr(self.ctx, "undo_stack", None)
+        if stack is not None and marked:  # (not when someone else marked it meanwhile)
+            stack.push(NotDuplicatesCommand(
+                self.ctx, entity, a, b,
+                f"Mark {pair.first_label} and {pair.second_label} as not duplicates"))
+        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        self.status.setText("Marked as not duplicates: this pair will not be proposed again"
+                            + (f" ({undo} takes it back)." if stack is not None else "."))
+        token = self.decision_token(pair)
+        self._fill_pairs(select=self._put_away(token, lambda p: p is pair))
+        return True
 
     def merge_selected(self) -> bool:
         pair = self.current()
@@ -361,13 +482,20 @@ class DuplicatesDialog(QDialog):
         self.status.setText(f"Merged {labels[other]} into {labels[keep]}{added}; "
                             f"{plural(report.repointed, 'link')} moved. The other record is "
                             "in Trash; Edit → Undo takes the merge back.")
-        self._advance(pair, drop_ids={other})
+        select = self._put_away(f"merged:{other}",
+                                lambda p: other in (p.first_id, p.second_id))
+        self._fill_pairs(select=select)
         return True
 
     def reject(self) -> None:
         if self.job.running:
             self.job.cancel()
+        self._disconnect()
         super().reject()
+
+    def _disconnect(self) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.ctx.changed.disconnect(self._on_changed)
 
 
 def review_duplicates(ctx: AppContext, parent: QWidget | None = None,
