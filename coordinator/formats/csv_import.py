@@ -5,26 +5,37 @@
 mapping with exactly these columns, or a guessed one. A file-level problem
 (empty, binary, an unclosed quote, no usable column) raises `UnreadableFile`;
 a row-level problem becomes an entry in `ParseResult.errors` with its row number.
+
+Speed (100,000 rows should take a second or two): `row_parser` works out per file what
+depends only on the header; Google rows are read by column position and most are
+cleaned in one pass (`csv_layouts.google_fused`); the garbage collector is paused while
+the result is built (`parsed.gc_paused`); large files on machines with CPUs to spare
+are parsed in a pool of processes (`parallel.py`). `tests/formats/test_fast_parse.py`
+holds all of it to the plain row-by-row parse, kept there as the oracle.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coordinator.errors import CoordinatorError
-from coordinator.formats import csv_layouts, mappings
+from coordinator.formats import csv_layouts, mappings, parallel
 from coordinator.formats.encoding import decode_text, restore_cell
 from coordinator.formats.fields import finish
 from coordinator.formats.parsed import (
     CancelCheck,
     ImportProblem,
+    ParsedContact,
     ParseResult,
     ProgressCallback,
     UnreadableFile,
     check_cancel,
+    gc_paused,
 )
+from coordinator.services.records import ContactData
 
 DELIMITERS = (",", ";", "\t", "|")
 REPORT_EVERY = 500
@@ -62,15 +73,19 @@ def _unique(headers: list[str]) -> list[str]:
 def read_table(raw: bytes) -> tuple[list[str], list[tuple[int, int, list[str]]], str]:
     """(headers, [(row number, first line, cells)], encoding); row 1 is the header."""
     text, encoding = decode_text(raw, "CSV file")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text),
-                        strict=True)
+    headers, rows = _read_rows(text, sniff_delimiter(text))
+    return headers, rows, encoding
+
+
+def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, int, list[str]]] = []
     headers: list[str] | None = None
     line = 1
     try:
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
+            if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
                 continue
             if headers is None:
                 headers = _unique(cells)
@@ -82,7 +97,7 @@ def read_table(raw: bytes) -> tuple[list[str], list[tuple[int, int, list[str]]],
                              "Nothing was imported.") from None
     if headers is None:
         raise UnreadableFile("The CSV file is empty.")
-    return headers, rows, encoding
+    return headers, rows
 
 
 @dataclass(frozen=True)
@@ -104,11 +119,96 @@ def peek_csv(raw: bytes, rows: int = 5) -> CsvPeek:
     return CsvPeek(layout, encoding, headers, [cells for _, _, cells in table[:rows]], guessed)
 
 
+RowParser = Callable[[int, int, list[str]], "ParsedContact | ImportProblem"]
+
+
+def row_parser(headers: list[str], layout: str,
+               mapping: dict[str, str] | None = None) -> RowParser:
+    """A function turning one row (number, first line, cells) into a cleaned contact or
+    the row's problem: everything that depends only on the header is worked out here,
+    once per file, so that the pooled parse can rebuild the same function in a worker.
+
+    `layout` is as `detect_layout` (headers already renamed for google-legacy); a
+    generic "csv" layout needs `mapping` (header -> field spec).
+    """
+    width = len(headers)
+    if layout == "csv":
+        convert = csv_layouts.mapped_row(mapping or {})
+    else:
+        convert = csv_layouts.CONVERTERS[layout]
+    indexed = fused = None
+    if convert is csv_layouts.google_row:
+        indexed = csv_layouts.google_indexed(headers)
+        fused = csv_layouts.google_fused(headers)
+    padding = [""] * (width + 1)
+
+    def parse_row(number: int, line: int, cells: list[str]) -> ParsedContact | ImportProblem:
+        where = f"row {number}" if number == line else f"row {number} (line {line})"
+        count = len(cells)
+        if count > width and any(c.strip() for c in cells[width:]):
+            return ImportProblem(
+                where, f"has {count} cells but the header has {width} columns", line)
+        # Only a cell starting with an apostrophe can have been neutralised.
+        joined = "\x00".join(cells)
+        neutralised = joined[:1] == "'" or "\x00'" in joined
+        if indexed is not None:
+            if count == width:
+                row = [*cells, ""]
+            elif count > width:
+                row = cells[:width]
+                row.append("")
+            else:
+                row = cells + padding[count:]
+            if neutralised:
+                row = [restore_cell(c) for c in row]
+            if fused is not None:
+                done = fused(row, where, line)
+                if done is not None:
+                    return done
+            pc = ParsedContact(where, line, ContactData())
+            indexed(row, pc)
+        else:
+            pc = ParsedContact(where, line, ContactData())
+            convert(dict(zip(headers, [restore_cell(c) for c in cells] if neutralised
+                             else cells, strict=False)), pc)
+        return finish(pc)
+
+    return parse_row
+
+
 def parse_csv(raw: bytes, mapping: dict[str, str] | None = None, *,
               progress: ProgressCallback | None = None,
               cancelled: CancelCheck | None = None) -> ParseResult:
-    """Contacts in a CSV file (any layout we know, or through `mapping`)."""
-    headers, rows, encoding = read_table(raw)
+    """Contacts in a CSV file (any layout we know, or through `mapping`).
+
+    Large files are parsed in a pool of processes (`parallel.py`); the result is the
+    same as parsing row by row here, in the same order.
+    """
+    with gc_paused():
+        return _parse_csv(raw, mapping, progress, cancelled)
+
+
+def _parse_csv(raw: bytes, mapping: dict[str, str] | None,
+               progress: ProgressCallback | None,
+               cancelled: CancelCheck | None) -> ParseResult:
+    text, encoding = decode_text(raw, "CSV file")
+    delimiter = sniff_delimiter(text)
+    if parallel.worth_a_pool(text):
+        pooled = _parse_pooled(text, encoding, delimiter, mapping, progress, cancelled)
+        if pooled is not None:
+            return pooled
+    headers, rows = _read_rows(text, delimiter)
+    result = _new_result(headers, encoding, mapping)
+    total = len(rows)
+    parsed = parse_rows(row_parser(result.headers, result.format, result.mapping or None),
+                        rows, progress=progress, cancelled=cancelled)
+    return _finished(result, parsed, total, progress)
+
+
+def _new_result(headers: list[str], encoding: str,
+                mapping: dict[str, str] | None) -> ParseResult:
+    """An empty result with the file's layout, headers and (generic CSV) mapping;
+    raises UnreadableFile when no mapping fits the columns."""
     layout = "csv" if mapping else csv_layouts.detect_layout(headers)
     if layout == "google-legacy":
         headers = csv_layouts.rename_legacy(headers)
@@ -122,29 +222,58 @@ def parse_csv(raw: bytes, mapping: dict[str, str] | None = None, *,
         except CoordinatorError as exc:
             raise UnreadableFile(f"The columns of this CSV file were not recognised ({exc}) "
                                  "Choose a column mapping.") from None
-        convert = csv_layouts.mapped_row(mapping)
-    else:
-        convert = csv_layouts.CONVERTERS[layout]
-    width = len(headers)
-    total = len(rows)
-    for i, (number, line, cells) in enumerate(rows):
-        if i % REPORT_EVERY == 0:
-            check_cancel(cancelled)
-            if progress is not None:
-                progress(i, total)
-        where = f"row {number}" if number == line else f"row {number} (line {line})"
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            result.errors.append(ImportProblem(
-                where, f"has {len(cells)} cells but the header has {width} columns", line))
-            continue
-        pc = csv_layouts.new_parsed(where, line)
-        convert({h: restore_cell(c) for h, c in zip(headers, cells, strict=False)}, pc)
-        cleaned = finish(pc)
-        if isinstance(cleaned, ImportProblem):
-            result.errors.append(cleaned)
+    return result
+
+
+def _finished(result: ParseResult, parsed: list[ParsedContact | ImportProblem], total: int,
+              progress: ProgressCallback | None) -> ParseResult:
+    contacts, errors = result.contacts, result.errors
+    for item in parsed:
+        if isinstance(item, ImportProblem):
+            errors.append(item)
         else:
-            result.contacts.append(cleaned)
+            contacts.append(item)
     result.records_read = total
     if progress is not None:
         progress(total, total)
     return result
+
+
+def _parse_pooled(text: str, encoding: str, delimiter: str, mapping: dict[str, str] | None,
+                  progress: ProgressCallback | None,
+                  cancelled: CancelCheck | None) -> ParseResult | None:
+    """The result of a pooled parse (`parallel.parse_text`), or None when the file is
+    better read in one process: anything unusual (no header, a csv error, columns
+    that need a mapping) is left to that path, which reports it as it always has."""
+    header = parallel.read_header(text, delimiter)
+    if header is None:
+        return None
+    cells, data_start, header_lines = header
+    try:
+        result = _new_result(_unique(cells), encoding, mapping)
+    except UnreadableFile:
+        return None  # the one-process path says so (or finds a csv error first)
+    pooled = parallel.parse_text(text, delimiter, result.headers, result.format,
+                                 result.mapping or None, data_start, header_lines,
+                                 progress=progress, cancelled=cancelled)
+    if pooled is None:
+        return None
+    total, parsed = pooled
+    return _finished(result, parsed, total, progress)
+
+
+def parse_rows(parse_row: RowParser, rows: list[tuple[int, int, list[str]]], *,
+               progress: ProgressCallback | None = None,
+               cancelled: CancelCheck | None = None) -> list[ParsedContact | ImportProblem]:
+    """Each row parsed, in order; checks for cancel and reports progress every
+    REPORT_EVERY rows."""
+    total = len(rows)
+    out: list[ParsedContact | ImportProblem] = []
+    append = out.append
+    for start in range(0, total, REPORT_EVERY):
+        check_cancel(cancelled)
+        if progress is not None:
+            progress(start, total)
+        for number, line, cells in rows[start:start + REPORT_EVERY]:
+            append(parse_row(number, line, cells))
+    return out

@@ -18,11 +18,19 @@ from functools import lru_cache
 
 from coordinator.formats.fields import (
     EXCHANGE_PATH,
+    MULTI_SEPARATOR,
     birthday_of,
+    check_email,
+    clean_address,
+    clean_labels,
     email_from_text,
     label_of,
+    names_too_long,
+    note_lines,
+    phone_e164,
     split_full_name,
     split_labels,
+    split_labels_cached,
     split_multi,
 )
 from coordinator.formats.parsed import ParsedContact
@@ -84,8 +92,19 @@ def _blocks(row: Row) -> dict[str, dict[int, dict[str, str]]]:
 
 def _values_with_labels(block: dict[str, str]) -> list[tuple[str, str, bool]]:
     """(value, label, primary) for each ' ::: '-joined value of one numbered block."""
-    values = split_multi(block.get("value", ""))
-    label, primary = label_of(block.get("label", ""))
+    return _labelled_values(block.get("value", ""), block.get("label", ""))
+
+
+def _labelled_values(cell: str, label_cell: str) -> list[tuple[str, str, bool]]:
+    """(value, label, primary) for each ' ::: '-joined value of one block's value cell."""
+    label, primary = label_of(label_cell)
+    if MULTI_SEPARATOR not in cell:  # the usual single value: what split_multi gives
+        value = cell.strip()
+        if not value:
+            return []
+        star = value.startswith("* ")
+        return [(value.removeprefix("* "), label, star or primary)]
+    values = split_multi(cell)
     out = []
     for i, value in enumerate(values):
         star = value.startswith("* ")
@@ -140,18 +159,321 @@ def _sorted(blocks: dict[int, dict[str, str]]) -> list[dict[str, str]]:
     return [blocks[n] for n in sorted(blocks)]
 
 
+Cells = list[str]
+IndexedConverter = Callable[[Cells, ParsedContact], None]
+# One kind of numbered block ("email"...): (number, ((field, column indexes), ...)), by number.
+_BlockSpec = tuple[tuple[int, tuple[tuple[str, tuple[int, ...]], ...]], ...]
+
+
+def _row_blocks(row: Cells, spec: _BlockSpec) -> list[dict[str, str]]:
+    """`_sorted(_blocks(row).get(kind, {}))` for a row given as cells: the non-empty
+    fields of each numbered block, in number order; a later column wins, as in a dict."""
+    out = []
+    for _, fields in spec:
+        block = {}
+        for field, columns in fields:
+            for i in columns:
+                value = row[i]
+                if value:
+                    block[field] = value
+        if block:
+            out.append(block)
+    return out
+
+
+_ADDRESS_FIELDS = ("label", "street", "extended address", "po box", "city", "region",
+                   "postal code", "country", "formatted")
+
+
+class _GooglePlan:
+    """Where each field of `google_row` is in a row of these headers, worked out once.
+
+    Rows are cell lists holding exactly one value per header followed by one "": every
+    column the file does not have points at that last "". Only for headers without
+    repeats (see `google_indexed`).
+    """
+
+    def __init__(self, headers: list[str]) -> None:
+        width = self.width = len(headers)
+        position = {h: i for i, h in enumerate(headers)}
+
+        def at(name: str) -> int:
+            return position.get(name, width)
+
+        self.first, self.given, self.middle = at("First Name"), at("Given Name"), at("Middle Name")
+        self.last, self.family = at("Last Name"), at("Family Name")
+        self.name_prefix, self.prefix = at("Name Prefix"), at("Prefix")
+        self.name_suffix, self.suffix = at("Name Suffix"), at("Suffix")
+        self.nickname, self.pronouns, self.full = at("Nickname"), at("Pronouns"), at("Name")
+        self.org_name, self.org = at("Organization Name"), at("Organization")
+        self.org_title, self.title = at("Organization Title"), at("Title")
+        self.department, self.consortium = at("Organization Department"), at("Consortium")
+        self.source_id, self.notes = at("Coordinator ID"), at("Notes")
+        self.private = at("Private Notes")
+        self.contacted, self.birthday = at("Last Contacted"), at("Birthday")
+        self.labels, self.tags, self.website = at("Labels"), at("Tags"), at("Website")
+        kinds: dict[str, dict[int, dict[str, list[int]]]] = {}
+        for i, header in enumerate(headers):
+            block = _block_of(header)
+            if block is not None:
+                kind, number, field = block
+                kinds.setdefault(kind, {}).setdefault(number, {}).setdefault(field, []).append(i)
+        self._kinds = kinds
+        self.emails, self.phones = self._spec("email"), self._spec("phone")
+        self.addresses, self.websites = self._spec("address"), self._spec("website")
+        self.email_pairs = self._columns("email", ("value", "label"))
+        self.phone_pairs = self._columns("phone", ("value", "label"))
+        self.address_columns = self._columns("address", _ADDRESS_FIELDS)
+
+    def _spec(self, kind: str) -> _BlockSpec:
+        numbers = self._kinds.get(kind, {})
+        return tuple((n, tuple((f, tuple(cols)) for f, cols in numbers[n].items()))
+                     for n in sorted(numbers))
+
+    def _columns(self, kind: str, fields: tuple[str, ...]) -> tuple[tuple[int, ...], ...] | None:
+        """The column of each of `fields` in each block of `kind`, by number; None when a
+        block has two columns for one of them (then the dict-like `_row_blocks` decides
+        which value wins)."""
+        numbers = self._kinds.get(kind, {})
+        out = []
+        for n in sorted(numbers):
+            columns = []
+            for field in fields:
+                found = numbers[n].get(field, [])
+                if len(found) > 1:
+                    return None
+                columns.append(found[0] if found else self.width)
+            out.append(tuple(columns))
+        return tuple(out)
+
+
+def google_indexed(headers: list[str]) -> IndexedConverter | None:
+    """`google_row` without a dict per row: column positions are worked out once per file.
+
+    The converter takes `cells` holding exactly one value per header followed by one ""
+    (the value of every column the file does not have), already through `restore_cell`.
+    None when two headers have the same name: a dict keeps the last of those only among
+    the cells a short row has, which positions cannot express; use `google_row` then.
+    """
+    if len(set(headers)) != len(headers):
+        return None
+    plan = _GooglePlan(headers)
+    first, given, middle = plan.first, plan.given, plan.middle
+    last, family = plan.last, plan.family
+    name_prefix, prefix, name_suffix, suffix = (plan.name_prefix, plan.prefix,
+                                                plan.name_suffix, plan.suffix)
+    nickname, pronouns, full = plan.nickname, plan.pronouns, plan.full
+    org_name, org, org_title, title = plan.org_name, plan.org, plan.org_title, plan.title
+    department, consortium = plan.department, plan.consortium
+    source_id, notes, private = plan.source_id, plan.notes, plan.private
+    contacted, birthday = plan.contacted, plan.birthday
+    labels, tags, website = plan.labels, plan.tags, plan.website
+    emails, phones, addresses, websites_ = (plan.emails, plan.phones, plan.addresses,
+                                            plan.websites)
+    email_pairs, phone_pairs = plan.email_pairs, plan.phone_pairs
+
+    def convert(row: Cells, pc: ParsedContact) -> None:
+        d = pc.data
+        d.given_name = row[first] or row[given]
+        d.middle_name = row[middle]
+        d.family_name = row[last] or row[family]
+        d.prefix = row[name_prefix] or row[prefix]
+        d.suffix = row[name_suffix] or row[suffix]
+        d.nickname = row[nickname]
+        d.pronouns = row[pronouns]
+        if not (d.given_name or d.family_name) and row[full]:
+            for key, value in split_full_name(row[full]).items():
+                setattr(d, key, value)
+        pc.organization = row[org_name] or row[org]
+        d.title = row[org_title] or row[title]
+        pc.department = row[department]
+        pc.consortium = row[consortium]
+        pc.source_id = row[source_id]
+        d.notes = row[notes]
+        d.private_notes = row[private]
+        if row[contacted]:
+            _last_contacted(row[contacted], pc)
+        _birthday(row[birthday], pc)
+        d.tags = split_labels_cached(row[labels] or row[tags])
+        if row[website]:
+            d.website = row[website]
+        if email_pairs is not None:
+            for value_col, label_col in email_pairs:
+                if row[value_col]:
+                    for value, label, primary in _labelled_values(row[value_col],
+                                                                  row[label_col]):
+                        d.emails.append(EmailData(value, label, primary))
+        elif emails:
+            for block in _row_blocks(row, emails):
+                for value, label, primary in _values_with_labels(block):
+                    d.emails.append(EmailData(value, label, primary))
+        if phone_pairs is not None:
+            for value_col, label_col in phone_pairs:
+                if row[value_col]:
+                    for value, label, primary in _labelled_values(row[value_col],
+                                                                  row[label_col]):
+                        d.phones.append(PhoneData(value, label, primary))
+        elif phones:
+            for block in _row_blocks(row, phones):
+                for value, label, primary in _values_with_labels(block):
+                    d.phones.append(PhoneData(value, label, primary))
+        if addresses:
+            for block in _row_blocks(row, addresses):
+                _google_address(block, pc)
+        if websites_:
+            found = [v for b in _row_blocks(row, websites_) for v, _, _ in _values_with_labels(b)]
+            if found and not d.website:
+                d.website = found.pop(0)
+            for extra in found:
+                d.notes = (d.notes + "\n" if d.notes else "") + f"Website: {extra}"
+
+    return convert
+
+
+FusedParser = Callable[[Cells, str, int], "ParsedContact | None"]
+
+
+def google_fused(headers: list[str]) -> FusedParser | None:
+    """`finish(google_row(row))` in one pass for the rows most files are made of.
+
+    Returns a function of (cells as for `google_indexed`, where, line) giving the clean
+    ParsedContact, or None when the row has anything unusual (a warning to give, a
+    problem to report, a department, a web address, a full-name column to split, a
+    value too long...): the caller then takes the general path for that row, so the
+    result is always the general path's. None for headers `google_indexed` refuses or
+    with repeated address columns. `tests/formats/test_fast_parse.py` compares both.
+    """
+    if len(set(headers)) != len(headers):
+        return None
+    plan = _GooglePlan(headers)
+    if plan.email_pairs is None or plan.phone_pairs is None or plan.address_columns is None:
+        return None
+    first, given, middle = plan.first, plan.given, plan.middle
+    last, family = plan.last, plan.family
+    name_prefix, prefix, name_suffix, suffix = (plan.name_prefix, plan.prefix,
+                                                plan.name_suffix, plan.suffix)
+    nickname, pronouns = plan.nickname, plan.pronouns
+    org_name, org, org_title, title = plan.org_name, plan.org, plan.org_title, plan.title
+    department, consortium = plan.department, plan.consortium
+    source_id, notes, private = plan.source_id, plan.notes, plan.private
+    contacted, birthday = plan.contacted, plan.birthday
+    labels, tags, website = plan.labels, plan.tags, plan.website
+    websites = plan.websites
+    email_pairs, phone_pairs, address_columns = (plan.email_pairs, plan.phone_pairs,
+                                                 plan.address_columns)
+
+    def parse(row: Cells, where: str, line: int) -> ParsedContact | None:
+        # Anything that would add to the notes, warn or fail goes the general way.
+        if row[department] or row[website] or row[contacted]:
+            return None
+        if websites and any(row[i] for _, fields in websites for _, cols in fields
+                            for i in cols):
+            return None
+        v = row[first] or row[given]
+        given_name = " ".join(v.split()) if v else ""
+        v = row[last] or row[family]
+        family_name = " ".join(v.split()) if v else ""
+        if not (given_name or family_name):
+            return None  # a full name to split, a nickname, a company or a problem
+        v = row[middle]
+        middle_name = " ".join(v.split()) if v else ""
+        v = row[name_prefix] or row[prefix]
+        prefix_ = " ".join(v.split()) if v else ""
+        v = row[name_suffix] or row[suffix]
+        suffix_ = " ".join(v.split()) if v else ""
+        v = row[nickname]
+        nickname_ = " ".join(v.split()) if v else ""
+        v = row[pronouns]
+        pronouns_ = " ".join(v.split()) if v else ""
+        v = row[org_title] or row[title]
+        title_ = " ".join(v.split()) if v else ""
+        if names_too_long(prefix_, given_name, middle_name, family_name, suffix_, nickname_,
+                          pronouns_, title_):
+            return None
+        birthday_ = birthday_of(row[birthday])
+        if birthday_ is None:
+            return None
+        emails: list[EmailData] = []
+        if email_pairs:
+            seen: set[str] = set()
+            for value_col, label_col in email_pairs:
+                if not row[value_col]:
+                    continue
+                for value, label, primary in _labelled_values(row[value_col], row[label_col]):
+                    raw = value.strip()
+                    if not raw:
+                        continue
+                    if EXCHANGE_PATH.match(raw):
+                        return None
+                    address, problem = check_email(raw)
+                    if problem:
+                        return None
+                    key = address.casefold()
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    emails.append(EmailData(address, label or "work", primary))
+        phones: list[PhoneData] = []
+        if phone_pairs:
+            seen = set()
+            for value_col, label_col in phone_pairs:
+                if not row[value_col]:
+                    continue
+                for value, label, primary in _labelled_values(row[value_col], row[label_col]):
+                    raw = " ".join(value.split())
+                    if not raw:
+                        continue
+                    e164 = phone_e164(raw)
+                    key = e164 or raw
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if len(raw) > 80:
+                        return None
+                    phones.append(PhoneData(raw, label or "work", primary, e164))
+        addresses: list[AddressData] = []
+        for columns in address_columns:
+            a = _address_of(*[row[i] for i in columns])
+            if a is not None:
+                a = clean_address(a)
+                if a is not None:
+                    addresses.append(a)
+        v = row[labels] or row[tags]
+        pc = ParsedContact(where, line, ContactData(
+            given_name=given_name, family_name=family_name, prefix=prefix_,
+            middle_name=middle_name, suffix=suffix_, nickname=nickname_, pronouns=pronouns_,
+            title=title_, notes=note_lines(row[notes].strip()),
+            private_notes=note_lines(row[private].strip()), birthday=birthday_,
+            emails=emails, phones=phones, addresses=addresses,
+            tags=clean_labels(v) if v else []))
+        v = row[org_name] or row[org]
+        pc.organization = " ".join(v.split())
+        pc.consortium = row[consortium]
+        pc.source_id = row[source_id]
+        return pc
+
+    return parse
+
+
 def _google_address(block: dict[str, str], pc: ParsedContact) -> None:
-    label, _ = label_of(block.get("label", ""))
-    street_lines = [block.get("street", ""), block.get("extended address", "")]
-    if block.get("po box"):
-        street_lines.append(f"PO Box {block['po box']}")
+    address = _address_of(*(block.get(field, "") for field in _ADDRESS_FIELDS))
+    if address is not None:
+        pc.data.addresses.append(address)
+
+
+def _address_of(label_cell: str, street: str, extended: str, po_box: str, city: str,
+                region: str, postal: str, country: str, formatted: str) -> AddressData | None:
+    """One Google address block (the cells of `_ADDRESS_FIELDS`); None when empty."""
+    label, _ = label_of(label_cell)
+    street_lines = [street, extended]
+    if po_box:
+        street_lines.append(f"PO Box {po_box}")
     street = "\n".join(s for s in street_lines if s.strip())
-    city, region = block.get("city", ""), block.get("region", "")
-    postal, country = block.get("postal code", ""), block.get("country", "")
-    if not any((street, city, region, postal, country)):
-        street = block.get("formatted", "")
-    if any((street, city, region, postal, country)):
-        pc.data.addresses.append(AddressData(label, street, city, region, postal, country))
+    if not (street or city or region or postal or country):
+        street = formatted
+    if street or city or region or postal or country:
+        return AddressData(label, street, city, region, postal, country)
+    return None
 
 
 def _birthday(text: str, pc: ParsedContact) -> None:

@@ -14,9 +14,10 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from coordinator.formats.parsed import ImportProblem, ParsedContact
+from coordinator.formats.phones import e164 as phone_e164
 from coordinator.models import fold
 from coordinator.services.records import AddressData, EmailData, PhoneData
-from coordinator.services.validation import phone_to_e164, url_problem
+from coordinator.services.validation import url_problem
 
 MULTI_SEPARATOR = " ::: "  # Google: several values in one cell
 SYSTEM_LABELS = {"mycontacts", "my contacts", "starred", "imported", "other contacts"}
@@ -98,8 +99,41 @@ def split_labels(value: str, separator: str = MULTI_SEPARATOR) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _split_labels_tuple(value: str, separator: str) -> tuple[str, ...]:
+    return tuple(split_labels(value, separator))
+
+
+def split_labels_cached(value: str, separator: str = MULTI_SEPARATOR) -> list[str]:
+    """`split_labels`, remembered: a file repeats the same few label cells on every row.
+    Returns a new list each time (callers own and may change it)."""
+    if not value:
+        return []
+    return list(_split_labels_tuple(value, separator))
+
+
+@lru_cache(maxsize=4096)
+def _clean_labels_tuple(value: str) -> tuple[str, ...]:
+    tags = split_labels(value)
+    return tuple(dict.fromkeys(t for t in (" ".join(t.split()) for t in tags) if t))
+
+
+def clean_labels(value: str) -> list[str]:
+    """What `finish` makes of `split_labels(value)` as a contact's tags, remembered
+    (the same few label cells repeat on every row of a file)."""
+    return list(_clean_labels_tuple(value))
+
+
 def birthday_of(text: str) -> str | None:
     """'YYYY-MM-DD' or '--MM-DD' from the usual forms; '' when empty; None when unreadable."""
+    if not text:
+        return ""
+    if "/" in text:  # US dates: a two-digit year depends on today, so never remembered
+        return _birthday_of(text)
+    return _birthday_of_cached(text)
+
+
+def _birthday_of(text: str) -> str | None:
     text = (text or "").strip()
     if not text or text in ("0/0/00", "0/0/0000", "1/0/00"):
         return ""
@@ -120,6 +154,10 @@ def birthday_of(text: str) -> str | None:
     if _BIRTHDAY_NO_YEAR.match(text) or year == 1604:  # Apple: 1604 means "no year"
         return f"--{month:02d}-{day:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# Birthdays without a '/' do not depend on the date (a file repeats the same --MM-DD).
+_birthday_of_cached = lru_cache(maxsize=8192)(_birthday_of)
 
 
 _PREFIXES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "hon", "sir", "dame"}
@@ -166,10 +204,9 @@ def split_full_name(name: str) -> dict[str, str]:
 def check_email(address: str) -> tuple[str, str | None]:
     """(normalised address, problem or None)."""
     address = address.strip().strip("<>").removeprefix("mailto:").removeprefix("MAILTO:")
-    m = _SIMPLE_EMAIL.match(address)
-    if m and len(address) <= 254 and len(address.partition("@")[0]) <= 64:
+    if _SIMPLE_EMAIL.match(address) and len(address) <= 254:
         local, _, domain = address.partition("@")
-        if domain.rsplit(".", 1)[-1].casefold() not in _SPECIAL_TLDS:
+        if len(local) <= 64 and domain.rsplit(".", 1)[-1].casefold() not in _SPECIAL_TLDS:
             return f"{local}@{domain.lower()}", None
     try:
         return validate_email(address, check_deliverability=False).normalized, None
@@ -177,82 +214,117 @@ def check_email(address: str) -> tuple[str, str | None]:
         return address, str(exc)
 
 
-_TEXT_FIELDS = ("prefix", "given_name", "middle_name", "family_name", "suffix", "nickname",
-                "pronouns", "title", "website", "notes", "private_notes")
 _LIMITS = {"prefix": 40, "given_name": 120, "middle_name": 120, "family_name": 120,
            "suffix": 40, "nickname": 120, "pronouns": 40, "title": 200, "website": 500}
+(_PREFIX_MAX, _GIVEN_MAX, _MIDDLE_MAX, _FAMILY_MAX, _SUFFIX_MAX, _NICKNAME_MAX, _PRONOUNS_MAX,
+ _TITLE_MAX) = (_LIMITS[name] for name in ("prefix", "given_name", "middle_name", "family_name",
+                                          "suffix", "nickname", "pronouns", "title"))
+
+
+def names_too_long(prefix: str, given: str, middle: str, family: str, suffix: str,
+                   nickname: str, pronouns: str, title: str) -> bool:
+    """Whether one of these (clean) values is over its limit in `_LIMITS`: one test for
+    the usual row instead of a loop over the limits."""
+    return (len(prefix) > _PREFIX_MAX or len(given) > _GIVEN_MAX or len(middle) > _MIDDLE_MAX
+            or len(family) > _FAMILY_MAX or len(suffix) > _SUFFIX_MAX
+            or len(nickname) > _NICKNAME_MAX or len(pronouns) > _PRONOUNS_MAX
+            or len(title) > _TITLE_MAX)
 
 
 def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
-    """Clean one parsed record; an ImportProblem when it cannot be imported."""
+    """Clean one parsed record; an ImportProblem when it cannot be imported.
+
+    Called once per imported row, so written out field by field (no getattr loops);
+    `tests/formats/test_fast_parse.py` holds it to the results of the plain version.
+    """
     d = pc.data
-    for name in _TEXT_FIELDS:
-        value = (getattr(d, name) or "").strip()
-        if name in ("notes", "private_notes"):
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        else:
-            value = " ".join(value.split())
-        setattr(d, name, value)
+    # Text: runs of white space become one space; notes keep their lines.
+    v = d.prefix
+    d.prefix = prefix = " ".join(v.split()) if v else ""
+    v = d.given_name
+    d.given_name = given = " ".join(v.split()) if v else ""
+    v = d.middle_name
+    d.middle_name = middle = " ".join(v.split()) if v else ""
+    v = d.family_name
+    d.family_name = family = " ".join(v.split()) if v else ""
+    v = d.suffix
+    d.suffix = suffix = " ".join(v.split()) if v else ""
+    v = d.nickname
+    d.nickname = nickname = " ".join(v.split()) if v else ""
+    v = d.pronouns
+    d.pronouns = pronouns = " ".join(v.split()) if v else ""
+    v = d.title
+    d.title = title = " ".join(v.split()) if v else ""
+    v = d.website
+    d.website = " ".join(v.split()) if v else ""
+    d.notes = note_lines((d.notes or "").strip())
+    d.private_notes = note_lines((d.private_notes or "").strip())
     pc.organization = " ".join(pc.organization.split())
     if pc.department and fold(pc.department) not in fold(d.notes):
         d.notes = (d.notes + "\n" if d.notes else "") + f"Department: {pc.department}"
-    for name, limit in _LIMITS.items():
-        value = getattr(d, name)
-        if len(value) > limit:
-            if name == "website":
-                pc.warnings.append("The web address is too long and was moved to the notes.")
-                d.notes = (d.notes + "\n" if d.notes else "") + value
-                setattr(d, name, "")
-            else:
+    if names_too_long(prefix, given, middle, family, suffix, nickname, pronouns, title):
+        for name, limit in _LIMITS.items():
+            if name != "website" and len(getattr(d, name)) > limit:
                 return ImportProblem(pc.where, f"{name.replace('_', ' ')} is longer than "
                                      f"{limit} characters.", pc.line)
     if d.website:
-        d.website = d.website.replace("\\:", ":")
-        if url_problem(d.website):
-            pc.warnings.append(f"Web address {d.website!r} is not valid; kept in the notes.")
+        if len(d.website) > _LIMITS["website"]:
+            pc.warnings.append("The web address is too long and was moved to the notes.")
             d.notes = (d.notes + "\n" if d.notes else "") + d.website
             d.website = ""
-    emails, seen = [], set()
-    for e in d.emails:
-        raw = e.address.strip()
-        if not raw:
-            continue
-        if EXCHANGE_PATH.match(raw):
-            pc.warnings.append("An Exchange directory address (type EX) is not an email "
-                               "address and was left out.")
-            continue
-        address, problem = check_email(raw)
-        if problem:
-            return ImportProblem(pc.where, f"E-mail {raw!r} is not valid: {problem}", pc.line)
-        if address.casefold() in seen:
-            continue
-        seen.add(address.casefold())
-        emails.append(EmailData(address, e.label or "work", e.is_primary))
-    d.emails = emails
-    phones, seen = [], set()
-    for p in d.phones:
-        raw = " ".join(p.raw.split())
-        if not raw:
-            continue
-        e164 = phone_to_e164(raw)
-        key = e164 or raw
-        if key in seen:
-            continue
-        seen.add(key)
-        if len(raw) > 80:
-            return ImportProblem(pc.where, "A phone number is longer than 80 characters.", pc.line)
-        phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
-    d.phones = phones
-    d.addresses = [a for a in (_clean_address(a) for a in d.addresses) if a is not None]
-    d.tags = list(dict.fromkeys(t for t in (" ".join(t.split())
-                                            for t in d.tags) if t))
+        else:
+            d.website = d.website.replace("\\:", ":")
+            if url_problem(d.website):
+                pc.warnings.append(f"Web address {d.website!r} is not valid; kept in the notes.")
+                d.notes = (d.notes + "\n" if d.notes else "") + d.website
+                d.website = ""
+    if d.emails:
+        emails, seen = [], set()
+        for e in d.emails:
+            raw = e.address.strip()
+            if not raw:
+                continue
+            if EXCHANGE_PATH.match(raw):
+                pc.warnings.append("An Exchange directory address (type EX) is not an email "
+                                   "address and was left out.")
+                continue
+            address, problem = check_email(raw)
+            if problem:
+                return ImportProblem(pc.where, f"E-mail {raw!r} is not valid: {problem}",
+                                     pc.line)
+            key = address.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            emails.append(EmailData(address, e.label or "work", e.is_primary))
+        d.emails = emails
+    if d.phones:
+        phones, seen = [], set()
+        for p in d.phones:
+            raw = " ".join(p.raw.split())
+            if not raw:
+                continue
+            e164 = phone_e164(raw)
+            key = e164 or raw
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(raw) > 80:
+                return ImportProblem(pc.where, "A phone number is longer than 80 characters.",
+                                     pc.line)
+            phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
+        d.phones = phones
+    if d.addresses:
+        d.addresses = [a for a in (clean_address(a) for a in d.addresses) if a is not None]
+    if d.tags:
+        d.tags = list(dict.fromkeys(t for t in (" ".join(t.split()) for t in d.tags) if t))
     if pc.is_organization:
         if not pc.organization:
             return ImportProblem(pc.where, "An organization card without a name.", pc.line)
         return pc
-    if not (d.given_name or d.family_name):
-        if d.nickname:
-            d.given_name = d.nickname
+    if not (given or family):
+        if nickname:
+            d.given_name = nickname
         elif pc.organization and not d.emails and not d.phones:
             pc.is_organization = True  # a company entry: import it as an organization
             return pc
@@ -262,15 +334,33 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     return pc
 
 
-def _clean_address(a: AddressData) -> AddressData | None:
-    for name in ("street", "city", "region", "postal_code", "country"):
-        value = (getattr(a, name) or "").strip()
-        value = "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
-        setattr(a, name, value)
-    if not any((a.street, a.city, a.region, a.postal_code, a.country)):
+def note_lines(text: str) -> str:
+    """Notes keep their line breaks, as plain '\\n'."""
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _squash_lines(value: str) -> str:
+    """Each line's white space squashed, blank lines dropped (address fields)."""
+    if not value:
+        return ""
+    if value.isprintable():  # no line breaks (they are all unprintable): one line
+        return " ".join(value.split())
+    return "\n".join(" ".join(line.split()) for line in value.strip().splitlines()
+                     if line.strip())
+
+
+def clean_address(a: AddressData) -> AddressData | None:
+    a.street = street = _squash_lines(a.street)
+    a.city = city = _squash_lines(a.city)
+    a.region = region = _squash_lines(a.region)
+    a.postal_code = postal_code = _squash_lines(a.postal_code)
+    a.country = country = _squash_lines(a.country)
+    if not (street or city or region or postal_code or country):
         return None
-    a.street, a.city, a.region = a.street[:300], a.city[:120], a.region[:120]
-    a.postal_code, a.country = a.postal_code[:20], a.country[:80]
+    a.street, a.city, a.region = street[:300], city[:120], region[:120]
+    a.postal_code, a.country = postal_code[:20], country[:80]
     return a
 
 

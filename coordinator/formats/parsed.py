@@ -6,7 +6,10 @@ exactly which record has which problem. Nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from coordinator.errors import CoordinatorError
@@ -78,3 +81,41 @@ def check_cancel(cancelled: CancelCheck | None) -> None:
 
 class UnreadableFile(CoordinatorError):
     """The whole file cannot be read (empty, binary, unknown layout...); nothing saved."""
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a parse with the cyclic garbage collector off, and turn it back on after.
+
+    A parse allocates a few objects per cell and keeps nearly all of them (the result),
+    so the collector keeps running and walking an ever larger heap for nothing: on
+    100,000 rows that is about half of the parse time. Reference counting still frees
+    everything that is not kept. Nested and concurrent pauses (two imports in worker
+    threads) are counted, so the collector comes back only after the last one ends,
+    and only if it was on before the first.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                if gc.get_freeze_count() == 0:
+                    # What the parse kept would now be walked by a young collection,
+                    # then by a middle one, only to end in the oldest generation;
+                    # freeze + unfreeze puts every object there directly. (Skipped
+                    # when someone froze objects on purpose: unfreeze would undo it.)
+                    gc.freeze()
+                    gc.unfreeze()
+                gc.enable()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats.csv_import import parse_csv
-from coordinator.formats.parsed import CancelCheck, ParseResult, ProgressCallback
+from coordinator.formats.parsed import CancelCheck, ParseResult, ProgressCallback, gc_paused
 from coordinator.formats.vcard_import import parse_vcards
 
 FORMATS = ("auto", "csv", "vcard")
@@ -40,7 +40,8 @@ def parse_contacts(raw: bytes, format: str = "auto", *, filename: str = "",
     if format == "auto":
         format = sniff_format(raw, filename)
     if format == "vcard":
-        return parse_vcards(raw, progress=progress, cancelled=cancelled)
+        with gc_paused():  # as parse_csv: the collector only slows a large parse down
+            return parse_vcards(raw, progress=progress, cancelled=cancelled)
     return parse_csv(raw, mapping, progress=progress, cancelled=cancelled)
 
 
