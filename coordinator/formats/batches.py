@@ -13,14 +13,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
 from coordinator.formats.combine import from_snapshot
-from coordinator.models import Contact, utcnow
+from coordinator.models import Contact, parse_sql_time, utcnow
 from coordinator.models.imports import ImportBatch, ImportBatchItem
 from coordinator.services import indexing
 from coordinator.services.base import record_change
@@ -75,23 +75,60 @@ def _items(session: Session, batch_id: str, entity: str, action: str) -> list[Im
         ImportBatchItem.action == action)).all())
 
 
+def _created(session: Session, batch_id: str, entity: str) -> list[tuple[str, datetime]]:
+    """(id, time of the import) of every `entity` record the batch created.
+
+    Imports record created ids in bulk rows (`ImportBatchIds`, a JSON array each);
+    batches saved before those existed have one `ImportBatchItem` per record, still
+    read here, so that they stay undoable after the upgrade.
+    """
+    found: list[tuple[str, datetime]] = []
+    for ids, at in session.execute(text(
+            "SELECT ids, created_at FROM import_batch_ids WHERE batch_id = :b "
+            "AND entity = :e AND action = 'created' ORDER BY created_at, id"),
+            {"b": batch_id, "e": entity}):
+        when = parse_sql_time(at)
+        found.extend((i, when) for i in json.loads(ids))
+    found.extend((i.entity_id, i.created_at) for i in _items(session, batch_id, entity,
+                                                            "created"))
+    return found
+
+
 def _chunks(ids: list[str]) -> list[list[str]]:
     return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
-def _marks(ids: list[str]) -> tuple[str, dict[str, str]]:
-    params = {f"i{n}": v for n, v in enumerate(ids)}
-    return "(" + ", ".join(f":{k}" for k in params) + ")", params
+_IN_IDS = bindparam("ids", expanding=True)
 
 
 def _referenced(session: Session, ids: list[str], refs: tuple[tuple[str, str], ...]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(ids):
-        marks, params = _marks(chunk)
-        for table, column in refs:
-            found.update(r[0] for r in session.execute(text(
-                f"SELECT DISTINCT {column} FROM {table} WHERE {column} IN {marks}"), params))
+    for table, column in refs:
+        query = text(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IN :ids"
+                     ).bindparams(_IN_IDS)
+        for chunk in _chunks(ids):
+            found.update(r[0] for r in session.execute(query, {"ids": chunk}))
     return found
+
+
+def _changed_since(session: Session, records: list[tuple[str, datetime]]) -> int:
+    """How many of these contacts were updated after their import (None-safe: purged
+    contacts are not counted)."""
+    when = dict(records)
+    query = text("SELECT id, updated_at FROM contact WHERE id IN :ids").bindparams(_IN_IDS)
+    changed = 0
+    for chunk in _chunks(list(when)):
+        for contact_id, updated_at in session.execute(query, {"ids": chunk}):
+            at = parse_sql_time(updated_at)
+            if at is not None and at > when[contact_id]:
+                changed += 1
+    return changed
+
+
+def _delete(session: Session, table: str, ids: list[str]) -> None:
+    query = text(f"DELETE FROM {table} WHERE id IN :ids").bindparams(_IN_IDS)
+    for chunk in _chunks(ids):
+        session.execute(query, {"ids": chunk})
 
 
 def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
@@ -146,14 +183,11 @@ def undo_preview(db: Database, batch_id: str) -> UndoPreview:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFound("import", batch_id)
-        created = _items(session, batch_id, "contact", "created")
+        created = _created(session, batch_id, "contact")
         updated = _items(session, batch_id, "contact", "updated")
-        in_use = _referenced(session, [i.entity_id for i in created], CONTACT_REFERENCES)
-        changed = 0
-        for item in [*created, *updated]:
-            row = session.get(Contact, item.entity_id)
-            if row is not None and row.updated_at > item.created_at:
-                changed += 1
+        in_use = _referenced(session, [i for i, _ in created], CONTACT_REFERENCES)
+        changed = _changed_since(session, created) + _changed_since(
+            session, [(i.entity_id, i.created_at) for i in updated])
         return UndoPreview(len(created) - len(in_use), len(in_use), len(updated), changed)
 
 
@@ -182,14 +216,12 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
                 contacts.update(item.entity_id, before)
             report.contacts_restored += 1
         # Remove what was created.
-        created = [i.entity_id for i in _items(session, batch_id, "contact", "created")]
+        created = [i for i, _ in _created(session, batch_id, "contact")]
         linked = _referenced(session, created, CONTACT_REFERENCES)
         now = utcnow()
         removable = [c for c in created if c not in linked]
-        for chunk in _chunks(removable):
-            marks, params = _marks(chunk)
-            unindex(session, *chunk)
-            session.execute(text(f"DELETE FROM contact WHERE id IN {marks}"), params)
+        indexing.unindex_many(session, removable)
+        _delete(session, "contact", removable)  # emails, phones, addresses, tags cascade
         for contact_id in linked:
             contact = session.get(Contact, contact_id)
             if contact is not None and contact.deleted_at is None:
@@ -201,23 +233,19 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
             record_change(session, "contact", ChangeKind.PURGED, *removable)
         if linked:
             record_change(session, "contact", ChangeKind.DELETED, *linked)
-        orgs = [i.entity_id for i in _items(session, batch_id, "organization", "created")]
+        orgs = [i for i, _ in _created(session, batch_id, "organization")]
         used = _referenced(session, orgs, ORGANIZATION_REFERENCES)
         gone = [o for o in orgs if o not in used]
-        for chunk in _chunks(gone):
-            marks, params = _marks(chunk)
-            unindex(session, *chunk)
-            session.execute(text(f"DELETE FROM organization WHERE id IN {marks}"), params)
+        indexing.unindex_many(session, gone)
+        _delete(session, "organization", gone)
         report.organizations_removed, report.organizations_kept = len(gone), len(used)
         if gone:
             record_change(session, "organization", ChangeKind.PURGED, *gone)
-        tags = [i.entity_id for i in _items(session, batch_id, "tag", "created")]
+        tags = [i for i, _ in _created(session, batch_id, "tag")]
         used_tags = _referenced(session, tags, (("contact_tag", "tag_id"),
                                                 ("organization_tag", "tag_id"),
                                                 ("proposal_tag", "tag_id")))
-        for chunk in _chunks([t for t in tags if t not in used_tags]):
-            marks, params = _marks(chunk)
-            session.execute(text(f"DELETE FROM tag WHERE id IN {marks}"), params)
+        _delete(session, "tag", [t for t in tags if t not in used_tags])
         report.tags_removed = len(tags) - len(used_tags)
         batch.undone_at = utcnow()
         session.add(batch)

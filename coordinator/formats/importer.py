@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -30,7 +31,7 @@ from coordinator.db import Database
 from coordinator.errors import CoordinatorError
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
-from coordinator.formats.known import KnownRecords, guess_sector, name_key, org_match_key
+from coordinator.formats.known import KnownRecords, guess_sector, org_match_key
 from coordinator.formats.loading import load_contacts
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -39,8 +40,9 @@ from coordinator.formats.parsed import (
     ParseResult,
     ProgressCallback,
     check_cancel,
+    gc_paused,
 )
-from coordinator.models import new_id
+from coordinator.models import utcnow
 from coordinator.models.imports import ImportBatch
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
@@ -145,14 +147,22 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
          cancelled: CancelCheck | None = None) -> ImportPreview:
     """Compare `parsed` with the database; changes nothing. `PlannedRow.index` is the
     row's position in `parsed.contacts` (what `ImportOptions.row_choices` refers to)."""
-    options = options or ImportOptions()
+    return _plan(session, parsed, options or ImportOptions(), KnownRecords.load(session),
+                 progress=progress, cancelled=cancelled)
+
+
+def _plan(session: Session, parsed: ParseResult, options: ImportOptions,
+          known: KnownRecords, *, progress: ProgressCallback | None = None,
+          cancelled: CancelCheck | None = None) -> ImportPreview:
+    """`plan` with the database's records already loaded: `apply` uses the same
+    `known` afterwards (organizations and consortia), instead of loading them twice."""
     if options.duplicates not in DUPLICATE_POLICIES:
         raise CoordinatorError(f"Duplicates must be one of {DUPLICATE_POLICIES}.")
-    known = KnownRecords.load(session)
     rows: list[PlannedRow] = []
     first_by_email: dict[str, PlannedRow] = {}
     update_by_id: dict[str, PlannedRow] = {}
     new_orgs: dict[str, str] = {}
+    by_email, live_ids, organizations = known.by_email, known.live_ids, known.organizations
     total = len(parsed.contacts)
     for i, pc in enumerate(parsed.contacts):
         if i % 1000 == 0:
@@ -164,10 +174,11 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
             rows.append(PlannedRow(pc, "skipped", index=i, reason="left out"))
             continue
         org_key = org_match_key(pc.organization)
-        is_new_org = bool(org_key) and org_key not in known.organizations and (
-            org_key not in new_orgs)
-        if is_new_org:
+        if org_key and org_key not in organizations and org_key not in new_orgs:
+            is_new_org = True
             new_orgs[org_key] = pc.organization
+        else:
+            is_new_org = False
         if pc.is_organization:
             rows.append(PlannedRow(pc, "organization" if is_new_org else "known-org",
                                    index=i))
@@ -175,10 +186,10 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
         keys = [e.address.casefold() for e in pc.data.emails]
         earlier = next((first_by_email[k] for k in keys if k in first_by_email), None)
         existing = None
-        if pc.source_id and pc.source_id in known.live_ids:
+        if pc.source_id and pc.source_id in live_ids:
             existing, reason = pc.source_id, "same id"
         else:
-            existing = next((known.by_email[k] for k in keys if k in known.by_email), None)
+            existing = next((by_email[k] for k in keys if k in by_email), None)
             reason = "same email" if existing else ""
         if existing and not options.update_existing:
             rows.append(PlannedRow(pc, "duplicate", existing, f"{reason} as "
@@ -198,8 +209,8 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
                              index=i)
             update_by_id[existing] = row
         else:
-            key = name_key(pc.data.given_name, pc.data.family_name)
-            dup = None if choice == "create" else known.probable_duplicate(pc, key)
+            key = known.name_key(pc.data.given_name, pc.data.family_name)
+            dup = None if choice == "create" else known.probable_duplicate(pc, key, org_key)
             if dup is not None:
                 contact_id, why, score = dup
                 rows.append(PlannedRow(pc, "duplicate", contact_id, why, score=score, index=i))
@@ -209,7 +220,7 @@ def plan(session: Session, parsed: ParseResult, options: ImportOptions | None = 
         for k in keys:
             first_by_email.setdefault(k, row)
         if row.action == "create":
-            known.remember(pc, key)
+            known.remember(pc, key, org_key)
     _compute_updates(session, known, rows)
     return ImportPreview(parsed.format, parsed.encoding, rows, list(parsed.errors),
                          parsed.warnings, list(new_orgs.values()), parsed.records_read,
@@ -238,7 +249,7 @@ def _clean_tags(known: KnownRecords, pc: ParsedContact) -> list[str]:
     """The row's labels without those that name a consortium (they link it instead)."""
     if not pc.organization:
         return pc.data.tags
-    return [t for t in pc.data.tags if known.consortium_for(t) is None]
+    return known.without_consortia(pc.data.tags)
 
 
 def _without_consortium_tags(known: KnownRecords, pc: ParsedContact):  # type: ignore[no-untyped-def]
@@ -257,30 +268,42 @@ def preview(db: Database, parsed: ParseResult, options: ImportOptions | None = N
 def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = None, *,
           progress: ProgressCallback | None = None,
           cancelled: CancelCheck | None = None) -> ImportReport:
-    """Save the import in one transaction as an undoable batch (all or nothing)."""
+    """Save the import in one transaction as an undoable batch (all or nothing).
+
+    The plan is made inside the write transaction (what is saved matches the data as it
+    is at that moment) and only there; the database's records are loaded once for both.
+    New contacts are written in chunks of `bulk.CHUNK`, with ids in increasing order
+    (`bulk.SortedIds`, `bulk.Ids`) so that inserts append to the indexes, indexed for
+    search in two statements, and recorded for undo thousands of ids per row
+    (`bulk.record_created`). The cyclic garbage collector is paused meanwhile (the
+    parsed file is a large heap of live objects it would walk again and again).
+    """
     options = options or ImportOptions()
     contacts = ContactService(db)
-    with db.write() as session:
-        p = plan(session, parsed, options, cancelled=cancelled)
+    with gc_paused(), db.write() as session, bulk.bulk_cache(session, len(parsed.contacts)):
+        known = KnownRecords.load(session)
+        p = _plan(session, parsed, options, known, cancelled=cancelled)
         if p.nothing_to_import:
             reasons = "; ".join(str(e) for e in p.errors[:10]) or "every record is already here"
             raise NothingToImport(f"Nothing to import: {reasons}", p)
-        known = KnownRecords.load(session)
+        now = utcnow()
         batch = ImportBatch(source=Path(options.source).name[:500] if options.source else "",
-                            format=p.format)
+                            format=p.format, created_at=now, updated_at=now)
         session.add(batch)
         session.flush()
-        org_ids = _create_organizations(session, known, p, batch.id)
+        org_ids = _create_organizations(session, known, p, batch.id, now)
         creates = [r for r in p.rows if r.action == "create" or (
             r.action == "duplicate" and options.duplicates == "create")]
         tagged = [*creates, *(r for r in p.rows if r.action == "update")]
         cleaned = {id(r): _clean_tags(known, r.parsed) for r in tagged}
         tag_ids, new_tags = bulk.ensure_tags(
             session, {t: None for tags in cleaned.values() for t in tags})
-        bulk.record_items(session, batch.id, "tag", "created", new_tags)
+        bulk.record_created(session, batch.id, "tag", new_tags, now)
         total = len(creates) + p.updated
-        pending = bulk.NewContacts()
+        pending = bulk.NewContacts(now=now, folds=known.folds, expected=len(creates))
         new_ids: list[str] = []
+        indexed = 0
+        org_consortium = known.org_consortium
         for i, row in enumerate(creates):
             if i % 1000 == 0:
                 check_cancel(cancelled)
@@ -288,13 +311,15 @@ def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = Non
                     progress(i, total)
             org_id = org_ids.get(org_match_key(row.parsed.organization))
             new_ids.append(pending.add(row.parsed.data, org_id,
-                                       known.org_consortium.get(org_id or ""), tag_ids,
-                                       cleaned[id(row)]))
+                                       org_consortium.get(org_id) if org_id else None,
+                                       tag_ids, cleaned[id(row)]))
             if len(pending.contacts) >= bulk.CHUNK:
                 pending.flush_into(session)
+                bulk.index_new(session, "contact", new_ids[indexed:])
+                indexed = len(new_ids)
         pending.flush_into(session)
-        bulk.record_items(session, batch.id, "contact", "created", new_ids)
-        bulk.index_new(session, "contact", new_ids)
+        bulk.index_new(session, "contact", new_ids[indexed:])
+        bulk.record_created(session, batch.id, "contact", new_ids, now)
         updated_ids = _apply_updates(session, contacts, known, p, org_ids, batch.id,
                                      progress, cancelled, len(creates), total)
         check_cancel(cancelled)  # last chance: the commit follows
@@ -318,7 +343,7 @@ class NothingToImport(CoordinatorError):
 
 
 def _create_organizations(session: Session, known: KnownRecords, p: ImportPreview,
-                          batch_id: str) -> dict[str, str]:
+                          batch_id: str, now: datetime) -> dict[str, str]:
     """{folded name: id} for every organization the import refers to (creating new ones)."""
     org_ids = dict(known.organizations)
     consortium_of: dict[str, str | None] = {}
@@ -331,17 +356,18 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
                                                        *row.parsed.data.tags)]
             consortium_of[key] = next((c for c in named if c), None)
     new = []
+    make_id = bulk.SortedIds(len(p.new_organizations))
     for name in p.new_organizations:
         key = org_match_key(name)
-        org = {"id": new_id(), "name": name[:300], "sector": guess_sector(name),
+        org = {"id": make_id(), "name": name[:300], "sector": guess_sector(name),
                "consortium_id": consortium_of.get(key)}
         org["website"] = websites.get(key, "")
         new.append(org)
         org_ids[key] = org["id"]
         known.org_consortium[org["id"]] = org["consortium_id"]
-    bulk.insert_organizations(session, new)
+    bulk.insert_organizations(session, new, now)
     ids = [o["id"] for o in new]
-    bulk.record_items(session, batch_id, "organization", "created", ids)
+    bulk.record_created(session, batch_id, "organization", ids, now)
     bulk.index_new(session, "organization", ids)
     if ids:
         record_change(session, "organization", ChangeKind.CREATED, *ids)

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlmodel import Session
 
+from coordinator.formats.bulk import FoldCache
 from coordinator.formats.fields import fold_cached, fold_fast
 from coordinator.formats.parsed import ParsedContact
 from coordinator.models import Sector, fold
@@ -76,17 +77,36 @@ def name_key(given: str, family: str) -> str:
     return fold_fast(f"{given} {family}")
 
 
+def sorted_words(key: str) -> str:
+    """A folded name with its words in order: what rapidfuzz's token_sort_ratio compares
+    (folded text has single spaces only, so both split it the same way)."""
+    return " ".join(sorted(key.split())) if " " in key else key
+
+
+def _at(pc: ParsedContact) -> str:
+    return f" at {pc.organization}" if pc.organization else ""
+
+
 @dataclass
 class KnownRecords:
+    """Lookups for one import. An import file's own rows about to be created are
+    remembered (`remember`) as their `ParsedContact`, so that later rows of the same
+    file can be matched against them; ids of saved contacts are strings."""
+
     live_ids: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # contact id -> full name
     by_email: dict[str, str] = field(default_factory=dict)
-    by_phone: dict[str, str] = field(default_factory=dict)
-    by_org: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # org -> (name, id)
-    by_name: dict[tuple[str, str], str] = field(default_factory=dict)  # (org, name) -> id
+    by_phone: dict[str, str | ParsedContact] = field(default_factory=dict)
+    # org key -> ([name keys, words sorted], [contact ids or rows of this file])
+    by_org: dict[str, tuple[list[str], list[str | ParsedContact]]] = field(
+        default_factory=dict)
+    by_name: dict[tuple[str, str], str | ParsedContact] = field(default_factory=dict)
     organizations: dict[str, str] = field(default_factory=dict)  # org_match_key -> id
     org_consortium: dict[str, str | None] = field(default_factory=dict)
     consortia: dict[str, str] = field(default_factory=dict)  # folded name/short -> id
+    folds: FoldCache = field(default_factory=FoldCache)  # shared with the bulk writer
+    _label_consortium: dict[str, str | None] = field(default_factory=dict)
+    _plain_labels: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> KnownRecords:
@@ -100,6 +120,7 @@ class KnownRecords:
                 "WHERE deleted_at IS NULL ORDER BY created_at")):
             k.organizations.setdefault(org_match_key(name), oid)
             k.org_consortium[oid] = cons
+        joined = k.folds.joined
         for cid, given, family, full, org_name in session.execute(text(
                 "SELECT c.id, c.given_name, c.family_name, c.full_name, "
                 "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
@@ -107,8 +128,12 @@ class KnownRecords:
             k.live_ids.add(cid)
             k.names[cid] = full
             org_key = org_match_key(org_name)
-            nk = name_key(given, family)
-            k.by_org.setdefault(org_key, []).append((nk, cid))
+            nk = joined(given, family)
+            group = k.by_org.get(org_key)
+            if group is None:
+                group = k.by_org[org_key] = ([], [])
+            group[0].append(sorted_words(nk))
+            group[1].append(cid)
             k.by_name.setdefault((org_key, nk), cid)
         for key, cid in session.execute(text(
                 "SELECT e.address_key, e.contact_id FROM contact_email e JOIN contact c "
@@ -120,49 +145,77 @@ class KnownRecords:
             k.by_phone.setdefault(e164, cid)
         return k
 
-    def name(self, contact_id: str | None) -> str:
-        if contact_id and contact_id.startswith("@"):
-            return contact_id[1:]
+    def name_key(self, given: str, family: str) -> str:
+        """`name_key(given, family)`, with each part folded once per import."""
+        return self.folds.joined(given, family)
+
+    def name(self, contact_id: str | ParsedContact | None) -> str:
+        if isinstance(contact_id, ParsedContact):
+            pc = contact_id
+            return f"{pc.data.given_name} {pc.data.family_name} ({pc.where} of this file)"
         return self.names.get(contact_id or "", "an existing contact")
 
     def consortium_for(self, label: str) -> str | None:
-        return self.consortia.get(fold_cached(label)) if label else None
+        """The consortium a label names ('NTXIA', 'the connective'), else None; asked
+        for every label of every row, answered once per distinct label."""
+        if not label:
+            return None
+        try:
+            return self._label_consortium[label]
+        except KeyError:
+            found = self._label_consortium[label] = self.consortia.get(fold_cached(label))
+            return found
 
-    def probable_duplicate(self, pc: ParsedContact, key: str
+    def without_consortia(self, labels: list[str]) -> list[str]:
+        """`labels` without those that name a consortium, worked out once per distinct
+        set of labels (a file repeats the same few). Do not change the list returned."""
+        key = tuple(labels)
+        found = self._plain_labels.get(key)
+        if found is None:
+            found = self._plain_labels[key] = [t for t in labels
+                                               if self.consortium_for(t) is None]
+        return found
+
+    def probable_duplicate(self, pc: ParsedContact, key: str, org_key: str | None = None
                            ) -> tuple[str | None, str, int] | None:
         """(existing contact id or None for an earlier row, reason, score) or None;
-        `key` is the row's `name_key`."""
-        d = pc.data
-        org_key = org_match_key(pc.organization)
-        at = f" at {pc.organization}" if pc.organization else ""
+        `key` is the row's `name_key`, `org_key` its organization's `org_match_key`."""
+        if org_key is None:
+            org_key = org_match_key(pc.organization)
         exact = self.by_name.get((org_key, key))
         if exact is not None:
-            return self._own((exact, f"same name{at} as {self.name(exact)}",
-                              100 if org_key else 80))
-        group = self.by_org.get(org_key, []) if org_key else []
+            return self._own(exact, f"same name{_at(pc)} as {self.name(exact)}",
+                             100 if org_key else 80)
+        group = self.by_org.get(org_key) if org_key else None
         if group and key:
-            found = process.extractOne(key, [n for n, _ in group], scorer=fuzz.token_sort_ratio,
+            # token_sort_ratio(a, b) is ratio() of the words sorted: the group keeps its
+            # names with sorted words, so each row sorts only its own.
+            found = process.extractOne(sorted_words(key), group[0], scorer=fuzz.ratio,
                                        score_cutoff=SIMILAR_NAME)
             if found is not None:
-                cid = group[found[2]][1]
-                return self._own((cid, f"similar name{at} as {self.name(cid)}", int(found[1])))
-        for p in d.phones:
+                cid = group[1][found[2]]
+                return self._own(cid, f"similar name{_at(pc)} as {self.name(cid)}",
+                                 int(found[1]))
+        for p in pc.data.phones:
             if p.e164 and p.e164 in self.by_phone:
                 cid = self.by_phone[p.e164]
-                return self._own((cid, f"same phone {p.e164} as {self.name(cid)}", 85))
+                return self._own(cid, f"same phone {p.e164} as {self.name(cid)}", 85)
         return None
 
     @staticmethod
-    def _own(found: tuple[str | None, str, int]) -> tuple[str | None, str, int]:
-        cid, why, score = found
-        return (None if cid and cid.startswith("@") else cid), why, score
+    def _own(cid: str | ParsedContact, why: str, score: int) -> tuple[str | None, str, int]:
+        return (cid if isinstance(cid, str) else None), why, score
 
-    def remember(self, pc: ParsedContact, key: str) -> None:
+    def remember(self, pc: ParsedContact, key: str, org_key: str | None = None) -> None:
         """Make a row about to be created findable by later rows of the same file."""
-        ref = f"@{pc.data.given_name} {pc.data.family_name} ({pc.where} of this file)"
-        org_key = org_match_key(pc.organization)
-        self.by_org.setdefault(org_key, []).append((key, ref))
-        self.by_name.setdefault((org_key, key), ref)
+        if org_key is None:
+            org_key = org_match_key(pc.organization)
+        group = self.by_org.get(org_key)
+        if group is None:
+            group = self.by_org[org_key] = ([], [])
+        group[0].append(sorted_words(key))
+        group[1].append(pc)
+        self.by_name.setdefault((org_key, key), pc)
         for p in pc.data.phones:
             if p.e164:
-                self.by_phone.setdefault(p.e164, ref)
+                self.by_phone.setdefault(p.e164, pc)

@@ -32,3 +32,19 @@ class ImportBatchItem(Record, table=True):
     entity_id: str = Field(max_length=36, index=True)
     action: str = Field(max_length=10)  # created, updated
     snapshot: str = Field(default="")
+
+
+class ImportBatchIds(Record, table=True):
+    """Records an import created, many per row: `ids` is a JSON array of up to 5,000
+    ids of one entity (contact, organization, tag). Undo removes them. One
+    `ImportBatchItem` per created record cost as much to write as the record itself;
+    records that need a snapshot (updated, merged) still get an `ImportBatchItem`.
+    `created_at` is the time of the import: a record updated after it was changed since.
+    """
+
+    __tablename__ = "import_batch_ids"
+    batch_id: str = Field(foreign_key="import_batch.id", ondelete="CASCADE", index=True,
+                          max_length=36)
+    entity: str = Field(max_length=20)  # contact, organization, tag
+    action: str = Field(default="created", max_length=10)
+    ids: str = Field(default="[]")  # JSON array of ids

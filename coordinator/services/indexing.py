@@ -6,7 +6,8 @@ The same source serves a single record (after a write) and the whole table
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -99,6 +100,51 @@ def _insert(session: Session, entity: str, sql: str, params: dict) -> int:
     result = session.execute(docs, {"entity": entity, **params})
     session.execute(fts, params)
     return result.rowcount or 0
+
+
+def index_new(session: Session, entity: str, ids: Sequence[str]) -> int:
+    """Index records of `entity` that are not in the index yet (just created in this
+    transaction), with the same source as `refresh`: the same rows come out.
+
+    For bulk loads (an import of 100,000 contacts): `refresh` first removes each id
+    from the index (three statements per id) and then finds each new search_doc row
+    again by its text id. Here nothing needs removing; the ids go in as one JSON array,
+    the search_doc rows are numbered in one statement, and the FTS rows are filled by
+    rowid range from those. SQLite only (FTS5 and json_each).
+    """
+    if not ids:
+        return 0
+    connection = session.connection()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM search_doc").fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO search_doc (entity, entity_id) SELECT ?, s.id "
+            f"FROM json_each(?) j JOIN ({source(entity)}) s ON s.id = j.value",
+            (entity, json.dumps(list(ids))))
+        count = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO search_fts (rowid, title, body) SELECT d.rowid, s.title, s.body "
+            f"FROM search_doc d JOIN ({source(entity)}) s ON s.id = d.entity_id "
+            f"WHERE d.rowid > ? ORDER BY d.rowid", (before,))
+    finally:
+        cursor.close()
+    return count
+
+
+def unindex_many(session: Session, ids: Sequence[str]) -> None:
+    """`search.unindex` for many ids (undoing an import of thousands of records): one
+    query finds their index rows, two `executemany` remove them. SQLite only."""
+    if not ids:
+        return
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute("SELECT d.rowid FROM json_each(?) j JOIN search_doc d "
+                              "ON d.entity_id = j.value", (json.dumps(list(ids)),)).fetchall()
+        cursor.executemany("DELETE FROM search_fts WHERE rowid = ?", rows)
+        cursor.executemany("DELETE FROM search_doc WHERE rowid = ?", rows)
+    finally:
+        cursor.close()
 
 
 def index_all(session: Session) -> int:
