@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import text
 
 from coordinator.db import Database
-from coordinator.errors import NotFound
+from coordinator.errors import CoordinatorError, NotFound
 from coordinator.models import parse_sql_time
 from coordinator.services.base import EntityService
 
@@ -68,7 +68,18 @@ class TrashService:
         return len(items)
 
     def find(self, record_id: str) -> TrashItem:
-        for item in self.list():
-            if item.id == record_id or item.id.startswith(record_id):
-                return item
+        """The item with this id, or the only one whose id starts with it; an id prefix
+        shared by several items is refused rather than guessed (ids made by one import
+        can share their first characters)."""
+        record_id = record_id.strip()
+        items = self.list()
+        exact = [item for item in items if item.id == record_id]
+        if exact:
+            return exact[0]
+        matches = [item for item in items if item.id.startswith(record_id)]
+        if len(matches) > 1:
+            raise CoordinatorError(f"{len(matches)} records in Trash have an id starting "
+                                   f"with {record_id!r}; give more of the id.")
+        if matches:
+            return matches[0]
         raise NotFound("record in Trash", record_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coordinator.errors import Conflict, NotFound
+from coordinator.errors import Conflict, CoordinatorError, NotFound
 from coordinator.services import Services
 from coordinator.services.records import ActionItemData
 
@@ -79,3 +79,16 @@ def test_empty_purges_everything_in_one_go(services: Services, trashed: dict[str
     (change,) = changes
     assert {e: change.ids(e, "purged") for e in trashed} == {  # type: ignore[arg-type]
         e: {i} for e, i in trashed.items()}
+
+
+def test_find_refuses_an_id_prefix_shared_by_several_items(services: Services,
+                                                          trashed: dict[str, str]) -> None:
+    # GIVEN four items in Trash
+    ids = sorted(trashed.values())
+    # WHEN looking one up by a prefix all of them share (the empty one), nothing is
+    # guessed
+    with pytest.raises(CoordinatorError, match=r"4 records in Trash .* give more of the id"):
+        services.trash.find("")
+    # THEN the exact id always wins, and a unique prefix still works
+    assert services.trash.find(ids[0]).id == ids[0]
+    assert services.trash.find(ids[1][:12]).id == ids[1]
