@@ -618,6 +618,3 @@ CONVERTERS: dict[str, Converter] = {
 def rename_legacy(headers: list[str]) -> list[str]:
     return [_LEGACY_RENAMES.get(h, h) for h in headers]
 
-
-def new_parsed(where: str, line: int) -> ParsedContact:
-    return ParsedContact(where=where, line=line, data=ContactData())
