@@ -38,7 +38,6 @@ from coordinator.models import (
     utcnow,
 )
 from coordinator.models.base import sql_time
-from coordinator.services import indexing
 from coordinator.services.contacts import full_name_of
 from coordinator.services.records import ContactData
 
@@ -303,11 +302,6 @@ def record_created(session: Session, batch_id: str, entity: str, ids: Sequence[s
                   [(new_id(), stamp, stamp, None, batch_id, entity, "created",
                     json.dumps(list(ids[start : start + IDS_PER_ROW])))
                    for start in range(0, len(ids), IDS_PER_ROW)])
-
-
-def index_new(session: Session, entity: str, ids: Sequence[str]) -> None:
-    """Add new records to the search index (see `indexing.index_new`)."""
-    indexing.index_new(session, entity, ids)
 
 
 @contextmanager

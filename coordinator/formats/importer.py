@@ -44,6 +44,7 @@ from coordinator.formats.parsed import (
 )
 from coordinator.models import utcnow
 from coordinator.models.imports import ImportBatch
+from coordinator.services import indexing
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
 
@@ -315,10 +316,10 @@ def apply(db: Database, parsed: ParseResult, options: ImportOptions | None = Non
                                        tag_ids, cleaned[id(row)]))
             if len(pending.contacts) >= bulk.CHUNK:
                 pending.flush_into(session)
-                bulk.index_new(session, "contact", new_ids[indexed:])
+                indexing.index_new(session, "contact", new_ids[indexed:])
                 indexed = len(new_ids)
         pending.flush_into(session)
-        bulk.index_new(session, "contact", new_ids[indexed:])
+        indexing.index_new(session, "contact", new_ids[indexed:])
         bulk.record_created(session, batch.id, "contact", new_ids, now)
         updated_ids = _apply_updates(session, contacts, known, p, org_ids, batch.id,
                                      progress, cancelled, len(creates), total)
@@ -368,7 +369,7 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
     bulk.insert_organizations(session, new, now)
     ids = [o["id"] for o in new]
     bulk.record_created(session, batch_id, "organization", ids, now)
-    bulk.index_new(session, "organization", ids)
+    indexing.index_new(session, "organization", ids)
     if ids:
         record_change(session, "organization", ChangeKind.CREATED, *ids)
     return org_ids

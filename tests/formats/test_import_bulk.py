@@ -24,7 +24,7 @@ from coordinator.formats.known import sorted_words
 from coordinator.formats.parsed import ImportCancelled
 from coordinator.formats.reader import parse_contacts
 from coordinator.models import fold
-from coordinator.services import ContactFilter, Services
+from coordinator.services import ContactFilter, Services, indexing
 from coordinator.services.contacts import sort_key_of
 from coordinator.services.records import ContactData, EmailData, OrganizationData, PhoneData
 
@@ -197,7 +197,7 @@ def test_cancel_after_chunks_were_written_saves_nothing(db, services) -> None:  
 def test_failure_while_indexing_saves_nothing_and_restores_the_connection(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     before = counts(db)
     used = []
-    index_new, bulk_cache = bulk.index_new, bulk.bulk_cache
+    index_new, bulk_cache = indexing.index_new, bulk.bulk_cache
 
     def broken(session, entity, ids):  # type: ignore[no-untyped-def]
         if entity == "contact":
@@ -208,7 +208,7 @@ def test_failure_while_indexing_saves_nothing_and_restores_the_connection(db, mo
         used.append(session.connection().connection.driver_connection)
         return bulk_cache(session, rows)
 
-    monkeypatch.setattr(bulk, "index_new", broken)
+    monkeypatch.setattr(indexing, "index_new", broken)
     monkeypatch.setattr(bulk, "bulk_cache", spied)
     with pytest.raises(sqlite3.OperationalError):
         importer.apply(db, parse_contacts(google_csv(700)))

@@ -48,7 +48,7 @@ from coordinator.formats.parsed import ParseResult
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
-from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
+from ui.io.preview_rows import CHOOSABLE, FILTERS, ImportRowsModel, RowsFilter
 from ui.io.undo_dialog import describe_undo
 from ui.widgets.forms import MARGIN
 
@@ -420,8 +420,7 @@ class ImportDialog(QDialog):
 
     def toggle_selected(self) -> None:
         positions = [p for p in self._selected_positions()
-                     if self.rows_model.rows[p].action in ("create", "update", "organization",
-                                                           "duplicate")]
+                     if self.rows_model.rows[p].action in CHOOSABLE]
         if positions:
             self.rows_model.set_included(positions, not self.rows_model.included(positions[0]))
 

@@ -111,8 +111,7 @@ class ImportRowsModel(QAbstractTableModel):
             return False
         if self.rows[index.row()].action not in CHOOSABLE:
             return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(
-            value, bool) else value
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked  # views pass an int
         self.set_included([index.row()], checked)
         return True
 
