@@ -23,11 +23,11 @@ from coordinator.formats.fields import (
     check_email,
     clean_address,
     clean_labels,
+    clean_phones,
     email_from_text,
     label_of,
     names_too_long,
     note_lines,
-    phone_e164,
     split_full_name,
     split_labels,
     split_labels_cached,
@@ -247,6 +247,17 @@ class _GooglePlan:
         return tuple(out)
 
 
+def _block_values(row: Cells, pairs: tuple[tuple[int, ...], ...] | None,
+                  spec: _BlockSpec) -> list[tuple[str, str, bool]]:
+    """(value, label, primary) of every value in the numbered blocks of one kind, by
+    column position when each block has one value and one label column (`pairs`), else
+    through the dict-like `_row_blocks`."""
+    if pairs is not None:
+        return [v for value_col, label_col in pairs if row[value_col]
+                for v in _labelled_values(row[value_col], row[label_col])]
+    return [v for block in _row_blocks(row, spec) for v in _values_with_labels(block)]
+
+
 def google_indexed(headers: list[str]) -> IndexedConverter | None:
     """`google_row` without a dict per row: column positions are worked out once per file.
 
@@ -297,26 +308,10 @@ def google_indexed(headers: list[str]) -> IndexedConverter | None:
         d.tags = split_labels_cached(row[labels] or row[tags])
         if row[website]:
             d.website = row[website]
-        if email_pairs is not None:
-            for value_col, label_col in email_pairs:
-                if row[value_col]:
-                    for value, label, primary in _labelled_values(row[value_col],
-                                                                  row[label_col]):
-                        d.emails.append(EmailData(value, label, primary))
-        elif emails:
-            for block in _row_blocks(row, emails):
-                for value, label, primary in _values_with_labels(block):
-                    d.emails.append(EmailData(value, label, primary))
-        if phone_pairs is not None:
-            for value_col, label_col in phone_pairs:
-                if row[value_col]:
-                    for value, label, primary in _labelled_values(row[value_col],
-                                                                  row[label_col]):
-                        d.phones.append(PhoneData(value, label, primary))
-        elif phones:
-            for block in _row_blocks(row, phones):
-                for value, label, primary in _values_with_labels(block):
-                    d.phones.append(PhoneData(value, label, primary))
+        if emails:
+            d.emails.extend(EmailData(*v) for v in _block_values(row, email_pairs, emails))
+        if phones:
+            d.phones.extend(PhoneData(*v) for v in _block_values(row, phone_pairs, phones))
         if addresses:
             for block in _row_blocks(row, addresses):
                 _google_address(block, pc)
@@ -413,24 +408,11 @@ def google_fused(headers: list[str]) -> FusedParser | None:
                         continue
                     seen.add(key)
                     emails.append(EmailData(address, label or "work", primary))
-        phones: list[PhoneData] = []
+        phones: list[PhoneData] | None = []
         if phone_pairs:
-            seen = set()
-            for value_col, label_col in phone_pairs:
-                if not row[value_col]:
-                    continue
-                for value, label, primary in _labelled_values(row[value_col], row[label_col]):
-                    raw = " ".join(value.split())
-                    if not raw:
-                        continue
-                    e164 = phone_e164(raw)
-                    key = e164 or raw
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    if len(raw) > 80:
-                        return None
-                    phones.append(PhoneData(raw, label or "work", primary, e164))
+            phones = clean_phones(_block_values(row, phone_pairs, ()))
+            if phones is None:
+                return None
         addresses: list[AddressData] = []
         for columns in address_columns:
             a = _address_of(*[row[i] for i in columns])

@@ -8,6 +8,7 @@ E.164 form when they parse, and a name required.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -231,6 +232,26 @@ def names_too_long(prefix: str, given: str, middle: str, family: str, suffix: st
             or len(title) > _TITLE_MAX)
 
 
+
+def clean_phones(values: Iterable[tuple[str, str, bool]]) -> list[PhoneData] | None:
+    """(raw, label, primary) values as PhoneData: white space tidied, E.164 added, the
+    same number written twice kept once; None when one is longer than 80 characters."""
+    phones: list[PhoneData] = []
+    seen: set[str] = set()
+    for value, label, primary in values:
+        raw = " ".join(value.split())
+        if not raw:
+            continue
+        e164 = phone_e164(raw)
+        key = e164 or raw
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(raw) > 80:
+            return None
+        phones.append(PhoneData(raw, label or "work", primary, e164))
+    return phones
+
 def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     """Clean one parsed record; an ImportProblem when it cannot be imported.
 
@@ -299,20 +320,10 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
             emails.append(EmailData(address, e.label or "work", e.is_primary))
         d.emails = emails
     if d.phones:
-        phones, seen = [], set()
-        for p in d.phones:
-            raw = " ".join(p.raw.split())
-            if not raw:
-                continue
-            e164 = phone_e164(raw)
-            key = e164 or raw
-            if key in seen:
-                continue
-            seen.add(key)
-            if len(raw) > 80:
-                return ImportProblem(pc.where, "A phone number is longer than 80 characters.",
-                                     pc.line)
-            phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
+        phones = clean_phones((p.raw, p.label, p.is_primary) for p in d.phones)
+        if phones is None:
+            return ImportProblem(pc.where, "A phone number is longer than 80 characters.",
+                                 pc.line)
         d.phones = phones
     if d.addresses:
         d.addresses = [a for a in (clean_address(a) for a in d.addresses) if a is not None]
