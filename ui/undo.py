@@ -36,15 +36,10 @@ def describe(entity: str, count: int) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-class _ServiceCommand(QUndoCommand):
-    def __init__(self, ctx: AppContext, entity: str, text: str) -> None:
+class _GuardedCommand(QUndoCommand):
+    def __init__(self, ctx: AppContext, text: str) -> None:
         super().__init__(text)
         self.ctx = ctx
-        self.entity = entity
-
-    @property
-    def service(self) -> Any:
-        return getattr(self.ctx.services, SERVICE_OF[self.entity])
 
     def _guard(self, fn: Callable[..., Any], *args: Any) -> bool:
         try:
@@ -55,6 +50,34 @@ class _ServiceCommand(QUndoCommand):
             self.setObsolete(True)
             return False
         return True
+
+
+class DoneCommand(_GuardedCommand):
+    """A change already made when the command is pushed: the first redo does nothing,
+    later redos call `_redo` (subclasses define it and `undo`)."""
+
+    def __init__(self, ctx: AppContext, text: str) -> None:
+        super().__init__(ctx, text)
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._redo()
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+
+class _ServiceCommand(_GuardedCommand):
+    def __init__(self, ctx: AppContext, entity: str, text: str) -> None:
+        super().__init__(ctx, text)
+        self.entity = entity
+
+    @property
+    def service(self) -> Any:
+        return getattr(self.ctx.services, SERVICE_OF[self.entity])
 
     def _each(self, fn: Callable[[str], Any], ids: list[str]) -> bool:
         """Apply `fn` to every id in one unit of work (one change notification)."""
@@ -101,37 +124,29 @@ class RestoreCommand(DeleteCommand):
         self._delete()
 
 
-class CreateCommand(_ServiceCommand):
+class CreateCommand(_ServiceCommand, DoneCommand):
     """A record the form already created: undo moves it to Trash, redo restores it."""
 
     def __init__(self, ctx: AppContext, entity: str, record_id: str, name: str = "") -> None:
         super().__init__(ctx, entity, f"Create {name or entity}")
         self.record_id = record_id
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
+    def _redo(self) -> None:
         self._guard(self.service.restore, self.record_id)
 
     def undo(self) -> None:
         self._guard(self.service.delete, self.record_id)
 
 
-class UpdateCommand(_ServiceCommand):
+class UpdateCommand(_ServiceCommand, DoneCommand):
     """A saved edit: undo saves the previous data back, redo the new data."""
 
     def __init__(self, ctx: AppContext, entity: str, record_id: str, before: Any,
                  after: Any, name: str = "") -> None:
         super().__init__(ctx, entity, f"Edit {name or entity}")
         self.record_id, self.before, self.after = record_id, before, after
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
+    def _redo(self) -> None:
         self._guard(self.service.update, self.record_id, self.after)
 
     def undo(self) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QUndoCommand
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +46,7 @@ from coordinator.formats.duplicates import DuplicatePair
 from coordinator.services import duplicate_decisions as decisions
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, local_time, plural, read_only_table
+from ui.undo import DoneCommand
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -79,33 +80,7 @@ def organization_fields(o: Any) -> list[tuple[str, str]]:
     ]
 
 
-class _DoneCommand(QUndoCommand):
-    """A change this dialog already made when it pushes the command: the first redo
-    does nothing; a later step that fails reports on the status bar and goes obsolete."""
-
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._redo()
-
-    def _redo(self) -> None:
-        raise NotImplementedError
-
-    def _guard(self, fn: Callable[[], Any]) -> None:
-        try:
-            fn()
-        except CoordinatorError as exc:
-            self.ctx.status_message.emit(f"Could not {self.text().lower()}: {exc}", 8000)
-            self.setObsolete(True)
-
-
-class MergeCommand(_DoneCommand):
+class MergeCommand(DoneCommand):
     """A merge already made (first redo does nothing); undo puts both records back."""
 
     def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
@@ -123,7 +98,7 @@ class MergeCommand(_DoneCommand):
         self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
 
 
-class NotDuplicatesCommand(_DoneCommand):
+class NotDuplicatesCommand(DoneCommand):
     """A pair already marked as not duplicates (first redo does nothing); undo takes the
     decision back, so duplicate finding proposes the pair again."""
 
