@@ -261,8 +261,10 @@ def _without_consortium_tags(known: KnownRecords, pc: ParsedContact):  # type: i
 def preview(db: Database, parsed: ParseResult, options: ImportOptions | None = None,
             *, progress: ProgressCallback | None = None,
             cancelled: CancelCheck | None = None) -> ImportPreview:
-    """What `apply` would do, saving nothing (the dry run)."""
-    with db.read() as session:
+    """What `apply` would do, saving nothing (the dry run). The collector is paused as
+    in `apply`: planning allocates on every row, and each collection would walk the
+    whole parsed file again (a 100,000-row preview took a third longer with it)."""
+    with gc_paused(), db.read() as session:
         return plan(session, parsed, options, progress=progress, cancelled=cancelled)
 
 
