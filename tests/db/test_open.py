@@ -31,6 +31,8 @@ def test_new_database_is_created_private_with_wal_and_foreign_keys(db_path: Path
             assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            # FULL: a commit reported as saved survives a power cut (NORMAL may lose it).
+            assert session.execute(text("PRAGMA synchronous")).scalar() == 2
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
             assert version == head_revision()
             consortia = session.execute(text("SELECT count(*) FROM consortium")).scalar()
