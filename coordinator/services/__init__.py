@@ -24,6 +24,7 @@ from coordinator.services.organizations import (
 )
 from coordinator.services.proposals import ProposalFilter, ProposalService
 from coordinator.services.search import SearchHit, SearchResults, SearchService
+from coordinator.services.tags import TagService
 from coordinator.services.trash import TrashItem, TrashService
 
 STAT_TABLES = ("contact", "organization", "proposal", "meeting", "action_item")
@@ -40,6 +41,7 @@ class Services:
         self.actions = ActionService(db)
         self.meetings = MeetingService(db, self.actions)
         self.search = SearchService(db)
+        self.tags = TagService(db)
         self.trash = TrashService(db, {
             "contact": self.contacts, "organization": self.organizations,
             "proposal": self.proposals, "meeting": self.meetings,

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 from coordinator.models.enums import SECTOR_LABELS
 from ui.widgets.detail import DetailPane
 from ui.widgets.forms import SPACING
+from ui.widgets.tag_filter import TagFilter
 
 if TYPE_CHECKING:
     from ui.context import AppContext
 
 FILTER_DELAY_MS = 180
+TAGS_DELAY_MS = 500  # after the last change, ask again which tags are in use
 
 
 def combo_value(combo: QComboBox) -> str | None:
@@ -194,16 +196,31 @@ class MemberView(QWidget):
         self.filter_bar.addWidget(combo)
         return combo
 
-    def tag_edit(self) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setPlaceholderText("Tag")
-        edit.setAccessibleName("Filter by tag")
-        edit.setClearButtonEnabled(True)
-        edit.setMaximumWidth(140)
-        edit.setMinimumWidth(60)
-        edit.textChanged.connect(lambda _t: self._filter_timer.start())
-        self.filter_bar.addWidget(edit)
-        return edit
+    def tag_edit(self) -> TagFilter:
+        """The tag picker, filled with the tags in use (`refresh_tags`) now and again
+        whenever records of this view's kind change."""
+        picker = TagFilter()
+        picker.setMaximumWidth(180)
+        picker.edited.connect(self._filter_timer.start)
+        picker.picked.connect(self.apply_filters)
+        self.filter_bar.addWidget(picker)
+        self._tags_timer = QTimer(self)
+        self._tags_timer.setSingleShot(True)
+        self._tags_timer.setInterval(TAGS_DELAY_MS)
+        self._tags_timer.timeout.connect(self.refresh_tags)
+        self.ctx.changed.connect(self._on_tags_maybe_changed)
+        self.refresh_tags()
+        return picker
+
+    def refresh_tags(self) -> None:
+        kind, tags = self.noun[0], self.ctx.services.tags
+        self.ctx.tasks.run(lambda: tags.in_use(kind),
+                           on_done=lambda names: self.tag.set_tags(names),
+                           key=f"{self.view_name}/tags", context=self)
+
+    def _on_tags_maybe_changed(self, changes: Any) -> None:
+        if changes.touches(self.noun[0]):  # an import reports thousands: ask once
+            self._tags_timer.start()
 
     def apply_filters(self) -> None:
         raise NotImplementedError

@@ -66,7 +66,7 @@ class ContactsView(MemberView):
     def current_filter(self) -> ContactFilter:
         return ContactFilter(
             consortium_id=combo_value(self.consortium), sector=combo_value(self.sector),
-            tag=self.tag.text().strip() or None, text=self.text_filter.text().strip() or None)
+            tag=self.tag.tag_text() or None, text=self.text_filter.text().strip() or None)
 
     def apply_filters(self) -> None:
         self._filter_timer.stop()
@@ -86,7 +86,9 @@ class ContactsView(MemberView):
     def clear_filters(self) -> None:
         for w in (self.text_filter, self.tag):
             w.blockSignals(True)
-            w.clear()
+        self.text_filter.clear()
+        self.tag.clear_text()
+        for w in (self.text_filter, self.tag):
             w.blockSignals(False)
         for combo in (self.consortium, self.sector):
             combo.blockSignals(True)

@@ -61,7 +61,7 @@ class OrganizationsView(MemberView):
     def current_filter(self) -> OrganizationFilter:
         return OrganizationFilter(
             consortium_id=combo_value(self.consortium), sector=combo_value(self.sector),
-            tag=self.tag.text().strip() or None, text=self.text_filter.text().strip() or None)
+            tag=self.tag.tag_text() or None, text=self.text_filter.text().strip() or None)
 
     def apply_filters(self) -> None:
         self._filter_timer.stop()
