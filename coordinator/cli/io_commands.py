@@ -136,8 +136,10 @@ def _batch_id(ctx: CliContext, prefix: str) -> str:
 def cmd_undo(args: argparse.Namespace, ctx: CliContext) -> int:
     report = batches.undo_batch(ctx.db, _batch_id(ctx, args.batch_id))
     print(f"Undone: {report.contacts_removed} contacts removed, {report.contacts_to_trash} "
-          f"moved to Trash (other records use them), {report.contacts_restored} restored to "
-          f"their earlier state, {report.organizations_removed} organizations removed.")
+          f"moved to Trash (edited since, or used by other records), "
+          f"{report.contacts_restored} restored to their earlier state, "
+          f"{report.contacts_kept} left as edited since, "
+          f"{report.organizations_removed} organizations removed.")
     return 0
 
 

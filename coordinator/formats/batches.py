@@ -1,10 +1,11 @@
 """Import batches (and merges): list them, and undo one ("Undo import").
 
 Undo, in one transaction: contacts the batch updated get back the state recorded
-before the import; contacts it created are deleted for good, except those that
-other records now point at (a meeting's attendee, an action item's owner...), which
-go to Trash instead; organizations and tags it created are deleted when nothing uses
-them any more.
+before the import; contacts it created are deleted for good. Nothing people did after
+the import is lost: created contacts that were edited since, or that other records
+now point at (a meeting's attendee, an action item's owner...), go to Trash instead,
+and updated contacts that were edited since keep their edits. Organizations and tags
+the batch created are deleted when nothing uses them any more.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class BatchInfo:
 @dataclass
 class UndoReport:
     contacts_removed: int = 0
-    contacts_to_trash: int = 0  # created, but now referenced elsewhere
+    contacts_to_trash: int = 0  # created, but edited since or referenced elsewhere
     contacts_restored: int = 0
+    contacts_kept: int = 0  # updated by the import, then edited: left as they are
     organizations_removed: int = 0
     organizations_kept: int = 0
     tags_removed: int = 0
@@ -111,18 +113,50 @@ def _referenced(session: Session, ids: list[str], refs: tuple[tuple[str, str], .
     return found
 
 
-def _changed_since(session: Session, records: list[tuple[str, datetime]]) -> int:
-    """How many of these contacts were updated after their import (None-safe: purged
-    contacts are not counted)."""
-    when = dict(records)
+def _finished_at(session: Session, batch_id: str) -> datetime | None:
+    """When the batch's last undo record was written: after every change it made to
+    contacts (imports record their updates after making them, merges record the
+    trashed record after updating the survivor). Later changes were made by people."""
+    found = [parse_sql_time(session.execute(text(
+        f"SELECT max(created_at) FROM {table} WHERE batch_id = :b"), {"b": batch_id}
+        ).scalar()) for table in ("import_batch_item", "import_batch_ids")]
+    return max((f for f in found if f is not None), default=None)
+
+
+def _changed_since(session: Session, ids: list[str], since: datetime | None) -> set[str]:
+    """Those of `ids` (contacts) updated after `since` (purged ones are not here)."""
+    if since is None:
+        return set()
     query = text("SELECT id, updated_at FROM contact WHERE id IN :ids").bindparams(_IN_IDS)
-    changed = 0
-    for chunk in _chunks(list(when)):
+    changed: set[str] = set()
+    for chunk in _chunks(ids):
         for contact_id, updated_at in session.execute(query, {"ids": chunk}):
             at = parse_sql_time(updated_at)
-            if at is not None and at > when[contact_id]:
-                changed += 1
+            if at is not None and at > since:
+                changed.add(contact_id)
     return changed
+
+
+@dataclass
+class _UndoPlan:
+    """Which contacts an undo deletes, moves to Trash, puts back or leaves alone."""
+
+    remove: list[str]
+    to_trash: list[str]  # created by the batch, but edited since or used elsewhere
+    restore: list[ImportBatchItem]  # updated by the batch: their snapshot goes back
+    keep: list[ImportBatchItem]  # updated by the batch, then edited: left as they are
+
+
+def _plan_undo(session: Session, batch_id: str) -> _UndoPlan:
+    finished = _finished_at(session, batch_id)
+    ids = [i for i, _ in _created(session, batch_id, "contact")]
+    keep_out = _referenced(session, ids, CONTACT_REFERENCES) | _changed_since(
+        session, ids, finished)
+    updated = _items(session, batch_id, "contact", "updated")
+    edited = _changed_since(session, [i.entity_id for i in updated], finished)
+    return _UndoPlan([i for i in ids if i not in keep_out], [i for i in ids if i in keep_out],
+                     [i for i in updated if i.entity_id not in edited],
+                     [i for i in updated if i.entity_id in edited])
 
 
 def _delete(session: Session, table: str, ids: list[str]) -> None:
@@ -173,9 +207,9 @@ class UndoPreview:
     """What undoing a batch would do, for the confirmation message."""
 
     contacts_to_remove: int
-    contacts_in_use: int  # created by the import, now used elsewhere: they go to Trash
+    contacts_to_trash: int  # created by the import, then edited or used elsewhere
     contacts_to_restore: int
-    changed_since: int  # updated or created by the import and edited after it
+    contacts_to_keep: int  # updated by the import, then edited: their edits stay
 
 
 def undo_preview(db: Database, batch_id: str) -> UndoPreview:
@@ -183,12 +217,9 @@ def undo_preview(db: Database, batch_id: str) -> UndoPreview:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFound("import", batch_id)
-        created = _created(session, batch_id, "contact")
-        updated = _items(session, batch_id, "contact", "updated")
-        in_use = _referenced(session, [i for i, _ in created], CONTACT_REFERENCES)
-        changed = _changed_since(session, created) + _changed_since(
-            session, [(i.entity_id, i.created_at) for i in updated])
-        return UndoPreview(len(created) - len(in_use), len(in_use), len(updated), changed)
+        plan = _plan_undo(session, batch_id)
+        return UndoPreview(len(plan.remove), len(plan.to_trash), len(plan.restore),
+                           len(plan.keep))
 
 
 def undo_batch(db: Database, batch_id: str) -> UndoReport:
@@ -201,8 +232,9 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
         if batch.undone_at is not None:
             raise Conflict(f"This import was already undone on {batch.undone_at:%Y-%m-%d %H:%M}.")
         _undo_merge(session, db, batch_id)
+        plan = _plan_undo(session, batch_id)
         # Restore what was updated (in reverse, in case a contact appears twice).
-        for item in reversed(_items(session, batch_id, "contact", "updated")):
+        for item in reversed(plan.restore):
             before = from_snapshot(item.snapshot)
             row = session.execute(text("SELECT deleted_at FROM contact WHERE id = :id"),
                                   {"id": item.entity_id}).first()
@@ -215,24 +247,23 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
             else:
                 contacts.update(item.entity_id, before)
             report.contacts_restored += 1
-        # Remove what was created.
-        created = [i for i, _ in _created(session, batch_id, "contact")]
-        linked = _referenced(session, created, CONTACT_REFERENCES)
+        report.contacts_kept = len(plan.keep)
+        # Remove what was created (emails, phones, addresses and tags cascade); what was
+        # edited since or is used elsewhere goes to Trash, from where it can come back.
         now = utcnow()
-        removable = [c for c in created if c not in linked]
-        indexing.unindex_many(session, removable)
-        _delete(session, "contact", removable)  # emails, phones, addresses, tags cascade
-        for contact_id in linked:
+        indexing.unindex_many(session, plan.remove)
+        _delete(session, "contact", plan.remove)
+        for contact_id in plan.to_trash:
             contact = session.get(Contact, contact_id)
             if contact is not None and contact.deleted_at is None:
                 contact.deleted_at = contact.updated_at = now
                 session.add(contact)
             unindex(session, contact_id)
-        report.contacts_removed, report.contacts_to_trash = len(removable), len(linked)
-        if removable:
-            record_change(session, "contact", ChangeKind.PURGED, *removable)
-        if linked:
-            record_change(session, "contact", ChangeKind.DELETED, *linked)
+        report.contacts_removed, report.contacts_to_trash = len(plan.remove), len(plan.to_trash)
+        if plan.remove:
+            record_change(session, "contact", ChangeKind.PURGED, *plan.remove)
+        if plan.to_trash:
+            record_change(session, "contact", ChangeKind.DELETED, *plan.to_trash)
         orgs = [i for i, _ in _created(session, batch_id, "organization")]
         used = _referenced(session, orgs, ORGANIZATION_REFERENCES)
         gone = [o for o in orgs if o not in used]

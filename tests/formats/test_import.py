@@ -279,9 +279,40 @@ def test_undo_preview_counts_changes_made_since(db, services) -> None:  # type: 
         b"First Name,Last Name,E-mail 1 - Value\nAda,Lovelace,ada@example.org\n"
         b"Alan,Turing,alan@example.org\n"))
     info = batches.undo_preview(db, report.batch_id)
-    assert (info.contacts_to_remove, info.contacts_to_restore, info.changed_since) == (2, 0, 0)
+    assert (info.contacts_to_remove, info.contacts_to_trash, info.contacts_to_restore) == (
+        2, 0, 0)
     ada = next(r for r in services.contacts.list().rows if r.full_name == "Ada Lovelace")
     data = services.contacts.get(ada.id)
     data.title = "Countess"
     services.contacts.update(ada.id, data)
-    assert batches.undo_preview(db, report.batch_id).changed_since == 1
+    info = batches.undo_preview(db, report.batch_id)
+    assert (info.contacts_to_remove, info.contacts_to_trash) == (1, 1)
+
+    # Undo keeps the edit: Ada goes to Trash (restorable), Alan is removed for good.
+    undo = batches.undo_batch(db, report.batch_id)
+    assert (undo.contacts_removed, undo.contacts_to_trash) == (1, 1)
+    assert services.contacts.count() == 0
+    services.trash.restore("contact", ada.id)
+    assert services.contacts.get(ada.id).title == "Countess"
+
+
+def test_undo_leaves_contacts_edited_after_an_update_as_they_are(db, services) -> None:  # type: ignore[no-untyped-def]
+    ada = services.contacts.create(ContactData(
+        given_name="Ada", family_name="Lovelace", emails=[EmailData("ada@example.org")]))
+    grace = services.contacts.create(ContactData(
+        given_name="Grace", family_name="Hopper", emails=[EmailData("grace@example.org")]))
+    report = importer.apply(db, parse_contacts(
+        b"First Name,Last Name,Organization Title,E-mail 1 - Value\n"
+        b"Ada,Lovelace,Analyst,ada@example.org\nGrace,Hopper,Admiral,grace@example.org\n"))
+    assert report.updated == 2
+    data = services.contacts.get(ada.id)
+    data.notes = "Typed after the import"
+    services.contacts.update(ada.id, data)
+    preview = batches.undo_preview(db, report.batch_id)
+    assert (preview.contacts_to_restore, preview.contacts_to_keep) == (1, 1)
+
+    undo = batches.undo_batch(db, report.batch_id)
+    assert (undo.contacts_restored, undo.contacts_kept) == (1, 1)
+    assert services.contacts.get(grace.id).title == ""  # put back as before the import
+    kept = services.contacts.get(ada.id)
+    assert (kept.title, kept.notes) == ("Analyst", "Typed after the import")

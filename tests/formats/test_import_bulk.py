@@ -236,16 +236,24 @@ def test_undo_of_a_large_batch_removes_exactly_what_it_created(db, services) -> 
     assert after_import["import_batch_ids"] == 3 + 1 + 1  # contacts, organizations, tags
     preview = batches.undo_preview(db, report.batch_id)
     assert (preview.contacts_to_remove, preview.contacts_to_restore,
-            preview.changed_since) == (11_999, 1, 0)
+            preview.contacts_to_trash, preview.contacts_to_keep) == (11_999, 1, 0, 0)
     edited = services.contacts.list(ContactFilter(text="u42@example")).rows[0]
     data = services.contacts.get(edited.id)
     data.title = "Edited after the import"
     services.contacts.update(edited.id, data)
-    assert batches.undo_preview(db, report.batch_id).changed_since == 1
+    assert batches.undo_preview(db, report.batch_id).contacts_to_trash == 1
 
     undo = batches.undo_batch(db, report.batch_id)
-    assert (undo.contacts_removed, undo.contacts_restored) == (11_999, 1)
-    assert undo.organizations_removed == 36  # City of Town3 existed before
+    assert (undo.contacts_removed, undo.contacts_to_trash, undo.contacts_restored) == (
+        11_998, 1, 1)  # the contact edited after the import waits in Trash
+    assert services.contacts.get(edited.id, include_deleted=True).title == (
+        "Edited after the import")
+    assert undo.organizations_removed == 35  # City of Town3 existed before, and the
+    kept = services.contacts.get(edited.id, include_deleted=True).organization_id
+    assert kept and kept != plano.id  # edited contact's organization stays for it
+    services.trash.purge("contact", edited.id)
+    services.organizations.delete(kept)
+    services.trash.purge("organization", kept)
     assert without_batches(counts(db)) == without_batches(before)
     assert index_rows(db) == index_before
     restored = services.contacts.get(mine.id)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats import batches
-from coordinator.formats.batches import BatchInfo, UndoReport
+from coordinator.formats.batches import BatchInfo, UndoPreview, UndoReport
 from ui.io import common
 from ui.io.common import fill_table, local_time, plural, read_only_table
 from ui.widgets.forms import MARGIN
@@ -43,15 +43,35 @@ def describe_undo(r: UndoReport) -> str:
     if r.contacts_removed:
         parts.append(f"{plural(r.contacts_removed, 'contact')} removed")
     if r.contacts_to_trash:
-        parts.append(f"{plural(r.contacts_to_trash, 'contact')} moved to Trash (other "
-                     "records point at them)")
+        parts.append(f"{plural(r.contacts_to_trash, 'contact')} moved to Trash (edited "
+                     "since, or used by other records)")
     if r.contacts_restored:
         parts.append(f"{plural(r.contacts_restored, 'contact')} put back as before")
+    if r.contacts_kept:
+        parts.append(f"{plural(r.contacts_kept, 'contact')} left as edited since")
     if r.organizations_removed:
         parts.append(f"{plural(r.organizations_removed, 'organization')} removed")
     if r.organizations_kept:
         parts.append(f"{plural(r.organizations_kept, 'organization')} kept (in use)")
     return "; ".join(parts) or "nothing was left to undo"
+
+
+def describe_preview(p: UndoPreview) -> str:
+    """What an undo is about to do, one line per kind of change, for its question."""
+    lines = []
+    if p.contacts_to_remove:
+        lines.append(f"• {plural(p.contacts_to_remove, 'contact')} it created will be "
+                     "removed.")
+    if p.contacts_to_trash:
+        lines.append(f"• {plural(p.contacts_to_trash, 'contact')} it created, edited or used "
+                     "since, will go to Trash, from where you can restore them.")
+    if p.contacts_to_restore:
+        lines.append(f"• {plural(p.contacts_to_restore, 'contact')} it changed will be put "
+                     "back as before.")
+    if p.contacts_to_keep:
+        lines.append(f"• {plural(p.contacts_to_keep, 'contact')} it changed, and you edited "
+                     "since, will keep your edits.")
+    return "\n".join(lines) or "No contacts are left to change."
 
 
 class UndoImportDialog(QDialog):
@@ -116,8 +136,14 @@ class UndoImportDialog(QDialog):
         b = self.selected()
         if b is None or b.undone_at is not None:
             return None
+        try:
+            preview = batches.undo_preview(self.ctx.db, b.id)
+        except CoordinatorError as exc:
+            QMessageBox.warning(self, "Undo", str(exc))
+            return None
         answer = QMessageBox.question(
-            self, "Undo", f"Undo the {describe_batch(b)} of {local_time(b.created_at)}?",
+            self, "Undo", f"Undo the {describe_batch(b)} of {local_time(b.created_at)}?"
+            f"\n\n{describe_preview(preview)}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

@@ -100,6 +100,10 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
     # THEN what it created is gone and what it updated is back
     assert undo_report is not None and undo_report.contacts_removed == 2
     assert "2 contacts removed" in seen["undo"]
+    # and the question said beforehand what would happen
+    question = messages.texts("question")[-1]
+    assert "2 contacts it created will be removed" in question
+    assert "1 contact it changed will be put back as before" in question
     assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}
     dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
     assert dana.title == ""
