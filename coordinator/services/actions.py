@@ -35,6 +35,7 @@ class ActionFilter:
     series_id: str | None = None
     proposal_id: str | None = None
     meeting_id: str | None = None
+    meeting_ids: tuple[str, ...] | None = None  # any of these meetings (bulk reads)
     ids: tuple[str, ...] | None = None
 
 
@@ -108,6 +109,12 @@ class ActionService:
         if f.meeting_id:
             clauses.append("ai.meeting_id = :mid")
             params["mid"] = f.meeting_id
+        if f.meeting_ids is not None:
+            if not f.meeting_ids:
+                return []
+            clauses.append("ai.meeting_id IN :mids")
+            params["mids"] = list(f.meeting_ids)
+            binds.append(bindparam("mids", expanding=True))
         if f.ids is not None:
             if not f.ids:
                 return []

@@ -3,8 +3,10 @@ briefing uses: what is still open and which proposals matter for a meeting."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
@@ -64,6 +66,66 @@ class SeriesData:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound variables
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _series_names(session: Session, series_ids: set[str]) -> dict[str, str]:
+    return dict(session.execute(select(MeetingSeries.id, MeetingSeries.name).where(
+        MeetingSeries.id.in_(series_ids))).all())  # type: ignore[attr-defined]
+
+
+def _agenda_by_meeting(session: Session, ids: list[str]) -> dict[str, list[AgendaItemData]]:
+    found: dict[str, list[AgendaItemData]] = {}
+    for a, name in session.execute(
+            select(AgendaItem, Contact.full_name)
+            .outerjoin(Contact, Contact.id == AgendaItem.presenter_id)
+            .where(AgendaItem.meeting_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(AgendaItem.meeting_id, AgendaItem.position)).all():
+        found.setdefault(a.meeting_id, []).append(
+            AgendaItemData(a.title, a.presenter_id, a.minutes, a.details, name or ""))
+    return found
+
+
+def _attendees_by_meeting(session: Session, ids: list[str]) -> dict[str, list[AttendeeData]]:
+    """Attendees by name; people with the same sort key in a stable (contact id) order."""
+    found: dict[str, list[AttendeeData]] = {}
+    for a, name, org, cid in session.execute(
+            select(Attendee, Contact.full_name, Organization.name, Contact.consortium_id)
+            .join(Contact, Contact.id == Attendee.contact_id)
+            .outerjoin(Organization, Organization.id == Contact.organization_id)
+            .where(Attendee.meeting_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(Attendee.meeting_id, Contact.sort_key, Attendee.contact_id)).all():
+        found.setdefault(a.meeting_id, []).append(
+            AttendeeData(a.contact_id, a.role, a.rsvp, a.attended, name, org or "", cid))
+    return found
+
+
+def _decisions_by_meeting(session: Session, ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meeting_id, textline in session.execute(
+            select(Decision.meeting_id, Decision.text)
+            .where(Decision.meeting_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(Decision.meeting_id, Decision.position)).all():
+        found.setdefault(meeting_id, []).append(textline)
+    return found
+
+
+def _consortia_by_meeting(session: Session, ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meeting_id, consortium_id in session.execute(
+            select(MeetingConsortium.meeting_id, MeetingConsortium.consortium_id)
+            .where(MeetingConsortium.meeting_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(MeetingConsortium.meeting_id, MeetingConsortium.consortium_id)).all():
+        found.setdefault(meeting_id, []).append(consortium_id)
+    return found
 
 
 class MeetingService(EntityService):
@@ -202,33 +264,44 @@ class MeetingService(EntityService):
             return self._read(session, row)
 
     def _read(self, session: Session, row: Meeting) -> MeetingData:
-        series = session.get(MeetingSeries, row.series_id) if row.series_id else None
-        agenda = session.execute(
-            select(AgendaItem, Contact.full_name)
-            .outerjoin(Contact, Contact.id == AgendaItem.presenter_id)
-            .where(AgendaItem.meeting_id == row.id).order_by(AgendaItem.position)).all()
-        attendees = session.execute(
-            select(Attendee, Contact.full_name, Organization.name, Contact.consortium_id)
-            .join(Contact, Contact.id == Attendee.contact_id)
-            .outerjoin(Organization, Organization.id == Contact.organization_id)
-            .where(Attendee.meeting_id == row.id).order_by(Contact.sort_key)).all()
-        decisions = session.exec(select(Decision.text).where(Decision.meeting_id == row.id)
-                                 .order_by(Decision.position)).all()
-        consortia = session.exec(select(MeetingConsortium.consortium_id).where(
-            MeetingConsortium.meeting_id == row.id)).all()
-        return MeetingData(
+        return self._read_many(session, [row])[0]
+
+    def _load_many(self, session: Session, ids: list[str]) -> list[Meeting]:
+        """The meetings for `ids`, in that order, fetched a chunk at a time."""
+        found: dict[str, Meeting] = {}
+        for chunk in _chunks(ids):
+            found.update((m.id, m) for m in session.exec(
+                select(Meeting).where(Meeting.id.in_(chunk))).all())  # type: ignore[attr-defined]
+        return [found[i] for i in ids]
+
+    def _read_many(self, session: Session, rows: list[Meeting]) -> list[MeetingData]:
+        """Full records for `rows`, in order: each child table is read once per chunk of
+        meetings, so a page of meetings costs a handful of queries, not several per row."""
+        out: list[MeetingData] = []
+        for chunk in _chunks(rows):
+            out.extend(self._read_chunk(session, chunk))
+        return out
+
+    def _read_chunk(self, session: Session, rows: Sequence[Meeting]) -> list[MeetingData]:
+        ids = [r.id for r in rows]
+        series = _series_names(session, {r.series_id for r in rows if r.series_id})
+        agenda = _agenda_by_meeting(session, ids)
+        attendees = _attendees_by_meeting(session, ids)
+        decisions = _decisions_by_meeting(session, ids)
+        consortia = _consortia_by_meeting(session, ids)
+        actions: dict[str, list[ActionItemData]] = {}
+        for item in self.actions.list(ActionFilter(meeting_ids=tuple(ids)), sort="created"):
+            actions.setdefault(item.meeting_id or "", []).append(item)
+        return [MeetingData(
             id=row.id, title=row.title, starts_at=row.starts_at, time_zone=row.time_zone,
-            series_id=row.series_id, series_name=series.name if series else "", kind=row.kind,
-            duration_minutes=row.duration_minutes, location=row.location, link=row.link,
-            notes=row.notes, private_notes=row.private_notes, consortium_ids=list(consortia),
-            agenda=[AgendaItemData(a.title, a.presenter_id, a.minutes, a.details, name or "")
-                    for a, name in agenda],
-            attendees=[AttendeeData(a.contact_id, a.role, a.rsvp, a.attended, name, org or "",
-                                    cid) for a, name, org, cid in attendees],
-            decisions=list(decisions),
-            action_items=self.actions.list(ActionFilter(meeting_id=row.id), sort="created"),
+            series_id=row.series_id, series_name=series.get(row.series_id or "", ""),
+            kind=row.kind, duration_minutes=row.duration_minutes, location=row.location,
+            link=row.link, notes=row.notes, private_notes=row.private_notes,
+            consortium_ids=consortia.get(row.id, []), agenda=agenda.get(row.id, []),
+            attendees=attendees.get(row.id, []), decisions=decisions.get(row.id, []),
+            action_items=actions.get(row.id, []),
             created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
-        )
+        ) for row in rows]
 
     def list(self, f: MeetingFilter | None = None, descending: bool = False, offset: int = 0,
              limit: int | None = None, now: datetime | None = None) -> Page[MeetingData]:
@@ -264,7 +337,7 @@ class MeetingService(EntityService):
                 sql += " LIMIT :limit OFFSET :offset"
                 params.update(limit=limit, offset=offset)
             ids = list(session.execute(text(sql), params).scalars())
-            rows = [self._read(session, session.get(Meeting, i)) for i in ids]
+            rows = self._read_many(session, self._load_many(session, ids))
         return Page(rows=rows, total=total, offset=offset)
 
     def series(self) -> list[SeriesData]:
@@ -331,4 +404,4 @@ class MeetingService(EntityService):
                 "SELECT m.id FROM meeting m JOIN attendee a ON a.meeting_id = m.id WHERE "
                 "a.contact_id = :c AND m.deleted_at IS NULL ORDER BY m.starts_at DESC"),
                 {"c": contact_id}).scalars().all()
-            return [self._read(session, session.get(Meeting, i)) for i in ids]
+            return self._read_many(session, self._load_many(session, list(ids)))
