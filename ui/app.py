@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+# Beside ui/ in a source checkout, and installed beside it from the wheel too (pyproject
+# ships resources/ as package data), so one lookup serves both.
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 VIEW_NAMES = ("contacts", "organizations", "consortia", "proposals", "meetings", "actions",
               "trash")
