@@ -5,8 +5,8 @@ callbacks and raise `ImportCancelled` when cancelled, having saved nothing):
 
 - reading: `reader.parse_file(path)` / `reader.parse_contacts(raw, format)` -> ParseResult
   (pure: no database; large CSV files are parsed in a process pool when there are
-  3+ CPUs, `parallel.py`; phones in common NANP shapes take `phones.e164`'s exact fast
-  path); `csv_import.peek_csv(raw)` for the column-mapping dialog;
+  3+ CPUs, `parallel.py`; phones in common NANP shapes take `services.phones.e164`'s exact
+  fast path); `csv_import.peek_csv(raw)` for the column-mapping dialog;
   `mappings.guess_mapping / save_mapping / load_mapping / list_mappings`;
 - importing: `importer.preview(db, result)` -> ImportPreview (new / updated / unchanged /
   duplicates / errors, each with its row or line; saves nothing) and

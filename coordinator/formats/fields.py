@@ -15,8 +15,8 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from coordinator.formats.parsed import ImportProblem, ParsedContact
-from coordinator.formats.phones import e164 as phone_e164
 from coordinator.models import fold
+from coordinator.services.phones import e164 as phone_e164
 from coordinator.services.records import AddressData, EmailData, PhoneData
 from coordinator.services.validation import url_problem
 

@@ -28,6 +28,7 @@ from coordinator.models import (
 )
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags
+from coordinator.services.phones import e164 as phone_e164
 from coordinator.services.records import AddressData, ContactData, EmailData, Page, PhoneData
 from coordinator.services.search import fts_query
 
@@ -188,7 +189,7 @@ class ContactService(EntityService):
             primary = p.is_primary and not primary_seen
             primary_seen |= primary
             session.add(ContactPhone(contact_id=contact_id, label=p.label or "work",
-                                     raw=p.raw.strip(), e164=v.phone_to_e164(p.raw),
+                                     raw=p.raw.strip(), e164=phone_e164(p.raw),
                                      is_primary=primary, position=i))
         for i, a in enumerate(d.addresses):
             session.add(ContactAddress(contact_id=contact_id, label=a.label or "work",

@@ -1,4 +1,4 @@
-"""The NANP fast path (`formats.phones.e164`) answers exactly as phonenumbers does.
+"""The NANP fast path (`services.phones.e164`) answers exactly as phonenumbers does.
 
 `validation.phone_to_e164` (phonenumbers' parse + is_valid_number) is the reference;
 the fast path must give the same E.164 string, or the same None, for every input:
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coordinator.formats import phones
+from coordinator.services import phones
 from coordinator.services.validation import phone_to_e164
 
 SHAPES = [

@@ -1,8 +1,11 @@
 """E.164 form of phone numbers, with an exact fast path for common North American shapes.
 
-`services.validation.phone_to_e164` (phonenumbers' `parse` + `is_valid_number`) costs
-30-40 µs a number, the largest single cost of importing a big contact file. Most numbers
-in a coalition's address book are written in a handful of NANP shapes: `(214) 555-0134`,
+It lives in services so that the contact service (every save) and the import parsers
+in `formats` (which build on services) share it.
+
+`validation.phone_to_e164` (phonenumbers' `parse` + `is_valid_number`) costs 30-40 µs a
+number, the largest single cost of importing a big contact file. Most numbers in a
+coalition's address book are written in a handful of NANP shapes: `(214) 555-0134`,
 `214-555-0134`, `214.555.0134`, `+1 214 555 0134`, `1-214-555-0134`. For those,
 `phonenumbers.parse(text, "US")` always yields country code 1 and the ten digits as
 the national number (no extension, no national prefix, no leading zero), so we can
