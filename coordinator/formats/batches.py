@@ -21,6 +21,7 @@ from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
 from coordinator.formats.combine import from_snapshot
+from coordinator.formats.merge import undo_carried_decisions
 from coordinator.models import Contact, parse_sql_time, utcnow
 from coordinator.models.imports import ImportBatch, ImportBatchItem
 from coordinator.services import indexing
@@ -167,6 +168,7 @@ def _delete(session: Session, table: str, ids: list[str]) -> None:
 
 def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
     """Put back what a merge did: the other record, re-pointed links, deleted clashes."""
+    undo_carried_decisions(session, batch_id)
     items = list(session.exec(select(ImportBatchItem).where(
         ImportBatchItem.batch_id == batch_id,
         ImportBatchItem.action.in_(("trashed", "repointed", "deleted")))).all())  # type: ignore[attr-defined]

@@ -4,8 +4,10 @@ The survivor keeps its own values and gains everything of the other that it lack
 every email, phone, address and tag, and the other's notes. Everything that pointed
 at the other (meeting attendance, agenda presenters, action items, proposal owners;
 for organizations: contacts, proposal partners and leads) is re-pointed to the
-survivor, and the other moves to Trash. The merge is recorded like an import batch
-(format "merge"), so `batches.undo_batch` puts everything back.
+survivor, and the other moves to Trash. "Not duplicates" decisions about the other
+are carried over to the survivor (if B is not C and B is merged into A, A is not C).
+The merge is recorded like an import batch (format "merge"), so `batches.undo_batch`
+puts everything back, carried decisions included (`undo_carried_decisions`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
@@ -22,7 +24,8 @@ from coordinator.errors import Conflict, NotFound
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.loading import load_contacts
-from coordinator.models.imports import ImportBatch
+from coordinator.models.imports import ImportBatch, ImportBatchItem
+from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
 from coordinator.services.organizations import OrganizationService
@@ -34,6 +37,9 @@ CONTACT_LINKS = (("attendee", "contact_id"), ("agenda_item", "presenter_id"),
 ORGANIZATION_LINKS = (("contact", "organization_id"), ("proposal_partner", "organization_id"),
                       ("proposal", "lead_organization_id"))
 UNIQUE_WITH = {"attendee": "meeting_id", "proposal_partner": "proposal_id"}
+# (entity, action) of the undo records of decisions a merge carried over to the survivor:
+# one per decision, entity_id the decision's row, snapshot `decisions.carry_over`'s note.
+CARRIED_DECISION = (decisions.CHANGE_ENTITY, "carried")
 
 
 @dataclass
@@ -69,6 +75,26 @@ def _repoint(session: Session, batch_id: str, links: tuple[tuple[str, str], ...]
     return count
 
 
+def _carry_decisions(session: Session, batch_id: str, entity: str, survivor: str,
+                     other: str) -> None:
+    """Mark the survivor "not duplicates" with whatever the other was marked with, and
+    keep what was added with the merge's undo records."""
+    notes = decisions.carry_over(session, entity, survivor, other)
+    kind, action = CARRIED_DECISION
+    bulk.record_items(session, batch_id, kind, action,
+                      [json.loads(note)["id"] for note in notes], notes)
+
+
+def undo_carried_decisions(session: Session, batch_id: str) -> None:
+    """Take back the decisions the merge `batch_id` carried over (inside the undo's unit
+    of work): those the survivor had before the merge stay."""
+    kind, action = CARRIED_DECISION
+    notes = session.exec(select(ImportBatchItem.snapshot).where(
+        ImportBatchItem.batch_id == batch_id, ImportBatchItem.entity == kind,
+        ImportBatchItem.action == action)).all()
+    decisions.take_back_carried(session, notes)
+
+
 def merge_contacts(db: Database, survivor_id: str, other_id: str) -> MergeReport:
     if survivor_id == other_id:
         raise Conflict("Choose two different contacts to merge.")
@@ -91,6 +117,7 @@ def merge_contacts(db: Database, survivor_id: str, other_id: str) -> MergeReport
             survivor.organization_id = other.organization_id
             added.append("organization")
         repointed = _repoint(session, batch.id, CONTACT_LINKS, survivor_id, other_id)
+        _carry_decisions(session, batch.id, "contact", survivor_id, other_id)
         contacts.update(survivor_id, survivor)
         contacts.delete(other_id)
         bulk.record_items(session, batch.id, "contact", "trashed", [other_id])
@@ -124,6 +151,7 @@ def merge_organizations(db: Database, survivor_id: str, other_id: str) -> MergeR
             added.append("notes")
         survivor.tags = list(dict.fromkeys([*survivor.tags, *other.tags]))
         repointed = _repoint(session, batch.id, ORGANIZATION_LINKS, survivor_id, other_id)
+        _carry_decisions(session, batch.id, "organization", survivor_id, other_id)
         orgs.update(survivor_id, survivor)  # also refreshes its contacts' consortium
         session.execute(text("UPDATE contact SET consortium_id = :c WHERE organization_id = :o"),
                         {"c": survivor.consortium_id, "o": survivor_id})

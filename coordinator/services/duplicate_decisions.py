@@ -12,10 +12,16 @@ and they travel with the database in backups. A pair is stored once, smaller id
 first; taking a decision back sets `deleted_at` (marking again revives the row); a
 purged record takes its decisions with it (ON DELETE CASCADE). Writes report
 `("not_duplicate", CREATED | DELETED, "<entity>:<first id>|<second id>")`.
+
+A merge of B into A carries B's decisions over to A (`carry_over`, in the merge's unit
+of work): B and C are different and A is B, so A and C are different too. The merge
+keeps what `carry_over` returns, and undoing it takes exactly those back
+(`take_back_carried`); B's own decisions are never touched.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +38,7 @@ from coordinator.models import (
     NotDuplicateOrganization,
     Organization,
     parse_sql_time,
+    sql_time,
     utcnow,
 )
 from coordinator.services.base import record_change
@@ -104,7 +111,7 @@ def mark_not_duplicates(db: Database, entity: str, a: str, b: str) -> bool:
     if a == b:
         raise Conflict(f"Choose two different {entity}s.")
     first, second = canonical(a, b)
-    model = _model(entity)
+    _model(entity)  # a clear error for any other kind of record
     with db.write() as session:
         for record_id in (first, second):
             if session.get(RECORD_MODELS[entity], record_id) is None:
@@ -112,15 +119,81 @@ def mark_not_duplicates(db: Database, entity: str, a: str, b: str) -> bool:
         row = _find(session, entity, first, second)
         if row is not None and row.deleted_at is None:
             return False
-        now = utcnow()
-        if row is None:
-            row = model(first_id=first, second_id=second, created_at=now, updated_at=now)
-        else:
-            row.deleted_at, row.updated_at = None, now
-        session.add(row)
-        session.flush()
-        record_change(session, CHANGE_ENTITY, ChangeKind.CREATED, f"{entity}:{first}|{second}")
+        _put_in_force(session, entity, first, second, row, utcnow())
     return True
+
+
+def _put_in_force(session: Session, entity: str, first: str, second: str,
+                  row: NotDuplicateContact | NotDuplicateOrganization | None,
+                  now: datetime) -> NotDuplicateContact | NotDuplicateOrganization:
+    """Store the decision about (first, second): a new row, or `row` (taken back
+    earlier) revived, so that a pair keeps one row."""
+    if row is None:
+        row = _model(entity)(first_id=first, second_id=second, created_at=now,
+                             updated_at=now)
+    else:
+        row.deleted_at, row.updated_at = None, now
+    session.add(row)
+    session.flush()
+    record_change(session, CHANGE_ENTITY, ChangeKind.CREATED, f"{entity}:{first}|{second}")
+    return row
+
+
+def _partners(session: Session, entity: str, record_id: str) -> list[str]:
+    """The records `record_id` is marked "not duplicates" with."""
+    table = _model(entity).__tablename__
+    return [second if first == record_id else first
+            for first, second in session.execute(text(
+                f"SELECT first_id, second_id FROM {table} WHERE deleted_at IS NULL "
+                "AND (first_id = :r OR second_id = :r)"), {"r": record_id})]
+
+
+def carry_over(session: Session, entity: str, survivor_id: str, other_id: str) -> list[str]:
+    """Mark `survivor_id` "not duplicates" with every record `other_id` is marked with,
+    inside the caller's unit of work (a merge of `other_id` into `survivor_id`): the
+    user said those are different from the merged record, so they are different from
+    the survivor. Pairs already in force and the survivor itself are left alone.
+
+    Returns one JSON note per decision this put in force; `take_back_carried` with the
+    same notes undoes exactly those (a merge keeps them with its undo records)."""
+    now, notes = utcnow(), []
+    for partner in _partners(session, entity, other_id):
+        if partner == survivor_id:
+            continue
+        first, second = canonical(survivor_id, partner)
+        row = _find(session, entity, first, second)
+        if row is not None and row.deleted_at is None:
+            continue
+        revived = row is not None
+        row = _put_in_force(session, entity, first, second, row, now)
+        notes.append(json.dumps({"entity": entity, "id": row.id, "revived": revived,
+                                 "at": sql_time(now)}))
+    return notes
+
+
+def take_back_carried(session: Session, notes: Iterable[str]) -> int:
+    """Undo what `carry_over` did (inside the caller's unit of work, e.g. a merge's undo):
+    a decision it created is removed, one it revived is taken back again. A decision
+    purged, taken back or marked again since is the user's later word and stays as it
+    is. Returns how many decisions were taken back."""
+    taken = 0
+    for note in notes:
+        carried = json.loads(note)
+        entity = carried["entity"]
+        row = session.get(_model(entity), carried["id"])
+        if (row is None or row.deleted_at is not None
+                or sql_time(row.updated_at) != carried["at"]):
+            continue
+        if carried["revived"]:
+            row.deleted_at = row.updated_at = utcnow()
+            session.add(row)
+        else:
+            session.delete(row)
+        session.flush()
+        record_change(session, CHANGE_ENTITY, ChangeKind.DELETED,
+                      f"{entity}:{row.first_id}|{row.second_id}")
+        taken += 1
+    return taken
 
 
 def unmark_not_duplicates(db: Database, entity: str, a: str, b: str) -> bool:
@@ -262,6 +335,7 @@ __all__ = [
     "NotDuplicates",
     "adopt_legacy_pairs",
     "canonical",
+    "carry_over",
     "dismissed_pairs",
     "is_marked",
     "labels",
@@ -270,5 +344,6 @@ __all__ = [
     "pair_key",
     "resolve_pair",
     "short_ids",
+    "take_back_carried",
     "unmark_not_duplicates",
 ]
