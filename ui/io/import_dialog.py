@@ -6,7 +6,9 @@ The dialog walks through pages: reading (progress + Cancel) → the column mappi
 CSV layout we do not recognise (guessed, editable, "Save mapping as…") → the dry-run
 preview (N new / updated / up to date / probable duplicates / new organizations /
 errors, an error table with the row or line and the reason, and every record with a
-check box: untick one to leave it out, tick a probable duplicate to import it anyway) →
+check box: untick one to leave it out, tick a probable duplicate to import it anyway;
+the counts follow every choice through a new plan made off the GUI thread once the
+clicks pause, and Import is enabled only once they match the choices) →
 Import, which first backs the database up and then saves everything in one
 transaction (`importer.apply`: all or nothing, recorded as an undoable batch) → the
 result. A file that cannot be read at all shows why, and nothing is saved.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,7 +50,7 @@ from coordinator.formats.parsed import ParseResult
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
-from ui.io.preview_rows import CHOOSABLE, FILTERS, ImportRowsModel, RowsFilter
+from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
 from ui.io.undo_dialog import describe_undo
 from ui.widgets.forms import MARGIN
 
@@ -62,6 +64,10 @@ FORMATS = {"google": "Google Contacts CSV", "google-legacy": "Google Contacts CS
            "coordinator": "Coordinator CSV", "csv": "CSV with a column mapping",
            "vcard": "vCard"}
 SETTINGS_DIR = "import/last_dir"
+# A burst of clicks costs one new plan (about 2 s for 100,000 records): it starts once
+# the choices have not changed for this long
+REPLAN_DELAY_MS = 300
+COUNT_KEYS = ("new", "updated", "unchanged", "duplicates", "organizations", "errors")
 
 
 @dataclass
@@ -93,6 +99,11 @@ class ImportDialog(QDialog):
         self.job = ProgressJob(ctx, self)
         self.job.progressed.connect(self._on_progress)
         self._stage = (0, 1)  # progress is scaled into this share of the bar
+        self.replan_job = ProgressJob(ctx, self)  # the counts after the user's choices
+        self.replan_timer = QTimer(self)
+        self.replan_timer.setSingleShot(True)
+        self.replan_timer.setInterval(REPLAN_DELAY_MS)
+        self.replan_timer.timeout.connect(self._replan)
         self.setWindowTitle(f"Import contacts — {self.path.name}")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
@@ -152,18 +163,22 @@ class ImportDialog(QDialog):
         self.counts: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        for i, key in enumerate(("new", "updated", "unchanged", "duplicates", "organizations",
-                                 "errors")):
+        for i, key in enumerate(COUNT_KEYS):
             label = QLabel()
             label.setAccessibleName(f"Count {key}")
             self.counts[key] = label
             grid.addWidget(label, i // 3, i % 3)
+        self.counts_state = QLabel()
+        self.counts_state.setAccessibleName("Counts state")
+        grid.addWidget(self.counts_state, 0, 3)
+        grid.setColumnStretch(3, 1)
         self.create_duplicates = QCheckBox("Import the probable duplicates as new contacts too")
         self.create_duplicates.setToolTip("Tick or untick single records in the table below")
         self.create_duplicates.clicked.connect(self._all_duplicates_clicked)
         self.tabs = QTabWidget()
         self.rows_model = ImportRowsModel(self)
         self.rows_model.choicesChanged.connect(self._choices_changed)
+        self.rows_model.planChanged.connect(self._show_counts)
         self.rows_filter = RowsFilter(self.rows_model, self)
         self.rows_table = self._build_rows_table()
         self.errors_table = read_only_table(["Row / line", "Problem"], "Errors")
@@ -274,8 +289,10 @@ class ImportDialog(QDialog):
         if self.page_name == "mapping" and self.mapping_panel is not None:
             self.next_button.setEnabled(self.mapping_panel.is_valid())
         elif self.page_name == "preview" and self.preview is not None:
-            self.next_button.setEnabled(any(self.rows_model.counts()[k] for k in (
-                "new", "updated", "organizations")))
+            # only with counts that match the choices: what the user sees is what is saved
+            n = self.rows_model.counts()
+            self.next_button.setEnabled(self.rows_model.is_current() and any(
+                n[k] for k in ("new", "updated", "organizations")))
 
     # -- reading -----------------------------------------------------------------------
     def start(self) -> None:
@@ -353,15 +370,8 @@ class ImportDialog(QDialog):
         self.preview_source.setText(
             f"{self.path.name}: {FORMATS.get(p.format, p.format)}, {p.encoding} — "
             f"{plural(p.records_read, 'record')} read.")
-        dups = len(p.duplicates)
-        self.counts["unchanged"].setText(count_text(p.unchanged, "already up to date",
-                                               "already up to date"))
-        self.counts["duplicates"].setText(count_text(dups, "probable duplicate",
-                                                "probable duplicates"))
-        self.counts["errors"].setText(count_text(len(p.errors), "row with errors",
-                                            "rows with errors"))
         self.create_duplicates.setVisible(p.count("duplicate") > 0)
-        self.rows_model.set_preview(p)  # fills the choice-dependent counts too
+        self.rows_model.set_preview(p)  # fills the counts too
         self.rows_view_box.setCurrentIndex(0)
         fill_table(self.errors_table, [[e.where, e.reason] for e in p.errors])
         fill_table(self.warnings_table, [[w.where, w.reason] for w in p.warnings])
@@ -378,13 +388,10 @@ class ImportDialog(QDialog):
 
     # -- choices -----------------------------------------------------------------------
     def _choices_changed(self) -> None:
-        """Counts, the all-duplicates box and the Import button follow every choice."""
+        """What a choice settles by itself shows at once (the left-out count, the
+        all-duplicates box); the other counts need a new plan, since a choice can change
+        other rows too (a row merged into one now left out becomes its own contact)."""
         n = self.rows_model.counts()
-        self.counts["new"].setText(count_text(n["new"], "new contact", "new contacts"))
-        self.counts["updated"].setText(count_text(n["updated"], "updated", "updated",
-                                             " (same email)"))
-        self.counts["organizations"].setText(count_text(n["organizations"], "new organization",
-                                                   "new organizations"))
         self.left_out_label.setText(f"{plural(n['left_out'], 'record')} left out by your "
                                     "choice" if n["left_out"] else "")
         ticked, total = self.rows_model.duplicates_included()
@@ -392,11 +399,85 @@ class ImportDialog(QDialog):
                  if ticked == total else Qt.CheckState.PartiallyChecked)
         self.create_duplicates.setTristate(state == Qt.CheckState.PartiallyChecked)
         self.create_duplicates.setCheckState(state)
+        self.replan_job.cancel()  # a plan under way is for choices that no longer hold
+        if self.rows_model.is_current():  # e.g. a record ticked out and back in
+            self.replan_timer.stop()
+            self._show_counts()
+        else:
+            self.replan_timer.start()  # restarted by every click: one plan per burst
+            self._show_updating()
+
+    def _show_counts(self) -> None:
+        """The latest plan's figures; Import follows them."""
+        if not self.rows_model.is_current():
+            return
+        n = self.rows_model.counts()
+        texts = {"new": count_text(n["new"], "new contact", "new contacts"),
+                 "updated": count_text(n["updated"], "updated", "updated", " (same email)"),
+                 "unchanged": count_text(n["unchanged"], "already up to date",
+                                         "already up to date"),
+                 "duplicates": count_text(n["duplicates"], "probable duplicate",
+                                          "probable duplicates"),
+                 "organizations": count_text(n["organizations"], "new organization",
+                                             "new organizations"),
+                 "errors": count_text(n["errors"], "row with errors", "rows with errors")}
+        for key, label in self.counts.items():
+            label.setText(texts[key])
+            label.setEnabled(True)
+        self.counts_state.clear()
+        self._follow_duplicates_box()
         if self.page_name == "preview":
             self._update_buttons()
             self.status.setText("" if self.next_button.isEnabled() else
                                 "Nothing to import: every record is already here, has an "
                                 "error or is left out.")
+
+    def _follow_duplicates_box(self) -> None:
+        """Shown once there are probable duplicates, then only enabled or not: hiding
+        it would move the table under the user's pointer (and with 100,000 records
+        selected, Qt takes seconds over a table that changes size)."""
+        has_duplicates = self.rows_model.duplicates_included()[1] > 0
+        if has_duplicates and self.create_duplicates.isHidden():
+            self.create_duplicates.show()
+        self.create_duplicates.setEnabled(has_duplicates)
+
+    def _show_updating(self) -> None:
+        """The counts are greyed out and Import waits until they match the choices."""
+        for label in self.counts.values():
+            label.setEnabled(False)
+        self.counts_state.setText("<i>Updating…</i>")
+        self.counts_state.setToolTip("Working out what your choices change")
+        if self.page_name == "preview":
+            self._update_buttons()
+            self.status.setText("Import is available once the counts are updated.")
+
+    def _replan(self) -> None:
+        """Plan again with the user's choices, off the GUI thread (about 2 s for 100,000
+        records); a result for choices that have changed since is dropped
+        (`ImportRowsModel.apply_plan`), and so is one for a file read again since."""
+        parsed = self.result_
+        if parsed is None or self.rows_model.is_current():
+            return
+        db, options = self.ctx.db, self.options()
+
+        def work(_progress: common.ProgressFn, cancelled: common.CancelFn) -> ImportPreview:
+            return importer.preview(db, parsed, options, cancelled=cancelled)
+
+        def done(plan: ImportPreview) -> None:
+            if parsed is self.result_ and self.rows_model.apply_plan(plan,
+                                                                     options.row_choices):
+                self.preview = plan
+
+        self.replan_job.start(work, done, self._on_replan_failed)
+
+    def _on_replan_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportCancelled):  # superseded by a newer choice
+            return
+        self.counts_state.setText("<i>Not updated</i>")
+        self.status.setText(f"The counts could not be updated: {exc} Change a choice to "
+                            "try again.")
+        if not isinstance(exc, CoordinatorError):
+            raise exc  # reaches the application's error dialog
 
     def _all_duplicates_clicked(self) -> None:
         # a click on a partly ticked box ticks them all
@@ -407,8 +488,12 @@ class ImportDialog(QDialog):
         self.rows_filter.set_kinds(FILTERS.get(label, frozenset()))
 
     def _selected_positions(self) -> list[int]:
-        rows = self.rows_table.selectionModel().selectedRows()
-        return sorted(self.rows_filter.mapToSource(i).row() for i in rows)
+        """Source positions of the selected records, read from the selection's ranges:
+        `selectedRows()` asks for every cell's flags (seconds for 100,000 rows)."""
+        shown: set[int] = set()
+        for part in self.rows_table.selectionModel().selection():
+            shown.update(range(part.top(), part.bottom() + 1))
+        return sorted(self.rows_filter.source_rows(shown))
 
     def choose_selected(self, include: bool) -> None:
         """Import (or leave out) every selected record that offers the choice."""
@@ -419,14 +504,18 @@ class ImportDialog(QDialog):
                                 "(up to date, or already as chosen).")
 
     def toggle_selected(self) -> None:
-        positions = [p for p in self._selected_positions()
-                     if self.rows_model.rows[p].action in CHOOSABLE]
+        positions = [p for p in self._selected_positions() if self.rows_model.choosable(p)]
         if positions:
             self.rows_model.set_included(positions, not self.rows_model.included(positions[0]))
 
     # -- buttons -----------------------------------------------------------------------
+    def _stop_replanning(self) -> None:
+        self.replan_timer.stop()
+        self.replan_job.cancel()
+
     def go_back(self) -> None:
         if self.page_name == "preview" and self.mapping_panel is not None:
+            self._stop_replanning()
             self.status.clear()
             self.show_page("mapping")
 
@@ -449,6 +538,7 @@ class ImportDialog(QDialog):
         db, result, options = self.ctx.db, self.result_, self.options()
         db_path = self.ctx.db_path
         assert result is not None
+        self._stop_replanning()  # Import is enabled only once the plan is current
         self.working_label.setText("Backing up the database, then importing…")
         self.progress.setValue(0)
         self.status.clear()
@@ -495,6 +585,7 @@ class ImportDialog(QDialog):
         self.done_label.setText(f"The import was undone: {describe_undo(undone)}.")
 
     def reject(self) -> None:
+        self._stop_replanning()
         if self.job.running:  # the worker stops at its next check; nothing is saved
             self._close_when_done = True
             self.job.cancel()

@@ -52,6 +52,12 @@ def shown(dialog: ImportDialog, column: int = 3) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
+def wait_counts(qtbot, dialog: ImportDialog) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the new plan that follows the choices (the counts are then current)."""
+    qtbot.waitUntil(dialog.rows_model.is_current, timeout=10_000)
+    assert not dialog.counts_state.text()
+
+
 def write(tmp_path: Path) -> Path:
     file = tmp_path / "google.csv"
     file.write_text(HEADER + ROWS, encoding="utf-8")
@@ -67,6 +73,7 @@ def test_leave_out_a_record_and_import_one_duplicate_anyway(ctx, qtbot, modal, s
     def drive(dialog: ImportDialog) -> None:
         qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
         assert "<b>2</b> new contacts" in dialog.counts["new"].text()
+        assert "<b>1</b> new organization" in dialog.counts["organizations"].text()
         assert dialog.create_duplicates.checkState() == Qt.CheckState.Unchecked
         # WHEN the user shows only the probable duplicates and ticks Ben's row
         dialog.rows_view_box.setCurrentText("Probable duplicates")
@@ -81,8 +88,11 @@ def test_leave_out_a_record_and_import_one_duplicate_anyway(ctx, qtbot, modal, s
         dialog.rows_view_box.setCurrentText("All records")
         select(dialog, "Eve Park")
         dialog.leave_out_button.click()
+        seen["left out"] = dialog.left_out_label.text()  # known at once
+        wait_counts(qtbot, dialog)
         seen["new"] = dialog.counts["new"].text()
-        seen["left out"] = dialog.left_out_label.text()
+        seen["organizations"] = dialog.counts["organizations"].text()
+        seen["duplicates"] = dialog.counts["duplicates"].text()
         dialog.rows_view_box.setCurrentText("Left out")
         seen["left out shown"] = shown(dialog)
         shot(dialog, "import-choices")
@@ -97,10 +107,14 @@ def test_leave_out_a_record_and_import_one_duplicate_anyway(ctx, qtbot, modal, s
     assert seen["ben now"] == "New (imported anyway)"
     assert seen["box"] == Qt.CheckState.PartiallyChecked
     assert "<b>2</b> new contacts" in str(seen["new"])  # Ada + Ben (Eve left out)
+    # Denton County came with Eve only (the others are at the known City of Plano)
+    assert "<b>0</b> new organizations" in str(seen["organizations"])
+    assert "<b>1</b> probable duplicate" in str(seen["duplicates"])  # Cy
     assert "1 record left out" in str(seen["left out"])
     assert seen["left out shown"] == ["Eve Park"]
     # ...and so did the import: Ben a second time, Cy and Eve not at all
     assert report is not None and report.created == 2 and report.updated == 1
+    assert report.organizations_created == 0
     assert full_names(ctx.services) == ["Ada Quinn", "Ben Ortiz", "Ben Ortiz", "Cy Lee",
                                         "Dana Smith"]
     dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
@@ -117,6 +131,7 @@ def test_the_duplicates_box_ticks_all_and_space_toggles_the_selection(
         # WHEN the user clicks "Import the probable duplicates…"
         dialog.create_duplicates.click()
         seen["after box"] = dialog.rows_model.duplicates_included()
+        wait_counts(qtbot, dialog)
         seen["new"] = dialog.counts["new"].text()
         # AND selects Ada and Eve and presses Space twice (out, then back in), then once
         select(dialog, "Ada Quinn", "Eve Park")
@@ -127,6 +142,7 @@ def test_the_duplicates_box_ticks_all_and_space_toggles_the_selection(
         seen["after space twice"] = dialog.left_out_label.text()
         qtbot.keyClick(dialog.rows_table, Qt.Key.Key_Space)
         seen["choices"] = dialog.options().row_choices
+        wait_counts(qtbot, dialog)
         dialog.go_next()
         qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
         dialog.accept()
@@ -151,9 +167,11 @@ def test_leaving_everything_out_disables_import(ctx, qtbot, modal, tmp_path: Pat
         assert dialog.next_button.isEnabled()
         dialog.rows_table.selectAll()
         dialog.leave_out_button.click()
+        wait_counts(qtbot, dialog)
         seen["enabled"] = dialog.next_button.isEnabled()
         seen["status"] = dialog.status.text()
         dialog.include_button.click()  # and back in
+        wait_counts(qtbot, dialog)
         seen["enabled again"] = dialog.next_button.isEnabled()
         dialog.reject()
 
