@@ -51,7 +51,7 @@ from ui.io import common
 from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
 from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
-from ui.io.undo_dialog import describe_undo
+from ui.io.undo_dialog import ImportCommand, describe_undo
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -559,10 +559,17 @@ class ImportDialog(QDialog):
             parts.append(f"{plural(report.skipped_duplicates, 'probable duplicate')} left out")
         if report.errors:
             parts.append(f"{plural(len(report.errors), 'row')} with errors not imported")
+        stack = getattr(self.ctx, "undo_stack", None)
+        if stack is not None:  # Edit ▸ Undo right after an import takes the import back
+            stack.push(ImportCommand(self.ctx, report.batch_id, self.path.name,
+                                     self.parentWidget()))
+        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText)
         self.done_label.setText(
             "Imported from " + self.path.name + ":\n\n• " + "\n• ".join(parts)
             + f"\n\nThe import is recorded as batch {report.batch_id[:8]}; the database was "
-            "backed up first. To take it back later, use Edit → Undo Import…")
+            "backed up first. To take it back, press "
+            + (f"{undo} or use " if stack is not None else "") + "Edit → Undo Import…")
         self.ctx.status_message.emit(
             f"Imported {plural(report.created, 'new contact')} and updated "
             f"{report.updated:,} from {self.path.name}.", 8000)

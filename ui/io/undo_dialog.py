@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -72,6 +73,49 @@ def describe_preview(p: UndoPreview) -> str:
         lines.append(f"• {plural(p.contacts_to_keep, 'contact')} it changed, and you edited "
                      "since, will keep your edits.")
     return "\n".join(lines) or "No contacts are left to change."
+
+
+class ImportCommand(QUndoCommand):
+    """An import already saved when pushed, so that Edit ▸ Undo (Ctrl+Z) right after an
+    import takes back the import, not whatever came before it.
+
+    Undo asks first, saying what will happen (`describe_preview`), and runs
+    `batches.undo_batch` off the GUI thread. An import cannot be redone from the stack
+    (that is importing the file again), so after its undo, or when the user says No,
+    the command goes obsolete and the stack drops it; Edit ▸ Undo Import… still lists
+    the batch either way.
+    """
+
+    def __init__(self, ctx: AppContext, batch_id: str, source: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Import of {source}")
+        self.ctx, self.batch_id, self.source, self.parent = ctx, batch_id, source, parent
+        self.report: UndoReport | None = None
+
+    def redo(self) -> None:
+        """Nothing: the import was saved before the command was pushed."""
+
+    def undo(self) -> None:
+        self.setObsolete(True)  # either way, nothing is left for the stack to do
+        try:
+            preview = batches.undo_preview(self.ctx.db, self.batch_id)
+            answer = QMessageBox.question(
+                self.parent, "Undo import", f"Undo the import of {self.source}?\n\n"
+                f"{describe_preview(preview)}\n\nAn undone import cannot be redone; "
+                "import the file again to bring it back.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                self.ctx.status_message.emit(
+                    "The import stays. Edit ▸ Undo Import… can still undo it.", 8000)
+                return
+            db, batch_id = self.ctx.db, self.batch_id
+            self.report = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
+                                          self.parent, "Undoing the import…")
+        except CoordinatorError as exc:
+            self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
+            return
+        self.ctx.status_message.emit(f"Undone: {describe_undo(self.report)}.", 8000)
 
 
 class UndoImportDialog(QDialog):
