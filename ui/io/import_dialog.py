@@ -568,8 +568,8 @@ class ImportDialog(QDialog):
         self.done_label.setText(
             "Imported from " + self.path.name + ":\n\n• " + "\n• ".join(parts)
             + f"\n\nThe import is recorded as batch {report.batch_id[:8]}; the database was "
-            "backed up first. To take it back, press "
-            + (f"{undo} or use " if stack is not None else "") + "Edit → Undo Import…")
+            "backed up first. To take it back, "
+            + (f"press {undo} or use " if stack is not None else "use ") + "Edit → Undo Import…")
         self.ctx.status_message.emit(
             f"Imported {plural(report.created, 'new contact')} and updated "
             f"{report.updated:,} from {self.path.name}.", 8000)

@@ -78,6 +78,7 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
     assert seen["rows"] == "4"
     assert report is not None and report.created == 2 and report.updated == 1
     assert "2 new contacts created" in seen["done"]
+    assert seen["done"].endswith("To take it back, use Edit → Undo Import…")
     assert names(ctx.services) == {"Dana Smith", "Ben Ortiz", "Ada Quinn", "Eve Park"}
     dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
     assert dana.title == "Director of Innovation"
