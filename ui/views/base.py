@@ -200,7 +200,7 @@ class MemberView(QWidget):
         """The tag picker, filled with the tags in use (`refresh_tags`) now and again
         whenever records of this view's kind change."""
         picker = TagFilter()
-        picker.setMaximumWidth(180)
+        picker.setMaximumWidth(140)  # the text filter beside it matters more
         picker.edited.connect(self._filter_timer.start)
         picker.picked.connect(self.apply_filters)
         self.filter_bar.addWidget(picker)

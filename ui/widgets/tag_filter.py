@@ -22,7 +22,7 @@ class TagFilter(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(9)
+        self.setMinimumContentsLength(6)
         self.setMaxVisibleItems(20)
         self.setAccessibleName("Filter by tag")
         self.setToolTip("Show only records with this tag: pick one, or type its name")
