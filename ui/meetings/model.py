@@ -6,25 +6,29 @@ tooltip, in every consortium zone and on this computer.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from coordinator.models.enums import MeetingKind
 from coordinator.reference import CONSORTIA
 from coordinator.services.records import MeetingData
-from ui.proposals.model import COVERAGE_ROLE, OVERDUE_FG, ROW_ROLE, SORT_ROLE
+from ui.proposals.model import (
+    COVERAGE_ROLE,
+    OVERDUE_FG,
+    ROW_ROLE,
+    SORT_ROLE,
+    PlanningTableModel,
+    enum_label,
+)
 from ui.timezones import describe_consortium_times, format_clock, format_in_zone, in_zone
 
 PAST_FG = QColor("#6b747c")
 
 
 def kind_label(kind: str) -> str:
-    try:
-        return MeetingKind(kind).label
-    except ValueError:
-        return kind
+    return enum_label(MeetingKind, kind)
 
 
 def elsewhere_text(m: MeetingData) -> str:
@@ -38,35 +42,15 @@ def elsewhere_text(m: MeetingData) -> str:
     return " · ".join(c for c in dict.fromkeys(clocks) if c != own)
 
 
-class MeetingTableModel(QAbstractTableModel):
+class MeetingTableModel(PlanningTableModel[MeetingData]):
     WHEN, ELSEWHERE, TITLE, SERIES, KIND, CONSORTIA, ATTENDEES, OPEN_ITEMS = range(8)
     HEADERS = ("When", "Elsewhere", "Title", "Series", "Kind", "Consortia", "People",
                "Open items")
 
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)
-        self.rows: list[MeetingData] = []
+    def read_clock(self) -> None:
+        """Also the moment: meetings already started are greyed."""
         self.now = datetime.now().astimezone()
-        self.today = date.today()
-
-    def set_rows(self, rows: list[MeetingData]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.now = datetime.now().astimezone()
-        self.today = date.today()
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        super().read_clock()
 
     def open_items(self, m: MeetingData) -> int:
         return sum(1 for a in m.action_items if a.status in ("open", "in_progress"))

@@ -1,5 +1,6 @@
 """The proposals table: a Qt item model over plain `ProposalData` rows, plus the
-formatting shared by the view, the board and the editor (money, due dates, coverage).
+formatting shared by the view, the board and the editor (money, due dates, coverage)
+and `PlanningTableModel`, the base of the proposals and meetings tables.
 
 Roles: Qt.UserRole -> sort value; ROW_ROLE -> the ProposalData; COVERAGE_ROLE -> the
 set of consortium ids covered (painted compactly by `CoverageDelegate`);
@@ -8,7 +9,9 @@ DUE_STATE_ROLE -> "overdue" | "soon" | "".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette
@@ -29,6 +32,8 @@ SOON_FG, SOON_BG = QColor("#8a5300"), QColor("#fff1cc")
 COVERED_BG, COVERED_FG = QColor("#1f6f8b"), QColor("#ffffff")
 UNCOVERED_FG = QColor("#9aa3ab")
 
+RowT = TypeVar("RowT")
+
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "MXN": "MX$"}
 # The seven consortia in the coalition's usual order (reference data, stable ids).
 CONSORTIUM_ORDER: tuple[tuple[str, str], ...] = tuple((c.id, c.short_name) for c in CONSORTIA)
@@ -48,18 +53,26 @@ def format_money(minor: int, currency: str = "USD") -> str:
     return f"{sign}{symbol}{units:,}" + (f".{cents:02d}" if cents else "")
 
 
-def status_label(status: str) -> str:
+class Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+def enum_label(enum: Callable[[str], Labelled], value: str) -> str:
+    """The label of `value` in `enum`, or `value` itself when it is not a member (a
+    value written by a newer build is shown rather than failing)."""
     try:
-        return ProposalStatus(status).label
+        return enum(value).label
     except ValueError:
-        return status
+        return value
+
+
+def status_label(status: str) -> str:
+    return enum_label(ProposalStatus, status)
 
 
 def role_label(role: str) -> str:
-    try:
-        return PartnerRole(role).label
-    except ValueError:
-        return role
+    return enum_label(PartnerRole, role)
 
 
 def due_state(due: date | None, status: str, today: date | None = None) -> str:
@@ -96,24 +109,26 @@ def coverage_text(covered: set[str]) -> str:
     return f"{len(covered & {cid for cid, _ in CONSORTIUM_ORDER})}/7"
 
 
-class ProposalTableModel(QAbstractTableModel):
-    STATUS, TITLE, LEAD, PARTNERS, CONSORTIA, FUNDER, AMOUNT, DUE, OWNER = range(9)
-    HEADERS = ("Status", "Title", "Lead organization", "Partners", "Consortia", "Funder",
-               "Requested", "Due", "Owner")
+class PlanningTableModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table over a list of plain rows (the planning views' tables), one
+    column per entry of `HEADERS`. The clock (`today`) is read again on each
+    `set_rows`, so "in 5 d" and overdue marks stay right in a view left open."""
+
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
-        self.rows: list[ProposalData] = []
+        self.rows: list[RowT] = []
+        self.read_clock()
+
+    def read_clock(self) -> None:
         self.today = date.today()
 
-    def set_rows(self, rows: list[ProposalData]) -> None:
+    def set_rows(self, rows: list[RowT]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self.today = date.today()
+        self.read_clock()
         self.endResetModel()
-
-    def row_of(self, proposal_id: str) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.id == proposal_id), -1)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -126,6 +141,15 @@ class ProposalTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
+
+
+class ProposalTableModel(PlanningTableModel[ProposalData]):
+    STATUS, TITLE, LEAD, PARTNERS, CONSORTIA, FUNDER, AMOUNT, DUE, OWNER = range(9)
+    HEADERS = ("Status", "Title", "Lead organization", "Partners", "Consortia", "Funder",
+               "Requested", "Due", "Owner")
+
+    def row_of(self, proposal_id: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == proposal_id), -1)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -297,9 +321,11 @@ __all__ = [
     "ROW_ROLE",
     "SORT_ROLE",
     "CoverageDelegate",
+    "PlanningTableModel",
     "ProposalTableModel",
     "due_state",
     "due_text",
+    "enum_label",
     "format_money",
     "paint_coverage",
     "role_label",

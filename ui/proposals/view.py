@@ -7,12 +7,12 @@ view offers text recovered from drafts after a crash (see ui/drafts.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
@@ -22,66 +22,36 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
-    QWidget,
 )
-from shiboken6 import isValid
 
-from coordinator.changes import ChangeSet
-from coordinator.errors import NotFound
 from coordinator.models.enums import ProposalStatus
-from coordinator.reference import CONSORTIA
 from coordinator.services import ProposalFilter
 from coordinator.services.records import ProposalData
-from ui.context import AppContext
-from ui.drafts import DraftStore
+from ui.drafts import Draft
 from ui.proposals.board import ProposalBoard
 from ui.proposals.commands import run_undoable
-from ui.proposals.editor import ProposalEditor, RecoveryBar
-from ui.proposals.model import (
-    ROW_ROLE,
-    SORT_ROLE,
-    CoverageDelegate,
-    ProposalTableModel,
-    coverage_width,
-    status_label,
-)
+from ui.proposals.editor import ProposalEditor
+from ui.proposals.model import ProposalTableModel, status_label
+from ui.views.planning import PlanningView, compact, consortium_filter, refill_combo
 
 OPEN = "__open__"
 
-
-def compact(box: QComboBox, chars: int = 10) -> QComboBox:
-    """A filter combo that may shrink with the window (long entries are elided)."""
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(chars)
-    return box
+__all__ = ["OPEN", "ProposalsView", "compact"]  # compact: also the action items view's
 
 
-class ProposalsView(QWidget):
-    count_changed = Signal(int)
-    loaded = Signal()  # after each (re)load: tests wait on it
-
-    def __init__(self, ctx: AppContext, drafts: DraftStore | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.drafts = drafts or DraftStore.shared()
-        self.editors: dict[str, ProposalEditor] = {}
-        self.rows: list[ProposalData] = []
-        self.board_rows: list[ProposalData] = []
-        self._build()
-        ctx.changed.connect(self._on_changed)
-        self._reload_timer = QTimer(self)
-        self._reload_timer.setSingleShot(True)
-        self._reload_timer.setInterval(100)
-        self._reload_timer.timeout.connect(self.refresh)
-        self.refresh()
-        self._offer_recovered()
+class ProposalsView(PlanningView[ProposalEditor]):
+    entity = "proposal"
+    reload_on = ("proposal", "organization", "contact")
+    always_shown = (ProposalTableModel.TITLE,)
+    editor_class = ProposalEditor
+    model: ProposalTableModel
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
+        self.rows: list[ProposalData] = []
+        self.board_rows: list[ProposalData] = []
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles, summaries, text…")
         self.search.setClearButtonEnabled(True)
@@ -90,12 +60,7 @@ class ProposalsView(QWidget):
         self.status_filter.addItem("Any status", None)
         for s in ProposalStatus:
             self.status_filter.addItem(s.label, s.value)
-        self.consortium_filter = QComboBox()
-        self.consortium_filter.addItem("Any consortium", None)
-        for c in CONSORTIA:
-            self.consortium_filter.addItem(c.short_name, c.id)
-            self.consortium_filter.setItemData(self.consortium_filter.count() - 1, c.name,
-                                               Qt.ItemDataRole.ToolTipRole)
+        self.consortium_filter = consortium_filter(names_as_tooltips=True)
         self.funder_filter = QComboBox()
         self.owner_filter = QComboBox()
         self.tag_filter = QComboBox()
@@ -138,38 +103,16 @@ class ProposalsView(QWidget):
         bar.addLayout(top)
         bar.addLayout(filters)
 
-        self.model = ProposalTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ProposalTableModel.DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.setItemDelegateForColumn(ProposalTableModel.CONSORTIA, CoverageDelegate(self))
+        model = ProposalTableModel(self)
+        self.build_table(model, stretch=model.TITLE, coverage=model.CONSORTIA,
+                         widths={model.STATUS: 100, model.LEAD: 160, model.PARTNERS: 60,
+                                 model.FUNDER: 125, model.AMOUNT: 92, model.DUE: 110,
+                                 model.OWNER: 130},
+                         hidden=(model.OWNER, model.PARTNERS))
+        self.table.sortByColumn(model.DUE, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(ProposalTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ProposalTableModel.CONSORTIA, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(ProposalTableModel.CONSORTIA, coverage_width(self.font()))
-        for col, width in ((ProposalTableModel.STATUS, 100), (ProposalTableModel.LEAD, 160),
-                           (ProposalTableModel.PARTNERS, 60), (ProposalTableModel.FUNDER, 125),
-                           (ProposalTableModel.AMOUNT, 92), (ProposalTableModel.DUE, 110),
-                           (ProposalTableModel.OWNER, 130)):
-            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(model.CONSORTIA, QHeaderView.ResizeMode.Fixed)
         header.setMinimumSectionSize(40)
-        for col in (ProposalTableModel.OWNER, ProposalTableModel.PARTNERS):
-            self.table.setColumnHidden(col, True)  # right-click the header to show them
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._table_menu)
-        self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._header_menu)
 
         self.board = ProposalBoard()
         self.board.move_requested.connect(self.set_status)
@@ -180,10 +123,6 @@ class ProposalsView(QWidget):
         self.mode_group.idClicked.connect(self.stack.setCurrentIndex)
         self.mode_group.idClicked.connect(lambda _: self._update_actions())
 
-        self.recovery = RecoveryBar()
-        self.recovery.use_button.setText("Open to review")
-        self.recovery.use_button.clicked.connect(self.open_recovered)
-        self.recovery.discard_button.clicked.connect(self.discard_recovered)
         footer = QHBoxLayout()
         footer.addWidget(self.summary_label, 1)
         footer.addWidget(self.document_button)
@@ -194,10 +133,10 @@ class ProposalsView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
 
-        self.search.textChanged.connect(lambda _: self._reload_timer.start())
+        self.search.textChanged.connect(self.reload_soon)
         for box in (self.status_filter, self.consortium_filter, self.funder_filter,
                     self.owner_filter, self.tag_filter):
-            box.currentIndexChanged.connect(lambda _: self._reload_timer.start())
+            box.currentIndexChanged.connect(self.reload_soon)
         self._update_actions()
 
     def _status_menu(self) -> QMenu:
@@ -217,7 +156,8 @@ class ProposalsView(QWidget):
             funder=self.funder_filter.currentData(), owner_id=self.owner_filter.currentData(),
             tag=self.tag_filter.currentData(), text=self.search.text().strip() or None)
 
-    def refresh(self) -> None:
+    def loader(self) -> Callable[[], tuple[list[ProposalData], list[ProposalData],
+                                            list[ProposalData]]]:
         services, f = self.ctx.services, self.current_filter()
 
         board_filter = replace(f, status=None, statuses=None, open_only=False)
@@ -230,12 +170,10 @@ class ProposalsView(QWidget):
                 services.proposals.list(board_filter).rows
             return rows, everything, board
 
-        self.ctx.tasks.run(load, on_done=self._show, key=f"proposals-view-{id(self)}")
+        return load
 
-    def _show(self, result: tuple[list[ProposalData], list[ProposalData],
-                                  list[ProposalData]]) -> None:
-        if not isValid(self.table):  # a late result for a view already closed
-            return
+    def show_loaded(self, result: tuple[list[ProposalData], list[ProposalData],
+                                        list[ProposalData]]) -> None:
         rows, everything, board = result
         selected = set(self.selected_ids())
         self.rows = rows
@@ -250,7 +188,6 @@ class ProposalsView(QWidget):
                                    "open, right-click to change the status")
         self._reselect(selected)
         self.count_changed.emit(len(everything))
-        self.loaded.emit()
 
     def _fill_options(self, everything: list[ProposalData]) -> None:
         funders = sorted({p.funder for p in everything if p.funder}, key=str.casefold)
@@ -258,18 +195,7 @@ class ProposalsView(QWidget):
         tags = sorted({t for p in everything for t in p.tags}, key=str.casefold)
         for box, values in ((self.funder_filter, [(f, f) for f in funders]),
                             (self.owner_filter, owners), (self.tag_filter, [(t, t) for t in tags])):
-            current = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for label, value in values:
-                box.addItem(label, value)
-            box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
-            box.blockSignals(False)
-
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.touches("proposal", "organization", "contact"):
-            self._reload_timer.start()
+            refill_combo(box, values)
 
     # -- selection & actions ----------------------------------------------------------
     def selected_ids(self) -> list[str]:
@@ -279,13 +205,7 @@ class ProposalsView(QWidget):
                 if item is not None and item.isSelected():
                     return [item.data(Qt.ItemDataRole.UserRole)]
             return []
-        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
-        return [self.proxy.index(r, 0).data(ROW_ROLE).id for r in sorted(rows)]
-
-    def _reselect(self, ids: set[str]) -> None:
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(ROW_ROLE).id in ids:
-                self.table.selectRow(r)
+        return super().selected_ids()
 
     def _update_actions(self) -> None:
         self.status_button.setEnabled(bool(self.selected_ids()))
@@ -320,24 +240,6 @@ class ProposalsView(QWidget):
         for pid in self.selected_ids():
             self.set_status(pid, status)
 
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        services = self.ctx.services
-
-        def redo() -> None:
-            for i in ids:
-                services.proposals.delete(i)
-
-        def undo() -> None:
-            for i in ids:
-                services.proposals.restore(i)
-
-        label = f"{len(ids)} proposals" if len(ids) > 1 else "proposal"
-        run_undoable(self.ctx, f"Move {label} to Trash", redo, undo)
-        self.ctx.status_message.emit(f"Moved {label} to Trash.", 4000)
-
     def _table_menu(self, pos: object) -> None:
         if not self.selected_ids():
             return
@@ -348,52 +250,15 @@ class ProposalsView(QWidget):
         status = menu.addMenu("Set status")
         for action in self._status_menu().actions():
             status.addAction(action)
-        menu.addSeparator()
-        menu.addAction("Move to Trash", self.delete_selected)
-        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
-
-    def _header_menu(self, pos: object) -> None:
-        menu = QMenu(self)
-        for col, name in enumerate(ProposalTableModel.HEADERS):
-            if col == ProposalTableModel.TITLE:
-                continue
-            action = menu.addAction(name)
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(col))
-            action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))  # type: ignore[arg-type]
+        self.popup_row_menu(menu, pos)
 
     # -- editors ----------------------------------------------------------------------
-    def _open_index(self, index: QModelIndex) -> None:
-        row = index.data(ROW_ROLE)
-        if row is not None:
-            self.open_record(row.id)
-
-    def open_record(self, record_id: str) -> ProposalEditor | None:
-        editor = self.editors.get(record_id)
-        if editor is None or not editor.isVisible():
-            try:
-                editor = ProposalEditor(self.ctx, record_id, drafts=self.drafts, parent=self)
-            except NotFound:
-                self.ctx.status_message.emit("That proposal is no longer there (in Trash?).",
-                                             5000)
-                return None
-            editor.setWindowFlag(Qt.WindowType.Window, True)
-            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            editor.open_link.connect(self._open_link)
-            editor.destroyed.connect(lambda _=None, r=record_id: self.editors.pop(r, None))
-            self.editors[record_id] = editor
-        editor.show()
-        editor.raise_()
-        editor.activateWindow()
-        return editor
+    def connect_editor(self, editor: ProposalEditor) -> None:
+        editor.open_link.connect(self._open_link)
 
     def new_record(self) -> ProposalEditor:
-        editor = ProposalEditor(self.ctx, None, drafts=self.drafts, parent=self)
-        editor.setWindowFlag(Qt.WindowType.Window, True)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        editor = self.as_window(self.make_editor(None))
         editor.saved.connect(lambda pid, e=editor: self.editors.setdefault(pid, e))
-        editor.open_link.connect(self._open_link)
         editor.show()
         return editor
 
@@ -411,47 +276,23 @@ class ProposalsView(QWidget):
             open_meeting_for(self.ctx, entity, record_id, parent=self)
 
     # -- recovered drafts -------------------------------------------------------------
-    def recovered_record_ids(self) -> list[str]:
-        return list(dict.fromkeys(d.record_id for d in self.drafts.for_entity("proposal")))
+    def recovery_text(self, titles: list[str]) -> str:
+        return (f"Coordinator closed while proposal text was being typed. Unsaved text was "
+                f"recovered for {', '.join(f'“{t}”' for t in titles[:3])}"
+                + (f" and {len(titles) - 3} more" if len(titles) > 3 else "") + ".")
 
-    def _offer_recovered(self) -> None:
-        drafts = self.drafts.for_entity("proposal")
-        if not drafts:
-            self.recovery.hide()
-            return
-        titles = list(dict.fromkeys(d.record_title or "a new proposal" for d in drafts))
-        self.recovery.label.setText(
-            f"Coordinator closed while proposal text was being typed. Unsaved text was "
-            f"recovered for {', '.join(f'“{t}”' for t in titles[:3])}"
-            + (f" and {len(titles) - 3} more" if len(titles) > 3 else "") + ".")
-        self.recovery.show()
+    def open_new_recovered(self, draft: Draft) -> ProposalEditor:
+        """Sections of a proposal never saved: a new editor, keyed as the drafts are."""
+        record_id = draft.record_id
+        editor = self.new_record()
+        editor.record_key = record_id
+        editor.sections.set_record_key(record_id)
+        editor.use_recovered()
+        editor.title_edit.setText(next((d.record_title for d in
+                                        self.drafts.for_record("proposal", record_id)
+                                        if d.record_title), ""))
+        return editor
 
-    def open_recovered(self) -> list[ProposalEditor]:
-        """Open an editor for each proposal with recovered text; each offers the text."""
-        editors = []
-        for record_id in self.recovered_record_ids():
-            if record_id.startswith("new:"):
-                editor = self.new_record()
-                editor.record_key = record_id
-                editor.sections.set_record_key(record_id)
-                editor.use_recovered()
-                editor.title_edit.setText(next((d.record_title for d in
-                                                self.drafts.for_record("proposal", record_id)
-                                                if d.record_title), ""))
-            elif self.ctx.services.proposals.exists(record_id):
-                editor = self.open_record(record_id)
-                if editor is None:
-                    continue
-                if editor.recovered_drafts():
-                    editor.use_recovered()
-            else:
-                self.drafts.discard_record("proposal", record_id)
-                continue
-            editors.append(editor)
-        self.recovery.hide()
-        return editors
-
-    def discard_recovered(self) -> None:
-        for record_id in self.recovered_record_ids():
-            self.drafts.discard_record("proposal", record_id)
-        self.recovery.hide()
+    def use_recovered(self, editor: ProposalEditor) -> None:
+        if editor.recovered_drafts():
+            editor.use_recovered()

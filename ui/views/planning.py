@@ -1,0 +1,348 @@
+"""Shared parts of the planning views (Proposals, Meetings): a sortable table over a
+proxy of a rows model, a header menu that shows and hides columns, a reload that runs
+off the GUI thread shortly after the filters or the data change, editor windows (one
+per record), moving the selection to Trash, and the offer of text recovered from
+drafts after a crash (see ui/drafts.py).
+
+Each view keeps what is its own: its filters and layout, what one reload fetches and
+how it is shown, its actions, its editor's signals and how recovered text goes back
+into an editor. Column visibility is not saved: the views start with their defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from coordinator.changes import ChangeSet
+from coordinator.errors import NotFound
+from coordinator.reference import CONSORTIA
+from ui.context import AppContext
+from ui.drafts import Draft, DraftStore
+from ui.proposals.commands import run_undoable
+from ui.proposals.editor import RecoveryBar
+from ui.proposals.model import (
+    ROW_ROLE,
+    SORT_ROLE,
+    CoverageDelegate,
+    PlanningTableModel,
+    coverage_width,
+)
+
+RELOAD_DELAY_MS = 100  # typing and quick filter changes reload once
+
+EditorT = TypeVar("EditorT", bound=QWidget)
+
+
+def compact(box: QComboBox, chars: int = 10) -> QComboBox:
+    """A filter combo that may shrink with the window (long entries are elided)."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    return box
+
+
+def consortium_filter(*, names_as_tooltips: bool = False) -> QComboBox:
+    """"Any consortium", then the seven by short name (reference data: no query)."""
+    box = QComboBox()
+    box.addItem("Any consortium", None)
+    for c in CONSORTIA:
+        box.addItem(c.short_name, c.id)
+        if names_as_tooltips:
+            box.setItemData(box.count() - 1, c.name, Qt.ItemDataRole.ToolTipRole)
+    return box
+
+
+def refill_combo(box: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
+    """Replace every item after the first ("Any …") with `items` (label, data), keeping
+    the current choice when it is still offered; no reload is triggered meanwhile."""
+    current = box.currentData()
+    box.blockSignals(True)
+    while box.count() > 1:
+        box.removeItem(1)
+    for label, value in items:
+        box.addItem(label, value)
+    box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
+    box.blockSignals(False)
+
+
+class PlanningView(QWidget, Generic[EditorT]):
+    """Base of the proposals and meetings views.
+
+    A subclass sets `entity` ("proposal" / "meeting": drafts, services, messages),
+    `reload_on` (the ChangeSet entities that make it reload), `always_shown` (columns
+    the header menu does not offer) and `editor_class`; it builds its widgets in
+    `_build` (calling `build_table`, placing `self.recovery`) and provides `loader`,
+    `show_loaded`, `_update_actions`, `_table_menu`, `connect_editor`, `new_record`,
+    `recovery_text` and `open_new_recovered`.
+    """
+
+    count_changed = Signal(int)
+    loaded = Signal()  # after each (re)load: tests wait on it
+
+    entity = ""
+    reload_on: tuple[str, ...] = ()
+    always_shown: tuple[int, ...] = ()
+    editor_class: type[EditorT]
+    model: PlanningTableModel[Any]
+    proxy: QSortFilterProxyModel
+    table: QTableView
+
+    def __init__(self, ctx: AppContext, drafts: DraftStore | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.drafts = drafts or DraftStore.shared()
+        self.editors: dict[str, EditorT] = {}
+        self.recovery = self._recovery_bar()
+        self._build()
+        ctx.changed.connect(self._on_changed)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.refresh)
+        self.refresh()
+        self._offer_recovered()
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def _recovery_bar(self) -> RecoveryBar:
+        bar = RecoveryBar()
+        bar.use_button.setText("Open to review")
+        bar.use_button.clicked.connect(self.open_recovered)
+        bar.discard_button.clicked.connect(self.discard_recovered)
+        return bar
+
+    def reload_soon(self, *_changed: object) -> None:
+        """Reload after a short pause (connected to filter widgets' change signals)."""
+        self._reload_timer.start()
+
+    # -- table ----------------------------------------------------------------------------
+    def build_table(self, model: PlanningTableModel[Any], *, stretch: int, coverage: int,
+                    widths: dict[int, int], hidden: Iterable[int] = ()) -> None:
+        """`self.model` behind a sorting proxy in `self.table`: `stretch` takes the spare
+        width, `coverage` paints the consortium pills, `hidden` columns wait for the
+        header menu. Double-click opens, right-click offers the view's actions."""
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = table = QTableView()
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        table.setItemDelegateForColumn(coverage, CoverageDelegate(self))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        for col, width in {coverage: coverage_width(self.font()), **widths}.items():
+            table.setColumnWidth(col, width)
+        for col in hidden:
+            table.setColumnHidden(col, True)  # right-click the header to show them
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        table.doubleClicked.connect(self._open_index)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._table_menu)
+        table.selectionModel().selectionChanged.connect(self._update_actions)
+
+    def _header_menu(self, pos: object) -> None:
+        menu = QMenu(self)
+        for col, name in enumerate(self.model.HEADERS):
+            if col in self.always_shown:
+                continue
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(col))
+            action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _table_menu(self, pos: object) -> None:
+        raise NotImplementedError
+
+    def popup_row_menu(self, menu: QMenu, pos: object) -> None:
+        """End a right-click menu of the table with "Move to Trash" and show it at `pos`."""
+        menu.addSeparator()
+        menu.addAction("Move to Trash", self.delete_selected)
+        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _update_actions(self) -> None:
+        raise NotImplementedError
+
+    # -- loading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.ctx.tasks.run(self.loader(), on_done=self._show,
+                           key=f"{self.entity}s-view-{id(self)}")
+
+    def loader(self) -> Callable[[], Any]:
+        """The work of one reload, run off the GUI thread; the filters are read now."""
+        raise NotImplementedError
+
+    def _show(self, result: Any) -> None:
+        if not isValid(self.table):  # a late result for a view already closed
+            return
+        self.show_loaded(result)
+        self.loaded.emit()
+
+    def show_loaded(self, result: Any) -> None:
+        """Put what `loader` returned on screen (GUI thread)."""
+        raise NotImplementedError
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(*self.reload_on):
+            self._reload_timer.start()
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(ROW_ROLE).id for r in rows]
+
+    def _reselect(self, ids: set[str]) -> None:
+        """Select again, after a reload, the rows that were selected before it."""
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(ROW_ROLE).id in ids:
+                self.table.selectRow(r)
+
+    def _service(self) -> Any:
+        """The service of this view's records (`services.meetings`, `.proposals`)."""
+        return getattr(self.ctx.services, f"{self.entity}s")
+
+    def delete_selected(self) -> None:
+        """Move the selected records to Trash; undoable."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        service = self._service()
+
+        def redo() -> None:
+            for i in ids:
+                service.delete(i)
+
+        def undo() -> None:
+            for i in ids:
+                service.restore(i)
+
+        label = f"{len(ids)} {self.entity}s" if len(ids) > 1 else self.entity
+        run_undoable(self.ctx, f"Move {label} to Trash", redo, undo)
+        self.ctx.status_message.emit(f"Moved {label} to Trash.", 4000)
+
+    # -- editors ----------------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.open_record(row.id)
+
+    def make_editor(self, record_id: str | None) -> EditorT:
+        return self.editor_class(self.ctx, record_id, drafts=self.drafts,  # type: ignore[call-arg]
+                                 parent=self)
+
+    def connect_editor(self, editor: EditorT) -> None:
+        """Connect what the editor asks the view to open (links to other records)."""
+        raise NotImplementedError
+
+    def as_window(self, editor: EditorT) -> EditorT:
+        """The editor as a window of its own, deleted when closed."""
+        editor.setWindowFlag(Qt.WindowType.Window, True)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.connect_editor(editor)
+        return editor
+
+    @staticmethod
+    def bring_forward(editor: EditorT) -> EditorT:
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def open_record(self, record_id: str) -> EditorT | None:
+        """The record's editor window, brought forward if it is already open."""
+        editor = self.editors.get(record_id)
+        if editor is not None and editor.isVisible():
+            editor.raise_()
+            editor.activateWindow()
+            return editor
+        try:
+            editor = self.as_window(self.make_editor(record_id))
+        except NotFound:
+            self.ctx.status_message.emit(
+                f"That {self.entity} is no longer there (in Trash?).", 5000)
+            return None
+        self.editors[record_id] = editor
+        editor.destroyed.connect(lambda _=None, r=record_id: self.editors.pop(r, None))
+        return self.bring_forward(editor)
+
+    def new_record(self) -> EditorT:
+        raise NotImplementedError
+
+    # -- recovered drafts -------------------------------------------------------------------
+    def _first_recovered(self) -> list[Draft]:
+        """The first recovered draft of each record, in the store's order."""
+        first: dict[str, Draft] = {}
+        for draft in self.drafts.for_entity(self.entity):
+            first.setdefault(draft.record_id, draft)
+        return list(first.values())
+
+    def recovered_record_ids(self) -> list[str]:
+        return [d.record_id for d in self._first_recovered()]
+
+    def _offer_recovered(self) -> None:
+        drafts = self.drafts.for_entity(self.entity)
+        if not drafts:
+            self.recovery.hide()
+            return
+        titles = list(dict.fromkeys(d.record_title or f"a new {self.entity}" for d in drafts))
+        self.recovery.label.setText(self.recovery_text(titles))
+        self.recovery.show()
+
+    def recovery_text(self, titles: list[str]) -> str:
+        """What the bar says was recovered, naming the records by `titles`."""
+        raise NotImplementedError
+
+    def open_recovered(self) -> list[EditorT]:
+        """Open an editor for each record with recovered text; each offers the text.
+        Text of a record deleted since is dropped."""
+        editors = []
+        for draft in self._first_recovered():
+            record_id = draft.record_id
+            if draft.key.is_new_record:
+                editor: EditorT | None = self.open_new_recovered(draft)
+            elif self._service().exists(record_id):
+                editor = self.open_record(record_id)
+                if editor is None:
+                    continue
+                self.use_recovered(editor)
+            else:
+                self.drafts.discard_record(self.entity, record_id)
+                continue
+            editors.append(editor)
+        self.recovery.hide()
+        return editors
+
+    def open_new_recovered(self, draft: Draft) -> EditorT:
+        """A new editor holding the recovered text of a record never saved."""
+        raise NotImplementedError
+
+    def use_recovered(self, editor: EditorT) -> None:
+        editor.use_recovered()  # type: ignore[attr-defined]
+
+    def discard_recovered(self) -> None:
+        for record_id in self.recovered_record_ids():
+            self.drafts.discard_record(self.entity, record_id)
+        self.recovery.hide()
+
+
+__all__ = ["PlanningView", "compact", "consortium_filter", "refill_combo"]
