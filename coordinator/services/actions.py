@@ -109,18 +109,15 @@ class ActionService:
         if f.meeting_id:
             clauses.append("ai.meeting_id = :mid")
             params["mid"] = f.meeting_id
-        if f.meeting_ids is not None:
-            if not f.meeting_ids:
+        for column, name, values in (("ai.meeting_id", "mids", f.meeting_ids),
+                                     ("ai.id", "ids", f.ids)):
+            if values is None:
+                continue
+            if not values:
                 return []
-            clauses.append("ai.meeting_id IN :mids")
-            params["mids"] = list(f.meeting_ids)
-            binds.append(bindparam("mids", expanding=True))
-        if f.ids is not None:
-            if not f.ids:
-                return []
-            clauses.append("ai.id IN :ids")
-            params["ids"] = list(f.ids)
-            binds.append(bindparam("ids", expanding=True))
+            clauses.append(f"{column} IN :{name}")
+            params[name] = list(values)
+            binds.append(bindparam(name, expanding=True))
         if sort not in SORTS:
             raise ValidationError([FieldProblem("sort", f"Cannot sort by {sort!r}.")])
         sql = f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {SORTS[sort]}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
@@ -108,23 +108,14 @@ def _attendees_by_meeting(session: Session, ids: list[str]) -> dict[str, list[At
     return found
 
 
-def _decisions_by_meeting(session: Session, ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for meeting_id, textline in session.execute(
-            select(Decision.meeting_id, Decision.text)
-            .where(Decision.meeting_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(Decision.meeting_id, Decision.position)).all():
-        found.setdefault(meeting_id, []).append(textline)
-    return found
-
-
-def _consortia_by_meeting(session: Session, ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for meeting_id, consortium_id in session.execute(
-            select(MeetingConsortium.meeting_id, MeetingConsortium.consortium_id)
-            .where(MeetingConsortium.meeting_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(MeetingConsortium.meeting_id, MeetingConsortium.consortium_id)).all():
-        found.setdefault(meeting_id, []).append(consortium_id)
+def _values_by_meeting(session: Session, meeting_column: Any, value_column: Any,
+                       order_column: Any, ids: list[str]) -> dict[str, list[Any]]:
+    """{meeting id: values of one child column, in `order_column` order} for `ids`."""
+    found: dict[str, list[Any]] = {}
+    for meeting_id, value in session.execute(
+            select(meeting_column, value_column).where(meeting_column.in_(ids))
+            .order_by(meeting_column, order_column)).all():
+        found.setdefault(meeting_id, []).append(value)
     return found
 
 
@@ -287,8 +278,11 @@ class MeetingService(EntityService):
         series = _series_names(session, {r.series_id for r in rows if r.series_id})
         agenda = _agenda_by_meeting(session, ids)
         attendees = _attendees_by_meeting(session, ids)
-        decisions = _decisions_by_meeting(session, ids)
-        consortia = _consortia_by_meeting(session, ids)
+        decisions = _values_by_meeting(session, Decision.meeting_id, Decision.text,
+                                       Decision.position, ids)
+        consortia = _values_by_meeting(session, MeetingConsortium.meeting_id,
+                                       MeetingConsortium.consortium_id,
+                                       MeetingConsortium.consortium_id, ids)
         actions: dict[str, list[ActionItemData]] = {}
         for item in self.actions.list(ActionFilter(meeting_ids=tuple(ids)), sort="created"):
             actions.setdefault(item.meeting_id or "", []).append(item)

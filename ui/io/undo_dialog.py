@@ -59,19 +59,13 @@ def describe_undo(r: UndoReport) -> str:
 
 def describe_preview(p: UndoPreview) -> str:
     """What an undo is about to do, one line per kind of change, for its question."""
-    lines = []
-    if p.contacts_to_remove:
-        lines.append(f"• {plural(p.contacts_to_remove, 'contact')} it created will be "
-                     "removed.")
-    if p.contacts_to_trash:
-        lines.append(f"• {plural(p.contacts_to_trash, 'contact')} it created, edited or used "
-                     "since, will go to Trash, from where you can restore them.")
-    if p.contacts_to_restore:
-        lines.append(f"• {plural(p.contacts_to_restore, 'contact')} it changed will be put "
-                     "back as before.")
-    if p.contacts_to_keep:
-        lines.append(f"• {plural(p.contacts_to_keep, 'contact')} it changed, and you edited "
-                     "since, will keep your edits.")
+    lines = [f"• {plural(count, 'contact')} {what}" for count, what in (
+        (p.contacts_to_remove, "it created will be removed."),
+        (p.contacts_to_trash, "it created, edited or used since, will go to Trash, from "
+                              "where you can restore them."),
+        (p.contacts_to_restore, "it changed will be put back as before."),
+        (p.contacts_to_keep, "it changed, and you edited since, will keep your edits."),
+    ) if count]
     return "\n".join(lines) or "No contacts are left to change."
 
 
