@@ -78,22 +78,20 @@ def _items(session: Session, batch_id: str, entity: str, action: str) -> list[Im
         ImportBatchItem.action == action)).all())
 
 
-def _created(session: Session, batch_id: str, entity: str) -> list[tuple[str, datetime]]:
-    """(id, time of the import) of every `entity` record the batch created.
+def _created(session: Session, batch_id: str, entity: str) -> list[str]:
+    """Ids of every `entity` record the batch created.
 
     Imports record created ids in bulk rows (`ImportBatchIds`, a JSON array each);
     batches saved before those existed have one `ImportBatchItem` per record, still
     read here, so that they stay undoable after the upgrade.
     """
-    found: list[tuple[str, datetime]] = []
-    for ids, at in session.execute(text(
-            "SELECT ids, created_at FROM import_batch_ids WHERE batch_id = :b "
+    found: list[str] = []
+    for (ids,) in session.execute(text(
+            "SELECT ids FROM import_batch_ids WHERE batch_id = :b "
             "AND entity = :e AND action = 'created' ORDER BY created_at, id"),
             {"b": batch_id, "e": entity}):
-        when = parse_sql_time(at)
-        found.extend((i, when) for i in json.loads(ids))
-    found.extend((i.entity_id, i.created_at) for i in _items(session, batch_id, entity,
-                                                            "created"))
+        found.extend(json.loads(ids))
+    found.extend(i.entity_id for i in _items(session, batch_id, entity, "created"))
     return found
 
 
@@ -150,7 +148,7 @@ class _UndoPlan:
 
 def _plan_undo(session: Session, batch_id: str) -> _UndoPlan:
     finished = _finished_at(session, batch_id)
-    ids = [i for i, _ in _created(session, batch_id, "contact")]
+    ids = _created(session, batch_id, "contact")
     keep_out = _referenced(session, ids, CONTACT_REFERENCES) | _changed_since(
         session, ids, finished)
     updated = _items(session, batch_id, "contact", "updated")
@@ -266,7 +264,7 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
             record_change(session, "contact", ChangeKind.PURGED, *plan.remove)
         if plan.to_trash:
             record_change(session, "contact", ChangeKind.DELETED, *plan.to_trash)
-        orgs = [i for i, _ in _created(session, batch_id, "organization")]
+        orgs = _created(session, batch_id, "organization")
         used = _referenced(session, orgs, ORGANIZATION_REFERENCES)
         gone = [o for o in orgs if o not in used]
         indexing.unindex_many(session, gone)
@@ -274,7 +272,7 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
         report.organizations_removed, report.organizations_kept = len(gone), len(used)
         if gone:
             record_change(session, "organization", ChangeKind.PURGED, *gone)
-        tags = [i for i, _ in _created(session, batch_id, "tag")]
+        tags = _created(session, batch_id, "tag")
         used_tags = _referenced(session, tags, (("contact_tag", "tag_id"),
                                                 ("organization_tag", "tag_id"),
                                                 ("proposal_tag", "tag_id")))

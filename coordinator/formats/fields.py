@@ -49,17 +49,10 @@ EXCHANGE_PATH = re.compile(r"^/o=", re.IGNORECASE)
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def fold_fast(text: str) -> str:
-    """`models.fold`, with a shortcut for plain ASCII (NFKD changes nothing there)."""
-    if text.isascii():
-        return " ".join(text.casefold().split())
-    return fold(text)
-
-
 @lru_cache(maxsize=65536)
 def fold_cached(text: str) -> str:
     """`fold` for values that repeat a lot in one file (labels, organization names)."""
-    return fold_fast(text)
+    return fold(text)
 
 
 @lru_cache(maxsize=4096)

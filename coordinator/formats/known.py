@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coordinator.formats.bulk import FoldCache
-from coordinator.formats.fields import fold_cached, fold_fast
+from coordinator.formats.fields import fold_cached
 from coordinator.formats.parsed import ParsedContact
 from coordinator.models import Sector, fold
 
@@ -74,7 +74,7 @@ def guess_sector(name: str) -> str:
 
 
 def name_key(given: str, family: str) -> str:
-    return fold_fast(f"{given} {family}")
+    return fold(f"{given} {family}")
 
 
 def sorted_words(key: str) -> str:
