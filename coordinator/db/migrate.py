@@ -8,6 +8,7 @@ copies and drops tables and the drop would cascade to child rows. After the upgr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -43,11 +44,21 @@ def known_revisions() -> set[str]:
 
 def upgrade(path: Path, target: str = "head") -> None:
     """Bring the database at `path` up to `target` in one transaction."""
+    _run(command.upgrade, path, target)
+
+
+def downgrade(path: Path, target: str) -> None:
+    """Take the database at `path` back to `target` (tests of migrations, support)."""
+    _run(command.downgrade, path, target)
+
+
+def _run(step: Callable[[Config, str], None], path: Path, target: str) -> None:
+    """An Alembic command on a connection with foreign keys off (see the module)."""
     engine = make_engine(path, foreign_keys=False)
     try:
         with engine.connect() as conn:
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
+            step(cfg, target)
     finally:
         engine.dispose()

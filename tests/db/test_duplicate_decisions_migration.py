@@ -6,29 +6,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
 from coordinator.db import Database
-from coordinator.db.engine import make_engine
-from coordinator.db.migrate import alembic_config, head_revision
+from coordinator.db.migrate import downgrade, head_revision
 from coordinator.services import Services
 from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.records import ContactData, EmailData, OrganizationData
 
 TABLES = {"not_duplicate_contact", "not_duplicate_organization"}
-
-
-def _downgrade(path: Path, target: str) -> None:
-    """Alembic downgrade on a connection with foreign keys off (as `migrate.upgrade`)."""
-    engine = make_engine(path, foreign_keys=False)
-    try:
-        with engine.connect() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, target)
-    finally:
-        engine.dispose()
 
 
 def _tables(path: Path) -> set[str]:
@@ -51,7 +37,7 @@ def test_upgrade_from_0003(tmp_path: Path) -> None:
            for i in range(2)]
     decisions.mark_not_duplicates(db, "contact", *ids)
     db.close()
-    _downgrade(path, "0003")
+    downgrade(path, "0003")
     assert not TABLES & _tables(path)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"

@@ -314,19 +314,9 @@ def test_downgrade_writes_the_old_rows_back(tmp_path: Path) -> None:
     db = Database.open(path)
     report = importer.apply(db, parse_contacts(google_csv(30)))
     db.close()
-    from alembic import command
+    from coordinator.db.migrate import downgrade
 
-    from coordinator.db.engine import make_engine
-    from coordinator.db.migrate import alembic_config
-
-    engine = make_engine(path, foreign_keys=False)
-    try:
-        with engine.connect() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0004")
-    finally:
-        engine.dispose()
+    downgrade(path, "0004")
     conn = sqlite3.connect(path)
     created = conn.execute("SELECT entity, count(*) FROM import_batch_item WHERE batch_id = ? "
                            "AND action = 'created' GROUP BY entity", (report.batch_id,)).fetchall()
