@@ -83,7 +83,8 @@ class ImportCommand(QUndoCommand):
     def __init__(self, ctx: AppContext, batch_id: str, source: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Import of {source}")
-        self.ctx, self.batch_id, self.source, self.parent = ctx, batch_id, source, parent
+        self.ctx, self.batch_id, self.source = ctx, batch_id, source
+        self.window = parent  # for the question and the busy dialog
         self.report: UndoReport | None = None
 
     def redo(self) -> None:
@@ -91,10 +92,12 @@ class ImportCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.setObsolete(True)  # either way, nothing is left for the stack to do
+        db, batch_id = self.ctx.db, self.batch_id
         try:
-            preview = batches.undo_preview(self.ctx.db, self.batch_id)
+            preview = common.wait_for(self.ctx, lambda: batches.undo_preview(db, batch_id),
+                                      self.window, "Looking at what the undo would change…")
             answer = QMessageBox.question(
-                self.parent, "Undo import", f"Undo the import of {self.source}?\n\n"
+                self.window, "Undo import", f"Undo the import of {self.source}?\n\n"
                 f"{describe_preview(preview)}\n\nAn undone import cannot be redone; "
                 "import the file again to bring it back.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -103,9 +106,8 @@ class ImportCommand(QUndoCommand):
                 self.ctx.status_message.emit(
                     "The import stays. Edit ▸ Undo Import… can still undo it.", 8000)
                 return
-            db, batch_id = self.ctx.db, self.batch_id
             self.report = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
-                                          self.parent, "Undoing the import…")
+                                          self.window, "Undoing the import…")
         except CoordinatorError as exc:
             self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
             return
@@ -174,8 +176,10 @@ class UndoImportDialog(QDialog):
         b = self.selected()
         if b is None or b.undone_at is not None:
             return None
-        try:
-            preview = batches.undo_preview(self.ctx.db, b.id)
+        db = self.ctx.db
+        try:  # reads every id the batch created: off the GUI thread
+            preview = common.wait_for(self.ctx, lambda: batches.undo_preview(db, b.id), self,
+                                      "Looking at what the undo would change…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
             return None
@@ -186,7 +190,7 @@ class UndoImportDialog(QDialog):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        db, batch_id = self.ctx.db, b.id
+        batch_id = b.id
         try:
             report = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
                                      "Undoing…")

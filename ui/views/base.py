@@ -160,7 +160,7 @@ class MemberView(QWidget):
         """Consortium, sector and tag filters, then a "New <noun>" button."""
         self.consortium = self.consortium_combo()
         self.sector = self.sector_combo()
-        self.tag = self.tag_edit()
+        self.tag = self.tag_picker()
         self.new_button = QPushButton(f"New {noun}")
         self.new_button.setAccessibleName(f"New {noun}")
         self.new_button.clicked.connect(self.new_record)  # type: ignore[attr-defined]
@@ -196,7 +196,7 @@ class MemberView(QWidget):
         self.filter_bar.addWidget(combo)
         return combo
 
-    def tag_edit(self) -> TagFilter:
+    def tag_picker(self) -> TagFilter:
         """The tag picker, filled with the tags in use (`refresh_tags`) now and again
         whenever records of this view's kind change."""
         picker = TagFilter()
