@@ -31,7 +31,7 @@ from ui.context import AppContext
 from ui.meetings.items import STATUS_LABELS
 from ui.proposals.commands import run_undoable
 from ui.proposals.model import ROW_ROLE, SORT_ROLE
-from ui.proposals.view import compact
+from ui.widgets.combos import compact
 
 OPEN = "__open__"
 

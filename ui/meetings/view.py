@@ -26,7 +26,8 @@ from ui.meetings.editor import MeetingEditor
 from ui.meetings.model import MeetingTableModel
 from ui.meetings.series import next_in_series_template
 from ui.proposals.model import ROW_ROLE
-from ui.views.planning import PlanningView, compact, consortium_filter, refill_combo
+from ui.views.planning import PlanningView, consortium_filter
+from ui.widgets.combos import compact, refill_combo
 
 PAGE_LIMIT = 500  # most recent first for past meetings; the count says when more exist
 

@@ -34,11 +34,12 @@ from ui.proposals.board import ProposalBoard
 from ui.proposals.commands import run_undoable
 from ui.proposals.editor import ProposalEditor
 from ui.proposals.model import ProposalTableModel, status_label
-from ui.views.planning import PlanningView, compact, consortium_filter, refill_combo
+from ui.views.planning import PlanningView, consortium_filter
+from ui.widgets.combos import compact, refill_combo
 
 OPEN = "__open__"
 
-__all__ = ["OPEN", "ProposalsView", "compact"]  # compact: also the action items view's
+__all__ = ["OPEN", "ProposalsView"]
 
 
 class ProposalsView(PlanningView[ProposalEditor]):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.models.enums import SECTOR_LABELS
+from ui.widgets.combos import refill_combo
 from ui.widgets.detail import DetailPane
 from ui.widgets.forms import SPACING
 from ui.widgets.tag_filter import TagFilter
@@ -55,15 +56,8 @@ def fill_consortia(combo: QComboBox, ctx: AppContext, first: str) -> None:
     combo.addItem(first, "")  # "" not None: see combo_value
 
     def fill(items: list[tuple[str, str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for short_name, name, cid in items:
-            combo.addItem(short_name, cid)
-            combo.setItemData(combo.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
+        refill_combo(combo, [(short, cid) for short, _name, cid in items],
+                     [name for _short, name, _cid in items])
 
     fill(sorted(((c.short_name, c.name, c.id) for c in CONSORTIA), key=lambda t: t[1]))
     consortia = ctx.services.consortia

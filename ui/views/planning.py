@@ -45,13 +45,6 @@ RELOAD_DELAY_MS = 100  # typing and quick filter changes reload once
 EditorT = TypeVar("EditorT", bound=QWidget)
 
 
-def compact(box: QComboBox, chars: int = 10) -> QComboBox:
-    """A filter combo that may shrink with the window (long entries are elided)."""
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(chars)
-    return box
-
-
 def consortium_filter(*, names_as_tooltips: bool = False) -> QComboBox:
     """"Any consortium", then the seven by short name (reference data: no query)."""
     box = QComboBox()
@@ -61,19 +54,6 @@ def consortium_filter(*, names_as_tooltips: bool = False) -> QComboBox:
         if names_as_tooltips:
             box.setItemData(box.count() - 1, c.name, Qt.ItemDataRole.ToolTipRole)
     return box
-
-
-def refill_combo(box: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
-    """Replace every item after the first ("Any …") with `items` (label, data), keeping
-    the current choice when it is still offered; no reload is triggered meanwhile."""
-    current = box.currentData()
-    box.blockSignals(True)
-    while box.count() > 1:
-        box.removeItem(1)
-    for label, value in items:
-        box.addItem(label, value)
-    box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
-    box.blockSignals(False)
 
 
 class PlanningView(QWidget, Generic[EditorT]):
@@ -345,4 +325,4 @@ class PlanningView(QWidget, Generic[EditorT]):
         self.recovery.hide()
 
 
-__all__ = ["PlanningView", "compact", "consortium_filter", "refill_combo"]
+__all__ = ["PlanningView", "consortium_filter"]
