@@ -49,7 +49,9 @@ def load_contacts(session: Session, ids: Sequence[str] | None = None, *,
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        orgs = dict(cursor.execute("SELECT id, name FROM organization").fetchall())
+        # An organization in Trash is not named on its contacts (they keep the link).
+        orgs = dict(cursor.execute(
+            "SELECT id, name FROM organization WHERE deleted_at IS NULL").fetchall())
         consortia = dict(cursor.execute("SELECT id, short_name FROM consortium").fetchall())
         if len(ids) > SCAN_FROM:  # most of the table: one pass over each table is faster
             out = _load_chunk(cursor, ids, orgs, consortia, mark, scan=True)

@@ -77,7 +77,7 @@ SELECT c.id, c.full_name, c.title, c.organization_id, coalesce(o.name, ''),
                  ORDER BY p.is_primary DESC, p.position LIMIT 1), '') AS phone,
        c.updated_at
 FROM contact c
-LEFT JOIN organization o ON o.id = c.organization_id
+LEFT JOIN organization o ON o.id = c.organization_id AND o.deleted_at IS NULL
 LEFT JOIN consortium cs ON cs.id = c.consortium_id
 """
 
@@ -239,8 +239,10 @@ class ContactService(EntityService):
             tags.setdefault(cid, []).append(name)
         rows = {r.id: r for r in session.exec(select(Contact).where(Contact.id.in_(ids))).all()}  # type: ignore[attr-defined]
         org_ids = {r.organization_id for r in rows.values() if r.organization_id}
+        # An organization in Trash is not shown on its contacts (they keep the link).
         orgs = {o.id: o.name for o in session.exec(
-            select(Organization).where(Organization.id.in_(org_ids))).all()}  # type: ignore[attr-defined]
+            select(Organization).where(Organization.id.in_(org_ids),  # type: ignore[attr-defined]
+                                       Organization.deleted_at.is_(None))).all()}  # type: ignore[union-attr]
         consortia = {c.id: c.short_name for c in session.exec(select(Consortium)).all()}
         out = []
         for cid in ids:
@@ -309,7 +311,8 @@ class ContactService(EntityService):
             return _ROW_SELECT + where + order, params
         sql = "SELECT c.id FROM contact c"
         if "o." in where or "o." in order:
-            sql += " LEFT JOIN organization o ON o.id = c.organization_id"
+            sql += (" LEFT JOIN organization o ON o.id = c.organization_id"
+                    " AND o.deleted_at IS NULL")
         if "cs." in order:
             sql += " LEFT JOIN consortium cs ON cs.id = c.consortium_id"
         return sql + where + order, params
@@ -336,7 +339,8 @@ class ContactService(EntityService):
         cached = self._counts.get(key)
         if version is not None and cached is not None and cached[0] == version:
             return cached[1]
-        join = " LEFT JOIN organization o ON o.id = c.organization_id" if "o." in where else ""
+        join = (" LEFT JOIN organization o ON o.id = c.organization_id"
+                " AND o.deleted_at IS NULL") if "o." in where else ""
         with self.db.read() as session:
             total = session.execute(text(f"SELECT count(*) FROM contact c{join}{where}"),
                                     params).scalar_one()

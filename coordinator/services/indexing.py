@@ -21,7 +21,8 @@ _RAW_SOURCES: dict[str, str] = {
                trim(c.nickname || ' ' || c.title || ' ' || coalesce(o.name, '') || ' ' ||
                     coalesce((SELECT group_concat(e.address, ' ') FROM contact_email e
                               WHERE e.contact_id = c.id), '')) AS body
-        FROM contact c LEFT JOIN organization o ON o.id = c.organization_id
+        FROM contact c LEFT JOIN organization o
+             ON o.id = c.organization_id AND o.deleted_at IS NULL
         WHERE c.deleted_at IS NULL""",
     "organization": """
         SELECT o.id AS id, o.name AS title,

@@ -111,6 +111,36 @@ class OrganizationService(EntityService):
             record_change(session, self.entity, ChangeKind.UPDATED, row.id)
         return self.get(organization_id)
 
+    def contact_count(self, organization_id: str) -> int:
+        """Live contacts linked to the organization, whether it is live or in Trash."""
+        with self.db.read() as session:
+            return session.execute(text(
+                "SELECT count(*) FROM contact WHERE organization_id = :o "
+                "AND deleted_at IS NULL"), {"o": organization_id}).scalar_one()
+
+    def delete(self, record_id: str) -> None:
+        """Move to Trash. Its contacts stay and keep the link underneath, but show no
+        organization (lists, records, search, exports) until it is restored."""
+        with self.db.write() as session:
+            super().delete(record_id)
+            self._refresh_contacts(session, record_id)
+
+    def restore(self, record_id: str) -> None:
+        """Back from Trash: its contacts show it again."""
+        with self.db.write() as session:
+            super().restore(record_id)
+            self._refresh_contacts(session, record_id)
+
+    def _refresh_contacts(self, session: Session, organization_id: str) -> None:
+        """Re-index the organization's live contacts and report them as changed."""
+        contact_ids = session.execute(text(
+            "SELECT id FROM contact WHERE organization_id = :o AND deleted_at IS NULL"),
+            {"o": organization_id}).scalars().all()
+        if contact_ids:
+            from coordinator.services import indexing
+            indexing.refresh(session, "contact", contact_ids)
+            record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
+
     def purge(self, record_id: str) -> None:
         """Delete for good; its contacts stay, without the organization and the consortium
         they had through it (and are re-indexed without its name)."""

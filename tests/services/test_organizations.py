@@ -167,3 +167,75 @@ def test_consortia_are_built_in_with_counts(services: Services, orgs: dict[str, 
     assert services.consortia.by_short_name("NOPE") is None
     with pytest.raises(NotFound):
         services.consortia.get("nope")
+
+
+def _contact_shows(services: Services, contact_id: str) -> dict[str, object]:
+    """Everything that names a contact's organization: list row, record, search, exports."""
+    from coordinator.formats.exports import export_contacts
+
+    row = services.contacts.rows([contact_id])[0]
+    record = services.contacts.get(contact_id)
+    csv_text = export_contacts(services.db, "csv", ids=[contact_id]).decode("utf-8-sig")
+    vcard_text = export_contacts(services.db, "vcard3", ids=[contact_id]).decode("utf-8")
+    return {"row": row.organization_name, "record": record.organization_name,
+            "search": sorted(h.entity for h in services.search.search("acme").hits),
+            "csv": "Acme" in csv_text, "vcard": "ORG:" in vcard_text}
+
+
+def test_trashed_organization_is_not_shown_on_its_contacts(services: Services,
+                                                           build: Build) -> None:
+    org = build.org("Acme Mobility")
+    contact = build.contact("Ada", "Lovelace", org=org)
+    before = _contact_shows(services, contact.id)
+    assert before == {"row": "Acme Mobility", "record": "Acme Mobility",
+                      "search": ["contact", "organization"], "csv": True, "vcard": True}
+
+    services.organizations.delete(org.id)
+    # The contact stays, showing no organization anywhere, and no longer found by its name.
+    assert _contact_shows(services, contact.id) == {
+        "row": "", "record": "", "search": [], "csv": False, "vcard": False}
+    assert services.search.search("lovelace").hits[0].id == contact.id
+    # Sorting and filtering by organization do not see it either.
+    by_org = services.contacts.list(sort="organization").rows
+    assert [r.organization_name for r in by_org] == [""]
+    assert services.contacts.list(ContactFilter(sector="company")).total == 0
+
+    # Restoring the organization relinks it everywhere.
+    services.organizations.restore(org.id)
+    assert _contact_shows(services, contact.id) == before
+
+
+def test_contacts_in_trash_counts_and_change_reports(services: Services, build: Build,
+                                                     changes: list) -> None:
+    org = build.org("Acme Mobility")
+    a, b = build.contact("Ada", "A", org=org), build.contact("Bob", "B", org=org)
+    gone = build.contact("Cy", "C", org=org)
+    services.contacts.delete(gone.id)
+    build.contact("Di", "D", org=build.org("Other"))
+    assert services.organizations.contact_count(org.id) == 2  # live contacts only
+
+    changes.clear()
+    services.organizations.delete(org.id)
+    (change,) = changes
+    assert change.ids("organization", "deleted") == {org.id}  # type: ignore[arg-type]
+    assert change.ids("contact", "updated") == {a.id, b.id}  # type: ignore[arg-type]
+    # Still linked underneath, so the organization's count does not change in Trash.
+    assert services.organizations.contact_count(org.id) == 2
+
+    changes.clear()
+    services.organizations.restore(org.id)
+    (change,) = changes
+    assert change.ids("contact", "updated") == {a.id, b.id}  # type: ignore[arg-type]
+    assert services.contacts.get(a.id).organization_name == "Acme Mobility"
+
+
+def test_editing_a_contact_of_a_trashed_organization_keeps_the_link(
+        services: Services, build: Build) -> None:
+    org = build.org("Acme Mobility")
+    contact = build.contact("Ada", "Lovelace", org=org)
+    services.organizations.delete(org.id)
+    data = services.contacts.get(contact.id)
+    data.title = "Analyst"
+    services.contacts.update(contact.id, data)
+    services.organizations.restore(org.id)
+    assert services.contacts.get(contact.id).organization_name == "Acme Mobility"
