@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter, OrganizationFilter
+from coordinator.wording import plural
 from ui.dialogs.organization import OrganizationDialog
 from ui.models.organizations import OrganizationTableModel, sector_label
 from ui.undo import DeleteCommand
@@ -46,6 +47,7 @@ class OrganizationsView(MemberView):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self._shown_id: str | None = None
         self.dialog: OrganizationDialog | None = None
+        self.confirm_box: QMessageBox | None = None
         ctx.changed.connect(self._on_changed)
         self.model.reload()
 
@@ -161,6 +163,8 @@ class OrganizationsView(MemberView):
         if not ids:
             return
         org = self.model.organization(self.selected_rows()[0])
+        if not self.confirm_delete(ids, org.name if len(ids) == 1 and org else None):
+            return
         text = f"Delete {org.name}" if len(ids) == 1 and org else None
         command = DeleteCommand(self.ctx, "organization", ids, text)
         stack = getattr(self.ctx, "undo_stack", None)
@@ -168,6 +172,28 @@ class OrganizationsView(MemberView):
             stack.push(command)
         else:
             command.redo()
+
+    def confirm_delete(self, ids: list[str], name: str | None) -> bool:
+        """Ask before moving organizations that have contacts to Trash, saying what
+        happens to those contacts; True to go ahead (always, when they have none)."""
+        people = sum(self.ctx.services.organizations.contact_count(i) for i in ids)
+        if not people:
+            return True
+        what = f"“{name}”" if name else plural(len(ids), "organization")
+        their = "Its" if len(ids) == 1 else "Their"
+        box = QMessageBox(QMessageBox.Icon.Question, "Move to Trash",
+                          f"Move {what} to Trash?", parent=self)
+        box.setInformativeText(
+            f"{their} {plural(people, 'contact')} will stay, shown without an organization "
+            f"until you restore {'it' if len(ids) == 1 else 'them'} from Trash or undo "
+            "this (Ctrl+Z).")
+        move = box.addButton("Move to Trash", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(move)
+        self.confirm_box = box
+        box.exec()
+        self.confirm_box = None
+        return box.clickedButton() is move
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
