@@ -117,12 +117,17 @@ class ContactService(EntityService):
         problems.add("website", v.url_problem(data.website))
         if data.birthday and not BIRTHDAY.match(data.birthday.strip()):
             problems.add("birthday", "Use YYYY-MM-DD, or --MM-DD when the year is unknown.")
-        for field_name, value, limit in (
-            ("given_name", data.given_name, 120), ("family_name", data.family_name, 120),
-            ("title", data.title, 200),
+        for field_name, value, limit, label in (
+            ("prefix", data.prefix, v.NAME_AFFIX_MAX_CHARS, "prefix"),
+            ("given_name", data.given_name, v.PERSON_NAME_MAX_CHARS, "first name"),
+            ("middle_name", data.middle_name, v.PERSON_NAME_MAX_CHARS, "middle name"),
+            ("family_name", data.family_name, v.PERSON_NAME_MAX_CHARS, "last name"),
+            ("suffix", data.suffix, v.NAME_AFFIX_MAX_CHARS, "suffix"),
+            ("nickname", data.nickname, v.PERSON_NAME_MAX_CHARS, "nickname"),
+            ("pronouns", data.pronouns, v.NAME_AFFIX_MAX_CHARS, "pronouns"),
+            ("title", data.title, v.JOB_TITLE_MAX_CHARS, "job title"),
         ):
-            if len(value) > limit:
-                problems.add(field_name, f"Keep this under {limit} characters.")
+            problems.limit(field_name, value, limit, label)
         return problems.items
 
     def _check(self, session: Session, data: ContactData, current_org: str | None = None) -> None:

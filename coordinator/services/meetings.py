@@ -131,6 +131,7 @@ class MeetingService(EntityService):
     def validate(self, d: MeetingData) -> list[FieldProblem]:
         problems = v.Problems()
         problems.require("title", d.title, "Title")
+        problems.limit("title", d.title, v.TITLE_MAX_CHARS, "title")
         if d.starts_at is None:
             problems.add("starts_at", "Enter the date and time the meeting starts.")
         problems.add("time_zone", v.time_zone_problem(d.time_zone))
@@ -142,6 +143,7 @@ class MeetingService(EntityService):
         for i, a in enumerate(d.agenda):
             if not a.title.strip():
                 problems.add(f"agenda[{i}]", "An agenda item needs a title.")
+            problems.limit(f"agenda[{i}]", a.title, v.TITLE_MAX_CHARS, "agenda item title")
             if a.minutes < 0:
                 problems.add(f"agenda[{i}]", "Minutes cannot be negative.")
         seen: set[str] = set()

@@ -71,8 +71,7 @@ class OrganizationService(EntityService):
         if data.sector not in {s.value for s in Sector}:
             problems.add("sector", f"Choose a sector; {data.sector!r} is not one.")
         problems.add("website", v.url_problem(data.website))
-        if len(data.name) > 300:
-            problems.add("name", "Keep the name under 300 characters.")
+        problems.limit("name", data.name, v.ORGANIZATION_NAME_MAX_CHARS, "name")
         return problems.items
 
     def _check(self, session: Session, data: OrganizationData) -> None:

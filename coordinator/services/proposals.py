@@ -65,6 +65,7 @@ class ProposalService(EntityService):
     def validate(self, d: ProposalData) -> list[FieldProblem]:
         problems = v.Problems()
         problems.require("title", d.title, "Title")
+        problems.limit("title", d.title, v.TITLE_MAX_CHARS, "title")
         if d.status not in {s.value for s in ProposalStatus}:
             problems.add("status", f"Unknown status {d.status!r}.")
         if d.amount_minor < 0:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from coordinator.errors import FieldProblem, ValidationError
-from coordinator.services import Services
+from coordinator.services import Services, validation
 from coordinator.services.records import (
     ActionItemData,
     AgendaItemData,
@@ -47,7 +47,7 @@ def test_contact_reports_every_problem_at_once(services: Services) -> None:
         ("emails[3]", "The part after the @-sign is not valid. It should have a period."),
         ("website", "Enter a web address such as https://example.org."),
         ("birthday", "Use YYYY-MM-DD, or --MM-DD when the year is unknown."),
-        ("title", "Keep this under 200 characters."),
+        ("title", "Keep the job title to 200 characters or fewer (it has 201)."),
         ("organization_id", "Choose an existing organization."),
     ]
     assert "name: Enter a first or last name." in str(err.value)
@@ -131,7 +131,7 @@ def test_organization_problems(services: Services) -> None:
     ]
     with pytest.raises(ValidationError) as err:
         services.organizations.create(OrganizationData(name="x" * 301))
-    assert _problems(err) == [("name", "Keep the name under 300 characters.")]
+    assert _problems(err) == [("name", "Keep the name to 300 characters or fewer (it has 301).")]
     assert services.organizations.list().total == 0
 
 
@@ -199,3 +199,56 @@ def test_failed_meeting_update_keeps_the_meeting(services: Services, build: Buil
     with pytest.raises(ValidationError):
         services.meetings.update(m.id, bad)
     assert services.meetings.get(m.id) == m
+
+
+# -- length limits: the same validate() the forms call live, and create() refuses ------
+def _at_and_over(limit: int) -> tuple[str, str]:
+    return "T" * limit, "T" * (limit + 1)
+
+
+def test_proposal_title_limit(services: Services) -> None:
+    ok, too_long = _at_and_over(validation.TITLE_MAX_CHARS)
+    assert services.proposals.validate(ProposalData(title=ok)) == []
+    message = (f"Keep the title to {validation.TITLE_MAX_CHARS} characters or fewer "
+               f"(it has {validation.TITLE_MAX_CHARS + 1}).")
+    assert services.proposals.validate(ProposalData(title=too_long)) == [
+        FieldProblem("title", message)]
+    assert services.proposals.validate(ProposalData(title="x" * 100_000))[0].field == "title"
+    with pytest.raises(ValidationError) as err:
+        services.proposals.create(ProposalData(title=too_long))
+    assert err.value.for_field("title") == [message]
+    assert services.proposals.create(ProposalData(title=ok)).title == ok
+    assert services.proposals.list().total == 1
+
+
+def test_meeting_title_and_agenda_title_limits(services: Services) -> None:
+    ok, too_long = _at_and_over(validation.TITLE_MAX_CHARS)
+    base = MeetingData(title=ok, starts_at=NOW, agenda=[AgendaItemData(ok)])
+    assert services.meetings.validate(base) == []
+    bad = MeetingData(title=too_long, starts_at=NOW, agenda=[AgendaItemData(too_long)])
+    assert [p.field for p in services.meetings.validate(bad)] == ["title", "agenda[0]"]
+    with pytest.raises(ValidationError) as err:
+        services.meetings.create(bad)
+    assert "title to 300 characters" in err.value.for_field("title")[0]
+    assert services.meetings.list().total == 0
+
+
+def test_organization_and_contact_name_limits(services: Services) -> None:
+    ok, too_long = _at_and_over(validation.ORGANIZATION_NAME_MAX_CHARS)
+    assert services.organizations.validate(OrganizationData(name=ok)) == []
+    assert [p.field for p in services.organizations.validate(
+        OrganizationData(name=too_long))] == ["name"]
+    person_ok, person_long = _at_and_over(validation.PERSON_NAME_MAX_CHARS)
+    affix_long = "T" * (validation.NAME_AFFIX_MAX_CHARS + 1)
+    assert services.contacts.validate(ContactData(
+        given_name=person_ok, family_name=person_ok, middle_name=person_ok)) == []
+    problems = services.contacts.validate(ContactData(
+        given_name=person_long, family_name=person_long, middle_name=person_long,
+        nickname=person_long, prefix=affix_long, suffix=affix_long, pronouns=affix_long))
+    assert [p.field for p in problems] == [
+        "prefix", "given_name", "middle_name", "family_name", "suffix", "nickname",
+        "pronouns"]
+    assert problems[1].message == (f"Keep the first name to {validation.PERSON_NAME_MAX_CHARS}"
+                                   f" characters or fewer (it has {len(person_long)}).")
+    # surrounding spaces are not counted: they are stripped on save
+    assert services.organizations.validate(OrganizationData(name=f"  {ok}  ")) == []
