@@ -14,6 +14,11 @@ built through the services in a temporary database. For each it prints:
 Wall and CPU time are both shown (best of --repeat): on a busy machine the CPU time of
 this process is the steadier figure.
 Target for the large meeting: build under 2 s.
+
+Then long notes: a packet with 100 kB and with 1 MB of meeting notes (one paragraph
+and many), and the same notes laid out uncut; the ratios time(1 MB)/time(100 kB) show
+that layout grows linearly with the text printed (10x text: about 10x time uncut, about
+1x for the packet, which prints at most a fixed amount of any one field).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,11 +206,55 @@ def large_meeting(services) -> str:
         action_items=items)).id
 
 
+def _notes(size: int, paragraphs: bool) -> str:
+    import random
+
+    rnd = random.Random(5)
+    vocab = ["alpha", "beta", "gamma", "delta", "coalition", "proposal", "partner", "sensor",
+             "corridor", "data"]
+    parts, n = [], 0
+    while n < size:
+        parts.append(" ".join(rnd.choice(vocab) for _ in range(150)) + ".")
+        n += len(parts[-1]) + 2
+    return ("\n\n" if paragraphs else " ").join(parts)[:size]
+
+
+def measure_long_notes(repeat: int) -> None:
+    from coordinator.briefing import BriefingData, build_briefing_pdf
+    from coordinator.briefing.document import DocumentInfo
+    from coordinator.briefing.markdown_flowables import markdown_flowables
+
+    def packet(notes: str) -> object:
+        data = BriefingData("Long notes", datetime(2027, 1, 5, 15, tzinfo=UTC), "UTC",
+                            notes=notes)
+        return build_briefing_pdf(data, io.BytesIO(), BriefingOptions(prepared_by="Bench"))
+
+    def uncut(notes: str) -> object:
+        doc = PdfDocument(io.BytesIO(), DocumentInfo("Long notes", "", ""))
+        doc.render(markdown_flowables(notes, doc.width, limit=len(notes) + 1))
+        return doc.page
+
+    print("Long notes (best of --repeat; time(1 MB) / time(100 kB), 10x the text)")
+    for paragraphs in (False, True):
+        shape = "many paragraphs" if paragraphs else "one paragraph"
+        small, big = _notes(100_000, paragraphs), _notes(1_000_000, paragraphs)
+        for label, fn in (("packet", packet), ("uncut ", uncut)):
+            t_small = min(timed(partial(fn, small))[1] for _ in range(repeat))
+            t_big = min(timed(partial(fn, big))[1] for _ in range(repeat))
+            print(f"  {label} {shape:16} 100 kB {t_small * 1000:7.0f} ms, 1 MB "
+                  f"{t_big * 1000:7.0f} ms CPU: ratio {t_big / t_small:5.1f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--contacts", type=int, default=600, help="size of the sample coalition")
+    parser.add_argument("--only-notes", action="store_true", help="only the long-notes ratios")
     args = parser.parse_args(argv)
+    fonts.register_fonts()
+    measure_long_notes(args.repeat)
+    if args.only_notes:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COORDINATOR_HOME"] = tmp
         from coordinator.db import Database

@@ -138,8 +138,29 @@ def styles() -> Styles:
     return _styles
 
 
+HEADING_MAX_CHARS = 300  # a heading longer than this is shown shortened ("…")
+
+
+def shorten(value: str, limit: int) -> str:
+    """Plain text cut at a word boundary to at most `limit` characters, with "…"."""
+    value = plain(value)
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 class Heading(Paragraph):
-    """A section heading that is also a PDF outline entry (bookmark)."""
+    """A section heading that is also a PDF outline entry (bookmark).
+
+    A heading shows at most `HEADING_MAX_CHARS` characters of its title (the rest is
+    elided; callers that must print a long title in full add it as body text), and the
+    outline entry at most 200. Should a heading still not fit its frame it splits like
+    any paragraph: the first part carries the bookmark, the rest are plain paragraphs.
+    """
 
     _keys = itertools.count(1)
 
@@ -148,13 +169,31 @@ class Heading(Paragraph):
                  keep_with_next: bool = True) -> None:
         st = styles()
         style = style or (st.h1 if level == 0 else st.h2 if level == 1 else st.h3)
-        super().__init__(text(title) or "&nbsp;", style)
+        self.full_title = plain(title)
+        self.shortened = len(self.full_title) > HEADING_MAX_CHARS
+        super().__init__(text(shorten(title, HEADING_MAX_CHARS)) or "&nbsp;", style)
         if not keep_with_next:  # e.g. before a long table, which places itself
             self.keepWithNext = 0
-        self.outline_title = plain(outline_title or title)[:200] or "(untitled)"
+        self.outline_title = shorten(outline_title or title, 200) or "(untitled)"
         self.outline_level = level
         self.outline = outline
         self.outline_key = f"h{next(self._keys)}"
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        # Paragraph.split rebuilds its parts through self.__class__ with arguments of
+        # Paragraph's own signature: split a plain Paragraph twin instead.
+        twin = Paragraph.__new__(Paragraph)
+        twin.__dict__.update(self.__dict__)
+        parts = twin.split(avail_width, avail_height)
+        if parts and parts[0] is not twin:
+            first = parts[0]
+            first.outline = self.outline  # type: ignore[attr-defined]
+            first.outline_title = self.outline_title  # type: ignore[attr-defined]
+            first.outline_level = self.outline_level  # type: ignore[attr-defined]
+            first.outline_key = self.outline_key  # type: ignore[attr-defined]
+        elif parts:
+            return [self]
+        return parts
 
 
 @dataclass
@@ -207,8 +246,9 @@ class PdfDocument(BaseDocTemplate):
             str(target) if isinstance(target, Path) else target,
             pagesize=size,
             leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 12, bottomMargin=MARGIN,
-            title=plain(info.title), author=plain(info.author), subject=plain(info.subject),
-            creator="Coordinator", keywords=plain(info.keywords), lang="en",
+            title=shorten(info.title, 500), author=shorten(info.author, 200),
+            subject=shorten(info.subject, 500), creator="Coordinator",
+            keywords=shorten(info.keywords, 500), lang="en",
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -265,7 +305,7 @@ class PdfDocument(BaseDocTemplate):
 
     # outline ---------------------------------------------------------------------
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading) and flowable.outline:
+        if getattr(flowable, "outline", False) and hasattr(flowable, "outline_key"):
             # PDF outlines cannot skip a level: clamp to one below the previous entry.
             level = min(flowable.outline_level, self._last_level + 1)
             self._last_level = level
@@ -418,7 +458,10 @@ class CellParagraph(Paragraph):
     _cache_value: tuple[float, float] = (0.0, 0.0)
     _templates: ClassVar[dict[int, tuple[ParagraphStyle, Any]]] = {}
 
-    def __init__(self, markup: str, style: ParagraphStyle) -> None:
+    def __init__(self, markup: str | None, style: ParagraphStyle, **kwargs: Any) -> None:
+        if kwargs or markup is None:  # Paragraph.split building a part
+            super().__init__(markup or "", style, **kwargs)
+            return
         if "<" in markup or "&" in markup or not markup.strip():
             super().__init__(markup, style)
             return

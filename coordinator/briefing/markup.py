@@ -90,3 +90,40 @@ def bold(markup: str) -> str:
 
 def italic(markup: str) -> str:
     return f"<i>{markup}</i>" if markup else ""
+
+
+# What one PDF prints of a single field. Layout time grows with the text printed, and a
+# packet is read before a call: a longer field is cut (at a line or word boundary) and
+# ends with TRUNCATED_NOTE. Markdown fields (notes, proposal sections) get LONG_FIELD;
+# a field printed inside a table cell or as one paragraph gets SHORT_FIELD.
+TRUNCATED_NOTE = "… (truncated; full text in Coordinator)"
+SHORT_FIELD = 2_000
+LONG_FIELD = 40_000
+
+
+def cap(value: object, limit: int) -> tuple[str, bool]:
+    """(`value` cleaned and cut to at most about `limit` characters, whether it was cut).
+    The cut falls on the last line break, else the last space, in the final fifth."""
+    s = clean(value)
+    if len(s) <= limit:
+        return s, False
+    cut = s[:limit]
+    for sep in ("\n", " "):
+        at = cut.rfind(sep)
+        if at > limit * 0.8:
+            return cut[:at].rstrip(), True
+    return cut, True
+
+
+def capped_lines(value: object, limit: int = SHORT_FIELD) -> str:
+    """`lines()` of at most `limit` characters, ending with the truncation note if cut."""
+    s, cut = cap(value, limit)
+    out = lines(s)
+    return f"{out} <i>{escape(TRUNCATED_NOTE)}</i>" if cut else out
+
+
+def capped_text(value: object, limit: int = SHORT_FIELD) -> str:
+    """`text()` of at most `limit` characters, ending with the truncation note if cut."""
+    s, cut = cap(value, limit)
+    out = text(s)
+    return f"{out} <i>{escape(TRUNCATED_NOTE)}</i>" if cut else out

@@ -48,13 +48,14 @@ from coordinator.briefing.document import (
     empty_note,
     header_cells,
     key_value_table,
+    shorten,
     stack,
     styles,
     table_group,
     widths,
 )
 from coordinator.briefing.markdown_flowables import markdown_flowables
-from coordinator.briefing.markup import bold, lines, link, text
+from coordinator.briefing.markup import bold, capped_lines, capped_text, link, text
 from coordinator.models.enums import ActionStatus, MeetingKind
 
 SECTION_TITLES = {
@@ -135,7 +136,7 @@ class _Packet:
         if d.duration_minutes:
             pairs.append(("Duration", text(f.duration(d.duration_minutes))))
         if d.location:
-            pairs.append(("Place", lines(d.location)))
+            pairs.append(("Place", capped_lines(d.location)))
         if d.link:
             pairs.append(("Link", link(d.link)))
         if not d.location and not d.link:
@@ -153,12 +154,15 @@ class _Packet:
             ("Audience", text(audience)),
         ]
         subtitle = " · ".join(x for x in (d.series, kind_label(d.kind)) if x)
+        title = Heading(d.title or "Untitled meeting", 0, st.title,
+                        outline_title=f"Cover: {d.title or 'Untitled meeting'}")
         out: list[Flowable] = [
             Spacer(1, 36),
             Paragraph(text(f"Briefing packet · {self.o.profile.label}").upper(), st.kicker),
-            Heading(d.title or "Untitled meeting", 0, st.title,
-                    outline_title=f"Cover: {d.title or 'Untitled meeting'}"),
+            title,
         ]
+        if title.shortened:
+            out.append(Paragraph(f"{bold('Full title:')} {capped_text(d.title)}", st.body))
         if subtitle:
             out.append(Paragraph(text(subtitle), st.subtitle))
         else:
@@ -188,7 +192,8 @@ class _Packet:
             return [*out, empty_note("No agenda items yet.")]
         rows = []
         for i, a in enumerate(self.d.agenda, 1):
-            item = stack((text(a.title), self.st.cell_bold), (lines(a.details), self.st.cell_note))
+            item = stack((capped_text(a.title), self.st.cell_bold),
+                         (capped_lines(a.details), self.st.cell_note))
             rows.append(cells([str(i), item, text(a.presenter) or "—",
                                str(a.minutes) if a.minutes else "—"], self.st.cell, right=(3,)))
         total = sum(a.minutes for a in self.d.agenda)
@@ -246,7 +251,7 @@ class _Packet:
                 body += " " + link(o.website) + "."
             if o.active_proposals:
                 body += " Active proposals: " + "; ".join(
-                    f"<i>{text(t)}</i>" for t in o.active_proposals) + "."
+                    f"<i>{text(shorten(t, 200))}</i>" for t in o.active_proposals) + "."
             else:
                 body += " No active proposals."
             out.append(Paragraph(body, self.st.body))
@@ -283,11 +288,13 @@ class _Packet:
         if p.owner:
             pairs.append(("Owner", text(p.owner)))
         if p.summary:
-            pairs.append(("Summary", lines(p.summary)))
+            pairs.append(("Summary", capped_lines(p.summary)))
         if self.internal and p.internal_notes:
-            pairs.append(("Internal notes", f"<i>{lines(p.internal_notes)}</i>"))
-        block: list[Flowable] = [Heading(p.title or "Untitled proposal", 1),
-                                 key_value_table(pairs, self.w)]
+            pairs.append(("Internal notes", f"<i>{capped_lines(p.internal_notes)}</i>"))
+        heading = Heading(p.title or "Untitled proposal", 1)
+        if heading.shortened:
+            pairs.insert(0, ("Full title", capped_text(p.title)))
+        block: list[Flowable] = [heading, key_value_table(pairs, self.w)]
         if p.partners:
             rows = [cells([text(pp.organization), text(pp.role), text(pp.consortium) or "—"],
                           self.st.cell) for pp in p.partners]
@@ -313,7 +320,7 @@ class _Packet:
         if not prev.decisions:
             return [*out, empty_note("No decisions were recorded at that meeting.")]
         out.append(ListFlowable(
-            [ListItem(Paragraph(lines(dec), self.st.body)) for dec in prev.decisions],
+            [ListItem(Paragraph(capped_lines(dec), self.st.body)) for dec in prev.decisions],
             bulletType="1", bulletFormat="%s.", leftIndent=18, bulletFontName=self.st.body.fontName,
             bulletFontSize=self.st.body.fontSize))
         return out
@@ -344,7 +351,7 @@ class _Packet:
 
     def _action_row(self, a: ActionRow) -> list[Flowable]:
         st = self.st
-        action = stack((lines(a.text), st.cell),
+        action = stack((capped_lines(a.text), st.cell),
                        (text(f"Proposal: {a.proposal}") if a.proposal else "", st.cell_note))
         if a.due_date is None:
             due: str | list[Flowable] = text("No due date")
@@ -375,7 +382,8 @@ class _Packet:
         out.extend(body)
         people = [p for p in self.d.attendees if p.private_notes]
         for p in people:
-            out.append(Paragraph(f"{bold(text(p.name))}: {lines(p.private_notes)}", self.st.body))
+            out.append(Paragraph(f"{bold(text(p.name))}: {capped_lines(p.private_notes)}",
+                                 self.st.body))
         if not body and not people:
             out.append(empty_note("No private notes."))
         return out

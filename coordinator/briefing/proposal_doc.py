@@ -26,7 +26,11 @@ from coordinator.briefing.document import (
     widths,
 )
 from coordinator.briefing.markdown_flowables import markdown_flowables
-from coordinator.briefing.markup import bold, text
+from coordinator.briefing.markup import bold, capped_text, text
+
+# A proposal document prints its sections in full up to this many characters each
+# (about 60 pages); layout stays linear, but a longer section is surely pasted by mistake.
+SECTION_LIMIT = 200_000
 
 
 def proposal_filename(data: ProposalDocData) -> str:
@@ -52,7 +56,7 @@ class _ProposalDoc:
         for section in self.d.sections:
             out.append(CondPageBreak(120))
             out.append(Heading(section.heading or "Untitled section", 0))
-            out.extend(markdown_flowables(section.body, self.w)
+            out.extend(markdown_flowables(section.body, self.w, limit=SECTION_LIMIT)
                        or [empty_note("This section is empty.")])
         return out
 
@@ -79,11 +83,16 @@ class _ProposalDoc:
             pairs.append(("Tags", text(", ".join(self.d.tags))))
         pairs.append(("Prepared on", text(f"{f.long_day(self.prepared_on.date())}")))
         subtitle = " — ".join(x for x in (p.funder, p.funder_call) if x)
+        title = Heading(p.title or "Untitled proposal", 0, st.title,
+                        outline_title=f"Title page: {p.title or 'Untitled proposal'}")
         out: list[Flowable] = [
             Spacer(1, 36),
             Paragraph(text("Joint research proposal").upper(), st.kicker),
-            Heading(p.title or "Untitled proposal", 0, st.title,
-                    outline_title=f"Title page: {p.title or 'Untitled proposal'}"),
+            title,
+        ]
+        if title.shortened:
+            out.append(Paragraph(f"{bold('Full title:')} {capped_text(p.title)}", st.body))
+        out += [
             Paragraph(text(subtitle), st.subtitle) if subtitle else Spacer(1, 12),
             key_value_table(pairs, self.w),
             PageBreak(),
@@ -92,7 +101,8 @@ class _ProposalDoc:
 
     def summary(self) -> list[Flowable]:
         return [Heading("Summary", 0),
-                *(markdown_flowables(self.p.summary, self.w) or [empty_note("No summary yet.")])]
+                *(markdown_flowables(self.p.summary, self.w, limit=SECTION_LIMIT)
+                  or [empty_note("No summary yet.")])]
 
     def partners(self) -> list[Flowable]:
         out: list[Flowable] = [Heading("Partners", 0)]
