@@ -5,15 +5,18 @@
 - `list()` -> `BackupInfo` newest first, with dates and record counts (backups live
   in the backups folder, or a subfolder of it for a database elsewhere:
   `backup_dir_for`);
-- `backup_now(reason)` into the private backups folder, verified, then rotated
-  (`RotationPolicy`: keep the newest backup of each of the last 7 days that have one
-  and of each of the 4 weeks before them; the newest "before-..." safety backups too);
+- `backup_now(reason)` into the private backups folder, verified, with its SHA-256
+  beside it, then rotated (`RotationPolicy`, automatic backups only: keep the newest of
+  each of the last 7 days that have one and of each of the 4 weeks before them, and the
+  newest "before-..." safety backups too; manual backups are never deleted by rotation);
 - `watch(db)` remembers (on disk, so a crash does not forget it) that something
   changed; `backup_on_quit()` then makes an automatic backup at most once a day;
 - `backup_to(file)` / `backup_encrypted(file, passphrase)` where the user says;
 - `restore(file, passphrase=None)` checks the file first (a foreign, damaged, newer
-  or tampered file is refused and nothing changes), backs up the current database,
-  migrates an older backup on a working copy and copies it in, in one transaction.
+  or tampered file, or one that no longer matches its recorded checksum, is refused and
+  nothing changes), migrates an older backup on a working copy, then, holding the write
+  gate exclusive (`coordinator.writegate`: every other writer finished, none can start),
+  backs up the current database and copies the new content in, in one transaction.
 
 Nothing here logs names, addresses or passphrases: only file names and counts.
 """
@@ -35,7 +38,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from coordinator import paths
+from coordinator import paths, writegate
 from coordinator.db import backup as low
 from coordinator.db.backup import BackupError, save_open_database
 from coordinator.db.inspect import inspect_file
@@ -55,6 +58,8 @@ BEFORE_RESTORE = "before-restore"
 BEFORE_IMPORT = "before-import"
 BEFORE_MIGRATION = "before-migration"
 SAFETY_PREFIX = "before-"
+# How long a restore waits for another process's running write (an import) to commit.
+RESTORE_WAIT_S = 30.0
 
 
 class RestoreRefused(BackupError):
@@ -99,12 +104,15 @@ def plan_rotation(
 ) -> tuple[list[BackupInfo], list[BackupInfo]]:
     """Split `backups` into (keep, delete) by `policy`; days and weeks in `tz` (local).
 
-    Each rule walks the backups newest first and keeps the newest of each period it has
-    not seen, until it has kept its count; a backup already kept by the daily rule does
-    not count for the weekly rule (so 7 daily + 4 weekly reach back about 5 weeks).
+    Manual backups (the user asked for each one) are never deleted: the rules thin only
+    the automatic ones (`auto` and the `before-...` safety backups). Each rule walks them
+    newest first and keeps the newest of each period it has not seen, until it has kept
+    its count; a backup already kept by the daily rule does not count for the weekly rule
+    (so 7 daily + 4 weekly reach back about 5 weeks).
     """
-    ordered = sorted(backups, key=lambda b: b.created_at, reverse=True)
-    kept: dict[Path, BackupInfo] = {}
+    everything = sorted(backups, key=lambda b: b.created_at, reverse=True)
+    kept: dict[Path, BackupInfo] = {b.path: b for b in everything if b.reason == MANUAL}
+    ordered = [b for b in everything if b.reason != MANUAL]
 
     def rule(count: int, period: Callable[[datetime], Any]) -> None:
         last, n = None, 0
@@ -124,8 +132,8 @@ def plan_rotation(
         kept[b.path] = b
     if ordered:  # never delete the newest backup, whatever the policy says
         kept[ordered[0].path] = ordered[0]
-    keep = [b for b in ordered if b.path in kept]
-    delete = [b for b in ordered if b.path not in kept]
+    keep = [b for b in everything if b.path in kept]
+    delete = [b for b in everything if b.path not in kept]
     return keep, delete
 
 
@@ -196,13 +204,30 @@ class BackupManager:
             clear = low.storage_error(exc, "create the backups folder")
             raise (clear or BackupError(f"Cannot create the backups folder: {exc}")) from exc
 
-    def backup_now(self, reason: str = MANUAL, *, rotate: bool = True) -> BackupInfo:
-        """A verified backup in the backups folder (then rotation); returns its info."""
+    def _check_source(self) -> None:
+        """Refuse to back up a file that is not a Coordinator database of this version:
+        another program's database or a newer schema would fill the backups folder with
+        files that can never be restored here."""
         if not self.db_path.exists():
             raise BackupError(f"There is no database at {self.db_path} to back up.")
+        try:
+            state = inspect_file(self.db_path)
+        except DatabaseOpenError as exc:
+            raise BackupError(f"{exc} Nothing was backed up.") from exc
+        from coordinator.db import migrate
+
+        if state.revision is not None and state.revision not in migrate.known_revisions():
+            raise BackupError(
+                f"{self.db_path.name} was saved by a newer version of Coordinator; back it "
+                "up with that version. Nothing was backed up."
+            )
+
+    def backup_now(self, reason: str = MANUAL, *, rotate: bool = True) -> BackupInfo:
+        """A verified backup in the backups folder (then rotation); returns its info."""
+        self._check_source()
         self._ensure_dir()
         dest = self.backup_dir / low.timestamped_name(self.db_path, reason)
-        low.backup_database(self.db_path, dest)
+        low.backup_database(self.db_path, dest, checksum=True)
         log.info("Backup written: %s", dest.name)
         if reason in (AUTO, MANUAL):
             self._write_state(changed=False, last_auto=reason == AUTO)
@@ -215,7 +240,7 @@ class BackupManager:
     def backup_to(self, dest: Path | str, *, overwrite: bool = False) -> Path:
         """A plain (unencrypted) verified copy exactly where the user says."""
         dest = self._check_dest(dest, overwrite)
-        low.backup_database(self.db_path, dest)
+        low.backup_database(self.db_path, dest, checksum=True)
         log.info("Backup copy written where the user chose")
         return dest
 
@@ -247,8 +272,7 @@ class BackupManager:
 
     def _check_dest(self, dest: Path | str, overwrite: bool) -> Path:
         dest = Path(dest).expanduser().resolve()
-        if not self.db_path.exists():
-            raise BackupError(f"There is no database at {self.db_path} to back up.")
+        self._check_source()
         if dest == self.db_path:
             raise BackupError("A backup cannot overwrite the database it copies.")
         if dest.is_dir():
@@ -268,8 +292,9 @@ class BackupManager:
             try:
                 b.path.unlink()
                 deleted.append(b.path)
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"{b.path}-wal").unlink()
+                for leftover in (Path(f"{b.path}-wal"), low.checksum_path(b.path)):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
             except OSError as exc:  # keep going: rotation must never stop a backup
                 log.warning("Could not delete old backup %s: %s", b.name, exc.strerror)
         # Leftovers of an interrupted backup or restore (a crash, a kill): a partial copy,
@@ -344,8 +369,14 @@ class BackupManager:
                 "Close it before restoring; nothing was changed."
             )
 
-    def restore(self, file: Path | str, passphrase: str | None = None) -> RestoreResult:
-        """Replace the current database by the backup `file` (see module docstring)."""
+    def restore(
+        self, file: Path | str, passphrase: str | None = None, *, wait: float = RESTORE_WAIT_S
+    ) -> RestoreResult:
+        """Replace the current database by the backup `file` (see module docstring).
+
+        Waits up to `wait` seconds for other processes' running writes (an import) to
+        finish, then refuses with `writegate.GateBusy`; nothing changes in that case.
+        """
         file = Path(file).expanduser().resolve()
         if not file.is_file():
             raise RestoreRefused(f"{file} does not exist; nothing was changed.")
@@ -354,6 +385,8 @@ class BackupManager:
         self.check_not_in_use()
         self._ensure_dir()
         work = self._work_file("restore")
+        # Checking, decrypting and migrating the copy happen before taking the gate:
+        # they can be slow and other writers need not wait for them.
         try:
             revision = self._prepare_working_copy(file, work, passphrase)
             migrated = False
@@ -369,15 +402,20 @@ class BackupManager:
                         f"({type(exc).__name__}). Nothing was changed."
                     ) from exc
                 migrated = True
-            safety = self._safety_copy()
-            if not self.db_path.exists():
-                low.prepare_private_parent(self.db_path)
-                low.create_private_file(self.db_path)
-            try:
-                low.restore_into(work, self.db_path)
-            except low.TargetDamaged:  # the current file cannot even be written into
-                self._replace_file(work)
-            counts = low.record_counts(self.db_path)
+            # From the safety copy until the new content is in place no other writer may
+            # commit: a commit before the copy is in the copy, one after waits and lands
+            # in the restored database; none can fall between and be lost.
+            with writegate.replacing(self.db_path, wait, "restore"):
+                self.check_not_in_use()  # an app may have opened it meanwhile
+                safety = self._safety_copy()
+                if not self.db_path.exists():
+                    low.prepare_private_parent(self.db_path)
+                    low.create_private_file(self.db_path)
+                try:
+                    low.restore_into(work, self.db_path)
+                except low.TargetDamaged:  # the current file cannot even be written into
+                    self._replace_file(work)
+                counts = low.record_counts(self.db_path)
         finally:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -433,6 +471,10 @@ class BackupManager:
             source = work
         else:
             source = file
+            try:
+                low.check_checksum(file)
+            except low.ChecksumMismatch as exc:
+                raise RestoreRefused(f"{exc} Nothing was changed.") from exc
         try:
             state = inspect_file(source)
         except DatabaseOpenError as exc:

@@ -85,10 +85,23 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.contacts < 1:
         raise CoordinatorError("--contacts must be at least 1.")
-    if args.force and not ctx.services.is_empty():
-        saved = BackupManager(ctx.db_path).backup_now("before-demo")
-        print(f"Backed up the previous data to {saved.path}", file=sys.stderr)
-    counts = build_demo(ctx.services, args.contacts, force=args.force)
+    if not (args.force and not ctx.services.is_empty()):
+        counts = build_demo(ctx.services, args.contacts, force=args.force)
+    else:
+        # Replacing everything: never under a running app, and no other process's
+        # write may land between the safety backup and the replacement.
+        from coordinator import writegate
+        from coordinator.lock import DatabaseLock
+
+        holder = DatabaseLock(ctx.db_path).holder()
+        if holder is not None and not holder.is_this_process():
+            raise CoordinatorError(
+                f"Coordinator is open on this database ({holder.describe()}). Close it "
+                "before replacing its data with the sample coalition; nothing was changed.")
+        with writegate.replacing(ctx.db_path, 30.0, "replacement by the sample coalition"):
+            saved = BackupManager(ctx.db_path).backup_now("before-demo")
+            print(f"Backed up the previous data to {saved.path}", file=sys.stderr)
+            counts = build_demo(ctx.services, args.contacts, force=args.force)
     print(f"Sample coalition written to {ctx.db_path}: {counts['organization']} organizations, "
           f"{counts['contact']} contacts, {counts['proposal']} proposals, "
           f"{counts['meeting']} meetings, {counts['action_item']} action items.")

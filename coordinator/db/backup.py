@@ -143,12 +143,14 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     source.backup(target)
 
 
-def backup_database(src: Path, dest: Path) -> Path:
+def backup_database(src: Path, dest: Path, *, checksum: bool = False) -> Path:
     """Copy `src` to `dest` online, verify the copy, make it private; returns `dest`.
 
     Writes to a temporary name first so that a failed or interrupted backup never
     leaves a half-written file under the final name. Storage failures (disk full,
-    read-only folder...) raise `StorageError`; the source is never changed.
+    read-only folder...) raise `StorageError`; the source is never changed. With
+    `checksum`, the copy's SHA-256 is written beside it (`write_checksum`) so that a
+    restore can tell a copy damaged later on disk from the one that was verified here.
     """
     src = Path(src)
     dest = Path(dest)
@@ -170,6 +172,8 @@ def backup_database(src: Path, dest: Path) -> Path:
                 target.close()
         finally:
             source.close()
+        if checksum:
+            write_checksum(tmp, for_name=dest.name)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
         make_private(dest)
@@ -185,6 +189,65 @@ def backup_database(src: Path, dest: Path) -> Path:
             tmp.unlink()
         raise
     return dest
+
+
+CHECKSUM_SUFFIX = ".sha256"
+
+
+def checksum_path(path: Path) -> Path:
+    return Path(f"{path}{CHECKSUM_SUFFIX}")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_checksum(path: Path, *, for_name: str | None = None) -> Path:
+    """Write `<name>.sha256` beside the file named `for_name` (default: `path` itself)
+    in `sha256sum` format, so that `sha256sum -c` can check it too. The checksum file is
+    written under a temporary name, synced and renamed, like the backup itself."""
+    name = for_name or Path(path).name
+    dest = checksum_path(Path(path).with_name(name))
+    tmp = dest.with_name(dest.name + PARTIAL_SUFFIX)
+    create_private_file(tmp)
+    with tmp.open("w", encoding="ascii") as fh:
+        fh.write(f"{file_sha256(path)}  {name}\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+    return dest
+
+
+class ChecksumMismatch(BackupError):
+    """A backup's bytes differ from those verified when it was made."""
+
+
+def check_checksum(path: Path) -> bool:
+    """Raise `ChecksumMismatch` if `path` has a checksum file that it does not match.
+
+    Returns True when a checksum was found and matched, False when there is none (a copy
+    made by an older version, or moved without its checksum file): then only SQLite's
+    integrity check vouches for it.
+    """
+    side = checksum_path(path)
+    try:
+        text = side.read_text(encoding="ascii", errors="replace")
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ChecksumMismatch(f"Cannot read {side.name}: {exc.strerror or exc}.") from exc
+    expected = text.split()[0].lower() if text.split() else ""
+    if expected != file_sha256(path):
+        raise ChecksumMismatch(
+            f"{Path(path).name} has changed since it was made: its bytes no longer match "
+            f"the checksum recorded in {side.name} (a damaged disk or an incomplete copy). "
+            f"If you are sure the file is right, delete {side.name} to restore it unchecked."
+        )
+    return True
 
 
 def record_counts(path: Path) -> dict[str, int]:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from coordinator import paths
+from coordinator import paths, writegate
 from coordinator.changes import ChangeSet
 from coordinator.db import migrate
 from coordinator.db.backup import (
@@ -29,7 +29,7 @@ from coordinator.db.backup import (
     storage_error,
     timestamped_name,
 )
-from coordinator.db.engine import BEGIN_OPTION, make_engine
+from coordinator.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine
 from coordinator.db.inspect import inspect_file
 from coordinator.errors import CoordinatorError, DatabaseOpenError, SchemaTooNew
 from coordinator.lock import FileWatch
@@ -172,7 +172,11 @@ class Database:
             self.watch.check()
         changes = ChangeSet()
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session:
+            # Shared with other writers, exclusive of a restore replacing the file, so
+            # a restore's safety copy never misses a commit (coordinator.writegate).
+            with writegate.writing(self.path, BUSY_TIMEOUT_MS / 1000), Session(
+                self._write_engine, expire_on_commit=False
+            ) as session:
                 session.info["changes"] = changes
                 self._local.session = session
                 try:

@@ -118,8 +118,10 @@ def test_rotation_on_disk_deletes_old_backups(db: Database, services: Services, 
         shutil.copy(template, folder / low.timestamped_name(db.path, AUTO, when))
     deleted = manager.rotate()
     left = manager.list(with_counts=False)
-    assert len(left) == 4 and len(deleted) == 26
+    # the manual backup is kept outside the policy; 3 daily + 1 weekly automatic ones
+    assert len(left) == 5 and len(deleted) == 25
     assert template in [b.path for b in left]
+    assert not any(low.checksum_path(p).exists() for p in deleted)
 
 
 def test_backup_on_quit_only_when_changed_and_once_a_day(
@@ -369,8 +371,8 @@ def test_two_databases_with_the_same_name_keep_separate_backups(
     assert default == paths.backups_dir()
     assert len({m.backup_dir for m in managers} | {default}) == 3
     first = managers[0].backup_now()
-    managers[1].backup_now()
-    managers[1].backup_now()  # rotation here must not touch the other database's backups
+    managers[1].backup_now(AUTO)
+    managers[1].backup_now(AUTO)  # rotation here must not touch the other database's
     assert [b.path for b in managers[0].list()] == [first.path]
     assert len(managers[1].list()) == 1
 
