@@ -2,8 +2,10 @@
 
 Queries run off the GUI thread (`ctx.tasks`, key "global-search"). At most one query
 is in flight: keystrokes arriving meanwhile are coalesced into the next query, so
-typing never waits and the pool never piles up. A result is shown only when its query
-is still the box's text, so a late result never replaces a newer one.
+typing never waits and the pool never piles up. A keystroke that changes the text
+cancels the query in flight, which then stops working within a few thousand SQLite
+steps and starts the next one; a result is shown only when its query is still the
+box's text, so a late result never replaces a newer one.
 Up/Down move through the hits, Enter or a click opens one (`record_activated`).
 """
 
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -26,6 +30,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from coordinator.services.search import SearchCancelled
 
 if TYPE_CHECKING:
     from coordinator.services import SearchResults
@@ -140,6 +146,9 @@ class SearchBox(QLineEdit):
 
     record_activated = Signal(str, str)  # entity, id
     results_shown = Signal(str)  # the query whose results are now on screen
+    search_cancelled = Signal(str)  # a query that stopped because the text moved on
+    # What each query looks at to know it should stop (any object with is_set()).
+    cancel_factory: Callable[[], threading.Event] = threading.Event
 
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +161,7 @@ class SearchBox(QLineEdit):
         self.setMaximumWidth(460)
         self._popup: SearchPopup | None = None
         self._in_flight: str | None = None
+        self._cancel: threading.Event | None = None
         self._started = 0.0
         self.last_latency_ms = 0.0
         self._timer = QTimer(self)
@@ -161,6 +171,9 @@ class SearchBox(QLineEdit):
         self.textEdited.connect(self._on_text)
         self.textChanged.connect(self._on_cleared)
         self.returnPressed.connect(self._on_return)
+        # A closed window leaves no search working behind it (nor holding up the pool).
+        in_flight = self._cancel_in_flight
+        self.destroyed.connect(lambda *_: in_flight())
 
     @property
     def popup(self) -> SearchPopup:
@@ -171,13 +184,20 @@ class SearchBox(QLineEdit):
         return self._popup
 
     # -- querying --------------------------------------------------------------------
-    def _on_text(self, _text: str) -> None:
+    def _on_text(self, text: str) -> None:
+        if self._in_flight is not None and text.strip() != self._in_flight:
+            self._cancel_in_flight()  # its result would not be shown: stop its work
         self._timer.start()
 
     def _on_cleared(self, text: str) -> None:
         if not text.strip():
             self._timer.stop()
+            self._cancel_in_flight()
             self.hide_popup()
+
+    def _cancel_in_flight(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
 
     def _start_query(self) -> None:
         query = self.text().strip()
@@ -186,12 +206,14 @@ class SearchBox(QLineEdit):
         self._in_flight = query
         self._started = time.perf_counter()
         search = self.ctx.services.search
-        self.ctx.tasks.run(lambda: search.search(query, limit_per_group=6),
+        cancel = self._cancel = self.cancel_factory()
+        self.ctx.tasks.run(lambda: search.search(query, limit_per_group=6, cancel=cancel),
                            on_done=self._on_results, on_error=self._on_error,
-                           key="global-search")
+                           key="global-search", context=self)
 
     def _on_results(self, results: SearchResults) -> None:
         self._in_flight = None
+        self._cancel = None
         current = self.text().strip()
         if results.query == current:
             self.last_latency_ms = (time.perf_counter() - self._started) * 1000
@@ -201,7 +223,12 @@ class SearchBox(QLineEdit):
             self._start_query()  # the text moved on while this query ran
 
     def _on_error(self, exc: BaseException) -> None:
-        self._in_flight = None
+        query, self._in_flight, self._cancel = self._in_flight, None, None
+        if isinstance(exc, SearchCancelled):
+            self.search_cancelled.emit(query or "")
+            if self.text().strip():
+                self._start_query()  # the text that cancelled it
+            return
         self.ctx.status_message.emit(f"Search failed: {exc}", 6000)
 
     def _show(self, results: SearchResults) -> None:
