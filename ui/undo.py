@@ -153,4 +153,18 @@ class UpdateCommand(_ServiceCommand, DoneCommand):
         self._guard(self.service.update, self.record_id, self.before)
 
 
-__all__ = ["CreateCommand", "DeleteCommand", "RestoreCommand", "UpdateCommand", "describe"]
+def push_saved(ctx: AppContext, entity: str, before: Any, saved: Any, name: str) -> None:
+    """Put a save an editor has just made on the undo stack: a `CreateCommand` when
+    `before` is None (the record is new), else an `UpdateCommand` back to `before`."""
+    stack = getattr(ctx, "undo_stack", None)
+    if stack is None or not saved.id:
+        return
+    label = f"“{name[:40]}”" if name else ""
+    if before is None:
+        stack.push(CreateCommand(ctx, entity, saved.id, label))
+    else:
+        stack.push(UpdateCommand(ctx, entity, saved.id, before, saved, label))
+
+
+__all__ = ["CreateCommand", "DeleteCommand", "RestoreCommand", "UpdateCommand", "describe",
+           "push_saved"]

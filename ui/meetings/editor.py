@@ -57,6 +57,7 @@ from ui.timezones import (
     local_to_utc,
     system_zone_name,
 )
+from ui.undo import push_saved
 
 
 class MeetingEditor(EditorChrome, QDialog):
@@ -234,6 +235,7 @@ class MeetingEditor(EditorChrome, QDialog):
     # -- data -------------------------------------------------------------------------
     def load(self, d: MeetingData) -> None:
         self._loading = True
+        self._saved_data = d if d.id else None  # what an undo of the next save goes back to
         self.title_edit.setText(d.title)
         self.series_box.setCurrentText(d.series_name)
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(d.kind)))
@@ -304,6 +306,8 @@ class MeetingEditor(EditorChrome, QDialog):
             self.problems_label.setText(str(exc))
             return False
         self.problems_label.clear()
+        push_saved(self.ctx, "meeting", self._saved_data, saved, saved.title)
+        self._saved_data = saved
         self.drafts.discard_record("meeting", self.record_key)
         self.meeting_id = self.record_key = saved.id or ""
         self.autosaver.set_key(DraftKey("meeting", self.record_key, "notes"))

@@ -43,11 +43,13 @@ from coordinator.services.proposals import CURRENCY_CODES
 from coordinator.services.records import ProposalData
 from ui.context import AppContext
 from ui.drafts import Draft, DraftStore
+from ui.proposals.budget import BudgetEditor
 from ui.proposals.links import LinkedRecord, linked_records
 from ui.proposals.model import CURRENCY_SYMBOLS
 from ui.proposals.partners import PartnersEditor
 from ui.proposals.pickers import RecordPicker
 from ui.proposals.sections import SectionsEditor
+from ui.undo import push_saved
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -171,6 +173,7 @@ class ProposalEditor(EditorChrome, QDialog):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setPlaceholderText("Two or three sentences: what, where, why now.")
         self.partners = PartnersEditor(self.ctx)
+        self.budget = BudgetEditor()
         self.sections = SectionsEditor(self.drafts, self.record_key,
                                        title_fn=lambda: self.title_edit.text())
         self.related = QListWidget()
@@ -210,6 +213,7 @@ class ProposalEditor(EditorChrome, QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(self.sections, "Sections")
+        self.tabs.addTab(self.budget, "Budget && notes")
         self.tabs.addTab(self.related, "Meetings && action items")
 
         header = QHBoxLayout()
@@ -231,7 +235,7 @@ class ProposalEditor(EditorChrome, QDialog):
                        self.due_edit.dateChanged, self.status_box.currentIndexChanged,
                        self.currency_box.currentIndexChanged, self.lead_picker.value_changed,
                        self.owner_picker.value_changed, self.partners.changed,
-                       self.sections.changed):
+                       self.sections.changed, self.budget.changed):
             signal.connect(self._mark_dirty)
         self.currency_box.currentTextChanged.connect(self._on_currency)
 
@@ -252,7 +256,8 @@ class ProposalEditor(EditorChrome, QDialog):
         self.summary_edit.setPlainText(d.summary)
         self.partners.set_partners(d.partners)
         self.sections.set_sections(d.sections)
-        self._internal_notes, self._budget = d.internal_notes, d.budget_lines
+        self.budget.set_values(d.budget_lines, d.internal_notes)
+        self._saved_data = d if d.id else None  # what an undo of the next save goes back to
         self.setWindowTitle(f"Proposal — {d.title}" if d.id else "New proposal")
         self._loading = False
         self._set_dirty(False)
@@ -268,8 +273,8 @@ class ProposalEditor(EditorChrome, QDialog):
             currency=self.currency_box.currentText(),
             due_date=None if due == NO_DATE else date(due.year(), due.month(), due.day()),
             lead_organization_id=self.lead_picker.value(), owner_id=self.owner_picker.value(),
-            internal_notes=self._internal_notes, partners=self.partners.partners(),
-            sections=self.sections.value(), budget_lines=list(self._budget),
+            internal_notes=self.budget.internal_notes(), partners=self.partners.partners(),
+            sections=self.sections.value(), budget_lines=self.budget.lines(),
             tags=[t.strip() for t in self.tags_edit.text().split(",") if t.strip()],
         )
 
@@ -295,6 +300,8 @@ class ProposalEditor(EditorChrome, QDialog):
             self.problems_label.setText(str(exc))
             return False
         self.problems_label.clear()
+        push_saved(self.ctx, "proposal", self._saved_data, saved, saved.title)
+        self._saved_data = saved
         self.drafts.discard_record("proposal", self.record_key)
         self.proposal_id = saved.id
         if self.record_key != saved.id:
@@ -338,6 +345,7 @@ class ProposalEditor(EditorChrome, QDialog):
     def _on_currency(self, currency: str) -> None:
         self.amount_spin.setPrefix(CURRENCY_SYMBOLS.get(currency, currency + " "))
         self.partners.set_currency(currency)
+        self.budget.set_currency(currency)
 
     def _mark_dirty(self, *_: object) -> None:
         if not self._loading:

@@ -3,7 +3,7 @@ that follows from them, updated live as partners are added or removed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,7 +91,9 @@ class PartnersEditor(QWidget):
         self.add_button.setEnabled(False)
         self.picker.value_changed.connect(lambda v: self.add_button.setEnabled(bool(v)))
         self.add_button.clicked.connect(self._add_from_picker)
-        self.picker.returnPressed.connect(self._add_from_picker)
+        # Enter in the search adds the partner and stops there: left alone, the key
+        # would go on to the editor's default button and save the whole proposal.
+        self.picker.installEventFilter(self)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Organization", "Consortium", "Role", "Commitment"])
         self.table.verticalHeader().setVisible(False)
@@ -119,6 +121,14 @@ class PartnersEditor(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self._refresh_summary()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.picker and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+                and not event.modifiers()):  # type: ignore[attr-defined]
+            self._add_from_picker()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- data -------------------------------------------------------------------------
     def set_partners(self, partners: list[PartnerData]) -> None:
