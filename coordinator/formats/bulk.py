@@ -266,13 +266,15 @@ def ensure_tags(session: Session, names: Iterable[str]) -> tuple[dict[str, str],
 
 def insert_organizations(session: Session, orgs: Sequence[dict],
                          now: datetime | None = None) -> None:
-    """`orgs`: dicts with id, name, sector, consortium_id, website."""
+    """`orgs`: dicts with id, name, sector, consortium_id and optionally website, city,
+    state and notes."""
     stamp = sql_time(now or utcnow())
     insert_tuples(session, "organization",
                   ("id", "created_at", "updated_at", "deleted_at", "name", "name_key", "sector",
                    "consortium_id", "city", "state", "website", "notes"),
                   [(o["id"], stamp, stamp, None, o["name"], fold(o["name"]), o["sector"],
-                    o.get("consortium_id"), "", "", o.get("website", ""), "") for o in orgs])
+                    o.get("consortium_id"), o.get("city", ""), o.get("state", ""),
+                    o.get("website", ""), o.get("notes", "")) for o in orgs])
 
 
 def record_items(session: Session, batch_id: str, entity: str, action: str,

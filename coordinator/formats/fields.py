@@ -304,8 +304,10 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
                 continue
             address, problem = check_email(raw)
             if problem:
-                return ImportProblem(pc.where, f"E-mail {raw!r} is not valid: {problem}",
-                                     pc.line)
+                pc.warnings.append(f"E-mail {raw!r} is not valid ({problem}); kept in the "
+                                   "notes.")
+                d.notes = (d.notes + "\n" if d.notes else "") + f"E-mail: {raw}"
+                continue
             key = address.casefold()
             if key in seen:
                 continue
@@ -315,8 +317,7 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
     if d.phones:
         phones = clean_phones((p.raw, p.label, p.is_primary) for p in d.phones)
         if phones is None:
-            return ImportProblem(pc.where, "A phone number is longer than 80 characters.",
-                                 pc.line)
+            phones = _phones_keeping_long(pc)
         d.phones = phones
     if d.addresses:
         d.addresses = [a for a in (clean_address(a) for a in d.addresses) if a is not None]
@@ -327,15 +328,61 @@ def finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
             return ImportProblem(pc.where, "An organization card without a name.", pc.line)
         return pc
     if not (given or family):
-        if nickname:
-            d.given_name = nickname
-        elif pc.organization and not d.emails and not d.phones:
-            pc.is_organization = True  # a company entry: import it as an organization
-            return pc
-        else:
-            what = d.emails[0].address if d.emails else pc.organization or "this record"
-            return ImportProblem(pc.where, f"No first or last name for {what}.", pc.line)
+        return _without_name(pc)
     return pc
+
+
+def _phones_keeping_long(pc: ParsedContact) -> list[PhoneData]:
+    """The phones of `pc`, with each one longer than 80 characters moved to the notes."""
+    d = pc.data
+    kept = []
+    for p in d.phones:
+        raw = " ".join(p.raw.split())
+        if len(raw) > 80:
+            pc.warnings.append("A phone number is longer than 80 characters; kept in the "
+                               "notes.")
+            d.notes = (d.notes + "\n" if d.notes else "") + f"Phone: {raw}"
+        else:
+            kept.append((p.raw, p.label, p.is_primary))
+    return clean_phones(kept) or []
+
+
+def _without_name(pc: ParsedContact) -> ParsedContact | ImportProblem:
+    """A record without a first or last name: a nickname is the name; a company entry
+    becomes its organization (with its phones, emails and address); an email-only or
+    phone-only entry is named after its address or number, with a warning to check it.
+    Refused only when none of these is there."""
+    d = pc.data
+    if d.nickname:
+        d.given_name = d.nickname
+        return pc
+    if pc.organization:
+        pc.is_organization = True  # a company entry: import it as an organization
+        return pc
+    if d.emails:
+        address = d.emails[0].address
+        for key, part in name_from_email(address).items():
+            setattr(d, key, part)
+        pc.warnings.append(f"No name: named {d.given_name} {d.family_name}".rstrip()
+                           + f" after the address {address}; check it.")
+        return pc
+    if d.phones:
+        d.given_name = d.phones[0].raw[:120]
+        pc.warnings.append(f"No name: named after the phone number {d.phones[0].raw}; "
+                           "check it.")
+        return pc
+    return ImportProblem(pc.where, "No name, organization, email or phone: nothing to "
+                         "import.", pc.line)
+
+
+def name_from_email(address: str) -> dict[str, str]:
+    """'jane.doe@x.org' -> Jane Doe; 'jdoe@x.org' -> jdoe (given name only)."""
+    local = address.partition("@")[0].split("+", 1)[0]
+    words = [w for w in re.split(r"[._-]+", local) if w]
+    if len(words) >= 2 and all(w.isalpha() for w in (words[0], words[-1])):
+        return {"given_name": words[0].capitalize()[:120],
+                "family_name": words[-1].capitalize()[:120]}
+    return {"given_name": (local or address)[:120]}
 
 
 def note_lines(text: str) -> str:

@@ -350,8 +350,8 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
     """{folded name: id} for every organization the import refers to (creating new ones)."""
     org_ids = dict(known.organizations)
     consortium_of: dict[str, str | None] = {}
-    websites = {org_match_key(r.parsed.organization): r.parsed.data.website for r in p.rows
-                if r.parsed.is_organization}
+    cards = {org_match_key(r.parsed.organization): r.parsed for r in p.rows
+             if r.parsed.is_organization}
     for row in p.rows:  # the first label naming a consortium links the new organization
         key = org_match_key(row.parsed.organization)
         if key and key not in known.organizations and not consortium_of.get(key):
@@ -364,7 +364,9 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
         key = org_match_key(name)
         org = {"id": make_id(), "name": name[:300], "sector": guess_sector(name),
                "consortium_id": consortium_of.get(key)}
-        org["website"] = websites.get(key, "")
+        card = cards.get(key)
+        if card is not None:
+            org.update(organization_details(card))
         new.append(org)
         org_ids[key] = org["id"]
         known.org_consortium[org["id"]] = org["consortium_id"]
@@ -375,6 +377,22 @@ def _create_organizations(session: Session, known: KnownRecords, p: ImportPrevie
     if ids:
         record_change(session, "organization", ChangeKind.CREATED, *ids)
     return org_ids
+
+
+def organization_details(pc: ParsedContact) -> dict[str, str]:
+    """What an organization keeps of a company card: its website, the city and state of
+    its first address, and its emails, phones and addresses as lines of its notes."""
+    d = pc.data
+    lines = [d.notes] if d.notes else []
+    lines += [f"E-mail ({e.label}): {e.address}" for e in d.emails]
+    lines += [f"Phone ({p.label}): {p.raw}" for p in d.phones]
+    for a in d.addresses:
+        parts = [a.street.replace("\n", ", "), a.city, a.region, a.postal_code, a.country]
+        lines.append(f"Address ({a.label}): " + ", ".join(x for x in parts if x))
+    first = d.addresses[0] if d.addresses else None
+    return {"website": d.website, "notes": "\n".join(lines),
+            "city": first.city[:120] if first else "",
+            "state": first.region[:40] if first else ""}
 
 
 def _apply_updates(session: Session, contacts: ContactService, known: KnownRecords,

@@ -68,10 +68,15 @@ class ParseResult:
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # generic CSV: column -> field
     records_read: int = 0
+    # About the whole file, e.g. an encoding that was guessed and may be wrong.
+    notices: list[ImportProblem] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[ImportProblem]:
-        return [ImportProblem(c.where, w, c.line) for c in self.contacts for w in c.warnings]
+        """What was read but not as written (a value kept in the notes, a line left
+        out, an encoding guessed): the file's notices first, then each record's."""
+        return [*self.notices, *(ImportProblem(c.where, w, c.line) for c in self.contacts
+                                 for w in c.warnings)]
 
 
 def check_cancel(cancelled: CancelCheck | None) -> None:

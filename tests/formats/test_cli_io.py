@@ -46,10 +46,19 @@ def test_nothing_importable_exits_1_with_reasons(db_path, capsys) -> None:  # ty
     assert run(db_path, "import", "contacts", FIXTURES / "broken_card.vcf") == 0
     capsys.readouterr()
     bad = db_path.parent / "bad.csv"
-    bad.write_text("First Name,Last Name,E-mail 1 - Value\nAda,Lovelace,not-an-email\n")
+    bad.write_text("First Name,Last Name,Notes,E-mail 1 - Value\n,,only a note,\n")
     assert run(db_path, "import", "contacts", bad) == 1
     err = capsys.readouterr().err
     assert "nothing could be imported" in err and "row 2" in err
+
+
+def test_cli_prints_warnings_apart_from_errors(db_path, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("First Name,Last Name,E-mail 1 - Value\nAda,Lovelace,not-an-email\n")
+    assert run(db_path, "import", "contacts", sheet) == 0
+    out = capsys.readouterr().out
+    assert "0 rows with errors" in out
+    assert "warning row 2: E-mail 'not-an-email' is not valid" in out
 
 
 def test_mapping_save_and_use(db_path, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]

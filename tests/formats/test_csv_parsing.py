@@ -58,13 +58,18 @@ def test_google_company_row_becomes_organization(fixture_bytes) -> None:  # type
     assert [o.organization for o in orgs] == ["Frisco Economic Development Corp"]
 
 
-def test_google_invalid_email_reported_with_row_number(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
+def test_google_invalid_email_kept_in_notes_with_row_number(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     result = parse_csv(fixture_bytes("google.csv"))
-    assert len(result.errors) == 1
-    error = result.errors[0]
+    assert result.errors == []
+    [warning] = result.warnings
     # the multi-line note in row 2 makes the physical line differ from the row
-    assert error.where == "row 5 (line 7)"
-    assert "priya.raman@@unt.example.org" in error.reason
+    assert warning.where == "row 5 (line 7)"
+    assert "priya.raman@@unt.example.org" in warning.reason
+    priya = next(c for c in result.contacts if c.data.given_name == "Priya")
+    assert (priya.data.family_name, priya.organization, priya.data.title) == (
+        "Raman", "University of North Texas", "Research Associate")
+    assert priya.data.emails == []
+    assert priya.data.notes == "E-mail: priya.raman@@unt.example.org"
 
 
 def test_google_email_spelling_and_star_on_later_block(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +220,8 @@ def test_encodings() -> None:
         assert decoded == text and encoding == expected
 
 
-@pytest.mark.parametrize("value", ["=SUM(A1)", "+1 972 555 0100", "-5", "@cmd", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ["=SUM(A1)", "+1+cmd", "-5", "@cmd", "\tx", "\rx",
+                                   "+1-800-FLOWERS", "+12345", "-1 972 555 0100"])
 def test_formula_neutralisation_round_trip(value: str) -> None:
     assert neutralise_cell(value).startswith("'")
     assert restore_cell(neutralise_cell(value)) == value
@@ -283,7 +289,8 @@ def test_parsing_reports_progress_and_can_be_cancelled() -> None:
         parse_csv(raw, progress=lambda d, t: seen.append((d, t)), cancelled=lambda: True)
 
 
-@pytest.mark.parametrize("value", ["-", "'-", "''=x", "=1+1", "'a", "'", "+12145550142", "\tx"])
+@pytest.mark.parametrize("value", ["-", "'-", "''=x", "=1+1", "'a", "'", "'+12145550142",
+                                   "\tx"])
 def test_formula_neutralising_round_trips_exactly(value: str) -> None:
     """Found by the property test: a value that already looks neutralised ("'-") must
     come back as itself, not lose its apostrophe."""
@@ -292,3 +299,14 @@ def test_formula_neutralising_round_trips_exactly(value: str) -> None:
     cell = neutralise_cell(value)
     assert not cell.startswith(FORMULA_STARTS)
     assert restore_cell(cell) == value
+
+
+@pytest.mark.parametrize("phone", ["+491622433834", "+49 162 2433834", "+1 (972) 555-0100",
+                                   "+44 20 7946 0958", "+1-520-555-0188", "+33 1.23.45.67.89"])
+def test_phone_numbers_are_not_neutralised(phone: str) -> None:
+    """Outlook and Google keep the apostrophe as part of the number: a phone is not a
+    formula, and a spreadsheet reads it as a number at worst."""
+    from coordinator.formats.encoding import neutralise_cell, restore_cell
+
+    assert neutralise_cell(phone) == phone
+    assert restore_cell(phone) == phone

@@ -6,6 +6,12 @@ cannot be neutralised, remembers labels and birthdays, and `fields.finish` is wr
 out field by field. The plain version it replaced is kept below, verbatim, as the
 oracle: every generated file must give an equal ParseResult (contacts with every
 field, errors with their rows, warnings) or the same error.
+
+The oracle was changed where the old behaviour was the bug: an invalid email or an
+over-long phone number used to refuse the whole row (now kept in the notes, with a
+warning), and a row without a name was refused unless it was a bare company (now a
+company with phones or emails is an organization, and an email- or phone-only row is
+named after it, with a warning).
 """
 
 from __future__ import annotations
@@ -106,25 +112,29 @@ def plain_finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
                                "address and was left out.")
             continue
         address, problem = check_email(raw)
-        if problem:
-            return ImportProblem(pc.where, f"E-mail {raw!r} is not valid: {problem}", pc.line)
+        if problem:  # kept, not refused (the old refusal lost the whole person)
+            pc.warnings.append(f"E-mail {raw!r} is not valid ({problem}); kept in the notes.")
+            d.notes = (d.notes + "\n" if d.notes else "") + f"E-mail: {raw}"
+            continue
         if address.casefold() in seen:
             continue
         seen.add(address.casefold())
         emails.append(EmailData(address, e.label or "work", e.is_primary))
     d.emails = emails
     phones, seen = [], set()
+    too_long = [" ".join(p.raw.split()) for p in d.phones if len(" ".join(p.raw.split())) > 80]
+    for raw in too_long:  # kept in the notes, not refused
+        pc.warnings.append("A phone number is longer than 80 characters; kept in the notes.")
+        d.notes = (d.notes + "\n" if d.notes else "") + f"Phone: {raw}"
     for p in d.phones:
         raw = " ".join(p.raw.split())
-        if not raw:
+        if not raw or len(raw) > 80:
             continue
         e164 = phone_to_e164(raw)
         key = e164 or raw
         if key in seen:
             continue
         seen.add(key)
-        if len(raw) > 80:
-            return ImportProblem(pc.where, "A phone number is longer than 80 characters.", pc.line)
         phones.append(PhoneData(raw, p.label or "work", p.is_primary, e164))
     d.phones = phones
     d.addresses = [a for a in (plain_clean_address(a) for a in d.addresses) if a is not None]
@@ -134,14 +144,31 @@ def plain_finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
             return ImportProblem(pc.where, "An organization card without a name.", pc.line)
         return pc
     if not (d.given_name or d.family_name):
+        # A company entry is its organization (with its phones and emails); an email- or
+        # phone-only entry is named after it, flagged; only an empty one is refused.
         if d.nickname:
             d.given_name = d.nickname
-        elif pc.organization and not d.emails and not d.phones:
+        elif pc.organization:
             pc.is_organization = True
             return pc
+        elif d.emails:
+            address = d.emails[0].address
+            local = address.partition("@")[0].split("+", 1)[0]
+            words = [w for w in re.split(r"[._-]+", local) if w]
+            if len(words) >= 2 and words[0].isalpha() and words[-1].isalpha():
+                d.given_name = words[0].capitalize()[:120]
+                d.family_name = words[-1].capitalize()[:120]
+            else:
+                d.given_name = (local or address)[:120]
+            pc.warnings.append(f"No name: named {d.given_name} {d.family_name}".rstrip()
+                               + f" after the address {address}; check it.")
+        elif d.phones:
+            d.given_name = d.phones[0].raw[:120]
+            pc.warnings.append(f"No name: named after the phone number {d.phones[0].raw}; "
+                               "check it.")
         else:
-            what = d.emails[0].address if d.emails else pc.organization or "this record"
-            return ImportProblem(pc.where, f"No first or last name for {what}.", pc.line)
+            return ImportProblem(pc.where, "No name, organization, email or phone: nothing "
+                                 "to import.", pc.line)
     return pc
 
 

@@ -30,13 +30,17 @@ def table_counts(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def test_preview_saves_nothing(db, fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     before = table_counts(db)
     preview = importer.preview(db, parse_contacts(fixture_bytes("google.csv")))
-    assert (preview.new, preview.updated, len(preview.duplicates)) == (3, 0, 0)
-    assert len(preview.errors) == 1 and preview.errors[0].where == "row 5 (line 7)"
+    assert (preview.new, preview.updated, len(preview.duplicates)) == (4, 0, 0)
+    # row 5's invalid email is a warning (kept in the notes), not a lost contact
+    assert preview.errors == []
+    assert [w.where for w in preview.warnings] == ["row 5 (line 7)"]
     assert sorted(preview.new_organizations) == [
-        "City of McKinney", "City of Plano", "Denton County", "Frisco Economic Development Corp"]
+        "City of McKinney", "City of Plano", "Denton County", "Frisco Economic Development Corp",
+        "University of North Texas"]
     assert table_counts(db) == before
     lines = preview.summary_lines()
-    assert "3 new contacts" in lines and "1 rows with errors" in lines
+    assert "4 new contacts" in lines and "0 rows with errors" in lines
+    assert any(line.startswith("  warning row 5 (line 7): E-mail") for line in lines)
 
 
 def test_apply_creates_contacts_organizations_and_search(db, services, fixture_bytes) -> None:  # type: ignore[no-untyped-def]
@@ -44,7 +48,7 @@ def test_apply_creates_contacts_organizations_and_search(db, services, fixture_b
     existing = services.organizations.create(OrganizationData(name="CITY OF PLANÓ"))
     report = importer.apply(db, parse_contacts(fixture_bytes("google.csv")),
                             ImportOptions(source="/home/me/google.csv"))
-    assert (report.created, report.updated, report.organizations_created) == (3, 0, 3)
+    assert (report.created, report.updated, report.organizations_created) == (4, 0, 4)
     zoe = services.contacts.list(ContactFilter(text="martinez")).rows
     assert [r.full_name for r in zoe] == ["Dr. Zoë Martínez-López"]
     assert zoe[0].organization_id == existing.id
@@ -60,7 +64,7 @@ def test_apply_creates_contacts_organizations_and_search(db, services, fixture_b
     for row in services.contacts.list().rows:
         assert ContactService(db).validate(services.contacts.get(row.id)) == []
     info = batches.list_batches(db)[0]
-    assert (info.source, info.format, info.created_count) == ("google.csv", "google", 3)
+    assert (info.source, info.format, info.created_count) == ("google.csv", "google", 4)
 
 
 def test_matching_by_email_updates_and_keeps_everything(db, services) -> None:  # type: ignore[no-untyped-def]
@@ -147,12 +151,12 @@ def test_cancel_saves_nothing_and_progress_is_reported(db, fixture_bytes) -> Non
     assert table_counts(db) == before
     calls.clear()
     importer.apply(db, parsed, progress=lambda d, t: calls.append((d, t)))
-    assert calls[-1] == (3, 3)
+    assert calls[-1] == (4, 4)
 
 
 def test_nothing_to_import(db) -> None:  # type: ignore[no-untyped-def]
-    parsed = parse_contacts(b"First Name,Last Name,E-mail 1 - Value\n,,a@example.org\n")
-    with pytest.raises(NothingToImport, match="No first or last name"):
+    parsed = parse_contacts(b"First Name,Last Name,Notes\n,,only a note\n")
+    with pytest.raises(NothingToImport, match="No name, organization, email or phone"):
         importer.apply(db, parsed)
     assert table_counts(db)["import_batch"] == 0
 
@@ -165,10 +169,10 @@ def test_undo_import(db, services, fixture_bytes) -> None:  # type: ignore[no-un
     before = table_counts(db)
     snapshot_before = services.contacts.get(existing.id)
     report = importer.apply(db, parse_contacts(fixture_bytes("google.csv")))
-    assert (report.created, report.updated) == (2, 1)
+    assert (report.created, report.updated) == (3, 1)
     assert services.contacts.get(existing.id).title == "Smart City Program Manager"
     undo = batches.undo_batch(db, report.batch_id)
-    assert (undo.contacts_removed, undo.contacts_restored) == (2, 1)
+    assert (undo.contacts_removed, undo.contacts_restored) == (3, 1)
     restored = services.contacts.get(existing.id)
     assert (restored.title, restored.emails, restored.phones, restored.tags) == (
         snapshot_before.title, snapshot_before.emails, snapshot_before.phones,

@@ -89,19 +89,22 @@ def test_vcard_40(fixture_bytes, monkeypatch) -> None:  # type: ignore[no-untype
     assert by_name(result, "Grace").data.emails[0].address == "grace.liu@example.org"
 
 
-def test_malformed_card_reported_with_line_others_import(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_line_is_left_out_with_its_line_and_the_card_imports(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     result = parse_vcards(fixture_bytes("broken_card.vcf"))
-    assert [c.data.given_name for c in result.contacts] == ["Kenji", "Folake"]
-    assert len(result.errors) == 1
-    assert result.errors[0].where == "line 11"
-    assert "beginning at line 7" in result.errors[0].reason
+    assert [c.data.given_name for c in result.contacts] == ["Kenji", "Card", "Folake"]
+    assert result.errors == []
+    [warning] = result.warnings
+    assert warning.where == "line 7"
+    assert warning.reason.startswith("line 11: 'this line is not a property at all'")
 
 
-def test_card_without_end(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
+def test_card_without_end_is_read_up_to_the_next_card(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     result = parse_vcards(fixture_bytes("no_end.vcf"))
-    assert [c.data.given_name for c in result.contacts] == ["Folake"]
-    assert [e.where for e in result.errors] == ["line 1", "line 12"]
-    assert all("END:VCARD" in e.reason for e in result.errors)
+    assert [c.data.given_name for c in result.contacts] == ["Kenji", "Folake", "Card"]
+    assert [c.data.emails[0].address for c in result.contacts[:2]] == [
+        "kenji.ito@example.org", "folake.adeyemi@example.org"]
+    assert [(w.where, "END:VCARD" in w.reason) for w in result.warnings] == [
+        ("line 1", True), ("line 12", True)]
 
 
 @pytest.mark.parametrize("raw, message", [
