@@ -360,15 +360,15 @@ class MeetingService(EntityService):
             return self._read(session, prev) if prev else None
 
     def relevant_action_items(self, meeting_id: str) -> list[ActionItemData]:
-        """Open items from this and earlier meetings of the same series, plus open items
-        owned by the meeting's attendees; ordered by owner, then due date."""
+        """Open items from this and earlier meetings of the same series, ordered by
+        owner, then due date. Items an attendee owns in an unrelated series are not
+        carried here: they belong to that series' calls (and its briefing)."""
         with self.db.read() as session:
             row = self._load(session, meeting_id)
             ids = session.execute(text(
                 "SELECT ai.id FROM action_item ai JOIN meeting m ON m.id = ai.meeting_id "
                 "WHERE ai.status IN ('open', 'in_progress') AND m.deleted_at IS NULL AND ("
-                " (m.series_id = :sid AND m.starts_at <= :start) OR m.id = :mid OR "
-                " ai.owner_id IN (SELECT contact_id FROM attendee WHERE meeting_id = :mid))"),
+                " (m.series_id = :sid AND m.starts_at <= :start) OR m.id = :mid)"),
                 {"sid": row.series_id, "start": sql_time(row.starts_at),
                  "mid": row.id}).scalars().all()
         return self.actions.list(ActionFilter(ids=tuple(ids)), sort="owner")

@@ -188,14 +188,14 @@ def test_relevant_action_items(services: Services, build: Build) -> None:
     build.meeting("Solo", NOW - timedelta(days=2), actions=[item("no series", cy)])
 
     relevant = services.meetings.relevant_action_items(target.id)
-    assert sorted(a.text for a in relevant) == [
-        "attendee owns it", "earlier in progress", "earlier open"]
-    assert [a.owner_name for a in relevant] == ["Ada A", "Bob B", "Cy C"]  # by owner
+    # An attendee's items from another series ("attendee owns it") stay with that series.
+    assert sorted(a.text for a in relevant) == ["earlier in progress", "earlier open"]
+    assert [a.owner_name for a in relevant] == ["Bob B", "Cy C"]  # by owner
 
-    # A meeting outside any series: only what its attendees own.
-    lone = build.meeting("Lone", NOW + timedelta(days=2), attendees=[cy])
-    assert [a.text for a in services.meetings.relevant_action_items(lone.id)] == [
-        "earlier in progress", "no series"]
+    # A meeting outside any series: only its own open items, none of its attendees' others.
+    lone = build.meeting("Lone", NOW + timedelta(days=2), attendees=[cy],
+                         actions=[item("its own", ada)])
+    assert [a.text for a in services.meetings.relevant_action_items(lone.id)] == ["its own"]
     with pytest.raises(NotFound):
         services.meetings.relevant_action_items("missing")
 

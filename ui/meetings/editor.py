@@ -46,6 +46,7 @@ from ui.drafts import DraftAutosaver, DraftKey, DraftStore
 from ui.meetings.attendees import AttendeesEditor
 from ui.meetings.items import ActionItemsEditor, AgendaEditor
 from ui.meetings.previous import PreviousMeetingPanel
+from ui.proposals.commands import run_undoable
 from ui.proposals.editor import EditorChrome, describe_drafts
 from ui.proposals.markdown import MarkdownEditor
 from ui.timezones import (
@@ -197,6 +198,7 @@ class MeetingEditor(EditorChrome, QDialog):
         self.previous_panel.copy_agenda_requested.connect(self.copy_previous_agenda)
         self.previous_panel.copy_attendees_requested.connect(self.copy_previous_attendees)
         self.previous_panel.open_meeting_requested.connect(self.open_meeting)
+        self.previous_panel.done_toggled.connect(self.set_carried_item_done)
         body = QSplitter()
         body.addWidget(self.tabs)
         body.addWidget(self.previous_panel)
@@ -346,6 +348,25 @@ class MeetingEditor(EditorChrome, QDialog):
         items = self.ctx.services.meetings.relevant_action_items(prev.id) if prev else []
         items = [a for a in items if a.meeting_id != self.meeting_id]
         self.previous_panel.set_previous(prev, items)
+
+    def set_carried_item_done(self, item_id: str, done: bool) -> None:
+        """Mark an open item carried from an earlier meeting done (or open again), as an
+        undoable step of its own: it belongs to that meeting, not to this editor's save."""
+        actions = self.ctx.services.actions
+        new, old = ("done", "open") if done else ("open", "done")
+        text = next((a.text for a in self.previous_panel.open_items if a.id == item_id), "")
+
+        def apply(status: str) -> None:
+            actions.set_status(item_id, status)
+            if isValid(self.previous_panel):
+                self.previous_panel.mark_shown(item_id, status == "done")
+
+        try:
+            run_undoable(self.ctx, f"Mark “{text[:40]}” {new}", lambda: apply(new),
+                         lambda: apply(old))
+        except CoordinatorError as exc:
+            self.previous_panel.mark_shown(item_id, not done)
+            self.ctx.status_message.emit(str(exc), 6000)
 
     def copy_previous_agenda(self) -> None:
         prev = self.previous_panel.previous

@@ -1,5 +1,8 @@
 """The side panel of the meeting editor for a meeting in a series: the previous meeting,
-an offer to copy its agenda (and invite the same people), and its open action items."""
+an offer to copy its agenda (and invite the same people), and its open action items,
+each with a check box to mark it done right there (`done_toggled`; the editor saves it
+as an undoable step). A ticked item stays listed, struck through, so that a slip of the
+mouse is undone by ticking it off again."""
 
 from __future__ import annotations
 
@@ -26,10 +29,12 @@ class PreviousMeetingPanel(QGroupBox):
     copy_agenda_requested = Signal()
     copy_attendees_requested = Signal()
     open_meeting_requested = Signal(str)
+    done_toggled = Signal(str, bool)  # action item id, done
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Previous meeting in this series", parent)
         self.previous: MeetingData | None = None
+        self._filling = False
         self.open_items: list[ActionItemData] = []
         self.summary = QLabel("This meeting is not part of a series.")
         self.summary.setWordWrap(True)
@@ -48,6 +53,7 @@ class PreviousMeetingPanel(QGroupBox):
         self.items.setSpacing(3)
         self.items.setAlternatingRowColors(True)
         self.items.setAccessibleName("Open action items from earlier meetings")
+        self.items.itemChanged.connect(self._on_item_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.copy_agenda_button)
@@ -56,6 +62,24 @@ class PreviousMeetingPanel(QGroupBox):
         layout.addWidget(self.items_label)
         layout.addWidget(self.items, 1)
         self.set_previous(None, [])
+
+    def mark_shown(self, item_id: str, done: bool) -> None:
+        """Show an item as done (struck through, ticked) or open again."""
+        for row in range(self.items.count()):
+            item = self.items.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == item_id:
+                self._filling = True
+                item.setCheckState(Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
+                font = item.font()
+                font.setStrikeOut(done)
+                item.setFont(font)
+                self._filling = False
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        item_id = item.data(Qt.ItemDataRole.UserRole)
+        if self._filling or not item_id:
+            return
+        self.done_toggled.emit(item_id, item.checkState() == Qt.CheckState.Checked)
 
     def set_previous(self, previous: MeetingData | None, open_items: list[ActionItemData],
                      today: date | None = None) -> None:
@@ -76,6 +100,7 @@ class PreviousMeetingPanel(QGroupBox):
             self.copy_agenda_button.setEnabled(bool(previous.agenda))
             self.copy_agenda_button.setText(f"Copy its agenda ({len(previous.agenda)} items)")
             self.copy_people_button.setEnabled(bool(previous.attendees))
+        self._filling = True
         self.items.clear()
         self.items_label.setText(f"Open action items ({len(self.open_items)})")
         for a in self.open_items:
@@ -83,10 +108,14 @@ class PreviousMeetingPanel(QGroupBox):
             item = QListWidgetItem(f"{a.text}\n{a.owner_name or 'no owner'}{due}"
                                    + (" · OVERDUE" if a.is_overdue(today) else ""))
             item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
             item.setToolTip(f"From “{a.meeting_title}”"
-                            + (f"\nProposal: {a.proposal_title}" if a.proposal_title else ""))
+                            + (f"\nProposal: {a.proposal_title}" if a.proposal_title else "")
+                            + "\nTick to mark it done (Space).")
             if a.is_overdue(today):
                 item.setForeground(QBrush(OVERDUE_FG))
             self.items.addItem(item)
+        self._filling = False
         if not self.open_items:
             self.items.addItem("Nothing open: every earlier action item is done.")
