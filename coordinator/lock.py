@@ -357,12 +357,19 @@ def open_locked(
 ) -> LockedDatabase:
     """Open a database for the app: take the lock first (before any migration), then open.
 
+    A file or folder that cannot be written (made read-only by its owner, another
+    user's) is opened read-only without a lock; `db.read_only_reason` says why.
     Raises `DatabaseInUse` (with `.pid` / `.host`) when another Coordinator has it: the
     UI then offers `open_locked(path, read_only=True)` (no lock taken) or, for a lock of
     another computer the user knows is gone, `force=True`.
     """
     from coordinator.db import Database
+    from coordinator.db.inspect import check_regular_file, read_only_reason
 
+    target = Path(path).expanduser().resolve()
+    check_regular_file(target)  # a pipe or device: refused before any lock file exists
+    if read_only_reason(target) is not None:
+        read_only = True  # a file or folder that cannot be written: no lock, read it only
     lock = None
     if not read_only:
         lock = DatabaseLock(path)

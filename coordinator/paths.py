@@ -72,6 +72,19 @@ def ensure_private_dir(path: Path) -> Path:
 
 
 def make_private(path: Path) -> None:
-    """Restrict an existing file to its owner on POSIX."""
-    if os.name == "posix" and path.exists():
-        os.chmod(path, PRIVATE_FILE_MODE)
+    """Restrict an existing file of ours to its owner on POSIX.
+
+    Only takes permissions away: a file its owner made read-only stays read-only, and
+    another user's file is not ours to change.
+    """
+    if os.name != "posix":
+        return
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid != os.geteuid():
+        return
+    mode = info.st_mode & 0o7777
+    if mode != mode & PRIVATE_FILE_MODE:
+        os.chmod(path, mode & PRIVATE_FILE_MODE)

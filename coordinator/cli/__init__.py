@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, ctx) or 0)
     except CoordinatorError as exc:
-        print(f"coordinator: {exc}", file=sys.stderr)
+        print(f"coordinator: {ctx.describe_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("coordinator: interrupted", file=sys.stderr)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cached_property
 from pathlib import Path
 
 from coordinator import paths
-from coordinator.db import Database
+from coordinator.db import Database, ReadOnlyDatabase
 from coordinator.errors import CoordinatorError
 from coordinator.services import Services
 
@@ -27,6 +28,10 @@ class CliContext:
             if self.db_path == paths.resolve_db_path(None) and not self.db_path.exists():
                 paths.ensure_private_dir(self.db_path.parent)
             self._db = Database.open(self.db_path)
+            if self._db.read_only_reason is not None:  # read commands still work
+                print(f"coordinator: {self.db_path.name} is read-only "
+                      f"({self._db.read_only_reason}): showing it as it is; changes "
+                      "cannot be saved.", file=sys.stderr)
             from coordinator.backups import BackupManager
 
             # CLI writes count as changes for the app's backup on quit.
@@ -36,6 +41,21 @@ class CliContext:
     @cached_property
     def services(self) -> Services:
         return Services(self.db)
+
+    def require_writable(self) -> None:
+        """Raise `ReadOnlyDatabase` before a command that changes the database starts
+        (and backs it up first), when the file can only be read."""
+        if self.db.read_only:
+            raise ReadOnlyDatabase("This database is open read-only; changes cannot be saved.")
+
+    def describe_error(self, exc: CoordinatorError) -> str:
+        """The one line printed for a user-facing error (a write to a read-only file
+        says which file and why)."""
+        reason = getattr(self._db, "read_only_reason", None)
+        if isinstance(exc, ReadOnlyDatabase) and reason is not None:
+            return (f"{self.db_path.name} is read-only ({reason}), and this command would "
+                    "change it. Nothing was changed.")
+        return str(exc)
 
     def close(self) -> None:
         if self._db is not None:

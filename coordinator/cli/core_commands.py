@@ -85,6 +85,7 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.contacts < 1:
         raise CoordinatorError("--contacts must be at least 1.")
+    ctx.require_writable()
     if not (args.force and not ctx.services.is_empty()):
         counts = build_demo(ctx.services, args.contacts, force=args.force)
     else:

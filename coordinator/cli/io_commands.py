@@ -112,6 +112,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.dry_run:
         print("Dry run: nothing was saved.")
         return 0
+    ctx.require_writable()  # before the backup: a read-only file is not copied for nothing
     if not ctx.services.is_empty():
         from coordinator.backups import BEFORE_IMPORT, BackupManager
 

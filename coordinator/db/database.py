@@ -29,8 +29,8 @@ from coordinator.db.backup import (
     storage_error,
     timestamped_name,
 )
-from coordinator.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine
-from coordinator.db.inspect import inspect_file
+from coordinator.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, read_only_uri
+from coordinator.db.inspect import FileState, inspect_file, leaving_no_trace, read_only_reason
 from coordinator.errors import CoordinatorError, DatabaseOpenError, SchemaTooNew
 from coordinator.lock import FileWatch
 
@@ -63,37 +63,39 @@ class Database:
         self._version_lock = threading.Lock()
 
     # -- opening -----------------------------------------------------------------
+    # Why the file or its folder cannot be written (it is then open read-only); None
+    # when it could be written (read-only only if that was asked for).
+    read_only_reason: str | None = None
+
     @classmethod
     def open(
         cls, path: Path | str, *, backup_dir: Path | None = None, read_only: bool = False
     ) -> Database:
-        path = Path(path).expanduser().resolve()
-        state = inspect_file(path)
-        last_backup = None
-        if state.revision is not None and state.revision not in migrate.known_revisions():
-            raise SchemaTooNew(
-                f"{path.name} was saved by a newer version of Coordinator (schema "
-                f"{state.revision}). Update Coordinator to open it; the file was not changed."
-            )
-        if not read_only:
-            if not state.exists:
-                if not path.parent.is_dir():
-                    raise DatabaseOpenError(f"The folder {path.parent} does not exist.")
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)
-                os.close(fd)
-            if state.revision != migrate.head_revision():
-                if not state.empty:
-                    from coordinator.backups import backup_dir_for  # imports this module
+        """Open `path`; a file or folder that cannot be written opens read-only.
 
-                    dest_dir = backup_dir or backup_dir_for(path)
-                    last_backup = backup_database(
-                        path, dest_dir / timestamped_name(path, "before-migration")
-                    )
-                    log.info("Backed up before migrating to %s", last_backup.name)
-                migrate.upgrade(path)
-            for suffix in ("", "-wal", "-shm"):
-                paths.make_private(Path(str(path) + suffix))
-        db = cls(path, make_engine(path, read_only=read_only), read_only=read_only)
+        Refused files (`DatabaseOpenError`) are left as they were, with nothing new
+        beside them. A file its owner made read-only (or another user's, or one in a
+        read-only folder) is opened read-only, never re-permissioned: `read_only` is
+        then True and `read_only_reason` says why.
+        """
+        path = Path(path).expanduser().resolve()
+        last_backup = None
+        with leaving_no_trace(path):
+            state = inspect_file(path)
+            if state.revision is not None and state.revision not in migrate.known_revisions():
+                raise SchemaTooNew(
+                    f"{path.name} was saved by a newer version of Coordinator (schema "
+                    f"{state.revision}). Update Coordinator to open it; the file was not "
+                    "changed."
+                )
+            reason = read_only_reason(path)
+            if read_only or reason is not None:
+                _check_readable_as_it_is(path, state, reason)
+            else:
+                last_backup = _prepare_for_writing(path, state, backup_dir)
+        writable = not read_only and reason is None
+        db = cls(path, make_engine(path, read_only=not writable), read_only=not writable)
+        db.read_only_reason = reason
         db.last_backup = last_backup
         return db
 
@@ -142,9 +144,8 @@ class Database:
             return None
         with self._version_lock:
             if self._version_conn is None:
-                self._version_conn = sqlite3.connect(
-                    sqlite_uri(self.path, "ro" if self.read_only else "rw"), uri=True,
-                    check_same_thread=False)
+                uri = read_only_uri(self.path) if self.read_only else sqlite_uri(self.path, "rw")
+                self._version_conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
@@ -207,3 +208,78 @@ class Database:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+
+def _check_readable_as_it_is(path: Path, state: FileState, reason: str | None) -> None:
+    """Refuse what cannot be used without writing: a missing, empty or older file."""
+    if not state.exists:
+        if reason is not None:
+            raise DatabaseOpenError(
+                f"Cannot create {path.name}: {reason}. Choose a folder you can write to."
+            )
+        raise DatabaseOpenError(f"No database at {path}.")
+    why = f"{path.name} is read-only ({reason})" if reason else f"{path.name} is opened read-only"
+    if state.empty:
+        raise DatabaseOpenError(
+            f"{why} and holds no Coordinator data yet, so it cannot be started. Make it "
+            "writable, or choose another file; it was not changed."
+        )
+    if state.revision != migrate.head_revision():
+        raise DatabaseOpenError(
+            f"{why} and was saved by an older version of Coordinator; it must be upgraded "
+            "once before this version can show it. Make it writable and open it again; "
+            "it was not changed."
+        )
+
+
+def _prepare_for_writing(path: Path, state: FileState, backup_dir: Path | None
+                         ) -> Path | None:
+    """Create, back up and migrate as needed; finish an interrupted checkpoint.
+
+    Returns the backup taken before a migration, if any.
+    """
+    last_backup = None
+    if not state.exists:
+        if not path.parent.is_dir():
+            raise DatabaseOpenError(f"The folder {path.parent} does not exist.")
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)
+        except OSError as exc:
+            clear = storage_error(exc, f"create {path.name}")
+            raise DatabaseOpenError(str(clear or f"Cannot create {path}: {exc.strerror}.")
+                                    ) from exc
+        os.close(fd)
+    if state.interrupted_checkpoint:
+        _finish_checkpoint(path)
+    if state.revision != migrate.head_revision():
+        if not state.empty:
+            from coordinator.backups import backup_dir_for  # imports this module
+
+            dest_dir = backup_dir or backup_dir_for(path)
+            last_backup = backup_database(
+                path, dest_dir / timestamped_name(path, "before-migration")
+            )
+            log.info("Backed up before migrating to %s", last_backup.name)
+        migrate.upgrade(path)
+    for suffix in ("", "-wal", "-shm"):
+        paths.make_private(Path(str(path) + suffix))
+    return last_backup
+
+
+def _finish_checkpoint(path: Path) -> None:
+    """Copy the pages an interrupted checkpoint left in the -wal file into the main file.
+
+    Not needed for correctness (SQLite reads them from the -wal file meanwhile), so a
+    failure (disk still full, a reader holding old pages) is only logged.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        log.warning("could not finish an interrupted checkpoint: %s", exc)
+        return
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        log.info("finished a checkpoint that had been interrupted")
+    except sqlite3.Error as exc:
+        log.warning("could not finish an interrupted checkpoint: %s", exc)
+    finally:
+        conn.close()

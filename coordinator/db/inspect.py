@@ -1,17 +1,40 @@
-"""Look at a database file without changing it: is it ours, and at which schema?"""
+"""Look at a database file without changing it: is it ours, and at which schema?
+
+Nothing here writes the file or leaves anything next to it. A pipe, a device or a
+folder is refused before it is read (reading a pipe would wait forever). A WAL
+database without a `-wal` file is read as immutable, so SQLite creates no `-wal` or
+`-shm` beside a file that may be refused; with a `-wal` file SQLite reads the pages
+it holds. A main file shorter than its header says is normal after a checkpoint that
+was interrupted (killed, power cut, disk full: page 1 is written before the file
+grows): when a `-wal` file is there, SQLite's `integrity_check` decides whether the
+database is damaged; without one, it is a truncated copy.
+
+`read_only_reason(path)` says why a file cannot be written here (its owner made it
+read-only, it belongs to another user, its folder is read-only), or None.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import stat
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from coordinator.db.backup import sqlite_uri
-from coordinator.errors import CorruptDatabase, NotACoordinatorDatabase
+from coordinator.errors import CorruptDatabase, DatabaseOpenError, NotACoordinatorDatabase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x436F6F72
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+WAL_VERSION = 2  # header bytes 18 and 19 of a database in WAL mode
+
+
+class UnreadableDatabase(DatabaseOpenError):
+    """The file cannot be read by this user, or not from this folder."""
 
 
 @dataclass(frozen=True)
@@ -19,20 +42,133 @@ class FileState:
     exists: bool
     empty: bool  # no file, a zero-byte file, or an SQLite file without tables
     revision: str | None
+    # the main file is shorter than its header says and its pages are in the -wal file
+    interrupted_checkpoint: bool = False
+
+
+def companion(path: Path, suffix: str) -> Path:
+    return Path(f"{path}{suffix}")
+
+
+def _describe_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _refuse_kind(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise NotACoordinatorDatabase(f"{path} is a folder, not a Coordinator database.")
+    if not stat.S_ISREG(mode):
+        raise NotACoordinatorDatabase(
+            f"{path} is not a regular file ({_describe_kind(mode)}), so it cannot be a "
+            "Coordinator database."
+        )
+
+
+def _no_permission(path: Path) -> UnreadableDatabase:
+    return UnreadableDatabase(
+        f"You do not have permission to read {path}. Ask its owner to share it, or "
+        "choose a copy of your own."
+    )
+
+
+def check_regular_file(path: Path) -> bool:
+    """True if `path` is a regular file (links followed), False if it does not exist.
+
+    Raises `NotACoordinatorDatabase` for a folder, pipe, device or socket, before
+    anything reads it or creates a lock next to it.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except PermissionError as exc:
+        raise _no_permission(path) from exc
+    except OSError as exc:
+        raise UnreadableDatabase(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    _refuse_kind(path, mode)
+    return True
+
+
+def _read_header(path: Path) -> tuple[bytes, int]:
+    """The first 100 bytes and the size; never blocks (a pipe swapped in is refused)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except PermissionError as exc:
+        raise _no_permission(path) from exc
+    except OSError as exc:
+        raise UnreadableDatabase(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        info = os.fstat(fd)
+        _refuse_kind(path, info.st_mode)
+        return os.read(fd, 100), info.st_size
+    except OSError as exc:
+        raise UnreadableDatabase(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    finally:
+        os.close(fd)
+
+
+def _owner_made_read_only(info: os.stat_result) -> bool:
+    """Ours, and its owner-write bit is off: respected even by root, who could write it."""
+    return (os.name == "posix" and info.st_uid == os.geteuid()
+            and not info.st_mode & stat.S_IWUSR)
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why `path` (existing or to be created) cannot be written from here, or None.
+
+    A database is written together with its `-wal` and `-shm` files, so its folder
+    must be writable too.
+    """
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None:
+        if _owner_made_read_only(info) or (os.name != "posix" and not os.access(path, os.W_OK)):
+            return "the file is read-only"
+        if not os.access(path, os.W_OK):
+            return "the file is read-only for you (it belongs to another user)"
+    folder = path.parent
+    try:
+        folder_info = os.stat(folder)
+    except OSError:
+        return None  # a missing folder is reported when the file is created
+    if _owner_made_read_only(folder_info) or not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only"
+    return None
+
+
+@contextlib.contextmanager
+def leaving_no_trace(path: Path) -> Iterator[None]:
+    """When a `DatabaseOpenError` ends the block, remove the `-wal`, `-shm` and `-journal`
+    files that appeared during it (an empty `-wal` or `-journal` only: one with content
+    belongs to a program writing the file)."""
+    before = {suffix for suffix in COMPANION_SUFFIXES if companion(path, suffix).exists()}
+    try:
+        yield
+    except DatabaseOpenError:
+        for suffix in COMPANION_SUFFIXES:
+            extra = companion(path, suffix)
+            if suffix in before:
+                continue
+            with contextlib.suppress(OSError):
+                if suffix == "-shm" or extra.stat().st_size == 0:
+                    extra.unlink()
+        raise
 
 
 def inspect_file(path: Path) -> FileState:
     """Classify `path` read-only. Raises a `DatabaseOpenError` for files we must not touch."""
-    if not path.exists():
+    if not check_regular_file(path):
         return FileState(exists=False, empty=True, revision=None)
-    if path.is_dir():
-        raise NotACoordinatorDatabase(f"{path} is a folder, not a Coordinator database.")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(100)
-        size = path.stat().st_size
-    except OSError as exc:
-        raise NotACoordinatorDatabase(f"Cannot read {path}: {exc.strerror}.") from exc
+    header, size = _read_header(path)
     if size == 0:
         return FileState(exists=True, empty=True, revision=None)
     if not header.startswith(SQLITE_MAGIC):
@@ -46,21 +182,54 @@ def inspect_file(path: Path) -> FileState:
     page_count, = struct.unpack(">I", header[28:32])
     change_counter, = struct.unpack(">I", header[24:28])
     valid_for, = struct.unpack(">I", header[92:96])
-    if page_count and valid_for == change_counter and size < page_count * page_size:
+    short = bool(page_count) and valid_for == change_counter and size < page_count * page_size
+    wal = companion(path, "-wal")
+    has_wal = wal.exists()
+    if short and not (has_wal and wal.stat().st_size > 0):
         raise CorruptDatabase(
             f"{path.name} is damaged: it is shorter than its header says (truncated copy?)."
         )
-    app_id, = struct.unpack(">I", header[68:72])
+    # Without a -wal file every page is in the main file: read it as immutable, which
+    # creates no -wal or -shm beside it and works in a read-only folder.
+    immutable = not has_wal and header[18] == header[19] == WAL_VERSION
+    with leaving_no_trace(path):
+        empty, revision = _read_schema(path, immutable=immutable, check_integrity=short)
+    return FileState(exists=True, empty=empty, revision=revision,
+                     interrupted_checkpoint=short)
+
+
+def _open_failure(path: Path, exc: sqlite3.Error) -> DatabaseOpenError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseOpenError(
+            f"{path.name} is busy: another program is writing it. Try again in a moment."
+        )
+    reason = read_only_reason(path)
+    if reason is not None and ("readonly" in text or "unable to open" in text):
+        return UnreadableDatabase(
+            f"{path.name} cannot be read here: {reason}, and its most recent changes are "
+            f"still in {path.name}-wal, which SQLite can only read from a writable folder. "
+            "Copy both files to a folder of your own and open the copy."
+        )
+    if "unable to open" in text:
+        return UnreadableDatabase(f"{path.name} cannot be opened: {exc}.")
+    return CorruptDatabase(f"{path.name} is damaged and cannot be read: {exc}.")
+
+
+def _read_schema(path: Path, *, immutable: bool, check_integrity: bool
+                 ) -> tuple[bool, str | None]:
+    uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
     try:
-        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise CorruptDatabase(f"{path.name} cannot be opened: {exc}.") from exc
+        raise _open_failure(path, exc) from exc
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if not tables:
             if app_id not in (0, APPLICATION_ID):
                 raise NotACoordinatorDatabase(f"{path.name} belongs to another application.")
-            return FileState(exists=True, empty=True, revision=None)
+            return True, None
         if app_id not in (0, APPLICATION_ID) or "alembic_version" not in tables or (
             "consortium" not in tables
         ):
@@ -69,8 +238,15 @@ def inspect_file(path: Path) -> FileState:
                 "not a Coordinator database."
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDatabase(f"{path.name} is damaged and cannot be read: {exc}.") from exc
+        if check_integrity:  # SQLite, reading through the -wal file, is the judge
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+            if problems != ["ok"]:
+                raise CorruptDatabase(
+                    f"{path.name} is damaged: SQLite's integrity check reports "
+                    f"{problems[0]!r}. Restore it from a backup."
+                )
+    except sqlite3.Error as exc:
+        raise _open_failure(path, exc) from exc
     finally:
         conn.close()
-    return FileState(exists=True, empty=False, revision=row[0] if row else None)
+    return False, row[0] if row else None
