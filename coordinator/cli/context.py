@@ -7,15 +7,18 @@ from functools import cached_property
 from pathlib import Path
 
 from coordinator import paths
+from coordinator.cli.interrupts import Interrupts
 from coordinator.db import Database, ReadOnlyDatabase
 from coordinator.errors import CoordinatorError
 from coordinator.services import Services
 
 
 class CliContext:
-    def __init__(self, db_arg: str | None, *, creates_db: bool = False) -> None:
+    def __init__(self, db_arg: str | None, *, creates_db: bool = False,
+                 interrupts: Interrupts | None = None) -> None:
         self.db_path: Path = paths.resolve_db_path(db_arg)
         self.creates_db = creates_db  # set by commands that may start a new database
+        self.interrupts = interrupts or Interrupts()  # installed by `cli.main`
         self._db: Database | None = None
 
     @property
@@ -25,6 +28,12 @@ class CliContext:
                 raise CoordinatorError(
                     f"No database at {self.db_path}. Create one with `coordinator demo`, "
                     "an import, or the app, or choose another with --db.")
+            if not self.creates_db and _zero_bytes(self.db_path):
+                # Only a command that creates a database may start one in an empty file.
+                raise CoordinatorError(
+                    f"{self.db_path} is an empty file, not a Coordinator database; it was "
+                    "left untouched. `coordinator demo` or an import can start a database "
+                    "in it.")
             if self.db_path == paths.resolve_db_path(None) and not self.db_path.exists():
                 paths.ensure_private_dir(self.db_path.parent)
             self._db = Database.open(self.db_path)
@@ -60,3 +69,10 @@ class CliContext:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+def _zero_bytes(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from coordinator.cli.arguments import shown
 from coordinator.cli.context import CliContext
+from coordinator.cli.interrupts import EXIT_CANCELLED
 from coordinator.errors import CoordinatorError
 from coordinator.formats import batches, duplicates, exports, importer, mappings, merge
 from coordinator.formats.reader import FORMATS, parse_file
@@ -39,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="save the (guessed) column mapping of this CSV under NAME")
     c.add_argument("--duplicates", choices=importer.DUPLICATE_POLICIES, default="skip",
                    help="probable duplicates: skip them (default) or create them anyway")
-    c.set_defaults(func=cmd_import, creates_db=True)  # an import may start a new database
+    c.set_defaults(func=cmd_import, creates_db=True,  # an import may start a new database
+                   cancel_message="Cancelled: nothing was imported.")
     u = isub.add_parser("undo", help="undo an import (or a merge)")
     u.add_argument("batch_id", help="batch id from `import list` (a unique prefix is enough)")
     u.set_defaults(func=cmd_undo)
@@ -84,20 +87,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_duplicates)
 
 
+def _step(message: str) -> None:
+    """Where a long import is, on stderr (stdout keeps the report)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     mapping = mappings.load_mapping(args.mapping) if args.mapping else None
-    result = parse_file(args.file, args.format, mapping=mapping)
+    cancelled = ctx.interrupts.cancelled
+    _step(f"Reading {shown(args.file.name)}…")
+    result = parse_file(args.file, args.format, mapping=mapping, cancelled=cancelled)
     if args.save_mapping:
         if not result.mapping:
-            raise CoordinatorError(f"{args.file.name} is a {result.format} file; it needs no "
-                                   "column mapping.")
+            raise CoordinatorError(f"{shown(args.file.name)} is a {result.format} file; it "
+                                   "needs no column mapping.")
         print(f"Saved column mapping {args.save_mapping!r} to "
               f"{mappings.save_mapping(args.save_mapping, result.mapping)}")
     if result.mapping:
         used = ", ".join(f"{k} → {v}" for k, v in result.mapping.items() if v != "ignore")
         print(f"Columns: {used}")
-    options = importer.ImportOptions(duplicates=args.duplicates, source=str(args.file))
-    preview = importer.preview(ctx.db, result, options)
+    options = importer.ImportOptions(duplicates=args.duplicates, source=shown(args.file))
+    _step("Comparing with the database…")
+    preview = importer.preview(ctx.db, result, options, cancelled=cancelled)
     for line in preview.summary_lines():
         print(line)
     if preview.nothing_to_import:
@@ -112,17 +123,26 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.dry_run:
         print("Dry run: nothing was saved.")
         return 0
+    del preview  # apply plans again in its transaction; the preview's rows are not needed
     ctx.require_writable()  # before the backup: a read-only file is not copied for nothing
     if not ctx.services.is_empty():
         from coordinator.backups import BEFORE_IMPORT, BackupManager
 
         saved = BackupManager(ctx.db_path).backup_now(BEFORE_IMPORT)
         print(f"Backed up first to {saved.path}", file=sys.stderr)
-    report = importer.apply(ctx.db, result, options)
+    _step("Saving…")
+    # In the transaction a signal is only noted; apply checks it between chunks and
+    # rolls back (ImportCancelled), never cutting a statement or the commit short.
+    with ctx.interrupts.deferred():
+        report = importer.apply(ctx.db, result, options, cancelled=cancelled)
     print(f"Imported: {report.created} created, {report.updated} updated, "
           f"{report.organizations_created} organizations created, "
           f"{report.skipped_duplicates} duplicates skipped, {len(report.errors)} rows with "
           f"errors left out. Undo with: coordinator import undo {report.batch_id[:8]}")
+    if cancelled():  # the signal came after the last check: the import is saved
+        print(f"coordinator: interrupted after the import was saved; undo it with "
+              f"coordinator import undo {report.batch_id[:8]}", file=sys.stderr)
+        return EXIT_CANCELLED
     return 0
 
 

@@ -44,6 +44,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -283,14 +284,43 @@ def _ready() -> bool:
 
 
 def _worker_start() -> None:
-    """Keep the collector off the modules a worker starts with.
+    """Ready a worker: it dies with the pool, ignores Ctrl+C, and keeps the collector
+    off the modules it starts with.
+
+    Ctrl+C reaches every process of the terminal's foreground group: the worker leaves
+    it to this process, which stops the pool (a worker that died of it would break the
+    pool and print its own traceback). A worker also dies when the server process that
+    forked it does, and that one ends when this process does (even killed): nothing
+    keeps parsing for a process that is gone (`_die_with_parent`).
 
     A worker holds the whole app's modules (hundreds of thousands of objects) and
-    makes tens of thousands of objects per part: without this, the collector's full
-    passes walk all of them again and again, and a part takes twice as long. Frozen
-    objects are never walked; what the parts make is still collected as usual.
+    makes tens of thousands of objects per part: without `gc.freeze`, the collector's
+    full passes walk all of them again and again, and a part takes twice as long.
+    Frozen objects are never walked; what the parts make is still collected as usual.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     gc.freeze()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this process when its parent dies (elsewhere
+    a worker ends when it next reads from the closed pool, after its current part)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc prctl: the pool's own shutdown remains
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 class _Pool:
