@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
+from shiboken6 import isValid
 
 from coordinator.errors import FieldProblem
 from coordinator.models import fold
@@ -183,6 +184,8 @@ class ContactDialog(RecordDialog):
             return [(o.name, o.id) for o in orgs.list(sort="name").rows]
 
         def done(pairs: list[tuple[str, str]]) -> None:
+            if not isValid(self):  # the form closed before the names came back
+                return
             for name, oid in pairs:
                 self._org_ids.setdefault(fold(name), oid)
             completer = QCompleter(QStringListModel([n for n, _ in pairs], self), self)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from coordinator.models.enums import SECTOR_LABELS
 from ui.widgets.combos import refill_combo
@@ -56,6 +57,8 @@ def fill_consortia(combo: QComboBox, ctx: AppContext, first: str) -> None:
     combo.addItem(first, "")  # "" not None: see combo_value
 
     def fill(items: list[tuple[str, str, str]]) -> None:
+        if not isValid(combo):  # the form closed before the list came back
+            return
         refill_combo(combo, [(short, cid) for short, _name, cid in items],
                      [name for _short, name, _cid in items])
 
