@@ -1,14 +1,16 @@
 """Probable duplicates, with a score from 0 to 100 and the reasons.
 
-Contacts: the same email (100), the same phone (85), the same name at the same
-organization (95) or a similar one (rapidfuzz token-sort ratio, accents and case
-folded), the same name with no organization on either side (70). Several reasons
-for one pair raise its score. Organizations: names that are the same once folded
-and reordered ("City of Plano" / "Plano, City of" / "CITY OF PLANO") score 100,
-similar names that share a distinctive word score by their similarity.
+Contacts are judged by `services.duplicate_rule` (the rule the contact form and the
+importer use too): the same email, the same or a similar name at the same
+organization, the same name and a shared phone, the same name where one or both have
+no organization. A phone shared by people whose names differ (a switchboard) is not
+a reason. Organizations: names that are the same once folded and reordered ("City of
+Plano" / "Plano, City of" / "CITY OF PLANO") score 100, similar names that share a
+distinctive word score by their similarity.
 
-Comparisons are blocked (by organization, by family name, by distinctive word) so
-100,000 contacts take seconds, not hours.
+Comparisons are blocked (candidates come from shared emails, shared phones, one
+organization, one name; organizations by distinctive word) so 100,000 contacts take
+seconds, not hours.
 
 Pairs the user marked "not duplicates" (`services.duplicate_decisions`) are left out,
 unless `include_dismissed=True`: then they come back with `dismissed=True`.
@@ -26,10 +28,10 @@ from sqlalchemy import text
 from coordinator.db import Database
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
-from coordinator.models import fold
+from coordinator.services import duplicate_rule as rule
 from coordinator.services.duplicate_decisions import dismissed_pairs
+from coordinator.services.duplicate_rule import PROBABLE, SIMILAR
 
-SIMILAR = 88  # token-sort ratio from which two names look alike
 MAX_BLOCK = 400  # larger blocks are too generic to say anything (e.g. 'smith')
 _ORG_STOP = {"the", "of", "and", "for", "city", "town", "village", "county", "inc", "llc",
              "co", "corp", "corporation", "company", "ltd", "department", "dept",
@@ -87,11 +89,23 @@ def _fuzzy_block(pairs: _Pairs, names: list[str], ids: list[str], reason: str,
                       f"{what}{reason}")
 
 
+def _alike_names(names: list[str]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of names at least SIMILAR alike (rapidfuzz compares in C)."""
+    found = []
+    for i, name in enumerate(names[:-1]):
+        if not name:
+            continue
+        for _match, _score, j in process.extract(name, names[i + 1:],
+                                                 scorer=fuzz.token_sort_ratio,
+                                                 score_cutoff=SIMILAR, limit=None):
+            found.append((i, i + 1 + j))
+    return found
+
+
 def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None = None,
                             cancelled: CancelCheck | None = None,
-                            min_score: int = 70,
+                            min_score: int = PROBABLE,
                             include_dismissed: bool = False) -> list[DuplicatePair]:
-    pairs = _Pairs("contact")
     with db.read() as session:
         dismissed = dismissed_pairs(session, "contact")
         people = session.execute(text(
@@ -108,41 +122,65 @@ def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None =
     order = {r[0]: i for i, r in enumerate(people)}
     labels = {r[0]: r[3] + (f" ({r[5]})" if r[5] else "") for r in people}
     org_names = {r[4]: r[5] for r in people if r[4]}
+    names = {r[0]: rule.name_key(r[1], r[2]) for r in people}
+    emails_of: dict[str, set[str]] = defaultdict(set)
+    phones_of: dict[str, set[str]] = defaultdict(set)
+    for key, cid in emails:
+        emails_of[cid].add(key)
+    for number, cid in phones:
+        phones_of[cid].add(number)
+    facts = {cid: rule.ContactFacts(names[cid], org_id or "", frozenset(emails_of[cid]),
+                                    frozenset(phones_of[cid]))
+             for cid, _g, _f, _full, org_id, _o in people}
+    candidates: set[tuple[str, str]] = set()
+
+    def candidate(a: str, b: str) -> None:
+        if a != b:
+            candidates.add((a, b) if a < b else (b, a))
+
     steps = 4
     _report(progress, 0, steps)
     for ids in _same_value_groups((k, cid) for k, cid in emails):
-        for other in ids[1:]:
-            pairs.add(ids[0], other, 100, "same email")
+        for other in ids[1:]:  # each with the first: one merge each gathers them all
+            candidate(ids[0], other)
     check_cancel(cancelled)
     _report(progress, 1, steps)
+    # A shared phone counts only with alike names: compare the names within each number.
     for ids in _same_value_groups((k, cid) for k, cid in phones):
-        for other in ids[1:]:
-            pairs.add(ids[0], other, 85, "same phone")
+        for i, j in _alike_names([names[cid] for cid in ids]):
+            candidate(ids[i], ids[j])
     check_cancel(cancelled)
     _report(progress, 2, steps)
-    by_org: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    no_org: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for cid, given, family, _full, org_id, _org in people:
-        key = fold(f"{given} {family}")
+    by_org: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for cid, _given, _family, _full, org_id, _org in people:
         if org_id:
-            by_org[org_id].append((key, cid))
-        elif fold(family):
-            no_org[fold(family)].append((key, cid))
-    for n, (org_id, members) in enumerate(by_org.items()):
+            by_org[org_id].append(cid)
+        if names[cid]:
+            by_name[names[cid]].append(cid)
+    for n, members in enumerate(by_org.values()):
         if n % 2000 == 0:
             check_cancel(cancelled)
         if 1 < len(members) <= 5000:
-            _fuzzy_block(pairs, [m[0] for m in members], [m[1] for m in members],
-                         f" at {org_names.get(org_id, '')}")
+            for i, j in _alike_names([names[cid] for cid in members]):
+                candidate(members[i], members[j])
     _report(progress, 3, steps)
-    for members in no_org.values():
+    for members in by_name.values():  # the same name where one has no organization
         if 1 < len(members) <= MAX_BLOCK:
-            exact: dict[str, list[str]] = defaultdict(list)
-            for key, cid in members:
-                exact[key].append(cid)
-            for ids in exact.values():
-                for other in ids[1:]:
-                    pairs.add(ids[0], other, 70, "same name, no organization")
+            loose = [cid for cid in members if not facts[cid].organization]
+            for a in loose[1:]:  # with the oldest of them, as for a shared email
+                candidate(loose[0], a)
+            for a in loose:
+                for b in members:
+                    if facts[b].organization:
+                        candidate(a, b)
+    check_cancel(cancelled)
+    pairs = _Pairs("contact")
+    for a, b in candidates:
+        org = facts[a].organization
+        found = rule.likeness(facts[a], facts[b], org_names.get(org, "") if org else "")
+        if found is not None:
+            pairs.found[(a, b)] = DuplicatePair("contact", a, b, found.score, found.reasons)
     _report(progress, steps, steps)
     return _finish(pairs, labels, order, min_score, dismissed, include_dismissed)
 

@@ -26,6 +26,7 @@ from coordinator.models import (
     parse_sql_time,
     utcnow,
 )
+from coordinator.services import duplicate_rule as rule
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags
 from coordinator.services.phones import e164 as phone_e164
@@ -48,6 +49,30 @@ class ContactRow:
     email: str
     phone: str
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ProbableDuplicate:
+    """A saved contact that a contact about to be saved probably duplicates."""
+
+    contact: ContactRow
+    score: int
+    reasons: tuple[str, ...]
+    emails: tuple[str, ...]  # the addresses both have
+
+
+_DUPLICATE_CANDIDATES = text("""
+SELECT c.id, c.given_name, c.family_name, coalesce(c.organization_id, '') FROM contact c
+WHERE c.deleted_at IS NULL AND (
+    c.id IN (SELECT contact_id FROM contact_email WHERE address_key IN :emails)
+    OR c.id IN (SELECT contact_id FROM contact_phone WHERE e164 IN :phones)
+    OR c.organization_id = :org
+    OR (c.sort_key >= :name AND c.sort_key < :name || char(1114111)))
+""").bindparams(bindparam("emails", expanding=True), bindparam("phones", expanding=True))
+_SHARED_EMAILS = text("SELECT contact_id, address_key FROM contact_email "
+                      "WHERE address_key IN :keys").bindparams(bindparam("keys", expanding=True))
+_SHARED_PHONES = text("SELECT contact_id, e164 FROM contact_phone "
+                      "WHERE e164 IN :keys").bindparams(bindparam("keys", expanding=True))
 
 
 @dataclass
@@ -371,6 +396,51 @@ class ContactService(EntityService):
         with self.db.read() as session:
             found = {r[0]: _row(r) for r in session.execute(sql, {"ids": list(ids)})}
         return [found[i] for i in ids if i in found]
+
+    def probable_duplicates(self, data: ContactData, *, exclude_id: str | None = None
+                            ) -> list[ProbableDuplicate]:
+        """Saved contacts that `data` (about to be saved) probably duplicates, most alike
+        first, by `duplicate_rule`: the same email, the same or a similar name at the same
+        organization, the same name and phone, the same name where one has no
+        organization. A shared phone between different names is not one."""
+        mine = rule.ContactFacts.of(data)
+        if not (mine.name or mine.emails):
+            return []
+        with self.db.read() as session:
+            found = session.execute(_DUPLICATE_CANDIDATES, {
+                "emails": sorted(mine.emails), "phones": sorted(mine.phones),
+                "org": mine.organization or None,
+                "name": fold(f"{data.family_name} {data.given_name}")}).all()
+            emails: dict[str, set[str]] = {}
+            phones: dict[str, set[str]] = {}
+            for cid, key in session.execute(_SHARED_EMAILS, {"keys": sorted(mine.emails)}):
+                emails.setdefault(cid, set()).add(key)
+            for cid, number in session.execute(_SHARED_PHONES, {"keys": sorted(mine.phones)}):
+                phones.setdefault(cid, set()).add(number)
+        judged: dict[str, tuple[rule.Likeness, tuple[str, ...]]] = {}
+        for cid, given, family, org in found:
+            if cid == exclude_id:
+                continue
+            # Only what the two share matters to the rule: the other's shared emails and
+            # phones stand for all of them.
+            theirs = rule.ContactFacts(rule.name_key(given, family), org,
+                                       frozenset(emails.get(cid, ())),
+                                       frozenset(phones.get(cid, ())))
+            likeness = rule.likeness(mine, theirs)
+            if likeness is not None and likeness.score >= rule.PROBABLE:
+                judged[cid] = likeness, tuple(sorted(emails.get(cid, ())))
+        rows = {r.id: r for r in self.rows(list(judged))}
+        out = []
+        for cid, (likeness, shared) in judged.items():
+            row = rows.get(cid)
+            if row is None:
+                continue
+            at = f" at {row.organization_name}" if row.organization_name else ""
+            reasons = tuple(r.replace(" at the same organization", at)
+                            for r in likeness.reasons)
+            out.append(ProbableDuplicate(row, likeness.score, reasons, shared))
+        out.sort(key=lambda d: (-d.score, d.contact.full_name.casefold()))
+        return out
 
     def find_by_email(self, address: str, *, exclude_id: str | None = None) -> list[ContactRow]:
         key = v.normalize_email(address).casefold()

@@ -63,10 +63,17 @@ def test_contact_duplicates_with_scores(db, services, twins) -> None:  # type: i
         given_name="Kwamé", family_name="M.", emails=[EmailData("ZOE@plano.example.org")]))
     same_phone = services.contacts.create(ContactData(
         given_name="Front", family_name="Desk", phones=[PhoneData("+1 (972) 555-0199")]))
+    same_phone_and_name = services.contacts.create(ContactData(
+        given_name="Zoe", family_name="Martinez", phones=[PhoneData("+1 (972) 555-0199")]))
     found = {(p.first_id, p.second_id): p for p in duplicates.find_duplicate_contacts(db)}
     assert found[(twins["a"], same_mail.id)].score == 100
     assert found[(twins["a"], same_mail.id)].reasons == ["same email"]
-    assert found[(twins["b"], same_phone.id)].reasons == ["same phone"]
+    # A shared number between different names is a switchboard, not a duplicate...
+    assert not any(same_phone.id in key for key in found)
+    # ...but with the same name it backs the name up.
+    assert found[(twins["b"], same_phone_and_name.id)].reasons == [
+        "same name and phone", "same name, one without an organization"]
+    assert found[(twins["b"], same_phone_and_name.id)].score == 95
 
 
 def test_similar_names_only_at_the_same_organization(db, services) -> None:  # type: ignore[no-untyped-def]
