@@ -1,9 +1,13 @@
-"""Draft autosave: text being typed survives a crash.
+"""Draft autosave: an edit in progress survives a crash.
 
 While a proposal section or meeting notes field is being typed, `DraftAutosaver` saves
 its text to the `DraftStore` at most ~2 s after the first unsaved keystroke (so a
-crash loses at most the last few seconds). Saving the record clears its drafts. At
-the next start the store file is read back and the views offer the recovered text.
+crash loses at most the last few seconds). `StateAutosaver` does the same for an
+editor's whole state — every field and child row (attendees, agenda, action items,
+partners, budget...) as the JSON of its record dataclass — after any change, so that
+recovery after a crash brings back the whole edit, not only the long texts; `read_state`
+reads it back. Saving the record clears its drafts. At the next start the store file
+is read back and the views offer the recovered edits.
 
 The store is one JSON file under ``data_dir()/drafts``, private to the user (0600),
 rewritten atomically (temp file, fsync, rename, fsync of the folder) on a background
@@ -25,17 +29,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
 from coordinator import paths
+from coordinator.services.snapshots import SnapshotError, from_plain, to_plain
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STORE_FILENAME = "drafts.json"
 AUTOSAVE_MS = 2000
 FORMAT_VERSION = 1
+STATE_FIELD = "state"  # the draft holding an editor's whole state
+STATE_LABEL = "all fields"
 
 
 @dataclass(frozen=True)
@@ -257,5 +266,63 @@ class DraftAutosaver(QObject):
         self._timer.stop()
 
 
-__all__ = ["AUTOSAVE_MS", "Draft", "DraftAutosaver", "DraftKey", "DraftStore",
-           "views_with_recovered_drafts", "write_private_atomic"]
+class StateAutosaver(QObject):
+    """Saves an editor's whole state to the store ~2 s after a change (`touch`), while
+    it keeps changing; `snapshot` gives the record dataclass of the editor as it is."""
+
+    def __init__(self, store: DraftStore, key: Callable[[], DraftKey],
+                 snapshot: Callable[[], object], title: Callable[[], str],
+                 interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self._key, self._snapshot, self._title = store, key, snapshot, title
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.flush)
+        self._active = True
+
+    def touch(self) -> None:
+        """Something changed: save within the interval (not postponed by more changes)."""
+        if self._active and not self._timer.isActive():
+            self._timer.start()
+
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        self._timer.stop()
+        if not self._active:
+            return
+        try:
+            text = json.dumps(to_plain(self._snapshot()), ensure_ascii=False)
+        except (TypeError, ValueError):  # never lose the editor over its draft
+            log.exception("could not snapshot an editor for its draft")
+            return
+        self.store.put(self._key(), text, label=STATE_LABEL, record_title=self._title())
+
+    def cancel(self) -> None:
+        """Forget a pending save (the record was just saved; its drafts are gone)."""
+        self._timer.stop()
+
+    def stop(self) -> None:
+        self._active = False
+        self._timer.stop()
+
+
+def read_state(store: DraftStore, entity: str, record_id: str, cls: type[T]) -> T | None:
+    """The whole-state draft of a record as a `cls` record, or None when there is none
+    or it cannot be read (then it is dropped, and logged without its content)."""
+    found = store.get(DraftKey(entity, record_id, STATE_FIELD))
+    if found is None:
+        return None
+    try:
+        return from_plain(cls, json.loads(found.text))
+    except (ValueError, SnapshotError):
+        log.warning("an unreadable editor draft of a %s was dropped", entity)
+        store.discard(DraftKey(entity, record_id, STATE_FIELD))
+        return None
+
+
+__all__ = ["AUTOSAVE_MS", "STATE_FIELD", "Draft", "DraftAutosaver", "DraftKey", "DraftStore",
+           "StateAutosaver", "read_state", "views_with_recovered_drafts",
+           "write_private_atomic"]

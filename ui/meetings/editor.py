@@ -41,8 +41,17 @@ from coordinator.models.enums import MeetingKind
 from coordinator.reference import CONSORTIA
 from coordinator.services import MeetingFilter, ProposalFilter
 from coordinator.services.records import AgendaItemData, MeetingData
+from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
-from ui.drafts import DraftAutosaver, DraftKey, DraftStore
+from ui.drafts import (
+    STATE_FIELD,
+    Draft,
+    DraftAutosaver,
+    DraftKey,
+    DraftStore,
+    StateAutosaver,
+    read_state,
+)
 from ui.meetings.attendees import AttendeesEditor
 from ui.meetings.items import ActionItemsEditor, AgendaEditor
 from ui.meetings.previous import PreviousMeetingPanel
@@ -59,6 +68,7 @@ from ui.timezones import (
     system_zone_name,
 )
 from ui.undo import push_saved
+from ui.widgets.dates import to_date
 
 
 class MeetingEditor(EditorChrome, QDialog):
@@ -79,6 +89,9 @@ class MeetingEditor(EditorChrome, QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1180, 760)
         self._build()
+        self.state_saver = StateAutosaver(
+            self.drafts, lambda: DraftKey("meeting", self.record_key, STATE_FIELD),
+            self.value, lambda: self.title_edit.text().strip(), parent=self)
         if meeting_id:
             data = ctx.services.meetings.get(meeting_id)
         else:
@@ -175,6 +188,7 @@ class MeetingEditor(EditorChrome, QDialog):
         self.decisions_edit = QPlainTextEdit()
         self.decisions_edit.setPlaceholderText("One decision per line")
         self.action_items = ActionItemsEditor()
+        self.action_items.meeting_day = lambda: to_date(self.date_edit.date())
         self.autosaver = DraftAutosaver(self.drafts, self.notes.editor,
                                         DraftKey("meeting", self.record_key, "notes"), "Notes",
                                         title=lambda: self.title_edit.text())
@@ -308,6 +322,7 @@ class MeetingEditor(EditorChrome, QDialog):
             self.problems_label.setText(str(exc))
             return False
         self.problems_label.clear()
+        self.state_saver.cancel()
         push_saved(self.ctx, "meeting", self._saved_data, saved, saved.title)
         self._saved_data = saved
         self.drafts.discard_record("meeting", self.record_key)
@@ -392,17 +407,42 @@ class MeetingEditor(EditorChrome, QDialog):
         self._on_attendees_changed()
 
     # -- drafts -----------------------------------------------------------------------
+    def _recovered(self) -> list[Draft]:
+        """Drafts of this meeting that differ from what the editor shows."""
+        found = []
+        state = read_state(self.drafts, "meeting", self.record_key, MeetingData)
+        if state is not None and to_plain(state) != to_plain(self.value()):
+            found.append(self.drafts.get(DraftKey("meeting", self.record_key, STATE_FIELD)))
+        notes = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
+        if notes is not None and notes.text != (state.notes if state else self.notes.text()):
+            found.append(notes)
+        return [d for d in found if d is not None]
+
     def _offer_recovered(self) -> None:
-        found = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
-        if found is not None and found.text != self.notes.text():
-            self.recovery.label.setText(describe_drafts([found]))
+        found = self._recovered()
+        if found:
+            self.recovery.label.setText(describe_drafts(found))
             self.recovery.show()
 
+    def adopt_drafts_of(self, record_key: str) -> None:
+        """Take over the drafts of a meeting never saved (recovered after a crash)."""
+        self.record_key = record_key
+        self.autosaver.set_key(DraftKey("meeting", record_key, "notes"))
+
     def use_recovered(self) -> None:
-        found = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
-        if found is not None:
-            self.notes.set_text(found.text)
-            self.tabs.setCurrentIndex(3)
+        """Put the recovered edit back: the whole state, then newer notes text."""
+        key = DraftKey("meeting", self.record_key, STATE_FIELD)
+        state_draft = self.drafts.get(key)
+        state = read_state(self.drafts, "meeting", self.record_key, MeetingData)
+        notes = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
+        if state is not None:
+            saved_data = self._saved_data
+            self.load(state)
+            self._saved_data = saved_data  # an undo of the next save goes back to the saved
+        if notes is not None and (state_draft is None or notes.saved_at >= state_draft.saved_at):
+            self.notes.set_text(notes.text)
+            self.tabs.setCurrentIndex(self.tabs.count() - 2)  # Notes & decisions
+        if state is not None or notes is not None:
             self._set_dirty(True)
         self.recovery.hide()
 
@@ -474,6 +514,7 @@ class MeetingEditor(EditorChrome, QDialog):
     def _mark_dirty(self, *_: object) -> None:
         if not self._loading:
             self._set_dirty(True)
+            self.state_saver.touch()
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
@@ -496,8 +537,10 @@ class MeetingEditor(EditorChrome, QDialog):
                 return
             if answer == QMessageBox.StandardButton.Discard:
                 self.autosaver.stop()
+                self.state_saver.stop()
                 self.drafts.discard_record("meeting", self.record_key)
         self.autosaver.stop()
+        self.state_saver.stop()
         event.accept()
 
 

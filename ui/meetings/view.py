@@ -88,7 +88,9 @@ class MeetingsView(PlanningView[MeetingEditor]):
         self.build_table(model, stretch=model.TITLE, coverage=model.CONSORTIA,
                          widths={model.WHEN: 178, model.ELSEWHERE: 150, model.SERIES: 140,
                                  model.KIND: 110, model.ATTENDEES: 55, model.OPEN_ITEMS: 85},
-                         hidden=(model.KIND,))  # the header menu shows it
+                         hidden=(model.KIND,),  # the header menu shows it
+                         caps={model.ELSEWHERE: 200, model.SERIES: 200},
+                         shrink={model.ELSEWHERE: 110, model.SERIES: 100})
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -169,7 +171,12 @@ class MeetingsView(PlanningView[MeetingEditor]):
         editor.open_meeting.connect(self.open_record)
 
     def new_record(self) -> MeetingEditor:
-        return self.bring_forward(self.as_window(self.make_editor(None)))
+        return self.bring_forward(self._new_window(self.make_editor(None)))
+
+    def _new_window(self, editor: MeetingEditor) -> MeetingEditor:
+        """A new meeting's editor: once saved, opening that meeting brings it forward."""
+        editor.saved.connect(lambda mid, e=editor: self.remember_editor(mid, e))
+        return self.as_window(editor)
 
     def new_in_series(self, previous_id: str | None = None) -> MeetingEditor | None:
         """The next meeting after `previous_id` (default: the selected meeting)."""
@@ -179,22 +186,16 @@ class MeetingsView(PlanningView[MeetingEditor]):
         if not previous_id:
             return None
         template = next_in_series_template(self.ctx, previous_id)
-        return self.bring_forward(self.as_window(MeetingEditor(
+        return self.bring_forward(self._new_window(MeetingEditor(
             self.ctx, None, template=template, drafts=self.drafts, parent=self)))
 
     # -- recovered drafts -------------------------------------------------------------
-    def recovery_text(self, titles: list[str]) -> str:
-        return ("Coordinator closed while meeting notes were being typed. "
-                "Unsaved notes were recovered for "
-                + ", ".join(f"“{t}”" for t in titles[:3]) + ".")
-
     def open_new_recovered(self, draft: Draft) -> MeetingEditor:
-        """Notes of a meeting never saved: a new editor gets them."""
+        """A meeting never saved: a new editor takes over its drafts and shows them."""
         editor = self.new_record()
-        editor.title_edit.setText(draft.record_title)
-        editor.notes.set_text(draft.text)
-        editor.tabs.setCurrentIndex(3)
-        editor.autosaver.flush()  # re-keyed to this editor's new record
-        self.drafts.discard_record("meeting", draft.record_id)
+        editor.adopt_drafts_of(draft.record_id)
+        editor.use_recovered()
+        if not editor.title_edit.text():
+            editor.title_edit.setText(draft.record_title)
         editor._set_dirty(True)
         return editor

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
@@ -41,8 +39,9 @@ from coordinator.errors import CoordinatorError, ValidationError
 from coordinator.models.enums import ProposalStatus
 from coordinator.services.proposals import CURRENCY_CODES
 from coordinator.services.records import ProposalData
+from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
-from ui.drafts import Draft, DraftStore
+from ui.drafts import STATE_FIELD, Draft, DraftKey, DraftStore, StateAutosaver, read_state
 from ui.proposals.budget import BudgetEditor
 from ui.proposals.links import LinkedRecord, linked_records
 from ui.proposals.model import CURRENCY_SYMBOLS
@@ -50,8 +49,7 @@ from ui.proposals.partners import PartnersEditor
 from ui.proposals.pickers import RecordPicker
 from ui.proposals.sections import SectionsEditor
 from ui.undo import push_saved
-
-NO_DATE = QDate(2000, 1, 1)
+from ui.widgets.dates import OptionalDateEdit
 
 
 class RecoveryBar(QFrame):
@@ -110,11 +108,17 @@ class EditorChrome:
 
 
 def describe_drafts(drafts: list[Draft]) -> str:
-    names = ", ".join(f"“{d.label or 'untitled section'}”" for d in drafts[:4])
-    more = f" and {len(drafts) - 4} more" if len(drafts) > 4 else ""
-    when = drafts[0].saved_at.replace("T", " ")[:16] + " UTC" if drafts else ""
-    return (f"Text typed but not saved before Coordinator closed was recovered for {names}"
-            f"{more} (last autosave {when}).")
+    """What the recovery bar says: the whole edit and/or the texts that were recovered."""
+    texts = [d for d in drafts if d.field != STATE_FIELD]
+    parts = ["every field as it was"] if len(texts) < len(drafts) else []
+    if texts:
+        names = ", ".join(f"“{d.label or 'untitled section'}”" for d in texts[:4])
+        more = f" and {len(texts) - 4} more" if len(texts) > 4 else ""
+        parts.append(f"the text of {names}{more}")
+    latest = max((d.saved_at for d in drafts), default="")
+    when = latest.replace("T", " ")[:16] + " UTC"
+    return (f"Changes not saved before Coordinator closed were recovered: "
+            f"{' and '.join(parts)} (last autosave {when}).")
 
 
 class ProposalEditor(EditorChrome, QDialog):
@@ -134,6 +138,9 @@ class ProposalEditor(EditorChrome, QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1180, 760)
         self._build()
+        self.state_saver = StateAutosaver(
+            self.drafts, lambda: DraftKey("proposal", self.record_key, STATE_FIELD),
+            self.value, lambda: self.title_edit.text().strip(), parent=self)
         data = ctx.services.proposals.get(proposal_id) if proposal_id else ProposalData()
         self.load(data)
         self._loading = False
@@ -161,11 +168,7 @@ class ProposalEditor(EditorChrome, QDialog):
         self.amount_spin.setDecimals(2)
         self.amount_spin.setGroupSeparatorShown(True)
         self.amount_spin.setMinimumWidth(160)
-        self.due_edit = QDateEdit()
-        self.due_edit.setCalendarPopup(True)
-        self.due_edit.setMinimumDate(NO_DATE)
-        self.due_edit.setSpecialValueText("No due date")
-        self.due_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.due_edit = OptionalDateEdit("No due date", display_format="ddd d MMM yyyy")
         self.lead_picker = RecordPicker(self.ctx, "organization", "Lead organization…")
         self.owner_picker = RecordPicker(self.ctx, "contact", "Who in the coalition owns it…")
         self.tags_edit = QLineEdit()
@@ -249,7 +252,7 @@ class ProposalEditor(EditorChrome, QDialog):
         self.currency_box.setCurrentText(d.currency)
         self._on_currency(d.currency)
         self.amount_spin.setValue(d.amount_minor / 100)
-        self.due_edit.setDate(QDate(d.due_date) if d.due_date else NO_DATE)
+        self.due_edit.set_value(d.due_date)
         self.lead_picker.set_value(d.lead_organization_id, d.lead_organization_name)
         self.owner_picker.set_value(d.owner_id, d.owner_name)
         self.tags_edit.setText(", ".join(d.tags))
@@ -264,14 +267,13 @@ class ProposalEditor(EditorChrome, QDialog):
         self._load_related()
 
     def value(self) -> ProposalData:
-        due = self.due_edit.date()
         return ProposalData(
             title=self.title_edit.text().strip(), summary=self.summary_edit.toPlainText(),
             status=self.status_box.currentData(), funder=self.funder_edit.text().strip(),
             funder_call=self.call_edit.text().strip(),
             amount_minor=round(self.amount_spin.value() * 100),
             currency=self.currency_box.currentText(),
-            due_date=None if due == NO_DATE else date(due.year(), due.month(), due.day()),
+            due_date=self.due_edit.value(),
             lead_organization_id=self.lead_picker.value(), owner_id=self.owner_picker.value(),
             internal_notes=self.budget.internal_notes(), partners=self.partners.partners(),
             sections=self.sections.value(), budget_lines=self.budget.lines(),
@@ -300,6 +302,7 @@ class ProposalEditor(EditorChrome, QDialog):
             self.problems_label.setText(str(exc))
             return False
         self.problems_label.clear()
+        self.state_saver.cancel()
         push_saved(self.ctx, "proposal", self._saved_data, saved, saved.title)
         self._saved_data = saved
         self.drafts.discard_record("proposal", self.record_key)
@@ -320,9 +323,22 @@ class ProposalEditor(EditorChrome, QDialog):
 
     # -- drafts -----------------------------------------------------------------------
     def recovered_drafts(self) -> list[Draft]:
-        saved = {s.id: s.body for s in self.sections.sections}
-        return [d for d in self.drafts.for_record("proposal", self.record_key)
-                if d.field.startswith("section:") and saved.get(d.field[8:]) != d.text]
+        """Drafts of this proposal that differ from what the editor shows: its whole
+        state (every field), and the text of each section typed since."""
+        found = []
+        state = read_state(self.drafts, "proposal", self.record_key, ProposalData)
+        if state is not None and to_plain(state) != to_plain(self.value()):
+            found.append(self.drafts.get(DraftKey("proposal", self.record_key, STATE_FIELD)))
+        shown = state.sections if state is not None else self.sections.sections
+        saved = {s.id: s.body for s in shown}
+        found += [d for d in self.drafts.for_record("proposal", self.record_key)
+                  if d.field.startswith("section:") and saved.get(d.field[8:]) != d.text]
+        return [d for d in found if d is not None]
+
+    def adopt_drafts_of(self, record_key: str) -> None:
+        """Take over the drafts of a proposal never saved (recovered after a crash)."""
+        self.record_key = record_key
+        self.sections.set_record_key(record_key)
 
     def _offer_recovered(self) -> None:
         found = self.recovered_drafts()
@@ -331,10 +347,20 @@ class ProposalEditor(EditorChrome, QDialog):
             self.recovery.show()
 
     def use_recovered(self) -> None:
-        for d in self.recovered_drafts():
-            self.sections.apply_recovered(d.field[8:], d.label, d.text)
+        """Put the recovered edit back: the whole state, then section text typed since."""
+        found = self.recovered_drafts()
+        state = read_state(self.drafts, "proposal", self.record_key, ProposalData)
+        if state is not None and any(d.field == STATE_FIELD for d in found):
+            saved_data = self._saved_data
+            self._loading = True
+            self.load(state)
+            self._saved_data = saved_data  # an undo of the next save goes back to the saved
+            self.tabs.setCurrentIndex(0)
+        for d in found:
+            if d.field.startswith("section:"):
+                self.sections.apply_recovered(d.field[8:], d.label, d.text)
+                self.tabs.setCurrentWidget(self.sections)
         self.recovery.hide()
-        self.tabs.setCurrentWidget(self.sections)
         self._set_dirty(True)
 
     def discard_recovered(self) -> None:
@@ -350,6 +376,7 @@ class ProposalEditor(EditorChrome, QDialog):
     def _mark_dirty(self, *_: object) -> None:
         if not self._loading:
             self._set_dirty(True)
+            self.state_saver.touch()
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
@@ -408,7 +435,9 @@ class ProposalEditor(EditorChrome, QDialog):
                 return
             if answer == QMessageBox.StandardButton.Discard:
                 self.sections.autosaver.stop()
+                self.state_saver.stop()
                 self.drafts.discard_record("proposal", self.record_key)
                 self.dirty = False
         self.sections.autosaver.stop()
+        self.state_saver.stop()
         event.accept()

@@ -109,7 +109,9 @@ class ProposalsView(PlanningView[ProposalEditor]):
                          widths={model.STATUS: 100, model.LEAD: 160, model.PARTNERS: 60,
                                  model.FUNDER: 125, model.AMOUNT: 92, model.DUE: 110,
                                  model.OWNER: 130},
-                         hidden=(model.OWNER, model.PARTNERS))
+                         hidden=(model.OWNER, model.PARTNERS),
+                         caps={model.LEAD: 220, model.FUNDER: 260, model.OWNER: 180},
+                         shrink={model.LEAD: 120, model.FUNDER: 120, model.OWNER: 100})
         self.table.sortByColumn(model.DUE, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(model.CONSORTIA, QHeaderView.ResizeMode.Fixed)
@@ -259,7 +261,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
 
     def new_record(self) -> ProposalEditor:
         editor = self.as_window(self.make_editor(None))
-        editor.saved.connect(lambda pid, e=editor: self.editors.setdefault(pid, e))
+        editor.saved.connect(lambda pid, e=editor: self.remember_editor(pid, e))
         editor.show()
         return editor
 
@@ -277,21 +279,16 @@ class ProposalsView(PlanningView[ProposalEditor]):
             open_meeting_for(self.ctx, entity, record_id, parent=self)
 
     # -- recovered drafts -------------------------------------------------------------
-    def recovery_text(self, titles: list[str]) -> str:
-        return (f"Coordinator closed while proposal text was being typed. Unsaved text was "
-                f"recovered for {', '.join(f'“{t}”' for t in titles[:3])}"
-                + (f" and {len(titles) - 3} more" if len(titles) > 3 else "") + ".")
-
     def open_new_recovered(self, draft: Draft) -> ProposalEditor:
-        """Sections of a proposal never saved: a new editor, keyed as the drafts are."""
+        """A proposal never saved: a new editor takes over its drafts and shows them."""
         record_id = draft.record_id
         editor = self.new_record()
-        editor.record_key = record_id
-        editor.sections.set_record_key(record_id)
+        editor.adopt_drafts_of(record_id)
         editor.use_recovered()
-        editor.title_edit.setText(next((d.record_title for d in
-                                        self.drafts.for_record("proposal", record_id)
-                                        if d.record_title), ""))
+        if not editor.title_edit.text():
+            editor.title_edit.setText(next((d.record_title for d in
+                                            self.drafts.for_record("proposal", record_id)
+                                            if d.record_title), ""))
         return editor
 
     def use_recovered(self, editor: ProposalEditor) -> None:

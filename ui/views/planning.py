@@ -39,6 +39,7 @@ from ui.proposals.model import (
     PlanningTableModel,
     coverage_width,
 )
+from ui.widgets.columns import ReadableColumns
 
 RELOAD_DELAY_MS = 100  # typing and quick filter changes reload once
 
@@ -110,10 +111,14 @@ class PlanningView(QWidget, Generic[EditorT]):
 
     # -- table ----------------------------------------------------------------------------
     def build_table(self, model: PlanningTableModel[Any], *, stretch: int, coverage: int,
-                    widths: dict[int, int], hidden: Iterable[int] = ()) -> None:
+                    widths: dict[int, int], hidden: Iterable[int] = (),
+                    caps: dict[int, int] | None = None,
+                    shrink: dict[int, int] | None = None) -> None:
         """`self.model` behind a sorting proxy in `self.table`: `stretch` takes the spare
         width, `coverage` paints the consortium pills, `hidden` columns wait for the
-        header menu. Double-click opens, right-click offers the view's actions."""
+        header menu. The other columns start at `widths`, then follow their content
+        (at most `caps`; `shrink` ones give up width in a narrow window), and the user
+        may drag any of them. Double-click opens, right-click offers the view's actions."""
         self.model = model
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
@@ -128,9 +133,11 @@ class PlanningView(QWidget, Generic[EditorT]):
         table.setWordWrap(False)
         table.setItemDelegateForColumn(coverage, CoverageDelegate(self))
         header = table.horizontalHeader()
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         for col, width in {coverage: coverage_width(self.font()), **widths}.items():
             table.setColumnWidth(col, width)
+        header.setSectionResizeMode(coverage, QHeaderView.ResizeMode.Fixed)
+        self.columns = ReadableColumns(table, stretch=(stretch,), fixed=(coverage,),
+                                       caps=caps, shrink=shrink, stretch_min=220)
         for col in hidden:
             table.setColumnHidden(col, True)  # right-click the header to show them
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -176,6 +183,7 @@ class PlanningView(QWidget, Generic[EditorT]):
         if not isValid(self.table):  # a late result for a view already closed
             return
         self.show_loaded(result)
+        self.columns.fit()
         self.loaded.emit()
 
     def show_loaded(self, result: Any) -> None:
@@ -250,8 +258,8 @@ class PlanningView(QWidget, Generic[EditorT]):
 
     def open_record(self, record_id: str) -> EditorT | None:
         """The record's editor window, brought forward if it is already open."""
-        editor = self.editors.get(record_id)
-        if editor is not None and editor.isVisible():
+        editor = self.open_editor(record_id)
+        if editor is not None:
             editor.raise_()
             editor.activateWindow()
             return editor
@@ -261,9 +269,28 @@ class PlanningView(QWidget, Generic[EditorT]):
             self.ctx.status_message.emit(
                 f"That {self.entity} is no longer there (in Trash?).", 5000)
             return None
+        self.remember_editor(record_id, editor)
+        return self.bring_forward(editor)
+
+    def open_editor(self, record_id: str) -> EditorT | None:
+        """The editor window open on `record_id`, if any (a closed one is forgotten)."""
+        editor = self.editors.get(record_id)
+        if editor is None:
+            return None
+        if not isValid(editor) or not editor.isVisible():
+            self.editors.pop(record_id, None)
+            return None
+        return editor
+
+    def remember_editor(self, record_id: str, editor: EditorT) -> None:
+        """Bring `editor` forward when `record_id` is opened again, until it closes.
+
+        Editors are deleted some time after they close: `open_editor` skips a hidden or
+        deleted one, and destruction forgets it, so a closed editor is never reused."""
+        if self.editors.get(record_id) is editor:
+            return
         self.editors[record_id] = editor
         editor.destroyed.connect(lambda _=None, r=record_id: self.editors.pop(r, None))
-        return self.bring_forward(editor)
 
     def new_record(self) -> EditorT:
         raise NotImplementedError
@@ -290,7 +317,10 @@ class PlanningView(QWidget, Generic[EditorT]):
 
     def recovery_text(self, titles: list[str]) -> str:
         """What the bar says was recovered, naming the records by `titles`."""
-        raise NotImplementedError
+        names = ", ".join(f"“{t}”" for t in titles[:3])
+        more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+        return (f"Coordinator closed while {self.entity}s were being edited. Unsaved changes "
+                f"were recovered for {names}{more}.")
 
     def open_recovered(self) -> list[EditorT]:
         """Open an editor for each record with recovered text; each offers the text.

@@ -48,14 +48,15 @@ KINDS = {
     "meetings": Kind(
         MeetingsView, "meeting",
         ["Elsewhere", "Series", "Kind", "Consortia", "People", "Open items"], {"Kind"},
-        "notes", "Coordinator closed while meeting notes were being typed. Unsaved notes "
-                 "were recovered for “Alpha”, “Beta”, “a new meeting”."),
+        "notes", "Coordinator closed while meetings were being edited. Unsaved changes "
+                 "were recovered for “Alpha”, “Beta”, “a new meeting” and 2 more."),
     "proposals": Kind(
         ProposalsView, "proposal",
         ["Status", "Lead organization", "Partners", "Consortia", "Funder", "Requested", "Due",
          "Owner"], {"Partners", "Owner"},
-        "section:s1", "Coordinator closed while proposal text was being typed. Unsaved text "
-                      "was recovered for “Alpha”, “Beta”, “a new proposal” and 2 more."),
+        "section:s1", "Coordinator closed while proposals were being edited. Unsaved "
+                      "changes were recovered for “Alpha”, “Beta”, “a new proposal” and 2 "
+                      "more."),
 }
 
 
