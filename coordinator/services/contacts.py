@@ -71,6 +71,8 @@ WHERE c.deleted_at IS NULL AND (
 """).bindparams(bindparam("emails", expanding=True), bindparam("phones", expanding=True))
 _SHARED_EMAILS = text("SELECT contact_id, address_key FROM contact_email "
                       "WHERE address_key IN :keys").bindparams(bindparam("keys", expanding=True))
+_NOT_DUPLICATES = text("SELECT first_id, second_id FROM not_duplicate_contact "
+                       "WHERE deleted_at IS NULL AND (first_id = :r OR second_id = :r)")
 _SHARED_PHONES = text("SELECT contact_id, e164 FROM contact_phone "
                       "WHERE e164 IN :keys").bindparams(bindparam("keys", expanding=True))
 
@@ -417,9 +419,12 @@ class ContactService(EntityService):
                 emails.setdefault(cid, set()).add(key)
             for cid, number in session.execute(_SHARED_PHONES, {"keys": sorted(mine.phones)}):
                 phones.setdefault(cid, set()).add(number)
+            # Records the user already said are someone else are not asked about again.
+            distinct = {a if b == exclude_id else b for a, b in session.execute(
+                _NOT_DUPLICATES, {"r": exclude_id})} if exclude_id else set()
         judged: dict[str, tuple[rule.Likeness, tuple[str, ...]]] = {}
         for cid, given, family, org in found:
-            if cid == exclude_id:
+            if cid == exclude_id or cid in distinct:
                 continue
             # Only what the two share matters to the rule: the other's shared emails and
             # phones stand for all of them.

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from coordinator.demo import build_demo
 from coordinator.formats import duplicates
 from coordinator.services import Services
+from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.duplicate_rule import (
     ContactFacts,
     is_probable_duplicate,
@@ -126,3 +127,11 @@ def test_saving_the_same_name_at_the_same_organization_is_flagged(services: Serv
     # Editing Ada herself finds nobody.
     assert services.contacts.probable_duplicates(services.contacts.get(ada.id),
                                                  exclude_id=ada.id) == []
+    # Editing a namesake the user said is someone else does not ask again.
+    other = services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace",
+                                                 organization_id=acme.id))
+    assert [d.contact.id for d in services.contacts.probable_duplicates(
+        services.contacts.get(other.id), exclude_id=other.id)] == [ada.id]
+    decisions.mark_not_duplicates(services.db, "contact", ada.id, other.id)
+    assert services.contacts.probable_duplicates(services.contacts.get(other.id),
+                                                 exclude_id=other.id) == []

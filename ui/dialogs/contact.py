@@ -261,14 +261,17 @@ class ContactDialog(RecordDialog):
 
     def save(self, data: ContactData) -> str | None:
         contacts = self.ctx.services.contacts
-        for email in data.emails:
-            existing = contacts.find_by_email(email.address, exclude_id=self.record_id)
-            if existing:
-                other = existing[0]
-                if not self.save_or_open_existing(
-                        "Email already in use",
-                        f"{other.full_name} already has the email address {email.address}.",
-                        other.id):
-                    return None
-                break
+        found = contacts.probable_duplicates(data, exclude_id=self.record_id)
+        if found:  # the same email, or the same name at the same organization...
+            other = found[0].contact
+            if found[0].emails:
+                title = "Email already in use"
+                text = f"{other.full_name} already has the email address {found[0].emails[0]}."
+            else:
+                at = f" at {other.organization_name}" if other.organization_name else ""
+                title = "Contact already exists"
+                text = (f"{other.full_name}{at} already exists "
+                        f"({', '.join(found[0].reasons)}).")
+            if not self.save_or_open_existing(title, text, other.id):
+                return None
         return self.write_record(contacts, data, lambda c: c.full_name)
