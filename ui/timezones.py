@@ -26,11 +26,23 @@ FALLBACK_ZONE = "America/Chicago"
 
 
 def is_valid_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone. Never raises: the zone field calls it on every
+    keystroke, and a prefix such as "America" names a folder of the zone database,
+    which ZoneInfo reports as IsADirectoryError (an OSError), not as an unknown zone."""
+    if not name or name != name.strip():
+        return False
+    if name in _known_zones():
+        return True
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
 
 
 def system_zone_name() -> str:

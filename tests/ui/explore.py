@@ -521,15 +521,20 @@ def clear_filters(view: object) -> bool:
     table_button = getattr(view, "table_button", None)  # proposals: table, not board
     if isinstance(table_button, QAbstractButton) and not table_button.isChecked():
         table_button.click()
-    search = getattr(view, "search", None)
-    if isinstance(search, QLineEdit) and search.text():
-        search.clear()
-        changed = True
     for name, value in vars(view).items():
-        if name.endswith("_filter") and isinstance(value, QComboBox) \
-                and value.currentIndex() > 0:
+        filtering = name.endswith("_filter") or name in ("search", "consortium", "sector")
+        if filtering and isinstance(value, QLineEdit) and value.text():
+            value.clear()
+            changed = True
+        elif filtering and isinstance(value, QComboBox) and value.currentIndex() > 0:
             value.setCurrentIndex(0)
             changed = True
+        elif name == "tag" and hasattr(value, "clear_text"):
+            value.clear_text()
+            changed = True
+    apply = getattr(view, "apply_filters", None)
+    if changed and callable(apply):
+        apply()
     return changed
 
 

@@ -31,6 +31,7 @@ from ui.context import AppContext
 from ui.meetings.items import STATUS_LABELS
 from ui.proposals.commands import run_undoable
 from ui.proposals.model import ROW_ROLE, SORT_ROLE
+from ui.widgets.columns import ReadableColumns
 from ui.widgets.combos import compact
 
 OPEN = "__open__"
@@ -96,12 +97,15 @@ class ActionItemsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(ActionItemModel.TEXT, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((ActionItemModel.DONE, 44), (ActionItemModel.OWNER, 130),
-                           (ActionItemModel.DUE, 140), (ActionItemModel.STATUS, 85),
-                           (ActionItemModel.MEETING, 200), (ActionItemModel.PROPOSAL, 170)):
-            self.table.setColumnWidth(col, width)
+        m = ActionItemModel
+        self.table.setColumnWidth(m.DONE, 44)
+        self.table.horizontalHeader().setSectionResizeMode(m.DONE, QHeaderView.ResizeMode.Fixed)
+        # the item's text keeps room to be read in a small window: the meeting and
+        # proposal titles give up width first, then the table scrolls sideways
+        self.columns = ReadableColumns(
+            self.table, stretch=(m.TEXT,), fixed=(m.DONE,), stretch_min=220,
+            caps={m.OWNER: 180, m.MEETING: 260, m.PROPOSAL: 240},
+            shrink={m.MEETING: 110, m.PROPOSAL: 100})
         self.table.doubleClicked.connect(self._open_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -140,6 +144,7 @@ class ActionItemsView(QWidget):
             return
         rows, everything, series, overdue = result
         self.model.set_rows(rows)
+        self.columns.fit()
         self._refill(self.owner_filter, sorted({(a.owner_name, a.owner_id) for a in everything
                                                 if a.owner_id}))
         self._refill(self.series_filter, [(s.name, s.id) for s in series])

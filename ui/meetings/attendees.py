@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -28,6 +27,7 @@ from coordinator.errors import NotFound
 from coordinator.services.records import AttendeeData
 from ui.context import AppContext
 from ui.proposals.pickers import Choice, search_contacts
+from ui.widgets.columns import ReadableColumns
 
 ROLES = (("chair", "Chair"), ("note_taker", "Note-taker"), ("attendee", "Attendee"))
 RSVPS = (("pending", "No reply yet"), ("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
@@ -74,11 +74,9 @@ class AttendeesEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self.ORG, QHeaderView.ResizeMode.Stretch)
-        for col in (self.ROLE, self.RSVP, self.ATTENDED):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # names and organizations share the spare width; the choices are never cut
+        self.columns = ReadableColumns(self.table, stretch=(self.NAME, self.ORG),
+                                       stretch_min=140)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
         self.count_label = QLabel()
@@ -213,6 +211,7 @@ class AttendeesEditor(QWidget):
         self.changed.emit()
 
     def _update_count(self) -> None:
+        self.columns.fit()
         people = self.attendees() if self.table.rowCount() else []
         yes = sum(1 for a in people if a.rsvp == "yes")
         came = sum(1 for a in people if a.attended)

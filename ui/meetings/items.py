@@ -4,15 +4,14 @@ are chosen among the attendees (plus whoever was already set)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,11 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from coordinator.models.enums import ActionStatus
 from coordinator.services.records import ActionItemData, AgendaItemData
+from ui.widgets.columns import ReadableColumns
+from ui.widgets.dates import OptionalDateEdit
 
-NO_DATE = QDate(2000, 1, 1)
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done",
                  "cancelled": "Cancelled"}
 
@@ -55,6 +56,11 @@ def _refill_people(box: QComboBox, people: list[tuple[str, str]]) -> None:
     box.blockSignals(False)
 
 
+def _short(title: str, limit: int = 40) -> str:
+    """A proposal title short enough for a table cell (the full title is the tooltip)."""
+    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
+
+
 class _RowTable(QWidget):
     """A table of editable rows with Add / Remove / Up / Down buttons."""
 
@@ -64,15 +70,14 @@ class _RowTable(QWidget):
     def __init__(self, add_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.people: list[tuple[str, str]] = []
+        self._active_cell: QWidget | None = None  # the cell widget last focused
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(self.HEADERS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # every column resizable and as wide as its content; the text takes the rest
+        self.columns = ReadableColumns(self.table, stretch=(0,), stretch_min=200)
         self.add_button = QPushButton(add_text)
         self.remove_button = QPushButton("Remove")
         self.up_button = QPushButton("Move up")
@@ -97,6 +102,7 @@ class _RowTable(QWidget):
         return [self._row_value(r) for r in range(self.table.rowCount())]
 
     def set_values(self, values: list) -> None:  # type: ignore[type-arg]
+        self._active_cell = None
         self.table.setRowCount(0)
         for v in values:
             self._insert(self.table.rowCount(), v)
@@ -115,19 +121,21 @@ class _RowTable(QWidget):
         return row
 
     def remove_current(self) -> None:
-        row = self.table.currentRow()
+        row = self.active_row()
         if row >= 0:
+            self._active_cell = None
             self.table.removeRow(row)
             self._after_change()
 
     def move_current(self, step: int) -> None:
-        row = self.table.currentRow()
+        row = self.active_row()
         target = row + step
         if row < 0 or not 0 <= target < self.table.rowCount():
             return
         values = self.values()
         values[row], values[target] = values[target], values[row]
         self.set_values(values)
+        self._active_cell = self.table.cellWidget(target, 0)
         self.table.selectRow(target)
         self.changed.emit()
 
@@ -136,9 +144,11 @@ class _RowTable(QWidget):
         for row in range(self.table.rowCount()):
             for col in self._people_columns():
                 _refill_people(self.table.cellWidget(row, col), self.people)
+        self.columns.fit()
 
     def _after_change(self, emit: bool = True) -> None:
         self._update_footer()
+        self.columns.fit()
         if emit:
             self.changed.emit()
 
@@ -158,14 +168,37 @@ class _RowTable(QWidget):
         raise NotImplementedError
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Editing a cell makes its row current, so Remove / Move act on it."""
-        if event.type() == QEvent.Type.FocusIn:
+        """Remember the cell being edited, so Remove / Move act on its row.
+
+        Only a note is taken here. Selecting the row from a focus event would make the
+        table give the focus to the row's first cell, whose focus event would select the
+        row again, and so on until the stack overflows; the highlight of the row is
+        therefore updated afterwards, without touching the current index (changing
+        the current index also moves the focus)."""
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self._active_cell = watched
+            QTimer.singleShot(0, self._highlight_active_row)
+        return False
+
+    def active_row(self) -> int:
+        """The row of the cell last edited, else the table's current row (-1: none)."""
+        cell = self._active_cell
+        if cell is not None and isValid(cell):
             for row in range(self.table.rowCount()):
                 for col in range(self.table.columnCount()):
-                    if self.table.cellWidget(row, col) is watched:
-                        self.table.selectRow(row)
-                        return False
-        return False
+                    if self.table.cellWidget(row, col) is cell:
+                        return row
+        return self.table.currentRow()
+
+    def _highlight_active_row(self) -> None:
+        if not isValid(self.table):
+            return
+        row = self.active_row()
+        if row < 0:
+            return
+        model, selection = self.table.model(), self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        selection.select(model.index(row, 0), flags.ClearAndSelect | flags.Rows)
 
     def _track(self, row: int) -> None:
         for col in range(self.table.columnCount()):
@@ -238,6 +271,12 @@ class ActionItemsEditor(_RowTable):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Add action item", parent)
         self.proposals: list[tuple[str, str]] = []  # id, title
+        self.meeting_day: Callable[[], date | None] = lambda: None
+
+    def due_anchor(self) -> date:
+        """An empty due date opens at the meeting's day, or today when that is past."""
+        day, today = self.meeting_day(), date.today()
+        return day if day is not None and day > today else today
 
     def set_proposals(self, proposals: list[tuple[str, str]]) -> None:
         self.proposals = proposals
@@ -248,14 +287,17 @@ class ActionItemsEditor(_RowTable):
             box.clear()
             self._fill_proposals(box, current, title)
             box.blockSignals(False)
+        self.columns.fit()
 
     def _fill_proposals(self, box: QComboBox, current: str | None, title: str) -> None:
         box.addItem("—", None)
         for pid, name in self.proposals:
-            box.addItem(name[:60], pid)
+            box.addItem(_short(name), pid)
+            box.setItemData(box.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
         if current and box.findData(current) < 0:
-            box.addItem(title[:60] or "(proposal)", current)
+            box.addItem(_short(title) or "(proposal)", current)
         box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
+        box.setToolTip(box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole) or "")
 
     def _blank(self) -> ActionItemData:
         return ActionItemData("")
@@ -269,12 +311,8 @@ class ActionItemsEditor(_RowTable):
         owner.setToolTip("Owners are chosen among the attendees")
         owner.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.table.setCellWidget(row, 1, owner)
-        due = QDateEdit()
-        due.setCalendarPopup(True)
-        due.setMinimumDate(NO_DATE)
-        due.setSpecialValueText("No date")
-        due.setDisplayFormat("d MMM yyyy")
-        due.setDate(QDate(a.due_date) if a.due_date else NO_DATE)
+        due = OptionalDateEdit("No due date", anchor=self.due_anchor)
+        due.set_value(a.due_date)
         due.dateChanged.connect(lambda _: self.changed.emit())
         self.table.setCellWidget(row, 2, due)
         status = QComboBox()
@@ -284,7 +322,6 @@ class ActionItemsEditor(_RowTable):
         status.currentIndexChanged.connect(lambda _: self._after_change())
         self.table.setCellWidget(row, 3, status)
         proposal = QComboBox()
-        proposal.setMaximumWidth(220)
         self._fill_proposals(proposal, a.proposal_id, a.proposal_title)
         proposal.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.table.setCellWidget(row, 4, proposal)
@@ -292,11 +329,10 @@ class ActionItemsEditor(_RowTable):
     def _row_value(self, row: int) -> ActionItemData:
         text = self.table.cellWidget(row, 0)
         owner = self.table.cellWidget(row, 1)
-        due = self.table.cellWidget(row, 2).date()
+        due: OptionalDateEdit = self.table.cellWidget(row, 2)
         proposal = self.table.cellWidget(row, 4)
         return ActionItemData(
-            text=text.text().strip(), owner_id=owner.currentData(),
-            due_date=None if due == NO_DATE else date(due.year(), due.month(), due.day()),
+            text=text.text().strip(), owner_id=owner.currentData(), due_date=due.value(),
             status=self.table.cellWidget(row, 3).currentData(),
             proposal_id=proposal.currentData(), id=text.property("item_id") or None,
             owner_name=owner.currentText() if owner.currentData() else "",
