@@ -1,7 +1,11 @@
 """Merging two duplicate contacts (or organizations) into one, undoably.
 
 The survivor keeps its own values and gains everything of the other that it lacks:
-every email, phone, address and tag, and the other's notes. Everything that pointed
+every email, phone, address and tag, and the other's notes. Where both hold a
+different value of a one-value field (title, organization, birthday... see
+`field_conflicts`), the caller passes the user's choice (`choices`: field -> KEEP or
+OTHER); a conflict with no choice keeps the survivor's value and writes the other's
+into the survivor's notes, so nothing is dropped unseen. Everything that pointed
 at the other (meeting attendance, agenda presenters, action items, proposal owners;
 for organizations: contacts, proposal partners and leads) is re-pointed to the
 survivor, and the other moves to Trash. "Not duplicates" decisions about the other
@@ -13,7 +17,8 @@ puts everything back, carried decisions included (`undo_carried_decisions`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -24,11 +29,13 @@ from coordinator.errors import Conflict, NotFound
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.loading import load_contacts
+from coordinator.models import fold
 from coordinator.models.imports import ImportBatch, ImportBatchItem
 from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService
 from coordinator.services.organizations import OrganizationService
+from coordinator.services.records import ContactData, OrganizationData
 
 # (table, column) pointing at a contact / an organization; attendee and proposal_partner
 # are unique per meeting / proposal, so a clash keeps the survivor's row.
@@ -42,6 +49,17 @@ UNIQUE_WITH = {"attendee": "meeting_id", "proposal_partner": "proposal_id"}
 CARRIED_DECISION = (decisions.CHANGE_ENTITY, "carried")
 
 
+# One-value fields whose two different values the user chooses between: (field, label).
+CONTACT_CHOICES = (("prefix", "Prefix"), ("given_name", "Given name"),
+                   ("middle_name", "Middle name"), ("family_name", "Family name"),
+                   ("suffix", "Suffix"), ("nickname", "Nickname"), ("pronouns", "Pronouns"),
+                   ("title", "Title"), ("organization_id", "Organization"),
+                   ("birthday", "Birthday"), ("website", "Website"))
+ORGANIZATION_CHOICES = (("consortium_id", "Consortium"), ("city", "City"),
+                        ("state", "State"), ("website", "Website"))
+KEEP, OTHER = "keep", "other"  # a choice: the survivor's value, or the other's
+
+
 @dataclass
 class MergeReport:
     batch_id: str
@@ -49,6 +67,67 @@ class MergeReport:
     merged_id: str
     repointed: int
     fields_added: list[str]
+    chosen_from_other: list[str] = field(default_factory=list)  # fields, by the user
+    kept_in_notes: list[str] = field(default_factory=list)  # labels of unchosen conflicts
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A one-value field both records fill differently."""
+
+    field: str
+    label: str
+    survivor: str  # the survivor's value, as the user reads it
+    other: str
+
+
+def _shown(record: ContactData | OrganizationData, name: str) -> str:
+    if name == "organization_id":
+        return getattr(record, "organization_name", "") or "(an organization in Trash)"
+    if name == "consortium_id":
+        return record.consortium_short_name or str(record.consortium_id)
+    return str(getattr(record, name) or "")
+
+
+def field_conflicts(survivor: ContactData | OrganizationData,
+                    other: ContactData | OrganizationData) -> list[FieldConflict]:
+    """The one-value fields where both records hold a value and the values differ
+    (for text, not only in case or accents): what the user chooses before a merge."""
+    names = CONTACT_CHOICES if isinstance(survivor, ContactData) else ORGANIZATION_CHOICES
+    found = []
+    for name, label in names:
+        mine, theirs = getattr(survivor, name), getattr(other, name)
+        if not mine or not theirs:
+            continue
+        if mine == theirs if name.endswith("_id") else fold(mine) == fold(theirs):
+            continue
+        found.append(FieldConflict(name, label, _shown(survivor, name), _shown(other, name)))
+    return found
+
+
+def _settle(survivor: ContactData | OrganizationData, other: ContactData | OrganizationData,
+            other_label: str, choices: Mapping[str, str] | None) -> tuple[list[str], list[str]]:
+    """Apply the user's choices to `survivor` (in place); a conflict without one keeps
+    the survivor's value and the other's goes into the notes. Returns (fields taken
+    from the other, labels of the values kept in the notes)."""
+    choices = choices or {}
+    bad = sorted(c for c in choices.values() if c not in (KEEP, OTHER))
+    if bad:
+        raise Conflict(f"A merge choice is {KEEP!r} or {OTHER!r}, not {bad[0]!r}.")
+    taken, noted, lines = [], [], []
+    for conflict in field_conflicts(survivor, other):
+        choice = choices.get(conflict.field)
+        if choice == OTHER:
+            setattr(survivor, conflict.field, getattr(other, conflict.field))
+            taken.append(conflict.field)
+        elif choice is None:
+            noted.append(conflict.label)
+            lines.append(f"{conflict.label}: {conflict.other}")
+    if lines:
+        kept = f"Also on the merged record {other_label}: " + "; ".join(lines)
+        survivor.notes = f"{survivor.notes.rstrip()}\n\n{kept}" if survivor.notes.strip() \
+            else kept
+    return taken, noted
 
 
 def _repoint(session: Session, batch_id: str, links: tuple[tuple[str, str], ...],
@@ -95,7 +174,9 @@ def undo_carried_decisions(session: Session, batch_id: str) -> None:
     decisions.take_back_carried(session, notes)
 
 
-def merge_contacts(db: Database, survivor_id: str, other_id: str) -> MergeReport:
+def merge_contacts(db: Database, survivor_id: str, other_id: str,
+                   choices: Mapping[str, str] | None = None) -> MergeReport:
+    """Merge `other_id` into `survivor_id`; `choices` settles `field_conflicts`."""
     if survivor_id == other_id:
         raise Conflict("Choose two different contacts to merge.")
     contacts = ContactService(db)
@@ -112,6 +193,7 @@ def merge_contacts(db: Database, survivor_id: str, other_id: str) -> MergeReport
         session.flush()
         bulk.record_items(session, batch.id, "contact", "updated", [survivor_id],
                           [snapshot(survivor)])
+        taken, noted = _settle(survivor, other, other.full_name, choices)
         added = combine(survivor, other, other_wins=False)
         if not survivor.organization_id and other.organization_id:
             survivor.organization_id = other.organization_id
@@ -122,10 +204,12 @@ def merge_contacts(db: Database, survivor_id: str, other_id: str) -> MergeReport
         contacts.delete(other_id)
         bulk.record_items(session, batch.id, "contact", "trashed", [other_id])
         record_change(session, "meeting", ChangeKind.UPDATED)
-    return MergeReport(batch.id, survivor_id, other_id, repointed, added)
+    return MergeReport(batch.id, survivor_id, other_id, repointed, added, taken, noted)
 
 
-def merge_organizations(db: Database, survivor_id: str, other_id: str) -> MergeReport:
+def merge_organizations(db: Database, survivor_id: str, other_id: str,
+                        choices: Mapping[str, str] | None = None) -> MergeReport:
+    """Merge `other_id` into `survivor_id`; `choices` settles `field_conflicts`."""
     if survivor_id == other_id:
         raise Conflict("Choose two different organizations to merge.")
     orgs = OrganizationService(db)
@@ -141,6 +225,7 @@ def merge_organizations(db: Database, survivor_id: str, other_id: str) -> MergeR
                                        "website": survivor.website, "city": survivor.city,
                                        "state": survivor.state,
                                        "consortium_id": survivor.consortium_id})])
+        taken, noted = _settle(survivor, other, other.name, choices)
         added = []
         for name in ("website", "city", "state", "consortium_id"):
             if not getattr(survivor, name) and getattr(other, name):
@@ -157,4 +242,4 @@ def merge_organizations(db: Database, survivor_id: str, other_id: str) -> MergeR
                         {"c": survivor.consortium_id, "o": survivor_id})
         orgs.delete(other_id)
         bulk.record_items(session, batch.id, "organization", "trashed", [other_id])
-    return MergeReport(batch.id, survivor_id, other_id, repointed, added)
+    return MergeReport(batch.id, survivor_id, other_id, repointed, added, taken, noted)
