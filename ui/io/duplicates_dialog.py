@@ -6,7 +6,9 @@ A worker finds the pairs with their score and reasons (`formats.duplicates`, wit
 progress and Cancel). Each pair is shown side by side; the user picks the record to
 keep and chooses Merge (`formats.merge`: the survivor gains every email, phone,
 address, tag and note of the other, links are re-pointed, the other goes to Trash;
-Edit → Undo or Edit → Undo Import… takes it back), Not duplicates or Skip.
+Edit → Undo or Edit → Undo Import… takes it back), Not duplicates or Skip. Where both
+records hold different values of a one-value field (title, organization, birthday…),
+a list under the comparison asks which to keep, the kept record's value first.
 
 "Not duplicates" is a decision kept in the database (`services.duplicate_decisions`),
 so `coordinator duplicates` and every later search honour it too; it is undoable on
@@ -27,6 +29,8 @@ from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -60,6 +64,7 @@ def _lines(values: list[str]) -> str:
 def contact_fields(c: Any) -> list[tuple[str, str]]:
     return [
         ("Name", c.full_name), ("Organization", c.organization_name), ("Title", c.title),
+        ("Birthday", c.birthday),
         ("E-mails", _lines([f"{e.address} ({e.label})" for e in c.emails])),
         ("Phones", _lines([f"{p.raw or p.e164} ({p.label})" for p in c.phones])),
         ("Addresses", _lines([", ".join(x for x in (a.street, a.city, a.region,
@@ -84,15 +89,16 @@ class MergeCommand(DoneCommand):
     """A merge already made (first redo does nothing); undo puts both records back."""
 
     def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
-                 text: str) -> None:
+                 text: str, choices: dict[str, str] | None = None) -> None:
         super().__init__(ctx, text)
         self.entity, self.keep, self.other = entity, keep, other
         self.batch_id = batch_id
+        self.choices = dict(choices or {})
 
     def _redo(self) -> None:
         fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
-        self._guard(lambda: setattr(self, "batch_id",
-                                    fn(self.ctx.db, self.keep, self.other).batch_id))
+        self._guard(lambda: setattr(self, "batch_id", fn(
+            self.ctx.db, self.keep, self.other, self.choices).batch_id))
 
     def undo(self) -> None:
         self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
@@ -164,6 +170,14 @@ class DuplicatesDialog(QDialog):
         self.compare = read_only_table(["", "Record A", "Record B"], "Side by side")
         self.compare.setSelectionMode(self.compare.SelectionMode.NoSelection)
         self.compare.setWordWrap(True)
+        # One list per one-value field the two records fill differently: which to keep.
+        self.choices_box = QGroupBox("Different values: keep which?")
+        self.choices_form = QFormLayout(self.choices_box)
+        self.choices_box.hide()
+        self.choice_combos: dict[str, QComboBox] = {}
+        self._choices_for: tuple[str, str] | None = None  # the pair the lists are about
+        self._touched: set[str] = set()
+        self.keep_a.toggled.connect(self._follow_keep)
         self.merge_button = QPushButton("Merge")
         self.merge_button.setToolTip("Keep the chosen record, add everything the other has, "
                                      "and move the other to Trash (undoable).")
@@ -184,6 +198,7 @@ class DuplicatesDialog(QDialog):
         right_layout.addWidget(self.why)
         right_layout.addLayout(keep_row)
         right_layout.addWidget(self.compare, 1)
+        right_layout.addWidget(self.choices_box)
         right_layout.addLayout(actions)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.pair_table)
@@ -320,6 +335,7 @@ class DuplicatesDialog(QDialog):
             return
         self.why.setText(f"<b>Score {pair.score}</b> — {', '.join(pair.reasons)}")
         self.keep_a.setChecked(True)
+        self._fill_choices(None, [])
         service = (self.ctx.services.contacts if pair.entity == "contact"
                    else self.ctx.services.organizations)
         ids = (pair.first_id, pair.second_id)
@@ -350,12 +366,52 @@ class DuplicatesDialog(QDialog):
         width = max(160, (self.compare.viewport().width() - 100) // 2)
         self.compare.setColumnWidth(1, width)
         self.compare.resizeRowsToContents()
+        self._fill_choices(ids, merge.field_conflicts(records[0], records[1]))
+
+    # -- choices between two values ------------------------------------------------------
+    def _fill_choices(self, ids: tuple[str, str] | None,
+                      conflicts: list[merge.FieldConflict]) -> None:
+        """One list per conflict (A's value, B's value), set to the kept record's."""
+        while self.choices_form.rowCount():
+            self.choices_form.removeRow(0)
+        self.choice_combos = {}
+        self._touched = set()
+        self._choices_for = ids
+        kept = "a" if self.keep_a.isChecked() else "b"
+        for conflict in conflicts:
+            combo = QComboBox()
+            combo.setAccessibleName(f"Keep which {conflict.label.lower()}")
+            combo.addItem(f"A: {conflict.survivor}", "a")
+            combo.addItem(f"B: {conflict.other}", "b")
+            combo.setCurrentIndex(combo.findData(kept))
+            combo.activated.connect(lambda _i, f=conflict.field: self._touched.add(f))
+            self.choices_form.addRow(conflict.label, combo)
+            self.choice_combos[conflict.field] = combo
+        self.choices_box.setVisible(bool(conflicts))
+
+    def _follow_keep(self) -> None:
+        """Lists the user has not changed follow the record kept."""
+        kept = "a" if self.keep_a.isChecked() else "b"
+        for name, combo in self.choice_combos.items():
+            if name not in self._touched:
+                combo.setCurrentIndex(combo.findData(kept))
+
+    def merge_choices(self, pair: DuplicatePair, keep: str) -> dict[str, str]:
+        """field -> KEEP or OTHER, from the lists (empty while the records load: then a
+        merge keeps the survivor's values and writes the other's into its notes)."""
+        if self._choices_for != (pair.first_id, pair.second_id):
+            return {}
+        kept = "a" if keep == pair.first_id else "b"
+        return {name: merge.KEEP if combo.currentData() == kept else merge.OTHER
+                for name, combo in self.choice_combos.items()}
 
     def _update_buttons(self) -> None:
         has = self.current() is not None
         for button in (self.merge_button, self.distinct_button, self.skip_button,
                        self.keep_a, self.keep_b):
             button.setEnabled(has)
+        if not has:
+            self._fill_choices(None, [])
 
     def _put_away(self, reason: str, match: Callable[[DuplicatePair], bool]) -> int:
         """Take the pairs that `match` off the list, kept under `reason` for an undo;
@@ -443,8 +499,10 @@ class DuplicatesDialog(QDialog):
         labels = {pair.first_id: pair.first_label, pair.second_id: pair.second_label}
         fn = merge.merge_contacts if pair.entity == "contact" else merge.merge_organizations
         db = self.ctx.db
+        choices = self.merge_choices(pair, keep)
         try:
-            report = common.wait_for(self.ctx, lambda: fn(db, keep, other), self, "Merging…")
+            report = common.wait_for(self.ctx, lambda: fn(db, keep, other, choices), self,
+                                     "Merging…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Merge", str(exc))
             return False
@@ -452,8 +510,11 @@ class DuplicatesDialog(QDialog):
         text = f"Merge {labels[other]} into {labels[keep]}"
         stack = getattr(self.ctx, "undo_stack", None)
         if stack is not None:
-            stack.push(MergeCommand(self.ctx, pair.entity, keep, other, report.batch_id, text))
+            stack.push(MergeCommand(self.ctx, pair.entity, keep, other, report.batch_id, text,
+                                    choices))
         added = f" (added: {', '.join(report.fields_added)})" if report.fields_added else ""
+        if report.kept_in_notes:
+            added += f" (the other's {', '.join(report.kept_in_notes).lower()} in its notes)"
         self.status.setText(f"Merged {labels[other]} into {labels[keep]}{added}; "
                             f"{plural(report.repointed, 'link')} moved. The other record is "
                             "in Trash; Edit → Undo takes the merge back.")
