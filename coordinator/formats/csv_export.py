@@ -2,7 +2,9 @@
 
 Every file is UTF-8 with a BOM (so Excel reads accents) and CRLF line ends, and every
 cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab
-or CR) is prefixed with an apostrophe; our own import removes it again. Our contact
+or CR) is prefixed with an apostrophe; our own import removes it again. Every kind of
+line break in a cell becomes a plain LF inside the quoted cell, and other control
+characters (NUL, ESC...) are dropped, so no cell can end a row (`export_text`). Our contact
 layout uses Google-style numbered blocks (`E-mail 1 - Label`, `E-mail 1 - Value`...)
 plus a `Coordinator ID` column, so re-importing an export matches every contact.
 """
@@ -15,6 +17,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from coordinator.formats.encoding import neutralise_cell
+from coordinator.formats.export_text import multiline
 from coordinator.services.records import (
     ContactData,
     OrganizationData,
@@ -33,12 +36,13 @@ ADDRESS_PARTS = (("Street", "street"), ("City", "city"), ("Region", "region"),
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM, CRLF, every cell neutralised against formula injection."""
+    """UTF-8 with BOM, CRLF, every cell neutralised against formula injection and
+    stripped of control characters (line breaks kept as LF inside the quoted cell)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise_cell(h) for h in header])
+    writer.writerow([neutralise_cell(multiline(h)) for h in header])
     for row in rows:
-        writer.writerow([neutralise_cell("" if v is None else str(v)) for v in row])
+        writer.writerow([neutralise_cell(multiline("" if v is None else str(v))) for v in row])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 

@@ -6,6 +6,9 @@ zone, a VTIMEZONE only for the zones actually used (covering just the years of t
 meetings), the agenda and the join link in DESCRIPTION, and an ATTENDEE with name,
 role and reply for every attendee who has an email address. `validate_ics` parses
 the bytes back with `icalendar` and checks every event.
+
+`icalendar` escapes LF and CRLF but not a lone CR, a vertical tab, U+2028 or NUL, which
+readers take as line ends or reject: every text goes through `export_text` first.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy import text
 
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError
+from coordinator.formats.export_text import multiline, one_line
 from coordinator.services.records import MeetingData
 
 PRODID = "-//Coordinator//Smart Cities Coalition//EN"
@@ -75,23 +79,23 @@ def _event(m: MeetingData, emails: dict[str, str]) -> Event:
         event.add("created", m.created_at.astimezone(ZoneInfo("UTC")))
     if m.updated_at:
         event.add("last-modified", m.updated_at.astimezone(ZoneInfo("UTC")))
-    event.add("summary", m.title)
+    event.add("summary", multiline(m.title))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=m.duration_minutes or 60))
     if m.location or m.link:
-        event.add("location", m.location or m.link)
+        event.add("location", multiline(m.location) or one_line(m.link))
     if m.link:
-        event.add("url", m.link)
-    desc = description(m)
+        event.add("url", one_line(m.link))
+    desc = multiline(description(m))
     if desc:
         event.add("description", desc)
-    event.add("categories", [m.kind.replace("_", " ").capitalize()])
+    event.add("categories", [one_line(m.kind.replace("_", " ").capitalize())])
     for a in m.attendees:
         address = emails.get(a.contact_id)
         if not address:
             continue
-        attendee = vCalAddress(f"mailto:{address}")
-        attendee.params["CN"] = vText(a.contact_name or address)
+        attendee = vCalAddress(f"mailto:{one_line(address)}")
+        attendee.params["CN"] = vText(one_line(a.contact_name or address))
         attendee.params["ROLE"] = vText(_ROLES.get(a.role, "REQ-PARTICIPANT"))
         attendee.params["PARTSTAT"] = vText(_PARTSTAT.get(a.rsvp, "NEEDS-ACTION"))
         attendee.params["CUTYPE"] = vText("INDIVIDUAL")

@@ -8,12 +8,18 @@ with vobject (through our import).
 Labels that vCard has no TYPE for ("assistant", "Board"...) use Apple's grouping,
 `item1.EMAIL` + `item1.X-ABLabel`, which our import (and Apple's, and Google's) reads.
 `UID` is the contact's id, so re-importing an export updates instead of duplicating.
+
+No control character reaches the file: a line break in a text value is written as the
+escaped `\n`, in a URI or an email address it is dropped, and any other control
+character is dropped (see `export_text`), so pasted text cannot start a new property
+or a new card.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from coordinator.formats.export_text import multiline, one_line
 from coordinator.services.records import ContactData
 
 _EMAIL_TYPES = {"work": ["WORK"], "home": ["HOME"]}
@@ -27,8 +33,9 @@ _ADDRESS_TYPES = {"work": ["WORK"], "home": ["HOME"]}
 
 # -- 4.0 ------------------------------------------------------------------------------------
 def escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\n").replace("\n", "\\n"))
+    """A TEXT value: backslash, comma and semicolon escaped, every line break as `\\n`."""
+    return (multiline(value).replace("\\", "\\\\").replace(",", "\\,")
+            .replace(";", "\\;").replace("\n", "\\n"))
 
 
 def fold_line(line: str) -> str:
@@ -60,7 +67,7 @@ def _card(c: ContactData, version: str) -> str:
                         ("PRONOUNS" if v4 else "X-PRONOUNS", c.pronouns),
                         ("TITLE", c.title), ("URL", c.website), ("NOTE", c.notes)):
         if value:
-            lines.append(f"{name}:{value if name == 'URL' else escape(value)}")
+            lines.append(f"{name}:{one_line(value) if name == 'URL' else escape(value)}")
     if c.organization_name:
         lines.append("ORG:" + escape(c.organization_name))
     counter = iter(range(1, 10_000))
@@ -83,7 +90,8 @@ def _card(c: ContactData, version: str) -> str:
             lines.append(f"{name}{params}:{value}")
 
     for e in c.emails:
-        prop("EMAIL", e.label, _EMAIL_TYPES, e.is_primary, e.address, () if v4 else ("INTERNET",))
+        prop("EMAIL", e.label, _EMAIL_TYPES, e.is_primary, one_line(e.address),
+             () if v4 else ("INTERNET",))
     for p in c.phones:
         prop("TEL", p.label, _PHONE_TYPES, p.is_primary, escape(p.raw),
              extra=";VALUE=text" if v4 else "")
@@ -101,7 +109,8 @@ def _card(c: ContactData, version: str) -> str:
     if c.updated_at:
         lines.append(f"REV:{c.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")
-    return "".join(fold_line(line) for line in lines)
+    # one_line: nothing written above may break a line, whatever a value held
+    return "".join(fold_line(one_line(line)) for line in lines)
 
 
 def vcard30(contacts: Sequence[ContactData]) -> bytes:
