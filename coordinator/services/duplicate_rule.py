@@ -74,6 +74,12 @@ def name_similarity(a: str, b: str) -> int:
     return 100 if a == b else int(fuzz.token_sort_ratio(a, b))
 
 
+def names_alike(a: str, b: str) -> bool:
+    """Whether two folded names (`name_key`) are the same or similar: what a shared
+    phone needs before it counts as evidence."""
+    return name_similarity(a, b) >= SIMILAR
+
+
 def likeness(a: ContactFacts, b: ContactFacts, organization_label: str = "") -> Likeness | None:
     """How much `a` and `b` look like one person, with the reasons; None when nothing
     says so. `organization_label` names their shared organization in the reasons."""
@@ -91,7 +97,7 @@ def likeness(a: ContactFacts, b: ContactFacts, organization_label: str = "") -> 
         both = not a.organization and not b.organization
         found.append((SAME_NAME_NO_ORGANIZATION, "same name, no organization" if both
                       else "same name, one without an organization"))
-    if names >= SIMILAR and a.phones & b.phones:
+    if names >= SIMILAR and a.phones & b.phones:  # names_alike(a.name, b.name)
         found.append((SAME_NAME_AND_PHONE, "same name and phone") if names == 100
                      else (SIMILAR_NAME_AND_PHONE, "similar name and same phone"))
     if not found:

@@ -16,6 +16,7 @@ from coordinator.services.duplicate_rule import (
     is_probable_duplicate,
     likeness,
     name_key,
+    names_alike,
 )
 from coordinator.services.records import ContactData, EmailData, OrganizationData, PhoneData
 
@@ -36,6 +37,8 @@ def test_a_shared_phone_alone_is_no_reason() -> None:
     assert not is_probable_duplicate(a, b)
     # Colleagues at one organization on one switchboard are still two people.
     assert likeness(a, facts("Grace", "Hopper", "acme", phones=(PHONE,))) is None
+    assert not names_alike(a.name, b.name)
+    assert names_alike(name_key("Zoë", "Ødegård"), name_key("ZOE", "Odegard"))
 
 
 def test_the_same_name_at_the_same_organization_is() -> None:
