@@ -3,8 +3,10 @@
 `store_secret(name, value)`, `get_secret(name)` and `delete_secret(name)` use the
 `keyring` library under the service name "Coordinator". When no usable keyring
 exists (headless Linux, CI: `keyring` has only its "fail" or "null" backend, or it
-raises `NoKeyringError`), the secret is kept in memory for this session only and the
-result says so plainly. A secret is never written to a file by this module, and
+raises `NoKeyringError`), or the configured backend cannot even be loaded or fails in
+any other way (a PYTHON_KEYRING_BACKEND naming a missing module, a D-Bus error), the
+secret is kept in memory for this session only and the result says so plainly: no
+keyring failure ever raises from here. A secret is never written to a file by this module, and
 plain-text file keyrings (`keyrings.alt`) are refused as "no keyring". Secret values
 are never logged.
 """
@@ -57,6 +59,15 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     return None
 
 
+def _backend_problem() -> str | None:
+    """Why the keyring cannot hold our secrets now, or None when it can."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a configured backend that cannot be imported or set up
+        return f"the keyring backend could not be loaded ({type(exc).__name__})"
+    return _unusable_reason(backend)
+
+
 class SecretStore:
     """The keyring with an in-memory fallback for the session."""
 
@@ -66,14 +77,14 @@ class SecretStore:
         self._lock = threading.Lock()
 
     def keyring_available(self) -> bool:
-        return _unusable_reason(keyring.get_keyring()) is None
+        return _backend_problem() is None
 
     def store(self, name: str, value: str) -> StoreResult:
-        reason = _unusable_reason(keyring.get_keyring())
+        reason = _backend_problem()
         if reason is None:
             try:
                 keyring.set_password(self.service, name, value)
-            except keyring.errors.KeyringError as exc:
+            except Exception as exc:  # any backend failure: fall back, never a traceback
                 log.warning("Keyring refused to store %s (%s); keeping it for the session",
                             name, type(exc).__name__)
             else:
@@ -90,11 +101,11 @@ class SecretStore:
         with self._lock:
             if name in self._session:
                 return self._session[name]
-        if _unusable_reason(keyring.get_keyring()) is not None:
+        if _backend_problem() is not None:
             return None
         try:
             return keyring.get_password(self.service, name)
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # any backend failure reads as "not stored"
             log.warning("Keyring could not be read for %s (%s)", name, type(exc).__name__)
             return None
 
@@ -102,13 +113,13 @@ class SecretStore:
         """Forget the secret everywhere; True if it was found somewhere."""
         with self._lock:
             found = self._session.pop(name, None) is not None
-        if _unusable_reason(keyring.get_keyring()) is None:
+        if _backend_problem() is None:
             try:
                 keyring.delete_password(self.service, name)
                 found = True
             except keyring.errors.PasswordDeleteError:
                 pass
-            except keyring.errors.KeyringError as exc:
+            except Exception as exc:  # any backend failure: nothing more to forget
                 log.warning("Keyring could not delete %s (%s)", name, type(exc).__name__)
         return found
 

@@ -14,6 +14,8 @@ from coordinator.db import Database
 from coordinator.services import Services
 
 from .conftest import MemoryKeyring, add_contacts, file_digest
+from .keyrings import BrokenKeyring
+from .test_secrets import unloadable_backend
 
 PASS_ENV = "COORDINATOR_BACKUP_PASSPHRASE"
 
@@ -116,3 +118,25 @@ def test_no_keyring_says_session_only(
     code, _, err = run(capsys, filled, "backup", "--encrypt", "-o", str(tmp_path / "x.cbak"),
                        "--save-passphrase")
     assert code == 0 and "session only" in err
+
+
+@pytest.mark.parametrize("broken", ["unloadable", "failing"])
+def test_a_broken_keyring_backend_after_the_encrypted_backup_is_no_traceback(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, fast_kdf: None, broken: str,
+) -> None:
+    if broken == "unloadable":
+        unloadable_backend(monkeypatch)
+    else:
+        keyring.set_keyring(BrokenKeyring())
+    monkeypatch.setenv(PASS_ENV, "only for now")
+    sealed = tmp_path / "x.cbak"
+    code, out, err = run(capsys, filled, "backup", "--encrypt", "-o", str(sealed),
+                         "--save-passphrase")
+    assert code == 0, err
+    assert "Encrypted backup written" in out and sealed.exists()
+    assert secrets.NO_KEYRING_MESSAGE in err and "Traceback" not in err
+    # the same session still has the passphrase, and restore works with it
+    monkeypatch.delenv(PASS_ENV)
+    code, out, err = run(capsys, filled, "restore", str(sealed))
+    assert code == 0, err

@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import keyring.backends.null
+import keyring.core
 import keyring.errors
 import pytest
 
@@ -16,6 +17,7 @@ from coordinator import secrets
 from coordinator.secrets import SecretStore
 
 from .conftest import MemoryKeyring
+from .keyrings import BrokenKeyring
 
 SECRET = "s3cret-Passphrase-\u00e9-7731"
 
@@ -94,4 +96,41 @@ def test_the_secret_value_is_never_logged(caplog: pytest.LogCaptureFixture) -> N
     secrets.store_secret("x", SECRET)
     secrets.get_secret("x")
     secrets.delete_secret("x")
+    assert SECRET not in caplog.text
+
+
+def unloadable_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `keyring` does when PYTHON_KEYRING_BACKEND names a module that is not
+    installed: the first get_keyring() raises while loading it."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "coordinator_no_such_module.Keyring")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    with pytest.raises(ModuleNotFoundError):
+        keyring.get_keyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+
+
+def test_an_unloadable_keyring_backend_means_this_session_only(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    unloadable_backend(monkeypatch)
+    store = SecretStore()
+    assert not store.keyring_available()
+    result = store.store("server-password", SECRET)
+    assert result.session_only and result.message == secrets.NO_KEYRING_MESSAGE
+    assert store.get("server-password") == SECRET
+    assert SecretStore().get("server-password") is None
+    assert store.delete("server-password")
+    assert SECRET not in caplog.text
+
+
+def test_a_keyring_failing_with_any_error_means_this_session_only(
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    keyring.set_keyring(BrokenKeyring())
+    store = SecretStore()
+    result = store.store("server-password", SECRET)
+    assert result.session_only and result.message == secrets.NO_KEYRING_MESSAGE
+    assert store.get("server-password") == SECRET
+    assert SecretStore().get("server-password") is None  # read failure: not stored
+    assert store.delete("server-password")
     assert SECRET not in caplog.text
