@@ -219,7 +219,7 @@ def make_snippet(body: str, terms: Sequence[str], work: SearchWork,
     SNIPPET_MAX_HITS matches (a record repeating a word costs a few dozen words, not
     thousands). With no match in that stretch (or no terms), the opening words.
     """
-    folded = [fold(t) for t in terms]
+    folded = [f for f in (fold(t) for t in terms) if f]
     wanted = tuple(_distinct(folded, folded))
     spans: list[tuple[int, int]] = []
     hits: list[tuple[int, int]] = []  # (word index, term index)

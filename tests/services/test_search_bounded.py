@@ -15,6 +15,8 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coordinator.services import Services
 from coordinator.services.records import MeetingData
@@ -122,6 +124,17 @@ def test_snippet_scans_a_bounded_stretch_of_text() -> None:
     assert make_snippet("", [WORD], SearchWork()) == ""
     assert make_snippet("Zoë Ødegård at Plano", ["odeg", "plano"], SearchWork()) == \
         "Zoë [Ødegård] at [Plano]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(max_size=400), query=st.text(max_size=40))
+def test_any_text_gives_a_short_snippet(body: str, query: str) -> None:
+    work = SearchWork()
+    snippet = make_snippet(body, terms_of(query), work)
+    shown = snippet.replace("[", " ").replace("]", " ").replace("…", " ")
+    words = [w for w in shown.split() if any(ch.isalnum() for ch in w)]
+    assert len(words) <= 2 * SNIPPET_TOKENS  # punctuation can glue or split words
+    assert work.snippet_tokens <= len(body)
 
 
 # -- cancelling ----------------------------------------------------------------------------
