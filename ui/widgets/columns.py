@@ -22,8 +22,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QHeaderView,
+    QLineEdit,
     QTableView,
 )
 from shiboken6 import isValid
@@ -56,14 +56,15 @@ class ReadableColumns(QObject):
 
     # -- sizes ------------------------------------------------------------------------------
     def floor(self, col: int) -> int:
-        """The narrowest a column may be: its header text and its widest combo item."""
+        """The narrowest a column may be: its header text and its cell widgets (a combo
+        box's hint is its longest item; line edits scroll, so they do not count)."""
         header = self.table.horizontalHeader()
         model = self.table.model()
         title = str(model.headerData(col, header.orientation()) or "") if model else ""
         width = header.fontMetrics().horizontalAdvance(title) + PADDING
         for row in range(model.rowCount() if model else 0):
             widget = self.table.indexWidget(model.index(row, col))
-            if isinstance(widget, QComboBox):
+            if widget is not None and not isinstance(widget, QLineEdit):
                 width = max(width, widget.sizeHint().width())
         return width
 
