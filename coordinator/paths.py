@@ -63,11 +63,33 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return data_dir() / DB_FILENAME
 
 
+def own_folders() -> list[Path]:
+    """Coordinator's own per-user folders: always private, whoever created them."""
+    return [data_dir(), config_dir(), log_dir()]
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the user only; returns it."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    """Create `path` readable by the user only; returns it.
+
+    Every folder created on the way is private too (mkdir(parents=True) would leave
+    them 0755), and so is the Coordinator folder `path` lies in (the data folder made
+    0755 by an earlier version, or by another program). A folder that existed and is
+    not Coordinator's keeps its mode.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(folder, PRIVATE_DIR_MODE)
     if os.name == "posix":
         os.chmod(path, PRIVATE_DIR_MODE)
+        for own in own_folders():
+            if own in path.parents and own.is_dir():
+                os.chmod(own, PRIVATE_DIR_MODE)
     return path
 
 

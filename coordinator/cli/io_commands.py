@@ -220,7 +220,7 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
             data = exports.export_proposals(ctx.db, ProposalFilter(
                 status=args.status, consortium_id=consortium, tag=args.tag, text=args.text))
     if args.output:
-        args.output.write_bytes(data)
+        exports.write_export(args.output, data)  # 0600: it holds personal data
         print(f"Wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -91,3 +94,29 @@ def export_meetings(db: Database, *, series: str | None = None,
     if problems:
         raise CoordinatorError("The calendar file did not validate: " + "; ".join(problems))
     return data
+
+
+def write_export(path: Path | str, data: bytes) -> Path:
+    """Write an export the user asked for, readable by the user only (0600 on POSIX)
+    from its first byte: an export holds people's names, emails and perhaps private
+    notes. The bytes go to a temporary file (created 0600) in the same folder, renamed
+    over `path` once complete, so a failed write leaves an earlier file as it was.
+    A path that is not a regular file (a pipe, /dev/stdout) is written in place."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return path
+    target = path.resolve()  # through a symlink: the link stays, its file is replaced
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                               suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
