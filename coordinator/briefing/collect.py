@@ -15,8 +15,11 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from coordinator.briefing.formatting import money, zone
 from coordinator.errors import CoordinatorError
 from coordinator.models.enums import PartnerRole, ProposalStatus, Sector
+from coordinator.services.actions import ActionFilter
+from coordinator.services.briefing_queries import BriefingQueries, PipelineTotal
 
 if TYPE_CHECKING:
     from coordinator.services import Services
@@ -118,6 +121,17 @@ class ProposalSummary:
 
 
 @dataclass
+class PipelineRow:
+    """Open proposals of one consortium in one status that the packet does not show in
+    full: how many, and their amounts (one string per currency, e.g. "$1,200,000")."""
+
+    consortium: str  # "Full name (SHORT)"
+    status: str  # label
+    count: int
+    amounts: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ActionRow:
     text: str
     owner: str = ""
@@ -151,6 +165,7 @@ class BriefingData:
     attendees: list[Person] = field(default_factory=list)
     organizations: list[OrgProfile] = field(default_factory=list)
     proposals: list[ProposalSummary] = field(default_factory=list)
+    pipeline: list[PipelineRow] = field(default_factory=list)  # the rest, as totals
     previous: PreviousMeeting | None = None
     action_items: list[ActionRow] = field(default_factory=list)
     notes: str = ""
@@ -272,7 +287,8 @@ def collect_briefing(services: Services, meeting_id: str,
         if r.organization_id and r.organization_id not in org_ids:
             org_ids.append(r.organization_id)
 
-    proposals = services.meetings.relevant_proposals(meeting_id)
+    queries = BriefingQueries(services.db)
+    proposals = services.proposals.get_many(queries.proposal_ids(meeting_id))
     active_by_org: dict[str, list[str]] = {}
     for p in proposals:
         members = [p.lead_organization_id, *(pp.organization_id for pp in p.partners)]
@@ -293,13 +309,18 @@ def collect_briefing(services: Services, meeting_id: str,
     previous = (PreviousMeeting(prev.title, prev.starts_at, prev.time_zone, list(prev.decisions))
                 if prev else None)
 
+    action_ids = queries.action_item_ids(meeting_id)
     actions = [
         ActionRow(a.text, a.owner_name, a.due_date, a.status, a.proposal_title,
-                  a.meeting_title,
-                  a.meeting_starts_at.date() if a.meeting_starts_at else None)
-        for a in services.meetings.relevant_action_items(meeting_id)
+                  "This meeting" if a.meeting_id == m.id else a.meeting_title,
+                  a.meeting_starts_at.astimezone(zone(m.time_zone)).date()
+                  if a.meeting_starts_at and a.meeting_id != m.id else None)
+        for a in (services.actions.list(ActionFilter(ids=tuple(action_ids)), sort="owner")
+                  if action_ids else [])
         if a.status in ("open", "in_progress")
     ]
+    pipeline = _pipeline(queries.pipeline_totals(list(m.consortium_ids),
+                                                 [p.id for p in proposals if p.id]), label)
 
     # The meeting's own consortia first, then those its attendees come from.
     represented = list(dict.fromkeys(
@@ -313,11 +334,27 @@ def collect_briefing(services: Services, meeting_id: str,
         consortia=represented,
         agenda=[AgendaRow(a.title, a.presenter_name, a.minutes, a.details) for a in m.agenda],
         attendees=people, organizations=orgs,
-        proposals=[_summary(p, short) for p in proposals],
+        proposals=[_summary(p, short) for p in proposals], pipeline=pipeline,
         previous=previous, action_items=actions, notes=m.notes,
         private_notes=m.private_notes,
     )
     return redact(data, options.profile, options.include_private)
+
+
+def _pipeline(totals: list[PipelineTotal], label: dict[str, str]) -> list[PipelineRow]:
+    """One row per consortium and status (statuses in the order a proposal moves)."""
+    order = {s.value: i for i, s in enumerate(ProposalStatus)}
+    grouped: dict[tuple[str, str], list[PipelineTotal]] = {}
+    for t in totals:
+        grouped.setdefault((label.get(t.consortium_id, ""), t.status), []).append(t)
+    rows = []
+    for (consortium, status), parts in sorted(
+            grouped.items(), key=lambda kv: (kv[0][0].casefold(), order.get(kv[0][1], 99))):
+        amounts = [money(t.amount_minor, t.currency)
+                   for t in sorted(parts, key=lambda t: t.currency) if t.amount_minor]
+        rows.append(PipelineRow(consortium, status_label(status),
+                                sum(t.count for t in parts), amounts))
+    return rows
 
 
 def collect_proposal(services: Services, proposal_id: str) -> ProposalDocData:

@@ -34,9 +34,11 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageTemplate,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -210,7 +212,16 @@ class DocumentInfo:
 
 
 class _Canvas(Canvas):
-    """Defines the page-total form just before saving, when the total is known."""
+    """Defines the page-total form just before saving, when the total is known.
+
+    Starts in the embedded family: reportlab's default initial font (Helvetica) would
+    otherwise be referenced, unembedded, by every page, which print shops and archival
+    (PDF/A) checks reject."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fonts.register_fonts()
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.SANS
+        super().__init__(*args, **kwargs)
 
     def save(self) -> None:
         # After the last showPage the counter is one past the last page; a page still
@@ -233,8 +244,63 @@ def _fit(s: str, font: str, size: float, width: float) -> str:
     return s.rstrip() + "…"
 
 
+class KeepHeadings(KeepTogether):
+    """What reportlab groups for `keepWithNext`: headings and the flowable after them.
+
+    When the group fits where it stands, or only on a fresh page, it behaves like
+    `KeepTogether`. When it is taller than a page (a heading over a long table or text)
+    it is split in place only if the flowable after the headings can put a first part
+    (some table rows, a few lines) under them on this page; otherwise the headings move
+    to the next page with it. Either way no heading ends a page.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content = self._content
+        if aH >= self._H or len(content) < 2:
+            return super().split(aW, aH)
+        heads, last = content[:-1], content[-1]
+        frame = getattr(self, "_frame", None)
+        page_height = frame._height if frame is not None else aH
+        # A long table repeats its header on the next page, and a group taller than a
+        # page must be split somewhere: those start under their headings right here.
+        in_place = (isinstance(last, LongTable) or page_height < self._H) and all(
+            isinstance(f, Paragraph | Spacer) for f in heads)
+        if in_place and not isinstance(last, KeepTogether):
+            room = aH - sum(f.wrap(aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                            for f in heads) - last.getSpaceBefore() - 2
+            parts = last.split(aW, room) if room > 0 else []
+            if parts and parts[0] is not last and 0 < parts[0].wrap(aW, room)[1] <= room:
+                return [*heads, *parts]
+        if frame is not None and not getattr(frame, "_atTop", False):
+            from reportlab.platypus.doctemplate import FrameBreak
+            return [FrameBreak(), *content]
+        return super().split(aW, aH)
+
+
 class PdfDocument(BaseDocTemplate):
     """Letter/A4 page template with header, footer, outline and metadata."""
+
+    keepTogetherClass = KeepHeadings
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        # reportlab leaves a heading alone when the next flowable is itself a
+        # KeepTogether (a proposal's or organization's block): it cannot nest them,
+        # and the heading could end a page. Keep the heading with the block's content.
+        i = 0
+        while (i < len(flowables) and flowables[i].getKeepWithNext()
+               and not isinstance(flowables[i], KeepTogether)):
+            i += 1
+        if i and i < len(flowables) and type(flowables[i]) in (KeepTogether, KeepHeadings):
+            heads = flowables[:i]
+            for f in heads:
+                f.__dict__["keepWithNext"] = 0
+            merged = KeepHeadings([*heads, *flowables[i]._content])
+            del flowables[: i + 1]
+            flowables.insert(0, merged)
+            return
+        super().handle_keepWithNext(flowables)
 
     def __init__(self, target: str | Path | IO[bytes], info: DocumentInfo,
                  progress: Callable[[int], None] | None = None) -> None:
@@ -330,6 +396,9 @@ class PdfDocument(BaseDocTemplate):
 
 def table_style(extra: Sequence[tuple] = ()) -> TableStyle:
     return TableStyle([
+        # A cell's own font even where it holds paragraphs: reportlab sets it on the
+        # canvas for every cell, and its default (Helvetica) would not be embedded.
+        ("FONTNAME", (0, 0), (-1, -1), fonts.SANS),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -515,6 +584,7 @@ def header_cells(labels: Sequence[str], right: Sequence[int] = ()) -> list[Parag
 
 
 KV_STYLE = (
+    ("FONTNAME", (0, 0), (-1, -1), fonts.SANS),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -534,12 +604,12 @@ def key_value_table(pairs: Sequence[tuple[str, str]], width: float,
 
 
 def table_group(title: str, table: Flowable, first: bool, level: int = 1) -> list[Flowable]:
-    """A sub-heading and its table: the heading moves to the next page only when fewer
-    than about three rows would fit under it (not the whole table, as keepWithNext does)."""
+    """A sub-heading and its table: the heading moves to the next page only when no row
+    fits under it (see `KeepHeadings`), or fewer than about three when it is not first."""
     out: list[Flowable] = [] if first else [CondPageBreak(110)]
     if isinstance(table, LongTable):
         table.continued = title
-    return [*out, Heading(title, level, keep_with_next=False), table]
+    return [*out, Heading(title, level), table]
 
 
 def empty_note(message: str) -> Paragraph:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
 
 from coordinator.briefing.markup import plain
 from coordinator.money import format_money
+from coordinator.services.validation import DEFAULT_REGION
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
@@ -119,6 +123,40 @@ def deadline(due: date | None, today: date, still_due: bool = True) -> str:
         return days_left(due, today)
     n = (today - due).days
     return "1 day ago" if n == 1 else f"{n} days ago"
+
+
+def _date_forms(d: date) -> tuple[str, ...]:
+    return (d.isoformat(), f"{d:%b} {d.day}", f"{d.day} {d:%b}", f"{d:%B} {d.day}",
+            f"{d.day} {d:%B}", f"{d.month}/{d.day}/{d.year}", f"{d.day}.{d.month}.{d.year}")
+
+
+def meeting_origin(title: str, when: date | None) -> str:
+    """`NSCP call, Fri 31 Jul 2026`; the date only once when the title already says it
+    (`NSCP call — Jul 31, 2026` stays as it is)."""
+    title = plain(title)
+    if when is None:
+        return title
+    folded = title.casefold()
+    if str(when.year) in title and any(form.casefold() in folded for form in _date_forms(when)):
+        return title
+    return ", ".join(x for x in (title, day(when)) if x)
+
+
+@lru_cache(maxsize=4096)
+def phone(value: str) -> str:
+    """A stored number as the app shows it: national format for numbers of the home
+    country, international for others; anything that is not E.164 as written."""
+    value = plain(value)
+    if not value.startswith("+"):
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    home = phonenumbers.country_code_for_region(DEFAULT_REGION)
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == home
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)
 
 
 def safe_filename(name: str, limit: int = 120) -> str:

@@ -55,7 +55,7 @@ from coordinator.briefing.document import (
     widths,
 )
 from coordinator.briefing.markdown_flowables import markdown_flowables
-from coordinator.briefing.markup import bold, capped_lines, capped_text, link, text
+from coordinator.briefing.markup import bold, capped_lines, capped_text, link, plain, text
 from coordinator.models.enums import ActionStatus, MeetingKind
 
 SECTION_TITLES = {
@@ -68,7 +68,7 @@ SECTION_TITLES = {
     "notes": "Notes",
     "private": "Private notes",
 }
-_ROLE = {"chair": "Chair", "note_taker": "Note taker"}
+_ROLE = {"chair": "Chair", "note_taker": "Note taker", "attendee": "Attendee"}
 _RSVP = {"yes": "Attending", "no": "Declined", "maybe": "Maybe", "pending": "No reply yet"}
 
 
@@ -225,15 +225,15 @@ class _Packet:
 
     def _person_row(self, p: Person) -> list[Flowable]:
         st = self.st
-        role = _ROLE.get(p.role, "")
-        rsvp = _RSVP.get(p.rsvp, p.rsvp)
-        note = text(" · ".join(x for x in (role, rsvp) if x))
-        if self.internal:
+        role = _ROLE.get(p.role, p.role.replace("_", " ").capitalize())
+        if self.internal:  # whether someone replied is for the team only
+            note = text(" · ".join(x for x in (role, _RSVP.get(p.rsvp, p.rsvp)) if x))
             name = stack((text(p.name), st.cell_bold), (note, st.cell_note))
-            values = [name, text(p.title), text(p.organization), text(p.email), text(p.phone)]
+            values = [name, text(p.title), text(p.organization), text(p.email),
+                      text(f.phone(p.phone))]
         else:
             values = [stack((text(p.name), st.cell_bold)), text(p.title), text(p.organization),
-                      note]
+                      text(role)]
         return cells(values, st.cell)
 
     # organizations -----------------------------------------------------------------------
@@ -254,7 +254,7 @@ class _Packet:
                     f"<i>{text(shorten(t, 200))}</i>" for t in o.active_proposals) + "."
             else:
                 body += " No active proposals."
-            out.append(Paragraph(body, self.st.body))
+            out.append(KeepTogether([Paragraph(body, self.st.body)]))
         return out
 
     # proposals ---------------------------------------------------------------------------
@@ -264,7 +264,29 @@ class _Packet:
             return [*out, empty_note("No open proposals involve these attendees or consortia.")]
         for p in self.d.proposals:
             out.extend(self._proposal(p))
+        out.extend(self._pipeline())
         return out
+
+    def _pipeline(self) -> list[Flowable]:
+        """The rest of the consortia's open proposals, as totals only."""
+        rows = self.d.pipeline
+        if not rows:
+            return []
+        count = sum(r.count for r in rows)
+        body = [cells([text(r.consortium) or "—", text(r.status), str(r.count),
+                       "<br/>".join(text(a) for a in r.amounts) or "—"],
+                      self.st.cell, right=(2, 3)) for r in rows]
+        table = LongTable(header_cells(["Consortium", "Status", "Proposals", "Amount"],
+                                       right=(2, 3)),
+                          body, widths(self.w, [0.44, 0.2, 0.12, 0.24]))
+        return [
+            CondPageBreak(120),
+            Heading("Rest of the pipeline", 1),
+            Paragraph(text(f"{count} more open proposals with a partner in this meeting's "
+                           "consortia, not detailed here (counted once per consortium)."),
+                      self.st.small),
+            table,
+        ]
 
     def _due(self, due: date | None, status: str) -> str:
         if due is None:
@@ -304,7 +326,7 @@ class _Packet:
         else:
             block.append(Paragraph(text("No partners yet."), self.st.empty))
         block.append(Spacer(1, 6))
-        return [KeepTogether(block)] if len(p.partners) < 12 else block
+        return [KeepTogether(block)]
 
     # decisions ---------------------------------------------------------------------------
     def decisions(self) -> list[Flowable]:
@@ -312,11 +334,13 @@ class _Packet:
         prev = self.d.previous
         if prev is None:
             return [*out, empty_note("This is the first meeting of its series.")]
-        when = ""
+        when = None
         if prev.starts_at is not None:
-            when = f.day(prev.starts_at.astimezone(f.zone(prev.time_zone)).date())
-        out.append(Paragraph(f"From {bold(text(prev.title))}" + (f", {text(when)}" if when else "")
-                             + ":", self.st.body))
+            when = prev.starts_at.astimezone(f.zone(prev.time_zone)).date()
+        origin = f.meeting_origin(prev.title, when)
+        title = plain(prev.title)
+        rest = origin[len(title):] if origin.startswith(title) else ""
+        out.append(Paragraph(f"From {bold(text(title))}{text(rest)}:", self.st.body))
         if not prev.decisions:
             return [*out, empty_note("No decisions were recorded at that meeting.")]
         out.append(ListFlowable(
@@ -363,7 +387,7 @@ class _Packet:
             status = ActionStatus(a.status).value.replace("_", " ").capitalize()
         except ValueError:
             status = a.status
-        origin = text(", ".join(x for x in (a.meeting, f.day(a.meeting_date)) if x))
+        origin = text(f.meeting_origin(a.meeting, a.meeting_date))
         return cells([action, due, text(status), origin], st.cell)
 
     # notes -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from coordinator.briefing import (
     collect_briefing,
     write_briefing,
 )
+from coordinator.briefing import formatting as f
 from coordinator.errors import CoordinatorError
 from coordinator.services.records import MeetingData
 
@@ -44,7 +45,9 @@ def test_internal_packet_lists_people_proposals_actions_and_decisions(internal, 
     for person in coalition.people:
         assert internal.contains(person.full_name), person.full_name
         assert internal.contains(person.primary_email)
-        assert internal.contains(person.primary_phone)
+        # as the app shows it, never the stored E.164 form
+        assert internal.contains(f.phone(person.primary_phone))
+        assert not internal.contains(person.primary_phone)
     for item in coalition.open_actions:
         assert internal.contains(item), item
     for item in coalition.done_actions:
