@@ -143,6 +143,18 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     source.backup(target)
 
 
+# A copy whose free pages are at least this share of it is compacted (VACUUM) so that
+# backups of a database that once held a large import do not keep its empty pages.
+COMPACT_FREE_FRACTION = 0.1
+
+
+def _compact(target: sqlite3.Connection) -> None:
+    pages = target.execute("PRAGMA page_count").fetchone()[0]
+    free = target.execute("PRAGMA freelist_count").fetchone()[0]
+    if free and free >= pages * COMPACT_FREE_FRACTION:
+        target.execute("VACUUM")
+
+
 def backup_database(src: Path, dest: Path, *, checksum: bool = False) -> Path:
     """Copy `src` to `dest` online, verify the copy, make it private; returns `dest`.
 
@@ -167,6 +179,7 @@ def backup_database(src: Path, dest: Path, *, checksum: bool = False) -> Path:
             try:
                 _copy(source, target)
                 target.execute("PRAGMA journal_mode=DELETE")
+                _compact(target)
                 check_integrity(target, "The backup copy")
             finally:
                 target.close()

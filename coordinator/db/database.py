@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 ChangeListener = Callable[[ChangeSet], None]
 
 
+# A VACUUM after a large delete when free pages are at least this share of the file...
+RECLAIM_FREE_FRACTION = 0.25
+# ...and at least this much (below, the file is small enough not to matter).
+RECLAIM_MIN_BYTES = 8 << 20
+
+
 class DatabaseBusy(CoordinatorError):
     pass
 
@@ -108,18 +114,53 @@ class Database:
                 self._version_conn = None
         self.engine.dispose()
 
+    # Statistics and VACUUM go through a raw connection in autocommit: SQLAlchemy would
+    # open a transaction around them and roll it back on close, and statistics written
+    # inside a rolled-back transaction are gone (every close then redid the analysis).
+    def _maintain(self, sql: str) -> bool:
+        if self.read_only:
+            return False
+        try:
+            with writegate.writing(self.path, BUSY_TIMEOUT_MS / 1000), self.raw() as conn:
+                conn.execute(sql)
+        except (sqlite3.OperationalError, writegate.GateBusy) as exc:
+            log.warning("database maintenance skipped (%s): %s", sql.split()[0], exc)
+            return False
+        return True
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics (cheap; SQLite decides what to redo)."""
-        try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA optimize")
-        except OperationalError:
-            log.warning("could not optimize the database (busy)")
+        self._maintain("PRAGMA optimize")
 
     def analyze(self) -> None:
         """Full statistics after bulk loads, so name order uses its index, not a sort."""
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        self._maintain("ANALYZE")
+
+    def free_space(self) -> tuple[int, int]:
+        """(bytes in the file, bytes of it that are free pages)."""
+        with self.raw() as conn:
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return pages * page_size, free * page_size
+
+    def reclaim_space(self, *, min_fraction: float = RECLAIM_FREE_FRACTION,
+                      min_bytes: int = RECLAIM_MIN_BYTES) -> int:
+        """Give free pages back to the disk after a large delete (Trash emptied, an
+        import undone): VACUUM when free pages are at least `min_fraction` of the file
+        and `min_bytes`. Returns the bytes given back (0 when not worth it, or busy).
+        Takes about a second per few hundred MB: never call it on the GUI thread."""
+        if self.read_only or getattr(self._local, "session", None) is not None:
+            return 0
+        size, free = self.free_space()
+        if free < min_bytes or free < size * min_fraction:
+            return 0
+        if not self._maintain("VACUUM"):
+            return 0
+        self._maintain("PRAGMA wal_checkpoint(TRUNCATE)")
+        after, _ = self.free_space()
+        log.info("Reclaimed %d MB after a large delete", (size - after) // (1 << 20))
+        return max(0, size - after)
 
     # -- units of work -------------------------------------------------------------
     @contextmanager

@@ -165,7 +165,9 @@ BODY_SQL = ("SELECT f.rowid, substr(f.body, 1, :chars) FROM json_each(:rowids) j
 
 def search_sql(*, short: bool) -> str:
     """The one query behind search; short prefixes skip ranking so they stop early."""
-    order = "" if short else f" AND rank MATCH '{RANK}' ORDER BY f.rank"
+    # Ties in rank are common (people sharing a family name): break them by title and
+    # id, so the order never depends on the index's row ids or on the query plan.
+    order = "" if short else f" AND rank MATCH '{RANK}' ORDER BY f.rank, f.title, d.entity_id"
     return ("SELECT d.entity, d.entity_id, f.title, f.rowid, f.rank"
             " FROM search_fts f JOIN search_doc d ON d.rowid = f.rowid"
             f" WHERE search_fts MATCH :q{order} LIMIT :limit")
@@ -335,7 +337,7 @@ class SearchService:
             rows = conn.execute(search_sql(short=broad), {"q": match, "limit": limit}
                                 ).fetchall()
             if broad:
-                rows.sort(key=lambda r: r[2].casefold())
+                rows.sort(key=lambda r: (r[2].casefold(), r[1]))
             counts: dict[str, int] = {}
             for row in rows:
                 if counts.get(row[0], 0) < limit_per_group:

@@ -60,11 +60,14 @@ class TrashService:
         self._service(entity).purge(record_id)
 
     def empty(self) -> int:
-        """Purge everything in Trash in one unit of work; returns how many records."""
+        """Purge everything in Trash in one unit of work; returns how many records.
+        The space the records took goes back to the disk when it is worth a VACUUM."""
         items = self.list()
         with self.db.write():
             for item in items:
                 self._service(item.entity).purge(item.id)
+        if items:
+            self.db.reclaim_space()
         return len(items)
 
     def find(self, record_id: str) -> TrashItem:

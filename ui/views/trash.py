@@ -152,7 +152,13 @@ class TrashView(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        purged = self.ctx.services.trash.empty()
+        from ui.io.common import wait_for
+
+        try:  # off the GUI thread: purging many records and giving the space back take time
+            purged = wait_for(self.ctx, self.ctx.services.trash.empty, self, "Emptying Trash…")
+        except CoordinatorError as exc:
+            QMessageBox.warning(self, "Could not empty Trash", str(exc))
+            return
         self.ctx.status_message.emit(f"Emptied Trash ({purged:,} records).", 5000)
 
     def open_record(self, record_id: str) -> None:
