@@ -81,6 +81,7 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, in
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, int, list[str]]] = []
     headers: list[str] | None = None
+    first: tuple[int, list[str]] = (1, [])
     line = 1
     try:
         for cells in reader:
@@ -89,6 +90,7 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, in
                 continue
             if headers is None:
                 headers = _unique(cells)
+                first = (start, cells)
                 continue
             rows.append((len(rows) + 2, start, cells))
     except csv.Error as exc:
@@ -97,6 +99,12 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, in
                              "Nothing was imported.") from None
     if headers is None:
         raise UnreadableFile("The CSV file is empty.")
+    if mappings.looks_like_data(first[1]):
+        # No header row: the first row is a person, imported like the others, and the
+        # columns are known by position (a saved mapping never holds their values).
+        rows.insert(0, (1, first[0], first[1]))
+        width = max(len(cells) for _, _, cells in rows)
+        headers = [mappings.column_label(i) for i in range(width)]
     return headers, rows
 
 
@@ -115,7 +123,7 @@ def peek_csv(raw: bytes, rows: int = 5) -> CsvPeek:
     """Headers, the first `rows` rows and a guessed (or saved) mapping."""
     headers, table, encoding = read_table(raw)
     layout = csv_layouts.detect_layout(headers)
-    guessed = mappings.saved_mapping_for(headers) or mappings.guess_mapping(headers)
+    guessed = mappings.guess_for(headers, [cells for _, _, cells in table[:rows]])
     return CsvPeek(layout, encoding, headers, [cells for _, _, cells in table[:rows]], guessed)
 
 
@@ -198,24 +206,25 @@ def _parse_csv(raw: bytes, mapping: dict[str, str] | None,
         if pooled is not None:
             return pooled
     headers, rows = _read_rows(text, delimiter)
-    result = _new_result(headers, encoding, mapping)
+    result = _new_result(headers, encoding, mapping,
+                             [cells for _, _, cells in rows[:mappings.SAMPLE_ROWS]])
     total = len(rows)
     parsed = parse_rows(row_parser(result.headers, result.format, result.mapping or None),
                         rows, progress=progress, cancelled=cancelled)
     return _finished(result, parsed, total, progress)
 
 
-def _new_result(headers: list[str], encoding: str,
-                mapping: dict[str, str] | None) -> ParseResult:
+def _new_result(headers: list[str], encoding: str, mapping: dict[str, str] | None,
+                sample: list[list[str]] | None = None) -> ParseResult:
     """An empty result with the file's layout, headers and (generic CSV) mapping;
-    raises UnreadableFile when no mapping fits the columns."""
+    raises UnreadableFile when no mapping fits the columns. `sample` (the first rows)
+    lets the columns of a file without a header row be guessed from their values."""
     layout = "csv" if mapping else csv_layouts.detect_layout(headers)
     if layout == "google-legacy":
         headers = csv_layouts.rename_legacy(headers)
     result = ParseResult(format=layout, encoding=encoding, headers=headers)
     if layout == "csv":
-        mapping = mapping or mappings.saved_mapping_for(headers) or mappings.guess_mapping(
-            headers)
+        mapping = mapping or mappings.guess_for(headers, sample or [])
         result.mapping = dict(mapping)
         try:
             mappings.validate_mapping(mapping)
@@ -249,6 +258,8 @@ def _parse_pooled(text: str, encoding: str, delimiter: str, mapping: dict[str, s
     if header is None:
         return None
     cells, data_start, header_lines = header
+    if mappings.looks_like_data(cells):
+        return None  # no header row: the one-process path reads the first row as data
     try:
         result = _new_result(_unique(cells), encoding, mapping)
     except UnreadableFile:

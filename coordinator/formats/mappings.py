@@ -117,6 +117,9 @@ def _file(name: str) -> Path:
 def save_mapping(name: str, mapping: dict[str, str]) -> Path:
     """Save (or replace) a named mapping; written to a temp file and renamed."""
     validate_mapping(mapping)
+    if any(value_kind(column) for column in mapping):  # never a person's data on disk
+        raise CoordinatorError("The column names look like a person's data (an email "
+                               "address, a phone number); the mapping was not saved.")
     target = _file(name)
     paths.ensure_private_dir(target.parent)
     payload = json.dumps({"name": name.strip(), "columns": mapping}, indent=2,
@@ -176,3 +179,90 @@ def saved_mapping_for(headers: list[str]) -> dict[str, str] | None:
         if set(mapping) == wanted:
             return mapping
     return None
+
+
+# -- files without a header row --------------------------------------------------------
+# A header row names columns; it never holds an email address, a phone number or a web
+# address. When the first row does, the file has no header: its columns are called
+# "Column 1", "Column 2"... (so a saved mapping holds positions, never a person's data),
+# the first row is imported like the others, and the mapping is guessed from the values.
+_EMAIL_VALUE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_PHONE_VALUE = re.compile(r"^\+?[\d\s().\-/]+$")
+_WEB_VALUE = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+_COLUMN_LABEL = re.compile(r"^Column \d+$")
+SAMPLE_ROWS = 20  # rows looked at to guess what a column without a name holds
+
+
+def column_label(index: int) -> str:
+    """The name given to column `index` (0-based) of a file without a header row."""
+    return f"Column {index + 1}"
+
+
+def value_kind(cell: str) -> str | None:
+    """'email', 'phone' or 'website' when `cell` is plainly such a value, else None."""
+    text = cell.strip()
+    if _EMAIL_VALUE.match(text):
+        return "email"
+    if _WEB_VALUE.match(text):
+        return "website"
+    if _PHONE_VALUE.match(text) and sum(ch.isdigit() for ch in text) >= 7:
+        return "phone"
+    return None
+
+
+def looks_like_data(cells: list[str]) -> bool:
+    """True when a CSV's first row holds a person's data rather than column names."""
+    return any(value_kind(c) for c in cells)
+
+
+def is_headerless(headers: list[str]) -> bool:
+    """True for the column names given to a file without a header row."""
+    return bool(headers) and all(_COLUMN_LABEL.match(h) for h in headers)
+
+
+def guess_from_values(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
+    """A mapping for a file without a header row, from what its first rows hold.
+
+    Email, phone and web address columns are recognised by their values; the first
+    column of other text is the name (a full name when its values hold a space, else
+    first and last name from the first two such columns), and any further text column
+    goes to the notes, so nothing is dropped unseen.
+    """
+    kinds: list[str | None] = []
+    spaced: list[bool] = []
+    for i in range(len(headers)):
+        values = [r[i] for r in rows[:SAMPLE_ROWS] if i < len(r) and r[i].strip()]
+        found = {value_kind(v) for v in values}
+        kinds.append(found.pop() if len(found) == 1 and None not in found else
+                     (None if values else "ignore"))
+        spaced.append(bool(values) and sum(" " in v.strip() for v in values) * 2 >= len(values))
+    mapping: dict[str, str] = {}
+    text_columns = [i for i, kind in enumerate(kinds) if kind is None]
+    names: dict[int, str] = {}
+    if text_columns:
+        first = text_columns[0]
+        if spaced[first] or len(text_columns) == 1:
+            names[first] = "full_name"
+        else:
+            names[first], names[text_columns[1]] = "given_name", "family_name"
+    website_taken = False
+    for i, header in enumerate(headers):
+        kind = kinds[i]
+        if kind is None:
+            mapping[header] = names.get(i, "notes")
+        elif kind == "website":
+            mapping[header] = "notes" if website_taken else "website"
+            website_taken = True
+        else:
+            mapping[header] = kind  # email, phone (several allowed) or ignore
+    return mapping
+
+
+def guess_for(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
+    """A saved mapping for exactly these columns, else a guess: from the values for a
+    file without a header row, from the header names otherwise."""
+    saved = saved_mapping_for(headers)
+    if saved:
+        return saved
+    return guess_from_values(headers, rows) if is_headerless(headers) else guess_mapping(
+        headers)
