@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats import csv_layouts, mappings, parallel
-from coordinator.formats.encoding import decode_text, restore_cell
+from coordinator.formats.encoding import decode_for_import, restore_cell
 from coordinator.formats.fields import finish
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -70,11 +70,13 @@ def _unique(headers: list[str]) -> list[str]:
     return out
 
 
-def read_table(raw: bytes) -> tuple[list[str], list[tuple[int, int, list[str]]], str]:
-    """(headers, [(row number, first line, cells)], encoding); row 1 is the header."""
-    text, encoding = decode_text(raw, "CSV file")
-    headers, rows = _read_rows(text, sniff_delimiter(text))
-    return headers, rows, encoding
+def read_table(raw: bytes, encoding: str | None = None,
+               ) -> tuple[list[str], list[tuple[int, int, list[str]]], str]:
+    """(headers, [(row number, first line, cells)], encoding); row 1 is the header.
+    `encoding` overrides the detected one."""
+    decoded = decode_for_import(raw, "CSV file", encoding=encoding)
+    headers, rows = _read_rows(decoded.text, sniff_delimiter(decoded.text))
+    return headers, rows, decoded.encoding
 
 
 def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, int, list[str]]]]:
@@ -119,10 +121,10 @@ class CsvPeek:
     guessed: dict[str, str]  # header -> field spec (saved mapping if one fits)
 
 
-def peek_csv(raw: bytes, rows: int = 5) -> CsvPeek:
+def peek_csv(raw: bytes, rows: int = 5, encoding: str | None = None) -> CsvPeek:
     """Headers, the first `rows` rows and a guessed (or saved) mapping."""
-    headers, table, encoding = read_table(raw)
-    layout = csv_layouts.detect_layout(headers)
+    headers, table, encoding = read_table(raw, encoding)
+    layout, _ = csv_layouts.recognise(headers)
     guessed = mappings.guess_for(headers, [cells for _, _, cells in table[:rows]])
     return CsvPeek(layout, encoding, headers, [cells for _, _, cells in table[:rows]], guessed)
 
@@ -185,33 +187,41 @@ def row_parser(headers: list[str], layout: str,
 
 
 def parse_csv(raw: bytes, mapping: dict[str, str] | None = None, *,
+              encoding: str | None = None,
               progress: ProgressCallback | None = None,
               cancelled: CancelCheck | None = None) -> ParseResult:
-    """Contacts in a CSV file (any layout we know, or through `mapping`).
+    """Contacts in a CSV file (any layout we know, or through `mapping`); `encoding`
+    overrides the detected one.
 
     Large files are parsed in a pool of processes (`parallel.py`); the result is the
     same as parsing row by row here, in the same order.
     """
     with gc_paused():
-        return _parse_csv(raw, mapping, progress, cancelled)
+        result = _parse_csv(raw, mapping, encoding, progress, cancelled)
+    return result
 
 
-def _parse_csv(raw: bytes, mapping: dict[str, str] | None,
+def _parse_csv(raw: bytes, mapping: dict[str, str] | None, chosen: str | None,
                progress: ProgressCallback | None,
                cancelled: CancelCheck | None) -> ParseResult:
-    text, encoding = decode_text(raw, "CSV file")
+    decoded = decode_for_import(raw, "CSV file", encoding=chosen)
+    text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(text)
+    result: ParseResult | None = None
     if parallel.worth_a_pool(text):
-        pooled = _parse_pooled(text, encoding, delimiter, mapping, progress, cancelled)
-        if pooled is not None:
-            return pooled
-    headers, rows = _read_rows(text, delimiter)
-    result = _new_result(headers, encoding, mapping,
+        result = _parse_pooled(text, encoding, delimiter, mapping, progress, cancelled)
+    if result is None:
+        headers, rows = _read_rows(text, delimiter)
+        result = _new_result(headers, encoding, mapping,
                              [cells for _, _, cells in rows[:mappings.SAMPLE_ROWS]])
-    total = len(rows)
-    parsed = parse_rows(row_parser(result.headers, result.format, result.mapping or None),
-                        rows, progress=progress, cancelled=cancelled)
-    return _finished(result, parsed, total, progress)
+        total = len(rows)
+        parsed = parse_rows(row_parser(result.headers, result.format,
+                                       result.mapping or None),
+                            rows, progress=progress, cancelled=cancelled)
+        result = _finished(result, parsed, total, progress)
+    if decoded.warning:
+        result.notices.append(ImportProblem("file", decoded.warning, 0))
+    return result
 
 
 def _new_result(headers: list[str], encoding: str, mapping: dict[str, str] | None,
@@ -219,7 +229,9 @@ def _new_result(headers: list[str], encoding: str, mapping: dict[str, str] | Non
     """An empty result with the file's layout, headers and (generic CSV) mapping;
     raises UnreadableFile when no mapping fits the columns. `sample` (the first rows)
     lets the columns of a file without a header row be guessed from their values."""
-    layout = "csv" if mapping else csv_layouts.detect_layout(headers)
+    layout = "csv"
+    if not mapping:
+        layout, headers = csv_layouts.recognise(headers)
     if layout == "google-legacy":
         headers = csv_layouts.rename_legacy(headers)
     result = ParseResult(format=layout, encoding=encoding, headers=headers)

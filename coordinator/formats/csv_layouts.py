@@ -5,9 +5,16 @@
   the primary value, `* myContacts` is a system label);
 - `google-legacy`: Google's older export (`Given Name`, `Group Membership`,
   `E-mail 1 - Type`, `Organization 1 - Name`), usually UTF-16;
-- `outlook` (desktop, `E-mail Type` column, EX addresses) and `outlook.com`;
+- `outlook` (desktop, `E-mail Type` column, EX addresses) and `outlook.com` (also
+  Google's "Outlook CSV" export, whose countries are `Home Country`...), with German
+  Outlook headers (`Vorname`, `E-Mail-Adresse`, `Telefon geschäftlich`) read as these;
+- `thunderbird`: Thunderbird's address book export (`Primary Email`, `Work ZipCode`,
+  `Birth Year`...), US, UK and German headers;
 - `coordinator`: our own export (`Coordinator ID` column);
 - anything else goes through a column mapping (`mappings.py`).
+
+`recognise(headers)` gives the layout and the headers under the names the converters
+read (localised headers translated).
 """
 
 from __future__ import annotations
@@ -50,13 +57,103 @@ _LEGACY_RENAMES = {
 }
 
 
+# Outlook 2007-2016 in German (the names of its English export); both spellings
+# Outlook versions used for a few columns.
+_OUTLOOK_DE = {
+    "Anrede": "Title", "Vorname": "First Name", "Weitere Vornamen": "Middle Name",
+    "Nachname": "Last Name", "Suffix": "Suffix", "Firma": "Company",
+    "Abteilung": "Department", "Position": "Job Title",
+    "Straße geschäftlich": "Business Street", "Straße geschäftlich 2": "Business Street 2",
+    "Straße geschäftlich 3": "Business Street 3", "Ort geschäftlich": "Business City",
+    "Region geschäftlich": "Business State",
+    "Postleitzahl geschäftlich": "Business Postal Code",
+    "Land/Region geschäftlich": "Business Country/Region",
+    "Postfach geschäftlich": "Business Address PO Box",
+    "Straße privat": "Home Street", "Straße privat 2": "Home Street 2",
+    "Straße privat 3": "Home Street 3", "Ort privat": "Home City",
+    "Bundesland/Kanton privat": "Home State", "Postleitzahl privat": "Home Postal Code",
+    "Land/Region privat": "Home Country/Region", "Postfach privat": "Home Address PO Box",
+    "Weitere Straße": "Other Street", "Weitere Straße 2": "Other Street 2",
+    "Weitere Straße 3": "Other Street 3", "Weiterer Ort": "Other City",
+    "Weiteres/r Bundesland/Kanton": "Other State", "Weitere Postleitzahl": "Other Postal Code",
+    "Weiteres/e Land/Region": "Other Country/Region", "Weiteres Postfach": "Other Address PO Box",
+    "Telefon Assistent": "Assistant's Phone", "Fax geschäftlich": "Business Fax",
+    "Telefon geschäftlich": "Business Phone", "Telefon geschäftlich 2": "Business Phone 2",
+    "Rückmeldung": "Callback", "Autotelefon": "Car Phone", "Telefon Firma": "Company Main Phone",
+    "Fax privat": "Home Fax", "Telefon (privat)": "Home Phone", "Telefon privat": "Home Phone",
+    "Telefon (privat 2)": "Home Phone 2", "Telefon privat 2": "Home Phone 2", "ISDN": "ISDN",
+    "Mobiltelefon": "Mobile Phone", "Weiteres Fax": "Other Fax",
+    "Weiteres Telefon": "Other Phone", "Pager": "Pager", "Haupttelefon": "Primary Phone",
+    "Mobiltelefon 2": "Radio Phone", "Telefon für Hörbehinderte": "TTY/TDD Phone",
+    "Telex": "Telex", "E-Mail-Adresse": "E-mail Address", "E-Mail-Typ": "E-mail Type",
+    "E-Mail: Angezeigter Name": "E-mail Display Name", "E-Mail 2: Adresse": "E-mail 2 Address",
+    "E-Mail 2: Typ": "E-mail 2 Type", "E-Mail 2: Angezeigter Name": "E-mail 2 Display Name",
+    "E-Mail 3: Adresse": "E-mail 3 Address", "E-Mail 3: Typ": "E-mail 3 Type",
+    "E-Mail 3: Angezeigter Name": "E-mail 3 Display Name", "Geburtstag": "Birthday",
+    "Kategorien": "Categories", "Name des/r Vorgesetzten": "Manager's Name",
+    "Name des/der Vorgesetzten": "Manager's Name", "Notizen": "Notes", "Webseite": "Web Page",
+    "Assistent(in)": "Assistant's Name", "Name Assistent": "Assistant's Name",
+    "Partner": "Spouse", "Kinder": "Children", "Beruf": "Profession", "Büro": "Office Location",
+}
+# Thunderbird's address book export: its US names, with its UK and German spellings.
+THUNDERBIRD_COLUMNS = (
+    "First Name", "Last Name", "Display Name", "Nickname", "Primary Email", "Secondary Email",
+    "Screen Name", "Work Phone", "Home Phone", "Fax Number", "Pager Number", "Mobile Number",
+    "Home Address", "Home Address 2", "Home City", "Home State", "Home ZipCode", "Home Country",
+    "Work Address", "Work Address 2", "Work City", "Work State", "Work ZipCode",
+    "Work Country", "Job Title", "Department", "Organization", "Web Page 1", "Web Page 2",
+    "Birth Year", "Birth Month", "Birth Day", "Custom 1", "Custom 2", "Custom 3", "Custom 4",
+    "Notes",
+)
+_THUNDERBIRD_SPELLINGS = {
+    "Home Address2": "Home Address 2", "Work Address2": "Work Address 2",
+    "Home Zipcode": "Home ZipCode", "Work Zip": "Work ZipCode", "Work Zipcode": "Work ZipCode",
+    "Home Post Code": "Home ZipCode", "Work Post Code": "Work ZipCode",
+    "Home County": "Home State", "Work County": "Work State", "Organisation": "Organization",
+}
+_THUNDERBIRD_DE = dict(zip((
+    "Vorname", "Nachname", "Anzeigename", "Spitzname", "Primäre E-Mail-Adresse",
+    "Sekundäre E-Mail-Adresse", "Messenger-Name", "Tel. dienstlich", "Tel. privat",
+    "Fax-Nummer", "Pager-Nummer", "Mobil-Tel.-Nr.", "Privat: Adresse", "Privat: Adresse 2",
+    "Privat: Ort", "Privat: Bundesland", "Privat: PLZ", "Privat: Land", "Dienstlich: Adresse",
+    "Dienstlich: Adresse 2", "Dienstlich: Ort", "Dienstlich: Bundesland", "Dienstlich: PLZ",
+    "Dienstlich: Land", "Arbeitstitel", "Abteilung", "Organisation", "Webseite 1",
+    "Webseite 2", "Geburtsjahr", "Geburtsmonat", "Geburtstag", "Benutzerdef. 1",
+    "Benutzerdef. 2", "Benutzerdef. 3", "Benutzerdef. 4", "Notizen"), THUNDERBIRD_COLUMNS,
+    strict=True))
+_TRANSLATIONS = (_THUNDERBIRD_DE, _OUTLOOK_DE, _THUNDERBIRD_SPELLINGS)
+
+
+def recognise(headers: list[str]) -> tuple[str, list[str]]:
+    """(layout as `detect_layout`, headers under the names its converter reads): a
+    localised Outlook or Thunderbird header is translated when that makes the file a
+    layout we know."""
+    layout = detect_layout(headers)
+    if layout == "thunderbird":  # its UK spellings: 'Work Post Code', 'Organisation'
+        return layout, [_THUNDERBIRD_SPELLINGS.get(h.strip(), h) for h in headers]
+    if layout != "csv":
+        return layout, headers
+    for table in _TRANSLATIONS:
+        hits = sum(1 for h in headers if h.strip() in table)
+        if hits >= 3:
+            translated = [table.get(h.strip(), h) for h in headers]
+            found = detect_layout(translated)
+            if found != "csv":
+                return found, translated
+    return layout, headers
+
+
 def detect_layout(headers: list[str]) -> str:
-    """'coordinator', 'google', 'google-legacy', 'outlook', 'outlook.com' or 'csv'."""
+    """'coordinator', 'google', 'google-legacy', 'outlook', 'outlook.com', 'thunderbird'
+    or 'csv'."""
     names = {h.strip() for h in headers}
     folded = {h.casefold() for h in names}
     blocks = any(_BLOCK.match(h) for h in names)
     if "coordinator id" in folded:
         return "coordinator"
+    if "primary email" in folded and "display name" in folded and (
+            "first name" in folded or "last name" in folded):
+        return "thunderbird"
     if "given name" in folded and "family name" in folded and (
         "group membership" in folded or any(h.endswith(" - Type") for h in names)
     ):
@@ -538,9 +635,57 @@ def outlook_row(row: Row, pc: ParsedContact) -> None:
         if po_box.strip():
             street = (street + "\n" if street else "") + f"PO Box {po_box}"
         parts = (street, g(f"{prefix} City", ""), g(f"{prefix} State", ""),
-                 g(f"{prefix} Postal Code", ""), g(f"{prefix} Country/Region", ""))
+                 g(f"{prefix} Postal Code", ""),
+                 g(f"{prefix} Country/Region", "") or g(f"{prefix} Country", ""))
+        if not any(p.strip() for p in parts):  # Google's Outlook CSV: one formatted cell
+            parts = (g(f"{prefix} Address", ""), "", "", "", "")
         if any(p.strip() for p in parts):
             d.addresses.append(AddressData(label, *parts))
+
+
+_THUNDERBIRD_PHONES = (("Work Phone", "work"), ("Home Phone", "home"), ("Mobile Number", "mobile"),
+                       ("Fax Number", "fax"), ("Pager Number", "pager"))
+
+
+def thunderbird_row(row: Row, pc: ParsedContact) -> None:
+    """Thunderbird's CSV export (headers as `THUNDERBIRD_COLUMNS`)."""
+    d = pc.data
+    g = row.get
+    d.given_name, d.family_name = g("First Name", ""), g("Last Name", "")
+    if not (d.given_name.strip() or d.family_name.strip()) and g("Display Name", "").strip():
+        for key, value in split_full_name(g("Display Name", "")).items():
+            setattr(d, key, value)
+    d.nickname = g("Nickname", "")
+    pc.organization, d.title = g("Organization", ""), g("Job Title", "")
+    pc.department = g("Department", "")
+    d.notes = g("Notes", "")
+    for column in ("Primary Email", "Secondary Email"):
+        if g(column, "").strip():
+            d.emails.append(EmailData(g(column, ""), "work" if column[0] == "P" else "home",
+                                      column[0] == "P"))
+    for column, label in _THUNDERBIRD_PHONES:
+        if g(column, "").strip():
+            d.phones.append(PhoneData(g(column, ""), label, False))
+    for prefix, label in (("Work", "work"), ("Home", "home")):
+        street = "\n".join(s for s in (g(f"{prefix} Address", ""), g(f"{prefix} Address 2", ""))
+                           if s.strip())
+        parts = (street, g(f"{prefix} City", ""), g(f"{prefix} State", ""),
+                 g(f"{prefix} ZipCode", ""), g(f"{prefix} Country", ""))
+        if any(p.strip() for p in parts):
+            d.addresses.append(AddressData(label, *parts))
+    sites = [g(c, "").strip() for c in ("Web Page 1", "Web Page 2") if g(c, "").strip()]
+    if sites:
+        d.website = sites[0]
+        for extra in sites[1:]:
+            d.notes = (d.notes + "\n" if d.notes else "") + f"Website: {extra}"
+    year, month, day = (g(c, "").strip() for c in ("Birth Year", "Birth Month", "Birth Day"))
+    if month or day:
+        text = f"{year}-{month.zfill(2)}-{day.zfill(2)}" if year else (
+            f"--{month.zfill(2)}-{day.zfill(2)}")
+        _birthday(text, pc)
+    for column in ("Screen Name", "Custom 1", "Custom 2", "Custom 3", "Custom 4"):
+        if g(column, "").strip():
+            d.notes = (d.notes + "\n" if d.notes else "") + f"{column}: {g(column, '')}"
 
 
 def mapped_row(mapping: dict[str, str]) -> Converter:
@@ -594,6 +739,7 @@ CONVERTERS: dict[str, Converter] = {
     "google-legacy": google_row,
     "outlook": outlook_row,
     "outlook.com": outlook_row,
+    "thunderbird": thunderbird_row,
 }
 
 

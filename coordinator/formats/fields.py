@@ -45,6 +45,7 @@ _SPECIAL_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test", "inte
 _BIRTHDAY_ISO = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
 _BIRTHDAY_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 _BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_BIRTHDAY_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")  # German: day first
 EXCHANGE_PATH = re.compile(r"^/o=", re.IGNORECASE)
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -122,14 +123,15 @@ def birthday_of(text: str) -> str | None:
     """'YYYY-MM-DD' or '--MM-DD' from the usual forms; '' when empty; None when unreadable."""
     if not text:
         return ""
-    if "/" in text:  # US dates: a two-digit year depends on today, so never remembered
+    if "/" in text or "." in text:  # a two-digit year depends on today: never remembered
         return _birthday_of(text)
     return _birthday_of_cached(text)
 
 
 def _birthday_of(text: str) -> str | None:
     text = (text or "").strip()
-    if not text or text in ("0/0/00", "0/0/0000", "1/0/00"):
+    if not text or text in ("0/0/00", "0/0/0000", "1/0/00", "0.0.00", "0.0.0000",
+                            "00.00.0000"):
         return ""
     if m := _BIRTHDAY_NO_YEAR.match(text):
         month, day, year = int(m.group(1)), int(m.group(2)), 2000
@@ -137,6 +139,10 @@ def _birthday_of(text: str) -> str | None:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := _BIRTHDAY_US.match(text):
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if year < 100:
+            year += 1900 if year > date.today().year % 100 else 2000
+    elif m := _BIRTHDAY_DOTS.match(text):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if year < 100:
             year += 1900 if year > date.today().year % 100 else 2000
     else:

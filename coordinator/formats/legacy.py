@@ -79,7 +79,7 @@ def oddness(text: str) -> float:
                 pass
             elif ch in _FREE_PUNCTUATION:
                 if 0 < i < n - 1 and word[i - 1].isalpha() and word[i + 1].isalpha() and (
-                        ch not in "’·"):
+                        ch not in "’·–—"):
                     score += 2  # 'C™t'
             else:
                 score += 2 if category[0] in "NS" else 1  # '³', '÷', '―', '§'
@@ -107,12 +107,15 @@ def guess_code_page(raw: bytes) -> tuple[str, str]:
     """(codec, warning or "") for bytes that are not UTF-8."""
     sample = _sample(raw) or raw[:_SAMPLE]
     readable = []
-    for codec in CANDIDATES:
+    seen: set[str] = set()
+    for codec in CANDIDATES:  # code pages that read the file alike: the most common one
         try:
             text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
-        readable.append((codec, text))
+        if text not in seen:
+            seen.add(text)
+            readable.append((codec, text))
     if not readable:
         return "cp1252", ("The file is not UTF-8 and no common code page reads it; "
                           "read as Windows-1252 with unreadable bytes replaced. Choose "

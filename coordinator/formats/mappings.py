@@ -58,35 +58,85 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
              "keywords"),
     "birthday": ("birthday", "date of birth", "dob", "birth date"),
 }
+# German, French and Spanish column names (accents folded, punctuation as spaces).
+_SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "full_name": ("anzeigename", "nom complet", "nom affiche", "nombre completo"),
+    "given_name": ("vorname", "prenom", "nombre"),
+    "middle_name": ("weitere vornamen", "deuxieme prenom", "segundo nombre"),
+    "family_name": ("nachname", "nom", "nom de famille", "apellidos", "apellido"),
+    "prefix": ("anrede", "civilite", "tratamiento"),
+    "nickname": ("spitzname", "surnom", "alias", "sobrenombre"),
+    "title": ("position", "arbeitstitel", "funktion", "fonction", "titre", "poste", "puesto",
+              "cargo"),
+    "organization": ("firma", "unternehmen", "organisation", "societe", "entreprise",
+                     "compania", "empresa", "organizacion"),
+    "department": ("abteilung", "service", "departamento"),
+    "email": ("e mail adresse", "primare e mail adresse", "adresse de messagerie",
+              "adresse e mail", "courriel", "correo electronico", "correo"),
+    "phone": ("telefon", "telefon geschaftlich", "mobiltelefon", "telephone",
+              "telephone bureau", "telephone mobile", "telefono", "movil"),
+    "street": ("strasse", "adresse", "rue", "direccion", "calle"),
+    "city": ("ort", "stadt", "ville", "ciudad", "localidad"),
+    "region": ("bundesland", "region", "provincia", "estado"),
+    "postal_code": ("plz", "postleitzahl", "code postal", "codigo postal"),
+    "country": ("land", "pays", "pais"),
+    "website": ("webseite", "site web", "sitio web", "pagina web"),
+    "notes": ("notizen", "bemerkungen", "remarques", "notas"),
+    "tags": ("kategorien", "categories", "categorias", "gruppen"),
+    "birthday": ("geburtstag", "anniversaire", "date de naissance", "cumpleanos",
+                 "fecha de nacimiento"),
+}
 _LOOKUP = {syn: field for field, syns in _SYNONYMS.items() for syn in syns}
+for _field, _syns in _SYNONYMS_ELSEWHERE.items():
+    for _syn in _syns:
+        _LOOKUP.setdefault(_syn, _field)
+# A column about someone else or about a value's kind is not the person's own field,
+# even when its name holds 'name' or 'e-mail': "Manager's Name", "E-Mail-Typ".
+_NOT_THE_PERSON = {"manager", "managers", "assistant", "assistants", "assistent", "spouse",
+                   "partner", "children", "kinder", "referred", "vorgesetzten", "type", "typ",
+                   "label", "display", "angezeigter", "yomi", "phonetic", "kind"}
 
 
 def _key(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(header)).split())
 
 
+def _partial(key: str) -> str | None:
+    """The field a header names in part ('Work E-mail (primary)' -> email), or None."""
+    words = key.split()
+    if _NOT_THE_PERSON & set(words):
+        return None
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            field = _LOOKUP.get(" ".join(words[i : i + size]))
+            if field:
+                return field
+    return None
+
+
 def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """A field spec for every header (`ignore` when nothing fits)."""
+    """A field spec for every header (`ignore` when nothing fits). Headers that are
+    exactly a field's name claim it first; a header that only holds one in part gets
+    what is left (so 'Name des/r Vorgesetzten' never takes the name from 'Vorname')."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
+    exact = {h: _LOOKUP.get(_key(h)) for h in headers}
+    taken.update(f for f in exact.values() if f and f not in ("email", "phone"))
     for header in headers:
         key = _key(header)
-        field = _LOOKUP.get(key)
-        if field is None:  # 'Work E-mail (primary)' -> email
-            words = key.split()
-            for size in (3, 2, 1):
-                for i in range(len(words) - size + 1):
-                    field = _LOOKUP.get(" ".join(words[i : i + size]))
-                    if field:
-                        break
-                if field:
-                    break
+        field = exact[header]
+        if field is None:
+            field = _partial(key)
+            if field in taken and field not in ("email", "phone", "notes", "tags"):
+                field = None
+        elif field not in ("email", "phone", "notes", "tags") and field in mapping.values():
+            field = None  # the second column with this exact name
         if field in ("email", "phone"):
             label = next((w for w in ("home", "mobile", "cell", "personal", "fax", "work")
                           if w in key.split()), "")
             label = {"cell": "mobile", "personal": "home"}.get(label, label)
             mapping[header] = f"{field}:{label}" if label and label != "work" else field
-        elif field and (field not in taken or field in ("notes", "tags")):
+        elif field:
             mapping[header] = field
             taken.add(field)
         else:

@@ -101,9 +101,11 @@ def read_cards(text: str, file_encoding: str = "utf-8") -> FileLines:
         first = raw[:1]
         if first == " " or first == "\t":
             if pieces:
-                if qp and pieces[-1].endswith("="):
+                if qp and pieces[-1].endswith("="):  # a soft break: the space is text
                     pieces[-1] = pieces[-1][:-1]
-                pieces.append(raw[1:])
+                    pieces.append(raw)
+                else:
+                    pieces.append(raw[1:])
             continue
         if qp and pieces and pieces[-1].endswith("="):
             upper = raw.strip().upper()
