@@ -5,6 +5,7 @@ until killed, printing each committed id, or makes backups in a loop.
     python crash_writer.py backup DB BACKUP_DIR
     python crash_writer.py fill DB     (a write that hits a file-size limit, then one after)
     python crash_writer.py restore DB BACKUP_DIR A B   (restores A, B, A, ... until killed)
+    python crash_writer.py imports DB   (for each file named on stdin: `coordinator import`)
 """
 
 from __future__ import annotations
@@ -83,6 +84,30 @@ def fill(db_path: str) -> None:
     print(json.dumps(result), flush=True)
 
 
+def imports(db_path: str) -> None:
+    """For each file named on a line of stdin, fork a child that runs `coordinator --db DB
+    import contacts FILE` (the command line's own code, from its parsing to the checkpoint
+    when it closes the database). Prints `pid N` for the child, whose own output (one
+    `Imported: ...` line once committed) follows, then `exit CODE`. Forked from one
+    warmed-up process so that each round costs the import, not the interpreter start."""
+    import os
+
+    from coordinator.cli import main
+
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = main(["--db", db_path, "import", "contacts", line.strip()])
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _pid, status = os.waitpid(pid, 0)
+        print(f"exit {os.waitstatus_to_exitcode(status)}", flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2], sys.argv[3], int(sys.argv[4]))
@@ -90,5 +115,7 @@ if __name__ == "__main__":
         fill(sys.argv[2])
     elif sys.argv[1] == "restore":
         restore(*sys.argv[2:6])
+    elif sys.argv[1] == "imports":
+        imports(sys.argv[2])
     else:
         backup(sys.argv[2], sys.argv[3])
