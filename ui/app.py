@@ -329,6 +329,9 @@ class Controller(QObject):
         if getattr(self.locked, "read_only", False):
             self.window.db_label.setText(f"{self.ctx.db_path.name} (read-only)")  # type: ignore[union-attr]
             self.window.setWindowTitle(self.window.windowTitle() + " (read-only)")
+            from ui.safety.opening import explain_read_only
+
+            explain_read_only(self.locked, self.window)  # a read-only file: say why
 
     def _in_use(self, _exc: BaseException) -> None:
         from ui.safety import open_database_interactively

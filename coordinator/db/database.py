@@ -29,8 +29,14 @@ from coordinator.db.backup import (
     storage_error,
     timestamped_name,
 )
-from coordinator.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine, read_only_uri
-from coordinator.db.inspect import FileState, inspect_file, leaving_no_trace, read_only_reason
+from coordinator.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, make_engine
+from coordinator.db.inspect import (
+    FileState,
+    inspect_file,
+    leaving_no_trace,
+    read_only_reason,
+    read_only_uri,
+)
 from coordinator.errors import CoordinatorError, DatabaseOpenError, SchemaTooNew
 from coordinator.lock import FileWatch
 

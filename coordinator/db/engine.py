@@ -14,28 +14,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from coordinator.db.backup import sqlite_uri
-from coordinator.db.inspect import companion, read_only_reason
+from coordinator.db.inspect import read_only_uri
 from coordinator.models.base import fold
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 16 * 1024  # page cache per connection (bulk loads raise it for themselves)
 BULK_CACHE_KIB = 256 * 1024
 BEGIN_OPTION = "coordinator_begin"
-
-
-def read_only_uri(path: Path) -> str:
-    """The URI for reading `path` without writing (percent-encoded: names with ?, # or %
-    open the right file).
-
-    A file or folder that cannot be written, without a -wal file, is opened immutable:
-    nobody can be changing it, and SQLite then creates no -wal or -shm beside it (which
-    a read-only folder would not even allow).
-    """
-    uri = sqlite_uri(path, "ro")
-    if not companion(path, "-wal").exists() and read_only_reason(path) is not None:
-        uri += "&immutable=1"
-    return uri
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = False) -> Engine:

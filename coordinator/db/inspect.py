@@ -10,7 +10,8 @@ grows): when a `-wal` file is there, SQLite's `integrity_check` decides whether 
 database is damaged; without one, it is a truncated copy.
 
 `read_only_reason(path)` says why a file cannot be written here (its owner made it
-read-only, it belongs to another user, its folder is read-only), or None.
+read-only, it belongs to another user, its folder is read-only), or None;
+`read_only_uri(path)` is how to read such a file without leaving files beside it.
 """
 
 from __future__ import annotations
@@ -143,6 +144,20 @@ def read_only_reason(path: Path) -> str | None:
     if _owner_made_read_only(folder_info) or not os.access(folder, os.W_OK | os.X_OK):
         return f"its folder {folder} is read-only"
     return None
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI for reading `path` without writing (percent-encoded: names with ?, # or %
+    open the right file).
+
+    A file or folder that cannot be written, without a -wal file, is opened immutable:
+    nobody can be changing it, and SQLite then creates no -wal or -shm beside it (which
+    a read-only folder would not even allow).
+    """
+    uri = sqlite_uri(path, "ro")
+    if not companion(path, "-wal").exists() and read_only_reason(path) is not None:
+        uri += "&immutable=1"
+    return uri
 
 
 @contextlib.contextmanager

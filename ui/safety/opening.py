@@ -6,7 +6,8 @@
 `open_locked` takes the lock next to the database, then opens it. When another
 Coordinator holds it, the user is told which (process and computer) and offered
 Open read-only / Cancel, plus Open anyway when the holder is another computer (which
-cannot be checked from here). A file that is not a usable database shows why.
+cannot be checked from here). A file that is not a usable database shows why. A file
+or folder that cannot be written opens read-only, and `explain_read_only` says why.
 
 `handle_storage_error` turns disk-full, read-only, lock and file-missing errors into
 one clear message; for a database file deleted or moved while open it offers "Save it
@@ -105,6 +106,29 @@ def open_database_interactively(path: Path | str,
         log.info("Opening a database whose lock another computer holds, as asked")
         return _open(path, parent, force=True)
     return None
+
+
+def read_only_notice(locked: LockedDatabase) -> str | None:
+    """Why the open database can only be read, when its file or folder is the cause."""
+    reason = getattr(locked.db, "read_only_reason", None)
+    if reason is None:
+        return None
+    name = Path(locked.db.path).name
+    return (f"{name} is read-only ({reason}), so Coordinator opened it read-only: you can "
+            "look things up, search, export and print briefings, but changes cannot be "
+            "saved. Its permissions were not changed.\n\nTo work in it, make the file "
+            "and its folder writable (or copy it to a folder of your own) and open it "
+            "again.")
+
+
+def explain_read_only(locked: LockedDatabase, parent: QWidget | None = None) -> bool:
+    """Tell the user why a database opened read-only; False when there is nothing to say
+    (writable, or read-only because the user chose it)."""
+    text = read_only_notice(locked)
+    if text is None:
+        return False
+    QMessageBox.information(parent, "Opened read-only", text)
+    return True
 
 
 def _is_storage_problem(exc: BaseException) -> CoordinatorError | None:
