@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -38,6 +40,7 @@ from ui.views.welcome import WelcomePage
 from ui.widgets.search import SearchBox
 
 if TYPE_CHECKING:
+    from coordinator.db.first_page import FirstPage
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,8 @@ COUNTS_DELAY_MS = 250
 class MainWindow(QMainWindow):
     # The user asked to switch databases (path); ui.app opens it and replaces the window.
     database_requested = Signal(str)
+    # The first page of contacts (read before the core was loaded) was painted.
+    first_page_painted = Signal()
 
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None, *,
                  settings: QSettings | None = None) -> None:
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self.view_counts: dict[str, int] = {}  # from views' count_changed (win over stats)
         self.current_view = ""
         self.welcome: WelcomePage | None = None
+        self.first_page_view: QTableView | None = None
 
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget()
@@ -118,9 +124,74 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(str(ctx.db_path))
         self.set_data_enabled(True)
         self.restore_view()
+        self._retire_first_page()
         self.refresh_counts()
         self._remember_recent(str(ctx.db_path))
         self.offer_recovered_drafts()
+
+    # -- the first frame ---------------------------------------------------------------------
+    def show_first_page(self, page: FirstPage) -> None:
+        """Show the first contacts (read with plain sqlite3) while the core loads: a
+        read-only table that the contacts view replaces once its own rows are in."""
+        from ui.models.contact_columns import FirstPageModel
+
+        table = QTableView()
+        table.setAccessibleName("Contacts")
+        table.setModel(FirstPageModel(page.rows, table))
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in enumerate((170, 170, 200, 80, 210, 120)):
+            table.setColumnWidth(column, width)
+        table.viewport().installEventFilter(self)
+        self.stack.addWidget(table)
+        self.stack.setCurrentWidget(table)
+        self.first_page_view = table
+        item = self.sidebar_items.get("contacts")
+        if item is not None:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentItem(item)
+            self.sidebar.blockSignals(False)
+            item.setText(1, f"{page.total:,}" if page.total else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        table = self.first_page_view
+        if table is not None and watched is table.viewport() and \
+                event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.first_page_painted.emit)
+        return super().eventFilter(watched, event)
+
+    def _retire_first_page(self) -> None:
+        """Keep the first frame's table until the contacts view has its rows, then drop it."""
+        preview, self.first_page_view = self.first_page_view, None
+        if preview is None:
+            return
+        real = self.pages.get("contacts")
+        model = getattr(real, "model", None)
+        if real is None or self.stack.currentWidget() is not real or model is None \
+                or not model.is_loading():
+            self.stack.removeWidget(preview)
+            preview.deleteLater()
+            return
+        self.stack.setCurrentWidget(preview)
+
+        def swap(_count: int = 0) -> None:
+            model.loaded.disconnect(swap)
+            if self.stack.currentWidget() is preview:
+                self.stack.setCurrentWidget(real)
+            self.stack.removeWidget(preview)
+            preview.deleteLater()
+
+        model.loaded.connect(swap)
 
     def offer_recovered_drafts(self) -> None:
         """After a crash, open the view whose bar offers the recovered text back."""

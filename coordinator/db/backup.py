@@ -26,10 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from coordinator.errors import CoordinatorError
 from coordinator.paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
 
@@ -410,6 +406,8 @@ def _derive(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> tuple[
     if not passphrase:
         raise BackupError("An empty passphrase cannot protect a backup.")
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     key = Scrypt(salt=salt, length=64, n=1 << log2_n, r=r, p=p).derive(secret)
     return key[:32], key[32:]
 
@@ -429,6 +427,8 @@ def encrypt_file(src: Path, dest: Path, passphrase: str, *, log2_n: int = DEFAUL
     enc_key, mac_key = _derive(passphrase, salt, log2_n, 8, 1)
     check = hmac.new(mac_key, header, hashlib.sha256).digest()
     aad = header + check
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     aead = AESGCM(enc_key)
     tmp = dest.with_name(dest.name + PARTIAL_SUFFIX)
     try:
@@ -491,6 +491,9 @@ def decrypt_file(src: Path, dest: Path, passphrase: str) -> Path:
                     f"Wrong passphrase for {name} (or its header was damaged). "
                     "Nothing was restored."
                 )
+            from cryptography.exceptions import InvalidTag
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
             aead = AESGCM(enc_key)
             prepare_private_parent(dest)
             create_private_file(tmp)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
+from coordinator.db.first_page import ROW_SELECT
 from coordinator.errors import FieldProblem, ValidationError
 from coordinator.models import (
     Consortium,
@@ -95,18 +96,7 @@ SORTS = {
     "updated": "c.updated_at",
 }
 
-_ROW_SELECT = """
-SELECT c.id, c.full_name, c.title, c.organization_id, coalesce(o.name, ''),
-       coalesce(cs.short_name, ''),
-       coalesce((SELECT e.address FROM contact_email e WHERE e.contact_id = c.id
-                 ORDER BY e.is_primary DESC, e.position LIMIT 1), '') AS email,
-       coalesce((SELECT coalesce(p.e164, p.raw) FROM contact_phone p WHERE p.contact_id = c.id
-                 ORDER BY p.is_primary DESC, p.position LIMIT 1), '') AS phone,
-       c.updated_at
-FROM contact c
-LEFT JOIN organization o ON o.id = c.organization_id AND o.deleted_at IS NULL
-LEFT JOIN consortium cs ON cs.id = c.consortium_id
-"""
+_ROW_SELECT = ROW_SELECT  # the first frame at start-up reads the same rows
 
 
 def _row(r: tuple) -> ContactRow:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,36 +26,13 @@ from PySide6.QtCore import (
 
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.services import ContactFilter, ContactRow, Services
+from ui.models.contact_columns import COLUMNS, display_phone
 from ui.models.roles import ID_ROLE, ROW_ROLE
 from ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
-# (header, service sort key or None when the column cannot be sorted, row attribute)
-COLUMNS: list[tuple[str, str | None, str]] = [
-    ("Name", "name", "full_name"),
-    ("Title", "title", "title"),
-    ("Organization", "organization", "organization_name"),
-    ("Consortium", "consortium", "consortium_short_name"),
-    ("Email", "email", "email"),
-    ("Phone", None, "phone"),
-]
 NAME, TITLE, ORGANIZATION, CONSORTIUM, EMAIL, PHONE = range(len(COLUMNS))
-
-@lru_cache(maxsize=4096)
-def display_phone(value: str) -> str:
-    """E.164 shown the way people write it: national for US numbers, else international."""
-    if not value.startswith("+"):
-        return value
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, style)
 
 
 def _texts(r: ContactRow) -> tuple[str, ...]:

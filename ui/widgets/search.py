@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator.services.search import SearchCancelled
-
 if TYPE_CHECKING:
     from coordinator.services import SearchResults
     from ui.context import AppContext
@@ -224,6 +222,9 @@ class SearchBox(QLineEdit):
 
     def _on_error(self, exc: BaseException) -> None:
         query, self._in_flight, self._cancel = self._in_flight, None, None
+        # Imported here: the window is built (and painted) before the core is loaded.
+        from coordinator.services.search import SearchCancelled
+
         if isinstance(exc, SearchCancelled):
             self.search_cancelled.emit(query or "")
             if self.text().strip():
