@@ -86,7 +86,8 @@ def contacts_csv(contacts: Sequence[ContactData], *, include_private: bool = Fal
     return write_csv(header, rows())
 
 
-# Outlook's import reads these columns (a subset of its export, in its order).
+# Outlook's import reads these columns (a subset of its export, in its order). Outlook
+# has no Nickname column: a nickname goes in the notes, where our import finds it.
 OUTLOOK_HEADER = (
     "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Job Title",
     "Business Street", "Business City", "Business State", "Business Postal Code",
@@ -96,8 +97,7 @@ OUTLOOK_HEADER = (
     "Home Fax", "Home Phone", "Home Phone 2", "Mobile Phone", "Other Phone", "Pager",
     "Primary Phone", "Birthday", "Categories", "E-mail Address", "E-mail Type",
     "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type", "E-mail 2 Display Name",
-    "E-mail 3 Address", "E-mail 3 Type", "E-mail 3 Display Name", "Nickname", "Notes",
-    "Web Page",
+    "E-mail 3 Address", "E-mail 3 Type", "E-mail 3 Display Name", "Notes", "Web Page",
 )
 _OUTLOOK_PHONE_SLOTS = {
     "work": ["Business Phone", "Business Phone 2"], "home": ["Home Phone", "Home Phone 2"],
@@ -116,11 +116,13 @@ def _outlook_birthday(value: str) -> str:
 def outlook_row(c: ContactData) -> dict[str, str]:
     row = {"Title": c.prefix, "First Name": c.given_name, "Middle Name": c.middle_name,
            "Last Name": c.family_name, "Suffix": c.suffix, "Company": c.organization_name,
-           "Job Title": c.title, "Nickname": c.nickname, "Web Page": c.website,
+           "Job Title": c.title, "Web Page": c.website,
            "Categories": ";".join(c.tags), "Birthday": _outlook_birthday(c.birthday)}
     notes = [c.notes] if c.notes else []
     if c.birthday.startswith("--"):
         notes.append(f"Birthday: {c.birthday}")
+    if c.nickname:
+        notes.append(f"Nickname: {c.nickname}")
     emails = sorted(c.emails, key=lambda e: not e.is_primary)
     for prefix, e in zip(("E-mail", "E-mail 2", "E-mail 3"), emails, strict=False):
         row[f"{prefix} Address"], row[f"{prefix} Type"] = e.address, "SMTP"

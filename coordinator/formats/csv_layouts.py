@@ -585,6 +585,7 @@ OUTLOOK_PHONES = (
 OUTLOOK_ADDRESSES = (("Business", "work"), ("Home", "home"), ("Other", "other"))
 OUTLOOK_EMAILS = ("E-mail", "E-mail 2", "E-mail 3")
 _NOTE_BIRTHDAY = re.compile(r"(?m)^Birthday: (--\d\d-\d\d)\r?$\n?")
+_NOTE_NICKNAME = re.compile(r"(?m)^Nickname: (.+?)\r?$\n?")
 
 
 def outlook_row(row: Row, pc: ParsedContact) -> None:
@@ -603,6 +604,10 @@ def outlook_row(row: Row, pc: ParsedContact) -> None:
     if no_year and not d.birthday:
         d.birthday = no_year.group(1)
         d.notes = (d.notes[: no_year.start()] + d.notes[no_year.end():]).strip()
+    nickname = _NOTE_NICKNAME.search(d.notes) if "Nickname: " in d.notes else None
+    if nickname and not d.nickname:  # as the birthday: Outlook has no nickname column
+        d.nickname = nickname.group(1)
+        d.notes = (d.notes[: nickname.start()] + d.notes[nickname.end():]).strip()
     categories = g("Categories", "")
     d.tags = split_labels(categories, ";") if ";" in categories else split_labels(categories, ",")
     exchange = []

@@ -119,6 +119,11 @@ def meetings_ics(db: Database, meetings: Sequence[MeetingData]) -> bytes:
     if starts:  # only the zones used, and only the transitions of the years we need
         cal.add_missing_timezones(first_date=date(min(starts).year - 1, 1, 1),
                                   last_date=date(max(starts).year + 1, 12, 31))
+        # icalendar adds them in the order of a set, which changes from run to run:
+        # sorted by TZID, two exports of the same meetings are the same bytes.
+        zones = sorted((c for c in cal.subcomponents if c.name == "VTIMEZONE"),
+                       key=lambda c: str(c.get("tzid", "")))
+        cal.subcomponents[:] = zones + [c for c in cal.subcomponents if c.name != "VTIMEZONE"]
     return cal.to_ical()
 
 

@@ -70,8 +70,7 @@ def physical_lines(text: str) -> list[str]:
     a bare CR inside a line of a LF or CRLF file is part of a value."""
     if "\n" not in text:
         return text.split("\r")
-    lines = text.split("\n")
-    return [s[:-1] if s.endswith("\r") else s for s in lines]
+    return text.replace("\r\n", "\n").split("\n")
 
 
 def read_cards(text: str, file_encoding: str = "utf-8") -> FileLines:

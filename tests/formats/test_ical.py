@@ -74,3 +74,20 @@ def test_validation_finds_problems() -> None:
     problems = ical_export.validate_ics(broken)
     assert any("DTSTAMP" in p for p in problems)
     assert ical_export.validate_ics(b"not a calendar")
+
+
+ZONES = ["Pacific/Auckland", "America/Denver", "Europe/Berlin", "Asia/Tokyo",
+         "America/Chicago", "Africa/Nairobi"]
+
+
+def test_time_zones_come_in_a_stable_order(db, services) -> None:  # type: ignore[no-untyped-def]
+    """icalendar adds VTIMEZONEs in set order (a new order in every process): two
+    exports of the same meetings must be the same bytes, zones sorted by TZID."""
+    for i, zone in enumerate(ZONES):
+        services.meetings.create(MeetingData(
+            title=f"Call {i}", starts_at=datetime(2026, 12, 1 + i, 16, 0, tzinfo=UTC),
+            time_zone=zone))
+    data = exports.export_meetings(db)
+    tzids = [str(z["tzid"]) for z in Calendar.from_ical(data).walk("VTIMEZONE")]
+    assert tzids == sorted(ZONES)
+    assert exports.export_meetings(db) == data

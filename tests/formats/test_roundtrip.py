@@ -154,3 +154,16 @@ def test_loading_by_ids_and_by_whole_tables_agree(db, services, coalition, monke
     assert picked[1].emails == zoe.emails and picked[1].tags == zoe.tags
     assert picked[1].organization_name == "City of Plano"
     assert picked[1].consortium_short_name == "NTXIA"
+
+
+def test_outlook_csv_has_no_nickname_column(db, services, coalition) -> None:  # type: ignore[no-untyped-def]
+    """Outlook's CSV has no Nickname column: the nickname goes in the notes, and our
+    import takes it back from there."""
+    data = exports.export_contacts(db, "outlook-csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert "Nickname" not in rows[0]
+    zoe = next(r for r in rows if r["First Name"] == "Zoë")
+    assert "Nickname: '@zoe" not in zoe["Notes"] and "Nickname: @zoe" in zoe["Notes"]
+    back = next(c for c in parse_contacts(data, filename="o.csv").contacts
+                if c.data.given_name == "Zoë")
+    assert back.data.nickname == "@zoe" and "Nickname" not in back.data.notes
