@@ -1,7 +1,7 @@
 """Drive every view and every editor of the app the way a curious new user would, and
 report anything that goes wrong.
 
-    python tests/ui/explore.py --db SAMPLE.db [--only proposals,meetings] [--timeout 110]
+    python tests/ui/explore.py --db SAMPLE.db [--only proposals,meetings] [--verbose]
 
 On a copy of the sample coalition it opens the main window on each view, then each
 editor (a new record and an existing one, the proposal and meeting created here reopened
@@ -153,7 +153,7 @@ class ModalCloser:
             self.allowed.remove(widget)
 
 
-def pump(rounds: int = 2) -> None:
+def pump(rounds: int = 1) -> None:
     for _ in range(rounds):
         QApplication.processEvents()
 
@@ -187,9 +187,16 @@ def path(w: QWidget) -> str:
     parts = []
     while w is not None and not w.isWindow():
         parent = w.parentWidget()
-        siblings = [c for c in parent.children() if isinstance(c, QWidget)] if parent else []
-        index = next((i for i, c in enumerate(siblings) if c is w), -1)
-        parts.append(f"{type(w).__name__}{index}")
+        view = parent.parentWidget() if parent is not None else None
+        if isinstance(view, QAbstractItemView) and parent is view.viewport():
+            # a cell widget: its row and column (rows are rebuilt after a save)
+            index = view.indexAt(w.geometry().center())
+            parts.append(f"{type(w).__name__}@{index.row()},{index.column()}")
+        else:
+            siblings = [c for c in parent.children() if isinstance(c, QWidget)] \
+                if parent else []
+            position = next((i for i, c in enumerate(siblings) if c is w), -1)
+            parts.append(f"{type(w).__name__}{position}")
         w = parent
     return "/".join(reversed(parts))
 
@@ -390,17 +397,24 @@ class Explorer:
         while passes < 40 and not self.out_of_time():
             passes += 1
             chain = [w for w in focus_chain(window) if path(w) not in visited]
+            chain_paths = {id(w): path(w) for w in chain}
             if not chain:
                 # every control of this tab state seen: show the next tab with unseen ones
                 if not self._next_tab(window, visited):
                     break
                 continue
             previous: QWidget | None = None
+            previous_path = ""
             for w in chain:
                 if self.out_of_time() or not isValid(window) or not window.isVisible():
                     break
                 if not isValid(w) or not w.isVisible():
-                    continue
+                    # rebuilt meanwhile (a save refills the rows): visit its successor
+                    w = self._at_path(window, chain_paths.get(id(w), ""))
+                    if w is None or path(w) in visited:
+                        continue
+                if previous is not None and not isValid(previous):
+                    previous = self._at_path(window, previous_path)
                 visited.add(path(w))
                 with self.step(f"{name} > {describe(w)}"):
                     if self.verbose:
@@ -411,11 +425,15 @@ class Explorer:
                     if restore is not None:  # e.g. the sidebar's arrow keys changed view
                         restore()
                 previous = w if isValid(w) else None
+                previous_path = path(w) if isValid(w) else ""
             if not isValid(window) or not window.isVisible():
                 if reopen is None:
                     return None
                 with self.step(f"{name} (reopened)"):
                     window = reopen()
+                    if window is None:
+                        self.report.add("a step closed the window and it did not open again",
+                                        "")
                 if window is None:
                     return None
                 window.resize(*SIZES[0])
@@ -429,6 +447,12 @@ class Explorer:
         print(f"  {name}: {self.report.visited - count} controls, "
               f"{time.monotonic() - started:.1f} s", flush=True)
         return window
+
+    @staticmethod
+    def _at_path(window: QWidget, where: str) -> QWidget | None:
+        if not where or not isValid(window):
+            return None
+        return next((w for w in focus_chain(window) if path(w) == where), None)
 
     def _arrive(self, previous: QWidget | None, w: QWidget) -> None:
         """Tab from the previous control when it has the focus (a simple control passes
@@ -671,8 +695,12 @@ def explore_all(ctx: object, report: Report, closer: ModalCloser, deadline: floa
     def open_meeting(view: object) -> object:
         return view.open_record(existing_meeting) if existing_meeting else None  # type: ignore[attr-defined]
 
+    chosen: dict[int, str | None] = {}  # the record each view's "existing" target opens
+
     def open_first(view: object) -> object:
-        record_id = first_row_id(view)
+        if id(view) not in chosen:
+            chosen[id(view)] = first_row_id(view)
+        record_id = chosen[id(view)]
         return view.open_record(record_id) if record_id else None  # type: ignore[attr-defined]
 
     def next_in_series(view: object) -> object:
@@ -680,16 +708,12 @@ def explore_all(ctx: object, report: Report, closer: ModalCloser, deadline: floa
             return view.new_in_series(existing_meeting)  # type: ignore[attr-defined]
         return None
 
-    def action_meeting(view: object) -> object:
-        record_id = first_row_id(view)
-        return view.open_record(record_id) if record_id else None  # type: ignore[attr-defined]
-
     editor_target("meetings", "existing, with action items", open_meeting)
     editor_target("meetings", "new", lambda v: v.new_record())  # type: ignore[attr-defined]
     editor_target("meetings", "next in series", next_in_series)
     editor_target("proposals", "existing", open_first)
     editor_target("proposals", "new", lambda v: v.new_record())  # type: ignore[attr-defined]
-    editor_target("actions", "its meeting", action_meeting)
+    editor_target("actions", "its meeting", open_first)
     editor_target("contacts", "existing", lambda v: v.edit_selected())  # type: ignore[attr-defined]
     editor_target("contacts", "new", lambda v: v.new_record())  # type: ignore[attr-defined]
     editor_target("organizations", "existing",
@@ -752,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, type=Path,
                         help="a sample coalition database (it is modified: use a copy)")
     parser.add_argument("--only", default="", help="comma-separated view names")
-    parser.add_argument("--timeout", type=float, default=110.0,
+    parser.add_argument("--timeout", type=float, default=150.0,
                         help="seconds before a hang is reported with every thread's stack")
     parser.add_argument("--verbose", action="store_true", help="print every step")
     args = parser.parse_args(argv)

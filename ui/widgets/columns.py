@@ -47,6 +47,7 @@ class ReadableColumns(QObject):
         self._busy = False
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(200)  # rows measured per column: enough to see
         for col in range(header.count()):
             if col not in fixed:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
