@@ -74,6 +74,9 @@ MAX_WORKERS = 8
 # this process mostly merges and the workers do the parsing.
 MIN_WORKERS = 2
 ENV_WORKERS = "COORDINATOR_PARSE_WORKERS"  # "0" turns the pool off; "3" asks for 3
+# A pool not up after this long is given up (this process parses alone); the process
+# never waits longer than this at exit for a pool still starting.
+START_TIMEOUT_S = 60.0
 # Set by the app's entry point of a frozen build after `multiprocessing.freeze_support()`.
 FROZEN_POOL_OK = False
 
@@ -339,7 +342,11 @@ class _Pool:
         self.failed = False
         self._stopped = False
         self._lock = threading.Lock()
-        threading.Thread(target=self._start, name="parse-pool-start", daemon=True).start()
+        _start_fork_server_ignoring_ctrl_c()
+        # Not a daemon: the process waits for a pool still starting when it exits (the
+        # thread then shuts it down), instead of leaving a worker half started, which
+        # would find its queues gone and print a traceback on the terminal.
+        threading.Thread(target=self._start, name="parse-pool-start").start()
 
     def _start(self) -> None:
         try:
@@ -349,7 +356,11 @@ class _Pool:
             self.failed = True
             return
         try:
-            executor.submit(_ready).result()
+            # Every worker is started here (a submit finding no idle worker starts one),
+            # never later by a submit in the parsing thread: a Ctrl+C landing there
+            # between a worker's start and its registration would orphan it.
+            for future in [executor.submit(_ready) for _ in range(self.count)]:
+                future.result(timeout=START_TIMEOUT_S)
         except Exception:  # BrokenProcessPool, OSError...: parse here instead
             self.failed = True
             _shutdown(executor, terminate=True)
@@ -366,6 +377,34 @@ class _Pool:
             executor, self.executor = self.executor, None
         if executor is not None:
             _shutdown(executor, terminate=terminate)
+
+
+def _start_fork_server_ignoring_ctrl_c() -> None:
+    """Start the fork server (if not running) with Ctrl+C ignored from its first moment.
+
+    It ignores Ctrl+C itself, but only after importing the app (a second or so), and a
+    Ctrl+C to the terminal meanwhile would print its traceback; an ignored signal stays
+    ignored across exec. Only the main thread may change signal handlers (elsewhere,
+    as in the app, there is no terminal to press Ctrl+C in). For the few milliseconds
+    of the start, a Ctrl+C is ignored by this process too.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    _context()  # sets what the server preloads
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):
+        return
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        pass  # the pool's own start fails the same way and this process parses alone
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _shutdown(executor: ProcessPoolExecutor, *, terminate: bool) -> None:
