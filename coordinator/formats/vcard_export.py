@@ -34,8 +34,10 @@ _ADDRESS_TYPES = {"work": ["WORK"], "home": ["HOME"]}
 # -- 4.0 ------------------------------------------------------------------------------------
 def escape(value: str) -> str:
     """A TEXT value: backslash, comma and semicolon escaped, every line break as `\\n`."""
-    return (multiline(value).replace("\\", "\\\\").replace(",", "\\,")
-            .replace(";", "\\;").replace("\n", "\\n"))
+    if not value.isprintable():  # a line break or another control (rare): clean first
+        value = multiline(value)
+    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+            .replace("\n", "\\n"))
 
 
 def fold_line(line: str) -> str:
@@ -100,17 +102,16 @@ def _card(c: ContactData, version: str) -> str:
                                              a.postal_code, a.country))
         prop("ADR", a.label, _ADDRESS_TYPES, False, value)
     if c.birthday.startswith("--"):
-        lines.append("BDAY:--" + c.birthday[2:].replace("-", "") if v4 else
-                     f"BDAY;X-APPLE-OMIT-YEAR=1604:1604{c.birthday[1:]}")
+        lines.append(one_line("BDAY:--" + c.birthday[2:].replace("-", "") if v4 else
+                              f"BDAY;X-APPLE-OMIT-YEAR=1604:1604{c.birthday[1:]}"))
     elif c.birthday:
-        lines.append("BDAY:" + (c.birthday.replace("-", "") if v4 else c.birthday))
+        lines.append(one_line("BDAY:" + (c.birthday.replace("-", "") if v4 else c.birthday)))
     if c.tags:
         lines.append("CATEGORIES:" + ",".join(escape(t) for t in c.tags))
     if c.updated_at:
         lines.append(f"REV:{c.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")
-    # one_line: nothing written above may break a line, whatever a value held
-    return "".join(fold_line(one_line(line)) for line in lines)
+    return "".join(fold_line(line) for line in lines)
 
 
 def vcard30(contacts: Sequence[ContactData]) -> bytes:
