@@ -208,7 +208,17 @@ def inspect_file(path: Path) -> FileState:
     # creates no -wal or -shm beside it and works in a read-only folder.
     immutable = not has_wal and header[18] == header[19] == WAL_VERSION
     with leaving_no_trace(path):
-        empty, revision = _read_schema(path, immutable=immutable, check_integrity=short)
+        try:
+            empty, revision = _read_schema(path, immutable=immutable, check_integrity=short)
+        except CorruptDatabase as first:
+            if not immutable:
+                raise
+            # A writer may have started (and checkpointed) while the file was read as
+            # immutable: read it once more the ordinary way before calling it damaged.
+            try:
+                empty, revision = _read_schema(path, immutable=False, check_integrity=short)
+            except DatabaseOpenError:
+                raise first from None
     return FileState(exists=True, empty=empty, revision=revision,
                      interrupted_checkpoint=short)
 
@@ -220,12 +230,15 @@ def _open_failure(path: Path, exc: sqlite3.Error) -> DatabaseOpenError:
             f"{path.name} is busy: another program is writing it. Try again in a moment."
         )
     reason = read_only_reason(path)
-    if reason is not None and ("readonly" in text or "unable to open" in text):
+    has_wal = companion(path, "-wal").exists()
+    if reason is not None and has_wal and ("readonly" in text or "unable to open" in text):
         return UnreadableDatabase(
             f"{path.name} cannot be read here: {reason}, and its most recent changes are "
             f"still in {path.name}-wal, which SQLite can only read from a writable folder. "
             "Copy both files to a folder of your own and open the copy."
         )
+    if reason is not None and ("readonly" in text or "unable to open" in text):
+        return UnreadableDatabase(f"{path.name} cannot be read here ({reason}): {exc}.")
     if "unable to open" in text:
         return UnreadableDatabase(f"{path.name} cannot be opened: {exc}.")
     return CorruptDatabase(f"{path.name} is damaged and cannot be read: {exc}.")

@@ -131,6 +131,9 @@ def test_cli_read_commands_work_on_it(tmp_path: Path, capsys: pytest.CaptureFixt
     out, err = capsys.readouterr()
     assert "Recovered" in out and "damaged" not in err
     assert main(["--db", str(path), "stats"]) == 0
+    assert main(["--db", str(path), "export", "contacts", "--format", "csv"]) == 0
+    exported = capsys.readouterr().out
+    assert all(contact_id in exported for contact_id in ids)
 
 
 def test_a_short_file_whose_wal_lacks_the_pages_is_still_damaged(tmp_path: Path) -> None:

@@ -280,3 +280,27 @@ def test_another_users_file_is_read_read_only_without_a_raw_error(shared_dir: Pa
     assert "Traceback" not in unreadable.stderr and "damaged" not in unreadable.stderr
     assert path.read_bytes() == before and mode(path) == 0o600
     assert [n for n in names_in(shared_dir) if n != "h"] == names
+
+
+def test_a_read_only_folder_holding_a_wal_without_its_shm_is_explained(shared_dir: Path
+                                                                       ) -> None:
+    folder = shared_dir / "copied"
+    folder.mkdir()
+    source = shared_dir / "source.db"
+    db = Database.open(source)
+    add_contacts(Services(db), 2)
+    path = folder / "coalition.db"  # main file and -wal copied while open: no -shm
+    shutil.copyfile(source, path)
+    shutil.copyfile(f"{source}-wal", f"{path}-wal")
+    db.close()
+    os.chmod(folder, 0o555)
+    names = names_in(folder)
+    as_nobody = os.geteuid() == 0
+    if as_nobody:
+        for part in (folder, path, Path(f"{path}-wal")):
+            os.chown(part, NOBODY, NOBODY)
+    stats = run_cli("--db", str(path), "stats", as_nobody=as_nobody, home=shared_dir / "h")
+    assert stats.returncode == 1
+    assert "read-only" in stats.stderr and "Copy both files" in stats.stderr
+    assert "damaged" not in stats.stderr and "Traceback" not in stats.stderr
+    assert names_in(folder) == names
