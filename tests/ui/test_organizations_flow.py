@@ -86,3 +86,31 @@ def test_deleting_an_organization_without_contacts_does_not_ask(
     settle(sample_ctx)
     assert view.confirm_box is None
     assert not services.organizations.exists(lonely.id)
+
+
+def test_contact_form_of_a_trashed_organization_keeps_the_link(ctx, qtbot, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from coordinator.services.records import ContactData, OrganizationData
+    from ui.dialogs.contact import ContactDialog
+
+    services = ctx.services
+    org = services.organizations.create(OrganizationData(name="Acme Mobility"))
+    person = services.contacts.create(ContactData(given_name="Ada", organization_id=org.id))
+    services.organizations.delete(org.id)
+    monkeypatch.setattr(QMessageBox, "question",  # never a modal question at teardown
+                        staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Discard))
+
+    dialog = ContactDialog(ctx, person.id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.organization.text() == ""  # no name of an organization in Trash
+    assert dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.title_edit, "Analyst")
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert services.contacts.get(person.id).title == "Analyst"
+
+    services.organizations.restore(org.id)
+    assert services.contacts.get(person.id).organization_name == "Acme Mobility"

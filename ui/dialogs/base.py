@@ -9,11 +9,13 @@ Subclasses build their fields, then implement `collect()` (widgets -> data),
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -53,10 +55,19 @@ class RecordDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName("Save")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        # Ctrl+S and Ctrl+Enter save from any field, the notes included.
+        self.save_shortcuts = []
+        for keys in (QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return"),
+                     QKeySequence("Ctrl+Enter")):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.try_save)
+            self.save_shortcuts.append(shortcut)
 
     # -- to implement ---------------------------------------------------------------
     def collect(self) -> Any:
@@ -109,12 +120,28 @@ class RecordDialog(QDialog):
     def extra_messages(self, problems: list[FieldProblem]) -> None:
         """Show problems that `messages()` does not cover (rows of emails...)."""
 
+    def focus_order(self) -> list[QWidget]:
+        """Every field top to bottom, as Tab should visit them (the buttons follow)."""
+        return []
+
+    def update_tab_order(self) -> None:
+        """Tab runs through `focus_order()`, then Save and Cancel. Called again when
+        rows are added, since a widget made later would otherwise come after the buttons."""
+        chain = [*self.focus_order(), *self.buttons.buttons()]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     # -- shared behaviour ----------------------------------------------------------------
     def finish_setup(self) -> None:
-        """Call once the fields are filled: records the clean state and validates."""
+        """Call once the fields are filled: records the clean state and validates, sets
+        the Tab order and puts the cursor in the first field."""
         self._initial = self.collect()
         self._show_all = self.record_id is not None
         self.revalidate()
+        self.update_tab_order()
+        fields = self.focus_order()
+        if fields:
+            fields[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def touch(self, field: str) -> None:
         self._touched.add(field)
@@ -133,7 +160,7 @@ class RecordDialog(QDialog):
         self.extra_messages(problems)
         self.save_button.setEnabled(not problems)
         self.save_button.setToolTip(
-            "" if not problems else "Fix the marked fields to save:\n"
+            "Save (Ctrl+S or Ctrl+Enter)" if not problems else "Fix the marked fields to save:\n"
             + "\n".join(p.message for p in problems))
         return problems
 

@@ -137,6 +137,7 @@ class ContactDialog(RecordDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes to the fields
         scroll.setWidget(form_widget)
         self.outer.addWidget(scroll, 1)
         self.outer.addWidget(self.buttons)
@@ -147,6 +148,8 @@ class ContactDialog(RecordDialog):
         for field, widgets in touch.items():
             for w in widgets:
                 w.textEdited.connect(lambda _t, f=field: self.touch(f))
+        for rows in (self.emails, self.phones):
+            rows.rows_changed.connect(self.update_tab_order)
         connect_all(self.revalidate, self.given, self.family, self.title_edit, self.pronouns,
                     self.organization, self.emails, self.phones, self.street, self.city,
                     self.region, self.postal, self.country, self.website, self.birthday,
@@ -196,11 +199,22 @@ class ContactDialog(RecordDialog):
 
         self.ctx.tasks.run(names, on_done=done, key=f"org-names-{id(self)}")
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.given, self.family, self.title_edit, self.pronouns, self.organization,
+                *self.emails.focus_order(), *self.phones.focus_order(), self.street,
+                self.city, self.region, self.postal, self.country, self.website,
+                self.birthday, self.tags, self.notes, self.private_notes]
+
     # -- data --------------------------------------------------------------------------
     def _organization_id(self) -> tuple[str | None, bool]:
-        """(id, known) for the organization typed; ("", True) when left empty."""
+        """(id, known) for the organization typed; (None, True) when left empty."""
         text = self.organization.text().strip()
         if not text:
+            # An organization in Trash shows no name, but the contact keeps the link so
+            # that restoring the organization brings it back.
+            loaded = self._loaded
+            if loaded.organization_id and not loaded.organization_name:
+                return loaded.organization_id, True
             return None, True
         key = fold(text)
         if key in self._org_ids:
@@ -251,7 +265,10 @@ class ContactDialog(RecordDialog):
                 "title": self.title_message}
 
     def extra_messages(self, problems: list[FieldProblem]) -> None:
-        for i, row in enumerate(self.emails.rows):
+        # The service numbers only the emails collected: the rows that have a value.
+        filled = self.emails.filled_rows()
+        for row in self.emails.rows:
+            i = filled.index(row) if row in filled else -1
             msgs = [p.message for p in problems if p.field == f"emails[{i}]"]
             show = self._show_all or row.touched
             row.message.set_message(" ".join(msgs) if msgs and show else None)

@@ -94,6 +94,10 @@ class OrganizationDialog(RecordDialog):
         connect_all(self.revalidate, self.name, self.sector, self.consortium, self.city,
                     self.state, self.website, self.tags, self.notes)
 
+    def focus_order(self) -> list[QWidget]:
+        return [self.name, self.sector, self.consortium, self.city, self.state,
+                self.website, self.tags, self.notes]
+
     def _fill(self, o: OrganizationData) -> None:
         self.name.setText(o.name)
         self.sector.setCurrentIndex(max(0, self.sector.findData(o.sector)))

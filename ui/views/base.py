@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -151,6 +159,10 @@ class MemberView(QWidget):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filters)
         self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        # F2 opens the selected record for editing, as Enter and double-click do.
+        self.edit_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
+        self.edit_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.edit_shortcut.activated.connect(self.edit_selected)  # type: ignore[attr-defined]
 
     # -- filter widgets ------------------------------------------------------------------
     def add_member_filters(self, noun: str) -> None:
@@ -322,7 +334,10 @@ class MemberView(QWidget):
         if row < 0:
             return
         index = self.table.model().index(row, 0)
-        self.table.selectionModel().clearSelection()
-        self.table.setCurrentIndex(index)
-        self.table.selectRow(row)
+        # Explicit flags: the view's own selectRow() reads the keyboard, so a Ctrl still
+        # held from Ctrl+S would toggle the row off again.
+        flags = QItemSelectionModel.SelectionFlag
+        selection = self.table.selectionModel()
+        selection.setCurrentIndex(index, flags.NoUpdate)
+        selection.select(index, flags.ClearAndSelect | flags.Rows)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -87,10 +88,11 @@ class LabelledRow(QWidget):
         self.edit = QLineEdit(value)
         self.edit.setAccessibleName(kind)
         self.edit.setPlaceholderText("name@example.org" if kind == "Email" else "+1 555 010 0000")
-        remove = QToolButton()
+        self.remove_button = remove = QToolButton()
         remove.setText("✕")
         remove.setToolTip(f"Remove this {kind.lower()}")
         remove.setAccessibleName(f"Remove {kind.lower()}")
+        remove.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable with Tab
         remove.clicked.connect(lambda: self.remove_requested.emit(self))
         self.message = FieldMessage()
         line = QHBoxLayout()
@@ -116,11 +118,16 @@ class LabelledRow(QWidget):
     def label(self) -> str:
         return self.label_combo.currentText().strip() or "work"
 
+    def focus_order(self) -> list[QWidget]:
+        """Left to right: label, value, remove."""
+        return [self.label_combo, self.edit, self.remove_button]
+
 
 class RowList(QWidget):
     """A growing list of LabelledRows with an "Add" button."""
 
     changed = Signal()
+    rows_changed = Signal()  # a row was added or removed
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,7 +149,9 @@ class RowList(QWidget):
         row.changed.connect(self.changed)
         row.remove_requested.connect(self.remove_row)
         self._layout.insertWidget(len(self.rows), row)
+        row.show()  # at once, not when the layout gets to it: Tab skips hidden widgets
         self.rows.append(row)
+        self.rows_changed.emit()
         if focus:
             row.edit.setFocus()
         self.changed.emit()
@@ -150,14 +159,29 @@ class RowList(QWidget):
 
     def remove_row(self, row: LabelledRow) -> None:
         if row in self.rows:
+            index = self.rows.index(row)
+            had_focus = row.isAncestorOf(QApplication.focusWidget())
             self.rows.remove(row)
             row.setParent(None)
             row.deleteLater()
+            self.rows_changed.emit()
+            if had_focus:  # keep the cursor nearby, not lost with the row
+                target = (self.rows[min(index, len(self.rows) - 1)].edit if self.rows
+                          else self.add_button)
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
             self.changed.emit()
 
+    def focus_order(self) -> list[QWidget]:
+        """Each row left to right, then the Add button."""
+        return [w for row in self.rows for w in row.focus_order()] + [self.add_button]
+
+    def filled_rows(self) -> list[LabelledRow]:
+        """Rows with a value: an empty row means nothing and is left out."""
+        return [r for r in self.rows if r.value()]
+
     def values(self) -> list[tuple[str, str]]:
-        """(value, label) of every row, empty rows included (the service reports them)."""
-        return [(r.value(), r.label()) for r in self.rows]
+        """(value, label) of every row that has a value."""
+        return [(r.value(), r.label()) for r in self.filled_rows()]
 
 
 def connect_all(callback: Callable[[], None], *widgets: QWidget) -> None:
