@@ -48,8 +48,8 @@ def clean_leftovers(db_path: Path | str, *, now: float | None = None) -> list[Pa
                     deleted.append(path)
             except OSError:
                 continue
-    except (OSError, ValueError) as exc:  # an unreadable folder: nothing to clean here
-        log.warning("Could not look for leftover temporary files: %s", exc)
+    except (OSError, ValueError) as exc:  # an unreadable folder, a path that is not text
+        log.info("Could not look for leftover temporary files: %s", type(exc).__name__)
         return []
     if deleted:
         log.info("Deleted %d leftover temporary files of interrupted backups", len(deleted))

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from coordinator import paths
+from coordinator.cli.arguments import is_text, shown
 from coordinator.cli.interrupts import Interrupts
 from coordinator.db import Database, ReadOnlyDatabase
 from coordinator.errors import CoordinatorError
@@ -28,6 +29,11 @@ class CliContext:
                 raise CoordinatorError(
                     f"No database at {self.db_path}. Create one with `coordinator demo`, "
                     "an import, or the app, or choose another with --db.")
+            if not is_text(str(self.db_path)):  # SQLite takes file names as UTF-8 only
+                raise CoordinatorError(
+                    f"The database path {shown(self.db_path)} holds bytes that are not "
+                    "UTF-8, which SQLite cannot open; rename the file or its folder. "
+                    "Nothing was changed.")
             if not self.creates_db and _zero_bytes(self.db_path):
                 # Only a command that creates a database may start one in an empty file.
                 raise CoordinatorError(
