@@ -145,6 +145,7 @@ class ContactService(EntityService):
             ("title", data.title, v.JOB_TITLE_MAX_CHARS, "job title"),
         ):
             problems.limit(field_name, value, limit, label)
+        v.unsavable_text(problems, data)
         return problems.items
 
     def _check(self, session: Session, data: ContactData, current_org: str | None = None) -> None:

@@ -160,6 +160,7 @@ class MeetingService(EntityService):
                 problems.add(f"action_items[{i}]", "An action item needs a text.")
             if item.status not in {s.value for s in ActionStatus}:
                 problems.add(f"action_items[{i}]", f"Unknown status {item.status!r}.")
+        v.unsavable_text(problems, d)
         return problems.items
 
     def _check(self, session: Session, d: MeetingData) -> None:

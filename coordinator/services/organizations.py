@@ -72,6 +72,7 @@ class OrganizationService(EntityService):
             problems.add("sector", f"Choose a sector; {data.sector!r} is not one.")
         problems.add("website", v.url_problem(data.website))
         problems.limit("name", data.name, v.ORGANIZATION_NAME_MAX_CHARS, "name")
+        v.unsavable_text(problems, data)
         return problems.items
 
     def _check(self, session: Session, data: OrganizationData) -> None:

@@ -86,6 +86,7 @@ class ProposalService(EntityService):
                 problems.add(f"budget_lines[{i}]", "A budget line cannot be negative.")
         if d.due_date and d.due_date.year < 2000:
             problems.add("due_date", "Enter a due date after the year 2000.")
+        v.unsavable_text(problems, d)
         return problems.items
 
     def _check(self, session: Session, d: ProposalData) -> None:

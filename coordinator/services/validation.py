@@ -8,6 +8,7 @@ import aborted. Nothing here raises.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,8 @@ URL_MAX_CHARS = 2000  # what browsers and mail clients reliably keep
 TIME_ZONE_MAX_CHARS = 64  # the longest IANA name is about 30
 
 URL_EXAMPLE = "Enter a web address such as https://example.org."
+UNSAVABLE_TEXT = ("This text holds a broken character (half of a UTF-16 surrogate pair) "
+                  "that cannot be saved; type it again.")
 
 
 def email_problem(address: str) -> str | None:
@@ -111,6 +114,33 @@ def length_problem(value: str, limit: int, label: str) -> str | None:
     if length <= limit:
         return None
     return f"Keep the {label} to {limit} characters or fewer (it has {length})."
+
+
+def _unsavable(value: object) -> bool:
+    """True for text that cannot be stored as UTF-8 (a lone surrogate, as a broken paste
+    can leave in a Python string); SQLite would raise UnicodeEncodeError on it."""
+    if not isinstance(value, str) or value.isascii():
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def unsavable_text(problems: Problems, data: object) -> None:
+    """A problem for every text field of the record `data` (a dataclass; its lists of
+    text and of child records included, reported as `name[i]`) that cannot be saved."""
+    for f in dataclasses.fields(data):  # type: ignore[arg-type]
+        value = getattr(data, f.name)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                parts = ([getattr(item, g.name) for g in dataclasses.fields(item)]
+                         if dataclasses.is_dataclass(item) else [item])
+                if any(_unsavable(part) for part in parts):
+                    problems.add(f"{f.name}[{i}]", UNSAVABLE_TEXT)
+        elif _unsavable(value):
+            problems.add(f.name, UNSAVABLE_TEXT)
 
 
 class Problems:

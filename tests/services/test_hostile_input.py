@@ -176,3 +176,37 @@ def test_bracketed_ip_addresses_are_judged_not_raised(value: str) -> None:
     # an IP literal has no dot in the host part the check asks for, but either way it
     # comes back as an answer, not an exception
     assert v.url_problem(value) in (None, "Enter a web address such as https://example.org.")
+
+
+def test_a_lone_surrogate_in_any_field_is_a_problem_not_a_crash(services: Services) -> None:
+    # SQLite stores UTF-8: '\ud800' (left by a broken paste) would raise
+    # UnicodeEncodeError on save, so validate() names the field instead.
+    value = "Ada\ud800"
+    for validate, variants in (
+            (services.contacts.validate, contact_variants(value)),
+            (services.organizations.validate, organization_variants(value)),
+            (services.meetings.validate, meeting_variants(value)),
+            (services.proposals.validate, proposal_variants(value))):
+        for field, data in variants:
+            problems = validate(data)
+            assert v.UNSAVABLE_TEXT in [p.message for p in problems], field
+            top = field.split(".")[0]
+            assert any(p.field.split("[")[0] == top for p in problems
+                       if p.message == v.UNSAVABLE_TEXT), field
+
+
+def test_saving_a_lone_surrogate_raises_a_validation_error(services: Services) -> None:
+    starts = datetime(2026, 1, 1, tzinfo=UTC)
+    for create, data, field in (
+            (services.contacts.create, ContactData(given_name="Ada", notes="x\ud800"),
+             "notes"),
+            (services.organizations.create, OrganizationData(name="Plano\udfff"), "name"),
+            (services.proposals.create, ProposalData(title="Corridors", tags=["\ud800"]),
+             "tags[0]"),
+            (services.meetings.create, MeetingData(title="Call", starts_at=starts,
+                                                   decisions=["ok", "\udc80"]),
+             "decisions[1]")):
+        with pytest.raises(ValidationError) as err:
+            create(data)
+        assert err.value.for_field(field) == [v.UNSAVABLE_TEXT]
+    assert services.contacts.count() == 0 and services.organizations.list().total == 0
