@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -177,10 +178,22 @@ class MeetingEditor(EditorChrome, QDialog):
         times_layout.addWidget(self.zone_times)
         times_layout.addWidget(self.your_time)
         times_layout.addStretch(1)
+        # The form and the list of times share the width 3:2 whatever the times say, so
+        # ticking a consortium (which fills the list) never moves the checkboxes.
+        form_box = QWidget()
+        form_box.setLayout(form)
+        for box, stretch in ((form_box, 3), (times_box, 2)):
+            policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            policy.setHorizontalStretch(stretch)
+            box.setSizePolicy(policy)
+        form_box.setMinimumWidth(form_box.minimumSizeHint().width())
+        times_box.setMinimumWidth(heading.sizeHint().width() + 24)
+        for label in (self.zone_times, self.your_time):
+            label.setWordWrap(True)
         details = QWidget()
         details_layout = QHBoxLayout(details)
-        details_layout.addLayout(form, 3)
-        details_layout.addWidget(times_box, 2)
+        details_layout.addWidget(form_box)
+        details_layout.addWidget(times_box)
 
         self.agenda = AgendaEditor()
         self.attendees = AttendeesEditor(self.ctx)
