@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coordinator import paths
 from coordinator.cli.arguments import is_text, shown
 from coordinator.cli.interrupts import Interrupts
-from coordinator.db import Database, ReadOnlyDatabase
 from coordinator.errors import CoordinatorError
-from coordinator.services import Services
+
+if TYPE_CHECKING:
+    from coordinator.db import Database
+    from coordinator.db.plain import PlainReader
+    from coordinator.services import Services
 
 
 class CliContext:
@@ -21,6 +25,7 @@ class CliContext:
         self.creates_db = creates_db  # set by commands that may start a new database
         self.interrupts = interrupts or Interrupts()  # installed by `cli.main`
         self._db: Database | None = None
+        self._reader: PlainReader | None = None
 
     @property
     def db(self) -> Database:
@@ -42,6 +47,8 @@ class CliContext:
                     "in it.")
             if self.db_path == paths.resolve_db_path(None) and not self.db_path.exists():
                 paths.ensure_private_dir(self.db_path.parent)
+            from coordinator.db import Database
+
             self._db = Database.open(self.db_path)
             if self._db.read_only_reason is not None:  # read commands still work
                 print(f"coordinator: {self.db_path.name} is read-only "
@@ -53,19 +60,37 @@ class CliContext:
             BackupManager(self.db_path).watch(self._db)
         return self._db
 
+    def reader(self) -> PlainReader | Database:
+        """What read-only commands read through: a plain sqlite3 connection when the file
+        is simply readable at the current schema, else the full database (which creates,
+        migrates or explains). Both offer `raw()`."""
+        if self._db is not None:
+            return self._db
+        if self._reader is None and self.db_path.exists():
+            from coordinator.db.plain import PlainReader
+
+            self._reader = PlainReader.open(self.db_path)
+        return self._reader if self._reader is not None else self.db
+
     @cached_property
     def services(self) -> Services:
+        from coordinator.services import Services
+
         return Services(self.db)
 
     def require_writable(self) -> None:
         """Raise `ReadOnlyDatabase` before a command that changes the database starts
         (and backs it up first), when the file can only be read."""
+        from coordinator.db import ReadOnlyDatabase
+
         if self.db.read_only:
             raise ReadOnlyDatabase("This database is open read-only; changes cannot be saved.")
 
     def describe_error(self, exc: CoordinatorError) -> str:
         """The one line printed for a user-facing error (a write to a read-only file
         says which file and why)."""
+        from coordinator.db import ReadOnlyDatabase
+
         reason = getattr(self._db, "read_only_reason", None)
         if isinstance(exc, ReadOnlyDatabase) and reason is not None:
             return (f"{self.db_path.name} is read-only ({reason}), and this command would "
@@ -73,6 +98,9 @@ class CliContext:
         return str(exc)
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._db is not None:
             self._db.close()
 

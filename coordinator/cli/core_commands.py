@@ -7,18 +7,13 @@ import sys
 from datetime import date
 from typing import Any
 
+from coordinator.cli.choices import SECTORS
 from coordinator.cli.context import CliContext
 from coordinator.cli.output import print_rows, to_plain
 from coordinator.errors import CoordinatorError, NotFound
-from coordinator.models import ActionStatus, ProposalStatus, Sector
-from coordinator.money import format_money
-from coordinator.services import (
-    ActionFilter,
-    ContactFilter,
-    MeetingFilter,
-    OrganizationFilter,
-    ProposalFilter,
-)
+
+# The models, services and SQLAlchemy are imported inside the commands that use them:
+# `stats` and `search` read through a plain sqlite3 connection and never load them.
 
 FORMATS = ("table", "csv", "json")
 ENTITIES = ("contacts", "organizations", "proposals", "meetings", "actions")
@@ -39,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list records with filters")
     p.add_argument("entity", choices=ENTITIES)
     p.add_argument("--consortium", help="consortium short name or id")
-    p.add_argument("--sector", choices=[s.value for s in Sector])
+    p.add_argument("--sector", choices=SECTORS)
     p.add_argument("--tag")
     p.add_argument("--organization", help="organization name or id")
     p.add_argument("--status", help="proposal status or action item status")
@@ -110,7 +105,10 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    stats = ctx.services.stats()
+    from coordinator.services.stats import stats as read_stats
+
+    with ctx.reader().raw() as conn:
+        stats = read_stats(conn)
     if args.format == "json":
         print_rows([stats], [], "json")
         return 0
@@ -199,6 +197,8 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _list_contacts(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    from coordinator.services import ContactFilter
+
     f = ContactFilter(consortium_id=_consortium_id(ctx, args.consortium),
                       organization_id=_organization_id(ctx, args.organization),
                       sector=args.sector, tag=args.tag, text=args.text)
@@ -213,6 +213,8 @@ def _list_contacts(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any]
 
 
 def _list_organizations(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    from coordinator.services import OrganizationFilter
+
     f = OrganizationFilter(consortium_id=_consortium_id(ctx, args.consortium),
                            sector=args.sector, tag=args.tag, text=args.text)
     page = ctx.services.organizations.list(f, sort=args.sort or "name", limit=args.limit)
@@ -221,6 +223,10 @@ def _list_organizations(args: argparse.Namespace, ctx: CliContext) -> tuple[list
 
 
 def _list_proposals(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    from coordinator.models import ProposalStatus
+    from coordinator.money import format_money
+    from coordinator.services import ProposalFilter
+
     if args.status and args.status not in {s.value for s in ProposalStatus}:
         raise CoordinatorError(f"No proposal status {args.status!r}; use one of "
                                f"{', '.join(s.value for s in ProposalStatus)}.")
@@ -239,6 +245,8 @@ def _list_proposals(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any
 def _list_meetings(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
     from datetime import UTC, datetime, time
 
+    from coordinator.services import MeetingFilter
+
     f = MeetingFilter(series_id=_series_id(ctx, args.series),
                       consortium_id=_consortium_id(ctx, args.consortium), text=args.text,
                       starts_after=datetime.combine(args.date_from, time(), UTC)
@@ -250,6 +258,9 @@ def _list_meetings(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any]
 
 
 def _list_actions(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    from coordinator.models import ActionStatus
+    from coordinator.services import ActionFilter
+
     if args.status and args.status not in {s.value for s in ActionStatus}:
         raise CoordinatorError(f"No action item status {args.status!r}; use one of "
                                f"{', '.join(s.value for s in ActionStatus)}.")
@@ -265,7 +276,10 @@ _LISTERS = {"contacts": _list_contacts, "organizations": _list_organizations,
 
 
 def cmd_search(args: argparse.Namespace, ctx: CliContext) -> int:
-    results = ctx.services.search.search(args.query, limit_per_group=max(1, args.limit))
+    from coordinator.services.search import SearchService
+
+    results = SearchService(ctx.reader()).search(  # type: ignore[arg-type]
+        args.query, limit_per_group=max(1, args.limit))
     rows = [{"type": h.entity, "id": h.id, "title": h.title, "snippet": h.snippet}
             for h in results.hits]
     if args.format == "json":

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from coordinator.formats.encoding import neutralise_cell
-
 
 def to_plain(value: Any) -> Any:
     """Dataclasses, dates and nested lists as JSON-ready values."""
@@ -45,6 +43,8 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
         return
     if fmt == "csv":  # cells neutralised against formula injection, as in every export
         writer = csv.writer(out)
+        from coordinator.formats.encoding import neutralise_cell  # CSV output only
+
         writer.writerow([neutralise_cell(c) for c in columns])
         for r in rows:
             writer.writerow([neutralise_cell(_cell(r.get(c))) for c in columns])

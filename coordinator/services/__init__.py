@@ -10,29 +10,59 @@ reports what changed to `Database.subscribe` listeners.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from coordinator.changes import ChangeKind, ChangeSet
-from coordinator.db import Database
-from coordinator.services.actions import ActionFilter, ActionService
-from coordinator.services.contacts import ContactFilter, ContactRow, ContactService
-from coordinator.services.meetings import MeetingFilter, MeetingService, SeriesData
-from coordinator.services.organizations import (
-    ConsortiumService,
-    OrganizationFilter,
-    OrganizationService,
-)
-from coordinator.services.proposals import ProposalFilter, ProposalService
-from coordinator.services.search import SearchHit, SearchResults, SearchService
-from coordinator.services.tags import TagService
-from coordinator.services.trash import TrashItem, TrashService
 
-STAT_TABLES = ("contact", "organization", "proposal", "meeting", "action_item")
+if TYPE_CHECKING:
+    from coordinator.db import Database
+    from coordinator.services.actions import ActionFilter
+    from coordinator.services.contacts import ContactFilter, ContactRow
+    from coordinator.services.meetings import MeetingFilter, SeriesData
+    from coordinator.services.organizations import OrganizationFilter
+    from coordinator.services.proposals import ProposalFilter
+    from coordinator.services.search import SearchHit, SearchResults
+    from coordinator.services.trash import TrashItem
+
+# The names this package offers, and the module each comes from: imported on first use,
+# so that `coordinator.services.search` alone (the CLI's search) does not load every
+# service, the models and SQLAlchemy.
+_LAZY = {
+    "ActionFilter": "actions", "ActionService": "actions",
+    "ContactFilter": "contacts", "ContactRow": "contacts", "ContactService": "contacts",
+    "MeetingFilter": "meetings", "MeetingService": "meetings", "SeriesData": "meetings",
+    "ConsortiumService": "organizations", "OrganizationFilter": "organizations",
+    "OrganizationService": "organizations", "ProposalFilter": "proposals",
+    "ProposalService": "proposals", "SearchHit": "search", "SearchResults": "search",
+    "SearchService": "search", "TagService": "tags", "TrashItem": "trash",
+    "TrashService": "trash",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"coordinator.services.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 EMPTY_TABLES = ("contact", "organization", "proposal", "meeting", "tag", "meeting_series")
 
 
 class Services:
     def __init__(self, db: Database) -> None:
+        from coordinator.services.actions import ActionService
+        from coordinator.services.contacts import ContactService
+        from coordinator.services.meetings import MeetingService
+        from coordinator.services.organizations import ConsortiumService, OrganizationService
+        from coordinator.services.proposals import ProposalService
+        from coordinator.services.search import SearchService
+        from coordinator.services.tags import TagService
+        from coordinator.services.trash import TrashService
+
         self.db = db
         self.consortia = ConsortiumService(db)
         self.organizations = OrganizationService(db)
@@ -49,24 +79,16 @@ class Services:
 
     def stats(self) -> dict[str, object]:
         """Live record counts per entity, and per consortium."""
-        with self.db.read() as session:
-            counts = {}
-            for table in STAT_TABLES:
-                # Action items have no Trash of their own: they follow their meeting.
-                where = "deleted_at IS NULL" if table != "action_item" else (
-                    "meeting_id IN (SELECT id FROM meeting WHERE deleted_at IS NULL)")
-                counts[table] = session.execute(
-                    text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
-        counts["trash"] = self.trash.count()
-        per_consortium = {
-            c.short_name: {"organizations": c.organization_count, "contacts": c.contact_count}
-            for c in self.consortia.list()
-        }
-        return {"counts": counts, "consortia": per_consortium}
+        from coordinator.services.stats import stats
+
+        with self.db.raw() as conn:
+            return stats(conn)
 
     def is_empty(self) -> bool:
         """True when the database holds no records at all: none live, none in Trash, and
         no tags or meeting series left behind (the sample coalition may be written then)."""
+        from sqlalchemy import text
+
         with self.db.read() as session:
             return not any(
                 session.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar_one()

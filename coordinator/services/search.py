@@ -21,14 +21,15 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import text
-from sqlmodel import Session
-
-from coordinator.db import Database
 from coordinator.errors import CoordinatorError
-from coordinator.models.base import fold
+from coordinator.folding import fold
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coordinator.db import Database
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
@@ -108,6 +109,8 @@ def is_short(user_text: str) -> bool:
 
 def index(session: Session, entity: str, entity_id: str, title: str, body: str) -> None:
     """Add or replace one record in the index (inside the caller's transaction)."""
+    from sqlalchemy import text  # here: searching alone (the CLI's search) needs no ORM
+
     unindex(session, entity_id)
     session.execute(
         text("INSERT INTO search_doc (entity, entity_id) VALUES (:e, :id)"),
@@ -120,6 +123,8 @@ def index(session: Session, entity: str, entity_id: str, title: str, body: str) 
 
 
 def unindex(session: Session, *entity_ids: str) -> None:
+    from sqlalchemy import text
+
     for entity_id in entity_ids:
         row = session.execute(
             text("SELECT rowid FROM search_doc WHERE entity_id = :id"), {"id": entity_id}
@@ -357,6 +362,8 @@ class SearchService:
 
     def reindex(self) -> int:
         """Rebuild the whole index from the tables; returns the number of records indexed."""
+        from sqlalchemy import text
+
         from coordinator.services import indexing  # avoid an import cycle
 
         with self.db.write() as session:

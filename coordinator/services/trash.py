@@ -11,14 +11,10 @@ from coordinator.db import Database
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.models import parse_sql_time
 from coordinator.services.base import EntityService
+from coordinator.services.stats import TRASHED_SQL
 
 # entity -> SQL giving (id, title, deleted_at) of trashed rows
-_TRASHED = {
-    "contact": "SELECT id, full_name, deleted_at FROM contact WHERE deleted_at IS NOT NULL",
-    "organization": "SELECT id, name, deleted_at FROM organization WHERE deleted_at IS NOT NULL",
-    "proposal": "SELECT id, title, deleted_at FROM proposal WHERE deleted_at IS NOT NULL",
-    "meeting": "SELECT id, title, deleted_at FROM meeting WHERE deleted_at IS NOT NULL",
-}
+_TRASHED = TRASHED_SQL
 
 
 @dataclass(frozen=True)
