@@ -2,11 +2,15 @@
 
     python bench/bench_ui.py [--db PATH] [--contacts 100000] [--runs 3]
 
-- start-up: process start to the first painted main window, as a ratio to a bare
-  QApplication showing an empty QMainWindow, both started the same way in this run
-  (target <= 2.5x);
+- start-up: process start to the first page of contacts painted on screen (what the
+  user waits for), as a ratio to a bare PySide6 window showing the same first page read
+  with plain sqlite3 (the same SQL, phones formatted the same way), both started the
+  same way in this run (target <= 3x); also the time until the full view is loaded
+  and idle (interactive), reported;
 - search: keystroke in the global search box to grouped results shown, p95 (< 50 ms);
 - scrolling the contacts table top to bottom page by page: longest step (< 16 ms);
+- dragging the scrollbar thumb to random places: each jump set and painted, p95
+  (< 16 ms), against the same table over a bare Python model;
 - peak memory of the process with the whole database open and scrolled (< 300 MB).
 
 Without --db the sample coalition is built once with `coordinator.demo.build_demo`
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -30,12 +35,31 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BARE = """
-import time, sys
+import sqlite3, sys, time
+import phonenumbers
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
+from coordinator.db.first_page import COUNT_LIVE, NAME_ORDER_IDS, ROW_SELECT
 app = QApplication(sys.argv)
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+total = conn.execute(COUNT_LIVE).fetchone()[0]
+ids = [r[0] for r in conn.execute(NAME_ORDER_IDS, {"limit": 50})]
+rows = conn.execute(ROW_SELECT + f" WHERE c.id IN ({', '.join('?' * len(ids))})", ids).fetchall()
+def phone(v):
+    if not v.startswith("+"):
+        return v
+    n = phonenumbers.parse(v, None)
+    return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL
+        if n.country_code == 1 else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 window = QMainWindow()
 window.resize(1280, 800)
+table = QTableWidget(len(rows), 6)
+table.setHorizontalHeaderLabels(["Name", "Title", "Organization", "Consortium", "Email",
+                                 "Phone"])
+for i, r in enumerate(rows):
+    for j, v in enumerate((r[1], r[2], r[4], r[5], r[6], phone(r[7]))):
+        table.setItem(i, j, QTableWidgetItem(v or ""))
+window.setCentralWidget(table)
 class First(QObject):
     done = False
     def eventFilter(self, obj, event):
@@ -44,7 +68,7 @@ class First(QObject):
             QTimer.singleShot(0, lambda: (print(f"FIRST_PAINT {time.time():.6f}", flush=True),
                                           app.quit()))
         return False
-f = First(); window.installEventFilter(f)
+f = First(); table.viewport().installEventFilter(f)
 window.show()
 app.exec()
 """
@@ -80,32 +104,42 @@ def build_database(contacts: int) -> Path:
     return path
 
 
-def first_paint(cmd: list[str], env: dict[str, str]) -> float:
+def first_paint(cmd: list[str], env: dict[str, str], mark: str = "FIRST_PAINT") -> float:
+    """Seconds from launching `cmd` to the moment it printed `mark`."""
+    return marks(cmd, env)[mark]
+
+
+def marks(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     started = time.time()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120,
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180,
                           check=False)
-    for line in proc.stdout.splitlines():
-        if line.startswith(("FIRST_PAINT ", "READY ")):
-            return float(line.split()[1]) - started
-    raise RuntimeError(f"no paint reported by {cmd[:3]}: {proc.stderr[-800:]}")
+    found = {line.split()[0]: float(line.split()[1]) - started
+             for line in proc.stdout.splitlines()
+             if line.startswith(("FIRST_PAINT ", "READY ", "INTERACTIVE "))}
+    if not found:
+        raise RuntimeError(f"no paint reported by {cmd[:3]}: {proc.stderr[-800:]}")
+    return found
 
 
 def bench_startup(db: Path, runs: int) -> tuple[float, float, float]:
+    """Medians of: the bare window with the first page, Coordinator's first page of
+    contacts painted, Coordinator loaded and idle."""
     home = Path(tempfile.mkdtemp(prefix="coordinator-bench-home-"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_HOME=str(home),
                XDG_CONFIG_HOME=str(home / "xdg"), COORDINATOR_EXIT_AFTER_PAINT="1",
                PYTHONPATH=str(ROOT))
-    bare_cmd = [sys.executable, "-c", BARE]
+    bare_cmd = [sys.executable, "-c", BARE, str(db)]
     app_cmd = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
-    first_paint(app_cmd, env)  # warm the OS file cache for both
-    first_paint(bare_cmd, env)
-    bare, app, ready = [], [], []
     ready_env = dict(env, COORDINATOR_EXIT_AFTER_PAINT="ready")
+    marks(app_cmd, ready_env)  # warm the OS file cache for both
+    first_paint(bare_cmd, env)
+    bare, listed, idle = [], [], []
     for _ in range(runs):
         bare.append(first_paint(bare_cmd, env))
-        app.append(first_paint(app_cmd, env))
-        ready.append(first_paint(app_cmd, ready_env))
-    return statistics.median(bare), statistics.median(app), statistics.median(ready)
+        found = marks(app_cmd, ready_env)
+        listed.append(found["READY"])
+        idle.append(found["INTERACTIVE"])
+    return statistics.median(bare), statistics.median(listed), statistics.median(idle)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -123,7 +157,7 @@ def baseline_scroll(size: object, pages: int, ctx: object, app: object) -> list[
 
     class Bare(QAbstractTableModel):
         def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-            return 0 if parent.isValid() else 100_000
+            return 0 if parent.isValid() else BARE_ROWS[0]
 
         def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
             return 0 if parent.isValid() else 6
@@ -145,6 +179,56 @@ def baseline_scroll(size: object, pages: int, ctx: object, app: object) -> list[
         table.viewport().repaint()
         steps.append((time.perf_counter() - t0) * 1000)
         app.processEvents()  # type: ignore[attr-defined]
+    table.close()
+    return steps
+
+
+JUMPS = 200
+BARE_ROWS = [100_000]  # the bare model gets as many rows as the contacts table
+
+
+def jump_steps(table: object, spots: list[int], app: object, ctx: object | None) -> list[float]:
+    """Each jump: the scrollbar set to a spot and the viewport painted, timed; then the
+    event loop runs as it would between two mouse moves (background work may land)."""
+    bar = table.verticalScrollBar()  # type: ignore[attr-defined]
+    steps = []
+    for spot in spots:
+        t0 = time.perf_counter()
+        bar.setValue(spot)
+        table.viewport().repaint()  # type: ignore[attr-defined]
+        steps.append((time.perf_counter() - t0) * 1000)
+        idle_until = t0 + KEY_REPEAT_S
+        while ctx is not None and ctx.tasks.pending() and \
+                time.perf_counter() < idle_until:  # type: ignore[attr-defined]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.0005)
+        app.processEvents()  # type: ignore[attr-defined]
+    return steps
+
+
+def baseline_jumps(size: object, spots: list[int], app: object) -> list[float]:
+    """The same jumps over the same table widget with a bare Python model."""
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex
+
+    from ui.views.base import RecordTable
+
+    class Bare(QAbstractTableModel):
+        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+            return 0 if parent.isValid() else BARE_ROWS[0]
+
+        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+            return 0 if parent.isValid() else 6
+
+        def data(self, index: QModelIndex, role: int = 0) -> object:
+            return f"Somebody {index.row()} column {index.column()}" if role == 0 else None
+
+    table = RecordTable("baseline")
+    model = Bare()
+    table.setModel(model)
+    table.resize(size)  # type: ignore[arg-type]
+    table.show()
+    app.processEvents()  # type: ignore[attr-defined]
+    steps = jump_steps(table, spots, app, None)
     table.close()
     return steps
 
@@ -171,6 +255,7 @@ def bench_in_process(db_path: Path) -> dict[str, float]:
     view = window.show_view("contacts")
     settle(ctx)
     rows = view.model.rowCount()
+    BARE_ROWS[0] = rows
     results: dict[str, float] = {"rows": rows,
                                  "contacts_loaded_ms": (time.perf_counter() - started) * 1000}
 
@@ -226,6 +311,16 @@ def bench_in_process(db_path: Path) -> dict[str, float]:
     results["scroll_over_16"] = sum(1 for x in steps if x > 16)
     base = baseline_scroll(table.size(), len(steps), ctx, app)
     results["base_longest_ms"], results["base_p99_ms"] = max(base), percentile(base, 99)
+    # -- scrollbar jumps: the thumb dropped at random places -------------------------------
+    rng = random.Random(16)
+    spots = [rng.randint(0, bar.maximum()) for _ in range(JUMPS)]
+    jumps = jump_steps(table, spots, app, ctx)
+    results["jump_p50_ms"] = statistics.median(jumps)
+    results["jump_p95_ms"] = percentile(jumps, 95)
+    results["jump_max_ms"] = max(jumps)
+    base_jumps = baseline_jumps(table.size(), spots, app)
+    results["base_jump_p50_ms"] = statistics.median(base_jumps)
+    results["base_jump_p95_ms"] = percentile(base_jumps, 95)
     results["row_fetches"] = view.model.fetches
     results["row_prefetches"] = view.model.prefetches
     QTest.keyClick(table, Qt.Key.Key_End)  # a keyboard jump to the end, for good measure
@@ -246,13 +341,12 @@ def main() -> int:
     args = parser.parse_args()
     db = args.db or build_database(args.contacts)
 
-    bare, app, ready = bench_startup(db, args.runs)
-    ratio = app / bare
-    print(f"Start-up to first paint: bare QMainWindow {bare * 1000:.0f} ms, Coordinator "
-          f"{app * 1000:.0f} ms -> ratio {ratio:.2f}x (target <= 2.5x)")
-    print(f"  (the window frame paints first; the database opens in the background and the "
-          f"contacts are listed {ready * 1000:.0f} ms after process start, "
-          f"{ready / bare:.1f}x the bare window)")
+    bare, listed, idle = bench_startup(db, args.runs)
+    print(f"Start-up to the first page of contacts on screen: bare PySide6 window with the "
+          f"same page read by plain sqlite3 {bare * 1000:.0f} ms, Coordinator "
+          f"{listed * 1000:.0f} ms -> ratio {listed / bare:.2f}x (target <= 3x)")
+    print(f"  full contacts view loaded and idle (interactive): {idle * 1000:.0f} ms, "
+          f"{idle / bare:.1f}x the bare window")
 
     r = bench_in_process(db)
     print(f"Contacts table: {int(r['rows']):,} rows, ids loaded and first rows shown in "
@@ -268,6 +362,9 @@ def main() -> int:
           f"ms, p99 {r['base_p99_ms']:.1f} ms -> ratio longest "
           f"{r['scroll_longest_ms'] / r['base_longest_ms']:.2f}x, p99 "
           f"{r['scroll_p99_ms'] / r['base_p99_ms']:.2f}x")
+    print(f"Scrollbar jumps to {JUMPS} random places: p50 {r['jump_p50_ms']:.1f} ms, p95 "
+          f"{r['jump_p95_ms']:.1f} ms, max {r['jump_max_ms']:.1f} ms (target p95 <= 16 ms); "
+          f"bare model p50 {r['base_jump_p50_ms']:.1f} ms, p95 {r['base_jump_p95_ms']:.1f} ms")
     print(f"Peak memory: {r['peak_rss_mb']:.0f} MB (target < 300 MB)", flush=True)
     return 0
 
