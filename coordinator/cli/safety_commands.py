@@ -85,6 +85,9 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 
 def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
     manager = _manager(ctx)
+    if ctx.db_path.is_file() and ctx.db_path.stat().st_size == 0:
+        raise CoordinatorError(f"{ctx.db_path} is an empty file, not a Coordinator "
+                               "database; there is nothing to back up.")
     if args.encrypt:
         if not args.output:
             raise UsageProblem("--encrypt needs -o FILE: where to write the encrypted backup.")
