@@ -26,6 +26,7 @@ from coordinator.changes import ChangeSet
 from coordinator.errors import CoordinatorError
 from coordinator.services import ActionFilter
 from coordinator.services.records import ActionItemData
+from coordinator.wording import plural
 from ui.actions.model import ActionItemModel
 from ui.context import AppContext
 from ui.meetings.items import STATUS_LABELS
@@ -33,6 +34,7 @@ from ui.proposals.commands import run_undoable
 from ui.proposals.model import ROW_ROLE, SORT_ROLE
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.combos import compact
+from ui.widgets.empty_state import EmptyState
 
 OPEN = "__open__"
 
@@ -54,7 +56,9 @@ class ActionItemsView(QWidget):
 
     def _build(self) -> None:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by words in the item…")
+        self.search.setPlaceholderText("Filter action items…")
+        self.search.setToolTip("Words in the action items")
+        self.search.setAccessibleName("Filter action items by text")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_text)
         self.owner_filter = QComboBox()
@@ -116,6 +120,8 @@ class ActionItemsView(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        self.empty_state = EmptyState(covered=self.table)
+        self._total = 0
 
     # -- loading ----------------------------------------------------------------------
     def current_filter(self, today: date | None = None) -> ActionFilter:
@@ -151,8 +157,9 @@ class ActionItemsView(QWidget):
         self._refill(self.proposal_filter, sorted({(a.proposal_title, a.proposal_id)
                                                    for a in everything if a.proposal_id}))
         still_open = sum(1 for a in everything if a.status in ("open", "in_progress"))
-        self.summary.setText(f"{len(rows)} shown · {still_open} open · {overdue} overdue · "
-                             "tick Done to close an item; double-click opens its meeting")
+        self._total = len(everything)
+        self.summary.setText(f"{len(rows):,} shown · {still_open:,} open · {overdue:,} overdue"
+                             " · tick Done to close an item; double-click opens its meeting")
         self._apply_text(self.search.text())
         self.count_changed.emit(overdue)
         self.loaded.emit()
@@ -170,6 +177,48 @@ class ActionItemsView(QWidget):
 
     def _apply_text(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
+        self.update_empty_state()
+
+    def update_empty_state(self) -> None:
+        """Instead of an empty grid: what action items are and how to add the first, or,
+        when the filters hide every item, offer to clear them."""
+        if self._total == 0:
+            self.empty_state.show_state(
+                "No action items yet",
+                "Action items are agreed in meetings: each has an owner and a due date, "
+                "and is added on its meeting's Action items tab.",
+                "New meeting (Ctrl+N)", self.new_record)
+        elif self.proxy.rowCount() == 0:
+            self.empty_state.show_state(
+                "No action items match the filter",
+                f"{plural(self._total, 'action item')} in all; the filters hide every one.",
+                "Clear filter", self.clear_filters)
+        else:
+            self.empty_state.show_state(None)
+
+    def clear_filters(self) -> None:
+        """Every action item, whatever its status."""
+        for box in (self.owner_filter, self.status_filter, self.series_filter,
+                    self.proposal_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(None)) if box is self.status_filter else 0)
+            box.blockSignals(False)
+        self.overdue_check.blockSignals(True)
+        self.overdue_check.setChecked(False)
+        self.overdue_check.blockSignals(False)
+        self.search.clear()
+        self.refresh()
+
+    def new_record(self) -> object:
+        """Action items belong to a meeting: a new meeting, open on its Action items tab."""
+        from ui.meetings.editor import MeetingEditor
+
+        editor = MeetingEditor(self.ctx, None, parent=self)
+        editor.setWindowFlag(Qt.WindowType.Window, True)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        editor.tabs.setCurrentWidget(editor.action_items)
+        editor.show()
+        return editor
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.touches("action_item", "meeting", "contact", "proposal"):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.services import MeetingFilter
 from coordinator.services.records import MeetingData
+from coordinator.wording import plural
 from ui.drafts import Draft
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.model import MeetingTableModel
@@ -28,6 +29,7 @@ from ui.meetings.series import next_in_series_template
 from ui.proposals.model import ROW_ROLE
 from ui.views.planning import PlanningView, consortium_filter
 from ui.widgets.combos import compact, refill_combo
+from ui.widgets.empty_state import EmptyState
 
 PAGE_LIMIT = 500  # most recent first for past meetings; the count says when more exist
 
@@ -41,6 +43,7 @@ class MeetingsView(PlanningView[MeetingEditor]):
 
     def _build(self) -> None:
         self.new_button = QPushButton("New meeting")
+        self.new_button.setToolTip("New meeting (Ctrl+N)")
         self.new_button.clicked.connect(self.new_record)
         self.next_button = QPushButton("Next in series")
         self.next_button.setToolTip("Plan the next meeting of the selected meeting's series: "
@@ -63,7 +66,9 @@ class MeetingsView(PlanningView[MeetingEditor]):
         self.when_group.button(0).setChecked(True)
         self.when_group.idClicked.connect(lambda _: self.refresh())
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search meetings, notes, decisions…")
+        self.search.setPlaceholderText("Filter meetings…")
+        self.search.setToolTip("Words in the titles, agendas, notes and decisions")
+        self.search.setAccessibleName("Filter meetings by text")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(120)
         self.search.textChanged.connect(self.reload_soon)
@@ -80,8 +85,9 @@ class MeetingsView(PlanningView[MeetingEditor]):
         bar.addLayout(when_row)
         bar.addWidget(self.search, 2)
         filters = QHBoxLayout()
-        filters.addWidget(compact(self.series_filter, 8), 2)
+        # the same order as in every view: consortium before the view's own filters
         filters.addWidget(compact(self.consortium_filter, 8), 1)
+        filters.addWidget(compact(self.series_filter, 8), 2)
         filters.addStretch(2)
 
         model = MeetingTableModel(self)
@@ -99,6 +105,7 @@ class MeetingsView(PlanningView[MeetingEditor]):
         layout.addWidget(self.recovery)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        self.empty_state = EmptyState(covered=self.table)
         self._update_actions()
 
     # -- loading ----------------------------------------------------------------------
@@ -130,12 +137,29 @@ class MeetingsView(PlanningView[MeetingEditor]):
             self.table.sortByColumn(MeetingTableModel.WHEN, Qt.SortOrder.DescendingOrder)
         refill_combo(self.series_filter,
                      ((f"{s.name} ({s.meeting_count})", s.id) for s in series))
-        more = f" (the {PAGE_LIMIT} most recent shown)" if total > len(rows) else ""
-        self.summary.setText(f"{total} meetings{more} · {upcoming} upcoming · times in each "
+        more = f" (the {PAGE_LIMIT:,} most recent shown)" if total > len(rows) else ""
+        self.summary.setText(f"{plural(total, 'meeting')}{more} · {upcoming:,} upcoming · "
+                             "times in each "
                              "meeting's own zone; hover for every consortium's time")
         self._reselect(selected)
         self.count_changed.emit(everything)
         self._update_actions()
+        self.update_empty_state(total, everything)
+
+    empty_text = ("A meeting holds its agenda, attendees, notes, decisions and action items, "
+                  "with its start time in each consortium's zone.")
+
+    def clear_filters(self) -> None:
+        """Every meeting, past and upcoming."""
+        for box in (self.series_filter, self.consortium_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.when_group.button(2).setChecked(True)
+        self.refresh()
 
     # -- selection & actions ----------------------------------------------------------
     def selected_meeting(self) -> MeetingData | None:

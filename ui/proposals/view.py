@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from coordinator.models.enums import ProposalStatus
 from coordinator.services import ProposalFilter
 from coordinator.services.records import ProposalData
+from coordinator.wording import plural
 from ui.drafts import Draft
 from ui.proposals.board import ProposalBoard
 from ui.proposals.commands import run_undoable
@@ -36,6 +37,7 @@ from ui.proposals.editor import ProposalEditor
 from ui.proposals.model import ProposalTableModel, status_label
 from ui.views.planning import PlanningView, consortium_filter
 from ui.widgets.combos import compact, refill_combo
+from ui.widgets.empty_state import EmptyState
 
 OPEN = "__open__"
 
@@ -54,7 +56,9 @@ class ProposalsView(PlanningView[ProposalEditor]):
         self.rows: list[ProposalData] = []
         self.board_rows: list[ProposalData] = []
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search titles, summaries, text…")
+        self.search.setPlaceholderText("Filter proposals…")
+        self.search.setToolTip("Words in the titles, summaries and sections")
+        self.search.setAccessibleName("Filter proposals by text")
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
         self.status_filter.addItem("Open (not closed)", OPEN)
@@ -69,6 +73,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
                            (self.tag_filter, "Any tag")):
             box.addItem(label, None)
         self.new_button = QPushButton("New proposal")
+        self.new_button.setToolTip("New proposal (Ctrl+N)")
         self.new_button.clicked.connect(self.new_record)
         self.table_button = QToolButton()
         self.table_button.setText("Table")
@@ -135,6 +140,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
         layout.addWidget(self.recovery)
         layout.addWidget(self.stack, 1)
         layout.addLayout(footer)
+        self.empty_state = EmptyState(covered=self.stack)
 
         self.search.textChanged.connect(self.reload_soon)
         for box in (self.status_filter, self.consortium_filter, self.funder_filter,
@@ -185,12 +191,28 @@ class ProposalsView(PlanningView[ProposalEditor]):
         self.board_rows = board
         self._fill_options(everything)
         open_count = sum(1 for p in everything if not ProposalStatus(p.status).is_closed)
-        shown = f"{len(rows)} of {len(everything)}" if len(rows) != len(everything) \
-            else f"{len(rows)}"
-        self.summary_label.setText(f"{shown} proposals · {open_count} open · double-click to "
+        shown = f"{len(rows):,} of {plural(len(everything), 'proposal')}" \
+            if len(rows) != len(everything) else plural(len(rows), "proposal")
+        self.summary_label.setText(f"{shown} · {open_count:,} open · double-click to "
                                    "open, right-click to change the status")
         self._reselect(selected)
         self.count_changed.emit(len(everything))
+        self.update_empty_state(len(rows), len(everything))
+
+    empty_text = ("A proposal gathers the partners, budget, sections and deadlines of one "
+                  "funding application.")
+
+    def clear_filters(self) -> None:
+        """Every proposal, whatever its status."""
+        for box in (self.status_filter, self.consortium_filter, self.funder_filter,
+                    self.owner_filter, self.tag_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(None)) if box is self.status_filter else 0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.refresh()
 
     def _fill_options(self, everything: list[ProposalData]) -> None:
         funders = sorted({p.funder for p in everything if p.funder}, key=str.casefold)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from coordinator.models.enums import SECTOR_LABELS
+from coordinator.wording import a_or_an
 from ui.widgets.combos import refill_combo
 from ui.widgets.detail import DetailPane
 from ui.widgets.forms import SPACING
@@ -136,7 +137,7 @@ class MemberView(QWidget):
         self.count_label = QLabel()
         self.count_label.setAccessibleName(f"Number of {self.noun[1]}")
         self.table = RecordTable(self.noun[1].capitalize())
-        self.detail = DetailPane(f"Select a {self.noun[0]} to see everything about it.")
+        self.detail = DetailPane(f"Select {a_or_an(self.noun[0])} to see everything about it.")
         self.detail.record_link.connect(self._follow_link)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -166,14 +167,16 @@ class MemberView(QWidget):
 
     # -- filter widgets ------------------------------------------------------------------
     def add_member_filters(self, noun: str) -> None:
-        """Consortium, sector and tag filters, then a "New <noun>" button."""
+        """The bar as in every view: "New <noun>" first, the text filter, then the
+        consortium, sector and tag filters."""
         self.consortium = self.consortium_combo()
         self.sector = self.sector_combo()
         self.tag = self.tag_picker()
         self.new_button = QPushButton(f"New {noun}")
         self.new_button.setAccessibleName(f"New {noun}")
+        self.new_button.setToolTip(f"New {noun} (Ctrl+N)")
         self.new_button.clicked.connect(self.new_record)  # type: ignore[attr-defined]
-        self.filter_bar.addWidget(self.new_button)
+        self.filter_bar.insertWidget(0, self.new_button)
 
     def saved_sort(self) -> tuple[int, Qt.SortOrder]:
         """The sort restored into the header (a valid column, else the first)."""
@@ -188,7 +191,7 @@ class MemberView(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
         combo.setAccessibleName("Filter by consortium")
-        fill_consortia(combo, self.ctx, "All consortia")
+        fill_consortia(combo, self.ctx, "Any consortium")
         combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.filter_bar.addWidget(combo)
         return combo
@@ -198,7 +201,7 @@ class MemberView(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(11)
         combo.setAccessibleName("Filter by sector")
-        combo.addItem("All sectors", "")
+        combo.addItem("Any sector", "")
         for value, label in SECTOR_LABELS.items():
             combo.addItem(label, str(value))
         combo.currentIndexChanged.connect(lambda _i: self.apply_filters())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter
+from coordinator.wording import plural
 from ui.dialogs.contact import ContactDialog
 from ui.models.contacts import ContactTableModel
 from ui.undo import DeleteCommand
@@ -103,11 +104,11 @@ class ContactsView(MemberView):
         if not self._filtered():
             self.total = count
         if self._filtered():
-            self.count_label.setText(f"{count:,} matching contacts")
+            self.count_label.setText(plural(count, "matching contact"))
             self.show_empty(None if count else
                             "No contacts match these filters.\nClear a filter to see more.")
         else:
-            self.count_label.setText(f"{count:,} contacts")
+            self.count_label.setText(plural(count, "contact"))
             self.show_empty(None if count else
                             "No contacts yet.\nClick New contact (Ctrl+N) or import a file "
                             "(File ▸ Import…).")

@@ -79,13 +79,14 @@ class OrganizationsView(MemberView):
     def _on_loaded(self, count: int) -> None:
         f = self.model.organization_filter
         filtered = any((f.consortium_id, f.sector, f.tag, f.text))
-        self.count_label.setText(f"{count:,} {'matching ' if filtered else ''}organizations")
+        self.count_label.setText(plural(count, f"{'matching ' if filtered else ''}organization"))
         if count:
             self.show_empty(None)
         elif filtered:
             self.show_empty("No organizations match these filters.\nClear a filter to see more.")
         else:
-            self.show_empty("No organizations yet.\nClick New organization to add the first.")
+            self.show_empty("No organizations yet.\n"
+                            "Click New organization (Ctrl+N) to add the first.")
         self.detail.clear_record()
 
     def _on_current(self, current, _previous) -> None:

@@ -28,6 +28,7 @@ from shiboken6 import isValid
 from coordinator.changes import ChangeSet
 from coordinator.errors import NotFound
 from coordinator.reference import CONSORTIA
+from coordinator.wording import plural
 from ui.context import AppContext
 from ui.drafts import Draft, DraftStore
 from ui.proposals.commands import run_undoable
@@ -40,6 +41,7 @@ from ui.proposals.model import (
     coverage_width,
 )
 from ui.widgets.columns import ReadableColumns
+from ui.widgets.empty_state import EmptyState
 
 RELOAD_DELAY_MS = 100  # typing and quick filter changes reload once
 
@@ -170,6 +172,29 @@ class PlanningView(QWidget, Generic[EditorT]):
     def _update_actions(self) -> None:
         raise NotImplementedError
 
+    # -- empty state ------------------------------------------------------------------
+    empty_text = ""  # what a record of this view is, for the empty state
+    empty_state: EmptyState
+
+    def update_empty_state(self, shown: int, total: int) -> None:
+        """Instead of an empty grid: say what the view holds and offer the first record,
+        or, when the filters hide every record, offer to clear them."""
+        noun = self.entity
+        if total == 0:
+            self.empty_state.show_state(f"No {noun}s yet", self.empty_text,
+                                        f"New {noun} (Ctrl+N)", self.new_record)
+        elif shown == 0:
+            self.empty_state.show_state(
+                f"No {noun}s match the filter",
+                f"{plural(total, noun)} in all; the filters hide every one.",
+                "Clear filter", self.clear_filters)
+        else:
+            self.empty_state.show_state(None)
+
+    def clear_filters(self) -> None:
+        """Reset every filter so that every record shows."""
+        raise NotImplementedError
+
     # -- loading ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.ctx.tasks.run(self.loader(), on_done=self._show,
@@ -224,7 +249,7 @@ class PlanningView(QWidget, Generic[EditorT]):
             for i in ids:
                 service.restore(i)
 
-        label = f"{len(ids)} {self.entity}s" if len(ids) > 1 else self.entity
+        label = plural(len(ids), self.entity) if len(ids) > 1 else self.entity
         run_undoable(self.ctx, f"Move {label} to Trash", redo, undo)
         self.ctx.status_message.emit(f"Moved {label} to Trash.", 4000)
 

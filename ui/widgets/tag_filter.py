@@ -27,7 +27,7 @@ class TagFilter(QComboBox):
         self.setAccessibleName("Filter by tag")
         self.setToolTip("Show only records with this tag: pick one, or type its name")
         edit = self.lineEdit()
-        edit.setPlaceholderText("Tag")
+        edit.setPlaceholderText("Any tag")
         edit.setClearButtonEnabled(True)
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

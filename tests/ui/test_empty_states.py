@@ -1,0 +1,156 @@
+"""Empty views say what they hold and offer the first record; a filter that hides
+everything offers to clear it; counts agree with their nouns; the filter bars use the
+same words in the same order in every view."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
+
+from coordinator.services.records import ContactData, OrganizationData
+from ui.app import settle
+
+PLANNING = {
+    "proposals": ("No proposals yet", "New proposal (Ctrl+N)", "ProposalEditor"),
+    "meetings": ("No meetings yet", "New meeting (Ctrl+N)", "MeetingEditor"),
+    "actions": ("No action items yet", "New meeting (Ctrl+N)", "MeetingEditor"),
+}
+
+
+def _shoot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("COORDINATOR_SHOTS")
+    if folder:
+        widget.grab().save(os.path.join(folder, f"{name}.png"))
+
+
+def _loaded(view, ctx) -> None:
+    settle(ctx)
+    QApplication.processEvents()
+
+
+def _open_windows(kind: str) -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets()
+            if type(w).__name__ == kind and w.isVisible()]
+
+
+@pytest.mark.parametrize("name", list(PLANNING))
+def test_an_empty_view_says_what_it_holds_and_offers_the_first(
+        ctx, make_window, qtbot, name) -> None:
+    title, button, editor_kind = PLANNING[name]
+    window = make_window(ctx)
+    view = window.show_view(name)
+    _loaded(view, ctx)
+    state = view.empty_state
+    assert state.isVisible()
+    assert state.title.text() == title
+    assert state.text.text()  # what the view is for, in a sentence
+    assert state.button.text() == button
+    # laid over the empty grid, not beside it
+    table_at = QRect(view.table.mapTo(view, QPoint(0, 0)), view.table.size())
+    state_at = QRect(state.mapTo(view, QPoint(0, 0)), state.size())
+    assert state_at.contains(table_at)
+    _shoot(window, f"empty-{name}")
+    before = len(_open_windows(editor_kind))
+    state.button.click()
+    assert len(_open_windows(editor_kind)) == before + 1
+    for editor in _open_windows(editor_kind):
+        editor.close()
+    # Ctrl+N does the same from the window
+    window.new_record_action.trigger()
+    assert len(_open_windows(editor_kind)) == before + 1
+    for editor in _open_windows(editor_kind):
+        editor.close()
+
+
+@pytest.mark.parametrize("name", list(PLANNING))
+def test_a_filter_hiding_everything_offers_to_clear_it(
+        sample_ctx, make_window, qtbot, name) -> None:
+    window = make_window(sample_ctx)
+    view = window.show_view(name)
+    _loaded(view, sample_ctx)
+    assert not view.empty_state.isVisible()
+    qtbot.keyClicks(view.search, "zzqqxx")
+    qtbot.waitUntil(lambda: view.empty_state.isVisible(), timeout=5000)
+    noun = {"proposals": "proposals", "meetings": "meetings", "actions": "action items"}[name]
+    assert view.empty_state.title.text() == f"No {noun} match the filter"
+    assert view.empty_state.button.text() == "Clear filter"
+    _shoot(window, f"filtered-{name}")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.empty_state.button.click()
+    _loaded(view, sample_ctx)
+    assert view.search.text() == ""
+    assert not view.empty_state.isVisible()
+    assert view.table.model().rowCount() > 0
+
+
+def test_counts_agree_with_their_nouns(ctx, make_window) -> None:
+    services = ctx.services
+    org = services.organizations.create(OrganizationData(name="Acme Mobility"))
+    services.contacts.create(ContactData(given_name="Ada", organization_id=org.id))
+    window = make_window(ctx)
+    contacts = window.show_view("contacts")
+    settle(ctx)
+    assert contacts.count_label.text() == "1 contact"
+    organizations = window.show_view("organizations")
+    settle(ctx)
+    assert organizations.count_label.text() == "1 organization"
+    assert organizations.detail.empty_hint == "Select an organization to see everything about it."
+
+
+def _filters(view: QWidget) -> list[QWidget]:
+    """The view's filter widgets (combos and the text box), in reading order."""
+    bar = [w for w in view.findChildren(QWidget)
+           if isinstance(w, QComboBox | QLineEdit) and w.isVisible()
+           and not isinstance(w.parentWidget(), QComboBox)
+           and w.window() is view.window() and view.isAncestorOf(w)
+           and not _in_table(view, w)]
+
+    def where(w: QWidget) -> tuple[int, int]:
+        p = w.mapTo(view, QPoint(0, 0))
+        return (p.y() // 20, p.x())
+    return sorted(bar, key=where)
+
+
+def _in_table(view: QWidget, w: QWidget) -> bool:
+    table = getattr(view, "table", None)
+    detail = getattr(view, "detail", None)
+    return any(t is not None and t.isAncestorOf(w) for t in (table, detail))
+
+
+def _label(w: QWidget) -> str:
+    if isinstance(w, QComboBox):
+        if w.isEditable():
+            return w.lineEdit().placeholderText()
+        return w.itemText(0)
+    return "text"
+
+
+@pytest.mark.parametrize("name", ["contacts", "organizations", "proposals", "meetings",
+                                  "actions"])
+def test_filter_bars_share_words_and_order(sample_ctx, make_window, name) -> None:
+    window = make_window(sample_ctx)
+    view = window.show_view(name)
+    settle(sample_ctx)
+    labels = [_label(w) for w in _filters(view)]
+    # the text filter first, its placeholder naming what it filters
+    assert labels[0] == "text"
+    text_box = _filters(view)[0]
+    assert text_box.placeholderText().startswith("Filter ") and text_box.accessibleName()
+    # every "no choice" entry reads "Any …"; statuses start on what is open
+    for label in labels[1:]:
+        assert label.startswith(("Any ", "Open ")), labels
+    # consortium before the view's own filters, tag last
+    if "Any consortium" in labels:
+        first_other = min((i for i, t in enumerate(labels)
+                           if t.startswith("Any ") and t != "Any consortium"), default=99)
+        assert labels.index("Any consortium") < first_other, labels
+    if "Any tag" in labels:
+        assert labels[-1] == "Any tag", labels
+    # New, where the view has one, sits first: left of the text filter
+    new = getattr(view, "new_button", None)
+    if new is not None:
+        assert new.mapTo(view, QPoint(0, 0)).x() < text_box.mapTo(view, QPoint(0, 0)).x()
+        assert "Ctrl+N" in new.toolTip()
