@@ -185,6 +185,9 @@ def _check_list_options(args: argparse.Namespace) -> None:
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_list_options(args)
+    if args.entity == "contacts" and args.format == "json":
+        _stream_contacts_json(args, ctx)
+        return 0
     rows, columns = _LISTERS[args.entity](args, ctx)
     if args.limit is not None:
         rows = rows[: args.limit]
@@ -197,19 +200,52 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _list_contacts(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:
+    ids = _list_contacts_ids(args, ctx)
+    if args.limit is not None:
+        ids = ids[: args.limit]
+    rows = ctx.services.contacts.rows(ids)
+    return rows, ["id", "full_name", "title", "organization_name", "consortium_short_name",
+                  "email", "phone"]
+
+
+def _stream_contacts_json(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Full contact records as a JSON array, one record per line, written as they are
+    read: 100,000 contacts never sit in memory twice, and the first arrive at once."""
+    import json
+
+    from coordinator.db.first_page import NAME_ORDER_ALL_IDS
+    from coordinator.services.contact_records import iter_contact_records
+
+    filtered = any(getattr(args, key) for key in
+                   ("consortium", "organization", "sector", "tag", "text"))
+    if filtered or (args.sort or "name") != "name":
+        source = ctx.db  # filters and other orders: the service chooses the ids
+        ids = _list_contacts_ids(args, ctx)
+    else:
+        source = ctx.reader()  # type: ignore[assignment]
+        with source.raw() as conn:
+            ids = [r[0] for r in conn.execute(NAME_ORDER_ALL_IDS)]
+    if args.limit is not None:
+        ids = ids[: args.limit]
+    out = sys.stdout
+    first = True
+    with source.raw() as conn:
+        for record in iter_contact_records(conn, ids):
+            if not args.include_private:  # private notes are never printed unless asked
+                record.pop("private_notes", None)
+            out.write("[\n" if first else ",\n")
+            out.write(json.dumps(record, ensure_ascii=False))
+            first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def _list_contacts_ids(args: argparse.Namespace, ctx: CliContext) -> list[str]:
     from coordinator.services import ContactFilter
 
     f = ContactFilter(consortium_id=_consortium_id(ctx, args.consortium),
                       organization_id=_organization_id(ctx, args.organization),
                       sector=args.sector, tag=args.tag, text=args.text)
-    ids = ctx.services.contacts.ids(f, sort=args.sort or "name")
-    if args.limit is not None:
-        ids = ids[: args.limit]
-    if args.format == "json":
-        return ctx.services.contacts.get_many(ids), []
-    rows = ctx.services.contacts.rows(ids)
-    return rows, ["id", "full_name", "title", "organization_name", "consortium_short_name",
-                  "email", "phone"]
+    return ctx.services.contacts.ids(f, sort=args.sort or "name")
 
 
 def _list_organizations(args: argparse.Namespace, ctx: CliContext) -> tuple[list[Any], list[str]]:

@@ -123,3 +123,37 @@ def test_the_command_table_matches_the_modules() -> None:
 
 def test_choices_mirror_the_models() -> None:
     assert choices.SECTORS == tuple(s.value for s in Sector)
+
+
+def test_streamed_json_is_the_services_records(sample: Path, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    """`list contacts --format json` streams exactly what get_many gives, private notes
+    left out unless asked, filtered or not."""
+    from coordinator.cli import main
+    from coordinator.cli.output import to_plain
+    from coordinator.services import ContactFilter
+
+    db = Database.open(sample)
+    try:
+        services = Services(db)
+        every = [to_plain(r) for r in services.contacts.get_many(services.contacts.ids())]
+        consortium = services.consortia.list()[0]
+        some = [to_plain(r) for r in services.contacts.get_many(services.contacts.ids(
+            ContactFilter(consortium_id=consortium.id), sort="email"))]
+    finally:
+        db.close()
+    assert any(r["tags"] for r in every) and any(r["phones"] for r in every)
+
+    assert main(["--db", str(sample), "list", "contacts", "--format", "json",
+                 "--include-private"]) == 0
+    assert json.loads(capsys.readouterr().out) == every
+    assert main(["--db", str(sample), "list", "contacts", "--format", "json",
+                 "--consortium", consortium.short_name, "--sort", "email", "--limit", "7"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 7 + 2  # one record per line between the brackets
+    for record in some:
+        record.pop("private_notes")
+    assert json.loads(out) == some[:7]
+    assert main(["--db", str(sample), "list", "contacts", "--format", "json",
+                 "--text", "zzzznothing"]) == 0
+    assert capsys.readouterr().out == "[]\n"
