@@ -113,10 +113,11 @@ def _fsync_dir(path: Path) -> None:
 
 def prepare_private_parent(dest: Path) -> None:
     """Create the folder for `dest` (0700) if missing; never change a folder the user chose."""
-    if not dest.parent.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    missing = [p for p in (dest.parent, *dest.parent.parents) if not p.exists()]
+    for folder in reversed(missing):  # every folder made here is private, not just the last
+        folder.mkdir(exist_ok=True, mode=PRIVATE_DIR_MODE)
         if os.name == "posix":
-            os.chmod(dest.parent, PRIVATE_DIR_MODE)
+            os.chmod(folder, PRIVATE_DIR_MODE)
 
 
 def create_private_file(path: Path) -> None:

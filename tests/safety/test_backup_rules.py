@@ -135,3 +135,14 @@ def test_backup_refuses_files_that_are_not_coordinator_databases_of_this_version
     folder = BackupManager(target).backup_dir
     assert not folder.exists() or not any(folder.iterdir())
     assert file_digest(target) == digest
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_folders_made_for_a_backup_copy_are_all_private(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "new" / "deeper" / "copy.db"
+    code, _out, _err = run(capsys, filled, "backup", "-o", str(out_file))
+    assert code == 0
+    for folder in (tmp_path / "new", tmp_path / "new" / "deeper"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
