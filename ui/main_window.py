@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator.wording import plural
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
 from ui.settings import default_settings
@@ -523,10 +524,9 @@ class MainWindow(QMainWindow):
             item.setText(1, f"{n:,}" if n else "")
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
                          f"{VIEWS[name].title}, {n or 0:,}")
-        self.counts_label.setText(
-            f"{self.counts.get('contacts', 0):,} contacts · "
-            f"{self.counts.get('organizations', 0):,} organizations · "
-            f"{self.counts.get('proposals', 0):,} proposals")
+        self.counts_label.setText(" · ".join(
+            plural(self.counts.get(key, 0), key[:-1])
+            for key in ("contacts", "organizations", "proposals")))
 
     def _on_view_count(self, view: str, count: int) -> None:
         if view == "trash":  # the stats already count Trash; keep one source

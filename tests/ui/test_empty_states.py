@@ -154,3 +154,32 @@ def test_filter_bars_share_words_and_order(sample_ctx, make_window, name) -> Non
     if new is not None:
         assert new.mapTo(view, QPoint(0, 0)).x() < text_box.mapTo(view, QPoint(0, 0)).x()
         assert "Ctrl+N" in new.toolTip()
+
+
+def test_status_bar_counts_agree_with_their_nouns(ctx, make_window) -> None:
+    services = ctx.services
+    org = services.organizations.create(OrganizationData(name="Acme Mobility"))
+    services.contacts.create(ContactData(given_name="Ada", organization_id=org.id))
+    window = make_window(ctx)
+    window.refresh_counts()
+    settle(ctx)
+    assert window.counts_label.text() == "1 contact · 1 organization · 0 proposals"
+
+
+def test_section_and_item_counts_agree_with_their_nouns(qtbot, tmp_path) -> None:
+    from coordinator.services.records import AgendaItemData, SectionData
+    from ui.drafts import DraftStore
+    from ui.meetings.items import AgendaEditor
+    from ui.proposals.sections import SectionsEditor
+
+    sections = SectionsEditor(DraftStore(tmp_path / "drafts"), "new:x")
+    qtbot.addWidget(sections)
+    sections.set_sections([SectionData("Need", "One")])
+    sections.list.setCurrentRow(0)
+    words = sections.words_label.text()
+    assert words.startswith("1 word in this section · 1 word in the only section"), words
+
+    agenda = AgendaEditor()
+    qtbot.addWidget(agenda)
+    agenda.add_row(AgendaItemData("Welcome", None, 5))
+    assert agenda.footer.text().startswith("1 item · "), agenda.footer.text()

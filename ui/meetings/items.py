@@ -24,6 +24,7 @@ from shiboken6 import isValid
 
 from coordinator.models.enums import ActionStatus
 from coordinator.services.records import ActionItemData, AgendaItemData
+from coordinator.wording import plural
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.dates import OptionalDateEdit
 
@@ -260,7 +261,7 @@ class AgendaEditor(_RowTable):
     def _update_footer(self) -> None:
         total, planned = self.total_minutes(), self.planned_minutes
         over = planned and total > planned
-        self.footer.setText(f"{self.table.rowCount()} items · {total} of {planned} min"
+        self.footer.setText(f"{plural(self.table.rowCount(), 'item')} · {total} of {planned} min"
                             + (" — longer than the meeting" if over else ""))
         self.footer.setStyleSheet("color: #b71c1c;" if over else "")
 
@@ -344,4 +345,4 @@ class ActionItemsEditor(_RowTable):
     def _update_footer(self) -> None:
         values = self.values()
         still_open = sum(1 for v in values if v.status in ("open", "in_progress"))
-        self.footer.setText(f"{len(values)} items · {still_open} open")
+        self.footer.setText(f"{plural(len(values), 'item')} · {still_open:,} open")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.services.records import ActionItemData, MeetingData
+from coordinator.wording import plural
 from ui.proposals.model import OVERDUE_FG
 from ui.timezones import format_in_zone
 
@@ -94,11 +95,13 @@ class PreviousMeetingPanel(QGroupBox):
         else:
             when = format_in_zone(previous.starts_at, previous.time_zone) \
                 if previous.starts_at else ""
-            self.summary.setText(f"{previous.title}\n{when}\n{len(previous.agenda)} agenda "
-                                 f"items · {len(previous.attendees)} attendees · "
-                                 f"{len(previous.decisions)} decisions")
+            self.summary.setText(f"{previous.title}\n{when}\n"
+                                 f"{plural(len(previous.agenda), 'agenda item')} · "
+                                 f"{plural(len(previous.attendees), 'attendee')} · "
+                                 f"{plural(len(previous.decisions), 'decision')}")
             self.copy_agenda_button.setEnabled(bool(previous.agenda))
-            self.copy_agenda_button.setText(f"Copy its agenda ({len(previous.agenda)} items)")
+            self.copy_agenda_button.setText(
+                f"Copy its agenda ({plural(len(previous.agenda), 'item')})")
             self.copy_people_button.setEnabled(bool(previous.attendees))
         self._filling = True
         self.items.clear()

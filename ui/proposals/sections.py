@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.services.records import SectionData
+from coordinator.wording import plural
 from ui.drafts import DraftAutosaver, DraftKey, DraftStore
 from ui.proposals.markdown import MarkdownEditor
 
@@ -205,8 +206,10 @@ class SectionsEditor(QWidget):
         current = self.sections[self._current].body if 0 <= self._current < len(self.sections) \
             else ""
         total = sum(len(s.body.split()) for s in self.sections)
-        self.words_label.setText(f"{len(current.split())} words in this section · {total} in "
-                                 f"all {len(self.sections)} sections · Markdown: # heading, "
+        count = len(self.sections)
+        every = "the only section" if count == 1 else f"all {plural(count, 'section')}"
+        self.words_label.setText(f"{plural(len(current.split()), 'word')} in this section · "
+                                 f"{plural(total, 'word')} in {every} · Markdown: # heading, "
                                  "**bold**, *italic*, - list, [link](https://…)")
 
     def _update_enabled(self) -> None:

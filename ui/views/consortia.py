@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from coordinator.models.enums import SECTOR_LABELS, Sector
 from coordinator.services import OrganizationFilter
 from coordinator.services.records import ConsortiumData
+from coordinator.wording import plural
 from ui.models.organizations import OrganizationTableModel
 from ui.views.base import RecordTable
 from ui.widgets.detail import DetailPane, esc, link, rows_table, web_url
@@ -118,8 +119,8 @@ class ConsortiaView(QWidget):
         self.list.clear()
         for c in self._consortia.values():
             item = QListWidgetItem(f"{c.short_name} — {c.name}\n"
-                                   f"{c.organization_count:,} organizations · "
-                                   f"{c.contact_count:,} contacts")
+                                   f"{plural(c.organization_count, 'organization')} · "
+                                   f"{plural(c.contact_count, 'contact')}")
             item.setData(ID_ROLE, c.id)
             item.setToolTip(c.name)
             self.list.addItem(item)
@@ -145,7 +146,7 @@ class ConsortiaView(QWidget):
         self.detail.show_html(consortium_html(c))
         self.orgs.set_filter(OrganizationFilter(consortium_id=c.id))
         self.orgs_label.setText(f"Organizations in {c.short_name} ({c.organization_count:,})")
-        self.show_contacts.setText(f"Show {c.contact_count:,} contacts")
+        self.show_contacts.setText(f"Show {plural(c.contact_count, 'contact')}")
         self.show_contacts.setEnabled(c.contact_count > 0)
 
     def _on_changed(self, changes) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.errors import CoordinatorError
+from coordinator.wording import plural
 from ui.undo import RestoreCommand, describe
 from ui.widgets.forms import SPACING
 
@@ -147,7 +148,8 @@ class TrashView(QWidget):
             return
         answer = QMessageBox.warning(
             self, "Empty Trash?",
-            f"Delete all {count:,} records in Trash for good? This cannot be undone.",
+            f"Delete {'the' if count == 1 else 'all'} {plural(count, 'record')} in Trash "
+            "for good? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
@@ -159,7 +161,7 @@ class TrashView(QWidget):
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Could not empty Trash", str(exc))
             return
-        self.ctx.status_message.emit(f"Emptied Trash ({purged:,} records).", 5000)
+        self.ctx.status_message.emit(f"Emptied Trash ({plural(purged, 'record')}).", 5000)
 
     def open_record(self, record_id: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
