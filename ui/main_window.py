@@ -302,6 +302,10 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About Coordinator", self.about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.where_action = self._action("&Where Is My Data?", self.where_is_my_data)
+        self.about_you_action = self._action(
+            "About &You…", self.about_you,
+            tip="Your name, title and organization, printed on briefings and documents")
+        self.about_you_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.view_actions: dict[str, QAction] = {}
         for number, spec in enumerate(VIEWS.values(), start=1):
             shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else None
@@ -342,6 +346,8 @@ class MainWindow(QMainWindow):
         edit.addActions([self.delete_action, self.find_action])
         edit.addSeparator()
         edit.addActions([self.undo_import_action, self.duplicates_action])
+        edit.addSeparator()
+        edit.addAction(self.about_you_action)
         view = menu.addMenu("&View")
         view.addActions(list(self.view_actions.values()))
         view.addSeparator()
@@ -492,6 +498,15 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         show_about(self)
+
+    def about_you(self) -> None:
+        from ui.briefing.about_you import AboutYouDialog
+
+        dialog = AboutYouDialog(self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     def where_is_my_data(self) -> QMessageBox:
         return where_is_my_data(self, self.ctx.db_path)

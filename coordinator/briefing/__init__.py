@@ -27,6 +27,7 @@ from coordinator.briefing.collect import (
     ProposalDocData,
     collect_briefing,
     collect_proposal,
+    default_author,
 )
 from coordinator.briefing.packet import briefing_filename, build_briefing_pdf
 from coordinator.briefing.proposal_doc import build_proposal_pdf, proposal_filename
@@ -69,9 +70,12 @@ def write_briefing(services: Services, meeting_id: str, path: Path | None = None
 
 
 def write_proposal(services: Services, proposal_id: str, path: Path | None = None,
-                   paper: str = "letter", progress: Progress | None = None) -> Path:
-    """Collect, lay out and save the proposal document."""
+                   paper: str = "letter", progress: Progress | None = None,
+                   prepared_by: str | None = None) -> Path:
+    """Collect, lay out and save the proposal document; `prepared_by` defaults to the
+    About you settings."""
     data = collect_proposal(services, proposal_id)
+    data.prepared_by = default_author() if prepared_by is None else prepared_by
     buffer = io.BytesIO()
     build_proposal_pdf(data, buffer, paper, progress=progress)
     target = path or paths.documents_dir() / proposal_filename(data)

@@ -8,13 +8,12 @@ personal emails, phones, private notes or internal proposal notes at all.
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from coordinator import about_you
 from coordinator.briefing.formatting import money, zone
 from coordinator.errors import CoordinatorError
 from coordinator.models.enums import PartnerRole, ProposalStatus, Sector
@@ -193,17 +192,13 @@ class ProposalDocData:
     sections: list[SectionText] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     proposal_id: str | None = None
+    prepared_by: str = ""  # the coordinator (About you); "" when not set
 
 
 def default_author() -> str:
-    """The name printed as "prepared by" when none is given."""
-    for var in ("COORDINATOR_USER", "USER", "USERNAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except Exception:
-        return ""
+    """"Prepared by": the coordinator's name, title and organization from the About you
+    settings, "" when they were never given (never the computer's login name)."""
+    return about_you.load().signature()
 
 
 STILL_DUE = ("idea", "drafting", "internal_review")  # a passed due date is overdue

@@ -17,6 +17,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -70,6 +72,16 @@ SECTION_TITLES = {
 }
 _ROLE = {"chair": "Chair", "note_taker": "Note taker", "attendee": "Attendee"}
 _RSVP = {"yes": "Attending", "no": "Declined", "maybe": "Maybe", "pending": "No reply yet"}
+
+
+def _note_right() -> ParagraphStyle:
+    global _NOTE_RIGHT
+    if _NOTE_RIGHT is None:
+        _NOTE_RIGHT = ParagraphStyle("cell_note_right", styles().cell_note, alignment=TA_RIGHT)
+    return _NOTE_RIGHT
+
+
+_NOTE_RIGHT: ParagraphStyle | None = None
 
 
 def kind_label(kind: str) -> str:
@@ -147,8 +159,9 @@ class _Packet:
         pairs.append(("Attendees", text(
             f"{len(d.attendees)} people from {n_orgs} organizations" if d.attendees
             else "None recorded yet")))
+        if self.o.prepared_by:
+            pairs.append(("Prepared by", text(self.o.prepared_by)))
         pairs += [
-            ("Prepared by", text(self.o.prepared_by or "—")),
             ("Prepared on", text(f"{f.long_day(self.prepared_on.date())}, "
                                  f"{self.prepared_on:%H:%M} {self.prepared_on.tzname() or ''}")),
             ("Audience", text(audience)),
@@ -268,23 +281,36 @@ class _Packet:
         return out
 
     def _pipeline(self) -> list[Flowable]:
-        """The rest of the consortia's open proposals, as totals only."""
+        """The rest of the consortia's open proposals, as totals only: one row per
+        consortium, one column per status, each cell the count and the amounts."""
         rows = self.d.pipeline
         if not rows:
             return []
+        st = self.st
+        statuses = list(dict.fromkeys(r.status for r in rows))
+        consortia = list(dict.fromkeys(r.consortium for r in rows))
+        cell = {(r.consortium, r.status): r for r in rows}
+        body = []
+        for c in consortia:
+            values: list[str | list[Flowable]] = [text(c) or "—"]
+            for status in statuses:
+                r = cell.get((c, status))
+                values.append(stack((str(r.count), st.cell_right),
+                                    ("<br/>".join(text(a) for a in r.amounts),
+                                     _note_right())) if r else "—")
+            body.append(cells(values, st.cell, right=tuple(range(1, len(statuses) + 1))))
         count = sum(r.count for r in rows)
-        body = [cells([text(r.consortium) or "—", text(r.status), str(r.count),
-                       "<br/>".join(text(a) for a in r.amounts) or "—"],
-                      self.st.cell, right=(2, 3)) for r in rows]
-        table = LongTable(header_cells(["Consortium", "Status", "Proposals", "Amount"],
-                                       right=(2, 3)),
-                          body, widths(self.w, [0.44, 0.2, 0.12, 0.24]))
+        n = len(statuses)
+        table = LongTable(header_cells(["Consortium", *statuses], right=tuple(range(1, n + 1))),
+                          body, widths(self.w, [0.3] + [0.7 / n] * n))
+        table.continued = "Rest of the pipeline"
         return [
             CondPageBreak(120),
             Heading("Rest of the pipeline", 1),
             Paragraph(text(f"{count} more open proposals with a partner in this meeting's "
-                           "consortia, not detailed here (counted once per consortium)."),
-                      self.st.small),
+                           "consortia, not detailed here: how many and their amounts, by "
+                           "status (a proposal with partners in two consortia counts in "
+                           "both)."), self.st.small),
             table,
         ]
 

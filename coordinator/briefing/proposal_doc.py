@@ -11,9 +11,13 @@ from typing import IO
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
+from coordinator.briefing import fonts
 from coordinator.briefing import formatting as f
 from coordinator.briefing.collect import STILL_DUE, ProposalDocData
 from coordinator.briefing.document import (
+    ACCENT,
+    BAND_BG,
+    CellParagraph,
     DocumentInfo,
     Heading,
     LongTable,
@@ -22,6 +26,7 @@ from coordinator.briefing.document import (
     empty_note,
     header_cells,
     key_value_table,
+    shorten,
     styles,
     widths,
 )
@@ -60,44 +65,80 @@ class _ProposalDoc:
                        or [empty_note("This section is empty.")])
         return out
 
+    # The cover lists at most this many partners; the Partners section has them all.
+    COVER_PARTNERS = 12
+
     def title_page(self) -> list[Flowable]:
         p, st = self.p, self.st
-        due = text("Not set")
-        if p.due_date:
-            left = f.deadline(p.due_date, self.today, p.status_code in STILL_DUE)
-            due = text(f"{f.long_day(p.due_date)} ({left})")
-        pairs = [
-            ("Status", bold(text(p.status))),
-            ("Funder", text(p.funder) or text("Not set")),
-            ("Call", text(p.funder_call) or text("Not set")),
-            ("Amount requested", text(f.money(p.amount_minor, p.currency)) if p.amount_minor
-             else text("Not set")),
-            ("Due date", due),
-            ("Lead organization", text(p.lead) or text("Not set")),
-            ("Owner", text(p.owner) or text("Not set")),
-            ("Consortia involved", "<br/>".join(text(c) for c in self.d.consortia)
-             or text("None yet")),
-            ("Partners", text(str(len(p.partners)))),
-        ]
-        if self.d.tags:
-            pairs.append(("Tags", text(", ".join(self.d.tags))))
-        pairs.append(("Prepared on", text(f"{f.long_day(self.prepared_on.date())}")))
-        subtitle = " — ".join(x for x in (p.funder, p.funder_call) if x)
         title = Heading(p.title or "Untitled proposal", 0, st.title,
                         outline_title=f"Title page: {p.title or 'Untitled proposal'}")
+        subtitle = " — ".join(x for x in (p.funder, p.funder_call) if x)
         out: list[Flowable] = [
-            Spacer(1, 36),
+            Spacer(1, 24),
             Paragraph(text("Joint research proposal").upper(), st.kicker),
             title,
         ]
         if title.shortened:
             out.append(Paragraph(f"{bold('Full title:')} {capped_text(p.title)}", st.body))
-        out += [
-            Paragraph(text(subtitle), st.subtitle) if subtitle else Spacer(1, 12),
-            key_value_table(pairs, self.w),
-            PageBreak(),
+        out.append(Paragraph(text(subtitle), st.subtitle) if subtitle else Spacer(1, 12))
+        out.append(self._facts())
+        out.append(Spacer(1, 14))
+        if p.summary:
+            out.append(Paragraph(text(shorten(p.summary, 700)), st.body))
+            out.append(Spacer(1, 8))
+        pairs = [
+            ("Funder", text(p.funder) or text("Not set")),
+            ("Call", text(p.funder_call) or text("Not set")),
+            ("Lead organization", text(p.lead) or text("Not set")),
+            ("Partner organizations", self._cover_partners()),
+            ("Consortia involved", "<br/>".join(text(c) for c in self.d.consortia)
+             or text("None yet")),
+            ("Owner", text(p.owner) or text("Not set")),
         ]
+        if self.d.tags:
+            pairs.append(("Tags", text(", ".join(self.d.tags))))
+        if self.d.prepared_by:
+            pairs.append(("Coordinator", text(self.d.prepared_by)))
+        pairs.append(("Prepared on", text(f"{f.long_day(self.prepared_on.date())}")))
+        out += [key_value_table(pairs, self.w), PageBreak()]
         return out
+
+    def _facts(self) -> Flowable:
+        """Amount, due date and status side by side, large, under the title."""
+        p, st = self.p, self.st
+        amount = text(f.money(p.amount_minor, p.currency)) if p.amount_minor else "Not set"
+        due: list[Flowable] | Paragraph = CellParagraph("Not set", st.h2)
+        if p.due_date:
+            left = f.deadline(p.due_date, self.today, p.status_code in STILL_DUE)
+            due = [CellParagraph(bold(text(f.day(p.due_date))), st.h2),
+                   CellParagraph(text(left), st.small)]
+        labels = [CellParagraph(text(x).upper(), st.kicker)
+                  for x in ("Amount requested", "Due date", "Status")]
+        values = [CellParagraph(bold(amount), st.h2), due,
+                  CellParagraph(bold(text(p.status) or "Not set"), st.h2)]
+        return LongTable(None, [labels, values], widths(self.w, [0.3, 0.42, 0.28]), [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.SANS),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, -1), BAND_BG),
+            ("LINEABOVE", (0, 0), (-1, 0), 1.5, ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, 0), 8),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ])
+
+    def _cover_partners(self) -> str:
+        partners = self.p.partners
+        if not partners:
+            return text("None yet")
+        shown = [text(pp.organization) + (f" <font color=\"#5f6b76\">({text(pp.consortium)}"
+                                          f" · {text(pp.role)})</font>" if pp.consortium
+                                          else f" <font color=\"#5f6b76\">({text(pp.role)})"
+                                          "</font>")
+                 for pp in partners[: self.COVER_PARTNERS]]
+        more = len(partners) - self.COVER_PARTNERS
+        if more > 0:
+            shown.append(text(f"and {more} more (see Partners)"))
+        return "<br/>".join(shown)
 
     def summary(self) -> list[Flowable]:
         return [Heading("Summary", 0),
@@ -143,7 +184,7 @@ def proposal_info(data: ProposalDocData, paper: str) -> DocumentInfo:
         title=p.title or "Untitled proposal",
         subject=f"Joint research proposal for {p.funder}".strip() if p.funder
         else "Joint research proposal",
-        author=p.owner or p.lead,
+        author=data.prepared_by or p.owner or p.lead,
         header_right=f"Proposal · {p.status}",
         footer_left=" · ".join(x for x in (p.lead, p.funder) if x),
         paper=paper,

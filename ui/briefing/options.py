@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.briefing import BriefingOptions, Profile
 from coordinator.briefing.collect import PAPERS, default_author
+from ui.briefing.about_you import PreparedByRow
 from ui.widgets.forms import MARGIN, SPACING
 
 PAPER_KEY = "documents/paper"  # shared by briefings and proposal documents
@@ -168,6 +169,8 @@ class BriefingOptionsDialog(QDialog):
         form.addRow("Audience:", audience)
         self.paper = _paper_combo(remembered_paper(settings))
         form.addRow("Paper:", self.paper)
+        self.prepared_by = PreparedByRow()
+        form.addRow("Prepared by:", self.prepared_by)
         outer.addLayout(form)
 
         # sections
@@ -290,6 +293,8 @@ class ProposalOptionsDialog(QDialog):
         form.setHorizontalSpacing(MARGIN)
         self.paper = _paper_combo(remembered_paper(settings))
         form.addRow("Paper:", self.paper)
+        self.prepared_by = PreparedByRow()
+        form.addRow("Prepared by:", self.prepared_by)
         outer.addLayout(form)
         note = QLabel("The document has a title page, the summary, partners, budget and "
                       "every section. Internal notes are never part of it.")
