@@ -11,6 +11,7 @@ from coordinator.cli.choices import SECTORS
 from coordinator.cli.context import CliContext
 from coordinator.cli.output import print_rows, to_plain
 from coordinator.errors import CoordinatorError, NotFound
+from coordinator.wording import plural
 
 # The models, services and SQLAlchemy are imported inside the commands that use them:
 # `stats` and `search` read through a plain sqlite3 connection and never load them.
@@ -98,9 +99,11 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
             saved = BackupManager(ctx.db_path).backup_now("before-demo")
             print(f"Backed up the previous data to {saved.path}", file=sys.stderr)
             counts = build_demo(ctx.services, args.contacts, force=args.force)
-    print(f"Sample coalition written to {ctx.db_path}: {counts['organization']} organizations, "
-          f"{counts['contact']} contacts, {counts['proposal']} proposals, "
-          f"{counts['meeting']} meetings, {counts['action_item']} action items.")
+    print(f"Sample coalition written to {ctx.db_path}: "
+          f"{plural(counts['organization'], 'organization')}, "
+          f"{plural(counts['contact'], 'contact')}, {plural(counts['proposal'], 'proposal')}, "
+          f"{plural(counts['meeting'], 'meeting')}, "
+          f"{plural(counts['action_item'], 'action item')}.")
     return 0
 
 
@@ -341,7 +344,8 @@ def cmd_trash_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     if not matches:
         raise NotFound("record in the Trash", args.id)
     if len(matches) > 1:
-        raise CoordinatorError(f"{args.id!r} matches {len(matches)} records; give more of the id.")
+        raise CoordinatorError(
+            f"{args.id!r} matches {plural(len(matches), 'record')}; give more of the id.")
     item = matches[0]
     ctx.services.trash.restore(item.entity, item.id)
     print(f"Restored {item.entity} {item.title!r}.")
@@ -357,16 +361,16 @@ def cmd_trash_empty(args: argparse.Namespace, ctx: CliContext) -> int:
         if not sys.stdin.isatty():
             raise CoordinatorError("Refusing to empty the Trash without --yes "
                                    "(no terminal to ask).")
-        answer = input(f"Delete {count} records for good? [y/N] ")
+        answer = input(f"Delete {plural(count, 'record')} for good? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1
     purged = ctx.services.trash.empty()
-    print(f"Deleted {purged} records for good.")
+    print(f"Deleted {plural(purged, 'record')} for good.")
     return 0
 
 
 def cmd_reindex(args: argparse.Namespace, ctx: CliContext) -> int:
     count = ctx.services.search.reindex()
-    print(f"Search index rebuilt: {count} records.")
+    print(f"Search index rebuilt: {plural(count, 'record')}.")
     return 0

@@ -27,6 +27,7 @@ from coordinator.services import duplicate_decisions as decisions
 from coordinator.services.contacts import ContactFilter
 from coordinator.services.organizations import OrganizationFilter
 from coordinator.services.proposals import ProposalFilter
+from coordinator.wording import plural
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -135,10 +136,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     # rolls back (ImportCancelled), never cutting a statement or the commit short.
     with ctx.interrupts.deferred():
         report = importer.apply(ctx.db, result, options, cancelled=cancelled)
-    print(f"Imported: {report.created} created, {report.updated} updated, "
-          f"{report.organizations_created} organizations created, "
-          f"{report.skipped_duplicates} duplicates skipped, {len(report.errors)} rows with "
-          f"errors left out. Undo with: coordinator import undo {report.batch_id[:8]}")
+    print(f"Imported: {report.created:,} created, {report.updated:,} updated, "
+          f"{plural(report.organizations_created, 'organization')} created, "
+          f"{plural(report.skipped_duplicates, 'duplicate')} skipped, "
+          f"{plural(len(report.errors), 'row')} with errors left out. "
+          f"Undo with: coordinator import undo {report.batch_id[:8]}")
     if cancelled():  # the signal came after the last check: the import is saved
         print(f"coordinator: interrupted after the import was saved; undo it with "
               f"coordinator import undo {report.batch_id[:8]}", file=sys.stderr)
@@ -150,17 +152,18 @@ def _batch_id(ctx: CliContext, prefix: str) -> str:
     ids = [b.id for b in batches.list_batches(ctx.db) if b.id.startswith(prefix.strip())]
     if len(ids) != 1:
         raise CoordinatorError(f"No import {prefix!r}." if not ids else
-                               f"{prefix!r} matches {len(ids)} imports; give more characters.")
+                               f"{prefix!r} matches {plural(len(ids), 'import')}; "
+                               "give more characters.")
     return ids[0]
 
 
 def cmd_undo(args: argparse.Namespace, ctx: CliContext) -> int:
     report = batches.undo_batch(ctx.db, _batch_id(ctx, args.batch_id))
-    print(f"Undone: {report.contacts_removed} contacts removed, {report.contacts_to_trash} "
-          f"moved to Trash (edited since, or used by other records), "
-          f"{report.contacts_restored} restored to their earlier state, "
-          f"{report.contacts_kept} left as edited since, "
-          f"{report.organizations_removed} organizations removed.")
+    print(f"Undone: {plural(report.contacts_removed, 'contact')} removed, "
+          f"{report.contacts_to_trash:,} moved to Trash (edited since, or used by other "
+          f"records), {report.contacts_restored:,} restored to their earlier state, "
+          f"{report.contacts_kept:,} left as edited since, "
+          f"{plural(report.organizations_removed, 'organization')} removed.")
     return 0
 
 
