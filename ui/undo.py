@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from coordinator.errors import CoordinatorError
+from coordinator.wording import plural
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -33,7 +34,7 @@ NOUNS = {"contact": ("contact", "contacts"), "organization": ("organization", "o
 
 def describe(entity: str, count: int) -> str:
     one, many = NOUNS.get(entity, (entity, entity + "s"))
-    return f"{count:,} {one if count == 1 else many}"
+    return plural(count, one, many)
 
 
 class _GuardedCommand(QUndoCommand):

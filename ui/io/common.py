@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from coordinator.db.backup import storage_error
 from coordinator.errors import CoordinatorError
 from coordinator.paths import PRIVATE_FILE_MODE, make_private
+from coordinator.wording import plural as plural  # the one helper for every count shown
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -208,5 +209,3 @@ def heading(text: str) -> QLabel:
     return label
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
