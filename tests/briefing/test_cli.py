@@ -78,3 +78,39 @@ def test_proposal_pdf(coalition, db_path, tmp_path, parse, capsys):
     default = Path(capsys.readouterr().out.strip())
     assert default.name == "Proposal Smart intersections for safer streets.pdf"
     assert default.exists()
+
+
+def test_briefing_by_date_and_sections(coalition, services, db_path, tmp_path, parse, capsys):
+    from zoneinfo import ZoneInfo
+
+    m = services.meetings.get(coalition.meeting_id)
+    day = m.starts_at.astimezone(ZoneInfo("America/Chicago")).date().isoformat()
+    out = tmp_path / "by-date.pdf"
+    assert main(["--db", str(db_path), "briefing", day, "-o", str(out),
+                 "--sections", "actions, agenda"]) == 0
+    parsed = parse(out)
+    assert parsed.outline_titles()[:2] == ["Agenda", "Open action items"]
+    assert "Attendees" not in parsed.outline_titles()
+    assert "Cover: NSCP partnership call — December" not in parsed.outline_titles()
+    assert main(["--db", str(db_path), "briefing", "2001-01-01", "-o", str(out)]) == 1
+    assert "no meeting on 2001-01-01" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "briefing", day, "-o", str(out),
+                 "--sections", "agenda,minutes"]) == 1
+    err = capsys.readouterr().err
+    assert "Unknown section 'minutes'" in err and "attendees" in err
+
+
+def test_briefing_date_with_two_meetings_asks_for_the_id(services, db_path, tmp_path, capsys):
+    from datetime import UTC, datetime
+
+    from coordinator.services.records import MeetingData
+
+    a = services.meetings.create(MeetingData(title="Morning call",
+                                             starts_at=datetime(2027, 3, 2, 15, tzinfo=UTC)))
+    services.meetings.create(MeetingData(title="Afternoon call",
+                                         starts_at=datetime(2027, 3, 2, 20, tzinfo=UTC)))
+    assert main(["--db", str(db_path), "briefing", "2027-03-02", "-o",
+                 str(tmp_path / "x.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "2 meetings on 2027-03-02" in err and a.id in err
+    assert not (tmp_path / "x.pdf").exists()

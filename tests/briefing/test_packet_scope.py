@@ -161,6 +161,23 @@ def test_partner_roles_not_rsvp(services, scene, parse):
     assert "Declined" in internal.text and "No reply yet" in internal.text
 
 
+def test_partners_see_no_contact_details_rsvp_or_other_series(services, scene, parse):
+    raw = _pdf(services, scene.meeting_id, profile=Profile.PARTNERS)
+    partners = parse(raw)
+    digits = re.sub(r"\D", "", partners.text)
+    for secret in ("chair@example.org", "notes@example.org", "guest@example.org"):
+        assert not partners.contains(secret) and secret.split("@")[0] + "@" not in raw.decode(
+            "latin-1"), secret
+    for phone in ("3035550115", "442079460958"):
+        assert phone not in digits, phone
+    for word in ("No reply yet", "Declined", "Attending", "Maybe", "OTHER-SERIES-ITEM",
+                 "Unrelated budget committee"):
+        assert word not in partners.text, word
+    internal = parse(_pdf(services, scene.meeting_id))
+    assert internal.contains("chair@example.org")  # the check can see them when present
+    assert "OTHER-SERIES-ITEM" not in internal.text
+
+
 def test_phones_print_as_the_app_shows_them(services, scene, parse):
     internal = parse(_pdf(services, scene.meeting_id))
     assert "(303) 555-0115" in internal.text
