@@ -390,6 +390,18 @@ class ContactService(EntityService):
             found = {r[0]: _row(r) for r in session.execute(sql, {"ids": list(ids)})}
         return [found[i] for i in ids if i in found]
 
+    def table_rows(self, ids: list[str]) -> list[ContactRow]:
+        """`rows(ids)` read on a pooled plain sqlite3 connection: for the contacts table
+        as it scrolls (latency-bound; it sees committed data only, so it is never used
+        inside a write unit)."""
+        found: dict[str, ContactRow] = {}
+        with self.db.raw() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                found.update((r[0], _row(r)) for r in conn.execute(
+                    _ROW_SELECT + f" WHERE c.id IN ({', '.join('?' * len(chunk))})", chunk))
+        return [found[i] for i in ids if i in found]
+
     def probable_duplicates(self, data: ContactData, *, exclude_id: str | None = None
                             ) -> list[ProbableDuplicate]:
         """Saved contacts that `data` (about to be saved) probably duplicates, most alike

@@ -47,8 +47,8 @@ _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-BLOCK = 200          # rows fetched per query
-CACHE_BLOCKS = 30    # blocks kept in memory (6,000 rows at most)
+BLOCK = 50           # rows fetched per query: about one screen, so a jump waits for one screen only
+CACHE_BLOCKS = 120   # blocks kept in memory (6,000 rows at most)
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -196,7 +196,7 @@ class ContactTableModel(QAbstractTableModel):
     def _fetch_block(self, number: int) -> dict[str, _Entry]:
         self.fetches += 1
         self._pending.discard(number)
-        return self._store(number, self.services.contacts.rows(self._block_ids(number)))
+        return self._store(number, self.services.contacts.table_rows(self._block_ids(number)))
 
     def _prefetch_around(self, number: int) -> None:
         """Fetch the neighbouring blocks in the background, so scrolling never waits."""
@@ -218,7 +218,7 @@ class ContactTableModel(QAbstractTableModel):
                 if self._last_number == n:
                     self._last_block = self._blocks[n]
 
-            self.tasks.run(lambda ids=ids, c=contacts: c.rows(ids), on_done=done)
+            self.tasks.run(lambda ids=ids, c=contacts: c.table_rows(ids), on_done=done)
 
     def cached_rows(self) -> int:
         return sum(len(b) for b in self._blocks.values())
