@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -20,10 +19,8 @@ from types import ModuleType
 from coordinator import __version__
 from coordinator.cli import arguments
 from coordinator.cli.arguments import shown
-from coordinator.cli.context import CliContext
 from coordinator.cli.interrupts import EXIT_CANCELLED, Interrupts
 from coordinator.errors import CoordinatorError
-from coordinator.leftovers import clean_leftovers
 
 # Command modules, in help order. Add new modules here, and their commands to COMMANDS.
 COMMAND_MODULE_NAMES = ["core_commands", "briefing_commands", "safety_commands", "io_commands"]
@@ -122,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         _say(f"coordinator: {problem}")
         return 2
+    import logging  # here, and the context below: `--version` and `--help` need neither
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         with arguments.printable_output(), Interrupts() as signals:
@@ -142,6 +141,9 @@ def _say(message: str) -> None:
 
 
 def _run(args: argparse.Namespace, signals: Interrupts) -> int:
+    from coordinator.cli.context import CliContext
+    from coordinator.leftovers import clean_leftovers
+
     ctx: CliContext | None = None
     try:
         ctx = CliContext(args.db, creates_db=getattr(args, "creates_db", False),
