@@ -234,15 +234,16 @@ def names_too_long(prefix: str, given: str, middle: str, family: str, suffix: st
 
 def clean_phones(values: Iterable[tuple[str, str, bool]]) -> list[PhoneData] | None:
     """(raw, label, primary) values as PhoneData: white space tidied, E.164 added, the
-    same number written twice kept once; None when one is longer than 80 characters."""
+    same number written twice with the same label kept once (a work and a mobile
+    entry of one number are both kept); None when one is longer than 80 characters."""
     phones: list[PhoneData] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for value, label, primary in values:
         raw = " ".join(value.split())
         if not raw:
             continue
         e164 = phone_e164(raw)
-        key = e164 or raw
+        key = (e164 or raw, label or "work")
         if key in seen:
             continue
         seen.add(key)

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from charset_normalizer import from_bytes
-
 # Most common first: the order that breaks ties.
 CANDIDATES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "mac_roman",
               "cp932", "gb18030", "big5", "euc_kr", "koi8_r", "cp1255", "cp1256",
@@ -120,6 +118,10 @@ def guess_code_page(raw: bytes) -> tuple[str, str]:
         return "cp1252", ("The file is not UTF-8 and no common code page reads it; "
                           "read as Windows-1252 with unreadable bytes replaced. Choose "
                           "its encoding if names look wrong.")
+    # Imported here: only files that are not UTF-8 need it, and it takes a while to load
+    # (in every worker of a pooled CSV parse, too).
+    from charset_normalizer import from_bytes
+
     ranked = [m.encoding for m in from_bytes(sample, cp_isolation=[c for c, _ in readable])]
     rank = {codec: i for i, codec in enumerate(ranked)}
     scored = sorted(

@@ -11,7 +11,8 @@ The oracle was changed where the old behaviour was the bug: an invalid email or 
 over-long phone number used to refuse the whole row (now kept in the notes, with a
 warning), and a row without a name was refused unless it was a bare company (now a
 company with phones or emails is an organization, and an email- or phone-only row is
-named after it, with a warning).
+named after it, with a warning). One number under two labels (work and mobile) was
+kept once; both are kept now (the same number with the same label is still once).
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def plain_finish(pc: ParsedContact) -> ParsedContact | ImportProblem:
         if not raw or len(raw) > 80:
             continue
         e164 = phone_to_e164(raw)
-        key = e164 or raw
+        key = (e164 or raw, p.label or "work")  # one number, two labels: both kept
         if key in seen:
             continue
         seen.add(key)
