@@ -6,6 +6,7 @@ until killed, printing each committed id, or makes backups in a loop.
     python crash_writer.py fill DB     (a write that hits a file-size limit, then one after)
     python crash_writer.py restore DB BACKUP_DIR A B   (restores A, B, A, ... until killed)
     python crash_writer.py imports DB   (for each file named on stdin: `coordinator import`)
+    python crash_writer.py full-checkpoint DB   (saves, then closes with the disk "full")
 """
 
 from __future__ import annotations
@@ -108,6 +109,30 @@ def imports(db_path: str) -> None:
         print(f"exit {os.waitstatus_to_exitcode(status)}", flush=True)
 
 
+def full_checkpoint(db_path: str) -> None:
+    """Save contacts, then close the database while the OS refuses to grow any file
+    beyond the main file's current size (RLIMIT_FSIZE: a full disk, for real), so the
+    closing checkpoint writes page 1 and fails before the last page. Prints the ids."""
+    import os
+    import resource
+    import signal
+
+    from coordinator.db import Database
+    from coordinator.services import Services
+    from coordinator.services.records import ContactData
+
+    path = Path(db_path)
+    db = Database.open(path)
+    services = Services(db)
+    ids = [services.contacts.create(ContactData(
+        given_name=f"Full{i}", family_name="Disk", notes="n" * 3000)).id for i in range(60)]
+    print("\n".join(ids), flush=True)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    size = os.path.getsize(path)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+    db.close()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2], sys.argv[3], int(sys.argv[4]))
@@ -117,5 +142,7 @@ if __name__ == "__main__":
         restore(*sys.argv[2:6])
     elif sys.argv[1] == "imports":
         imports(sys.argv[2])
+    elif sys.argv[1] == "full-checkpoint":
+        full_checkpoint(sys.argv[2])
     else:
         backup(sys.argv[2], sys.argv[3])

@@ -263,3 +263,29 @@ def test_an_import_killed_in_its_closing_checkpoint_loses_nothing(tmp_path: Path
     if hits == 0 and not hasattr(os, "sched_setaffinity"):
         pytest.skip("no kill landed inside a checkpoint (cannot share one CPU here)")
     assert hits >= 1, "no kill landed inside a closing checkpoint"
+
+
+def test_a_checkpoint_stopped_by_a_full_disk_is_recovered_once_there_is_room(tmp_path: Path
+                                                                            ) -> None:
+    from coordinator.lock import open_locked
+
+    db_path = tmp_path / "coordinator.db"
+    Database.open(db_path).close()
+    proc = start("full-checkpoint", str(db_path))
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err[-2000:]
+    saved = set(out.split())
+    fd = os.open(db_path, os.O_RDONLY)
+    try:  # the state the full disk left: page 1 written, the file not grown
+        assert main_file_is_short(fd) and Path(f"{db_path}-wal").exists()
+    finally:
+        os.close(fd)
+    locked = open_locked(db_path)  # the disk has room again
+    try:
+        with locked.db.raw() as conn:
+            present = {r[0] for r in conn.execute("SELECT id FROM contact")}
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        locked.close()
+    assert saved and saved <= present
+
