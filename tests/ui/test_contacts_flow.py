@@ -202,8 +202,13 @@ def test_filters_with_no_match_show_a_hint(sample_ctx, make_window, qtbot) -> No
     view.apply_filters()
     settle(sample_ctx)
     assert view.model.rowCount() == 0
-    assert view.empty_hint.isVisible()
-    assert "No contacts match" in view.empty_hint.text()
+    assert view.empty_state.isVisible()
+    assert view.empty_state.title.text() == "No contacts match the filter"
+    view.empty_state.button.click()  # Clear filter
+    settle(sample_ctx)
+    assert view.text_filter.text() == ""
+    assert view.model.rowCount() == sample_ctx.services.contacts.count()
+    assert not view.empty_state.isVisible()
 
 
 def test_columns_share_the_width_until_the_user_sizes_them(sample_ctx, make_window) -> None:

@@ -183,3 +183,30 @@ def test_section_and_item_counts_agree_with_their_nouns(qtbot, tmp_path) -> None
     qtbot.addWidget(agenda)
     agenda.add_row(AgendaItemData("Welcome", None, 5))
     assert agenda.footer.text().startswith("1 item · "), agenda.footer.text()
+
+
+@pytest.mark.parametrize(("name", "noun"), [("contacts", "contact"),
+                                            ("organizations", "organization")])
+def test_empty_member_views_offer_the_first_record(ctx, make_window, name, noun) -> None:
+    window = make_window(ctx)
+    view = window.show_view(name)
+    settle(ctx)
+    state = view.empty_state
+    assert state.isVisible()
+    assert state.title.text() == f"No {noun}s yet"
+    assert state.button.text() == f"New {noun} (Ctrl+N)"
+    _shoot(window, f"empty-{name}")
+    state.button.click()
+    assert view.dialog is not None and view.dialog.isVisible()
+    view.dialog.reject()
+
+
+def test_the_empty_state_covers_the_table_exactly(ctx, make_window) -> None:
+    window = make_window(ctx)
+    for name in ("organizations", "contacts", "proposals", "meetings", "actions"):
+        view = window.show_view(name)
+        settle(ctx)
+        QApplication.processEvents()
+        covered = view.empty_state.covered
+        assert view.empty_state.geometry() == covered.geometry(), name
+        assert view.empty_state.parentWidget() is covered.parentWidget(), name

@@ -54,7 +54,7 @@ def test_typing_a_tag_filters_case_and_accent_insensitively(sample_ctx, make_win
     qtbot.waitUntil(lambda: view.model.contact_filter.tag == tag.upper() + "zz")
     settle(sample_ctx)
     assert view.model.rowCount() == 0
-    assert "No contacts match" in view.empty_hint.text()
+    assert view.empty_state.title.text() == "No contacts match the filter"
 
 
 def test_a_new_tag_appears_without_losing_what_is_typed(sample_ctx, make_window,

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from coordinator.models.enums import SECTOR_LABELS
-from coordinator.wording import a_or_an
+from coordinator.wording import a_or_an, plural
 from ui.widgets.combos import refill_combo
 from ui.widgets.detail import DetailPane
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.forms import SPACING
 from ui.widgets.tag_filter import TagFilter
 
@@ -75,18 +76,6 @@ def fill_consortia(combo: QComboBox, ctx: AppContext, first: str) -> None:
     consortia = ctx.services.consortia
     ctx.tasks.run(lambda: [(c.short_name, c.name, c.id or "") for c in consortia.list()],
                   on_done=fill, key=f"consortia-{id(combo)}")
-
-
-class EmptyHint(QLabel):
-    """A centred hint laid over an empty table."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setContentsMargins(24, 24, 24, 24)
-        self.hide()
 
 
 class RecordTable(QTableView):
@@ -154,7 +143,7 @@ class MemberView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACING, SPACING, SPACING, 0)
         layout.addWidget(self.splitter)
-        self.empty_hint = EmptyHint(self.table)
+        self.empty_state = EmptyState(covered=self.table)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -311,18 +300,27 @@ class MemberView(QWidget):
         s.setValue(f"{self.view_name}/columns_sized", bool(self._user_sized))
         s.setValue(f"{self.view_name}/splitter", self.splitter.saveState())
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self.empty_hint.setGeometry(self.table.rect().adjusted(0, 30, 0, 0))
+    empty_text = ""  # what a record of this view is, for the empty state
 
-    def show_empty(self, text: str | None) -> None:
-        if text:
-            self.empty_hint.setText(text)
-            self.empty_hint.setGeometry(self.table.rect().adjusted(0, 30, 0, 0))
-            self.empty_hint.show()
-            self.empty_hint.raise_()
+    def update_empty_state(self, shown: int, *, filtered: bool, total: int = 0) -> None:
+        """Instead of an empty grid: say what the view holds and offer the first record,
+        or, when the filters hide every record, offer to clear them."""
+        one, many = self.noun
+        if shown:
+            self.empty_state.show_state(None)
+        elif filtered:
+            self.empty_state.show_state(
+                f"No {many} match the filter",
+                f"{plural(total, one)} in all; the filters hide every one." if total else
+                "The filters hide every one.", "Clear filter", self.show_everything)
         else:
-            self.empty_hint.hide()
+            self.empty_state.show_state(f"No {many} yet", self.empty_text,
+                                        f"New {one} (Ctrl+N)",
+                                        self.new_record)  # type: ignore[attr-defined]
+
+    def show_everything(self) -> None:
+        """Clear every filter and show every record."""
+        raise NotImplementedError
 
     # -- navigation --------------------------------------------------------------------------
     def _follow_link(self, entity: str, record_id: str) -> None:

@@ -96,6 +96,13 @@ class ContactsView(MemberView):
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
 
+    empty_text = ("Contacts are the people of the member organizations. Add the first, or "
+                  "import a file (File ▸ Import…).")
+
+    def show_everything(self) -> None:
+        self.clear_filters()
+        self.model.set_filter(ContactFilter())
+
     def _filtered(self) -> bool:
         f = self.model.contact_filter
         return any((f.consortium_id, f.organization_id, f.sector, f.tag, f.text))
@@ -103,15 +110,9 @@ class ContactsView(MemberView):
     def _on_loaded(self, count: int) -> None:
         if not self._filtered():
             self.total = count
-        if self._filtered():
-            self.count_label.setText(plural(count, "matching contact"))
-            self.show_empty(None if count else
-                            "No contacts match these filters.\nClear a filter to see more.")
-        else:
-            self.count_label.setText(plural(count, "contact"))
-            self.show_empty(None if count else
-                            "No contacts yet.\nClick New contact (Ctrl+N) or import a file "
-                            "(File ▸ Import…).")
+        filtered = self._filtered()
+        self.count_label.setText(plural(count, "matching contact" if filtered else "contact"))
+        self.update_empty_state(count, filtered=filtered, total=self.total)
         if self._pending_select:
             row = self.model.row_of(self._pending_select)
             self._pending_select = None

@@ -80,14 +80,22 @@ class OrganizationsView(MemberView):
         f = self.model.organization_filter
         filtered = any((f.consortium_id, f.sector, f.tag, f.text))
         self.count_label.setText(plural(count, f"{'matching ' if filtered else ''}organization"))
-        if count:
-            self.show_empty(None)
-        elif filtered:
-            self.show_empty("No organizations match these filters.\nClear a filter to see more.")
-        else:
-            self.show_empty("No organizations yet.\n"
-                            "Click New organization (Ctrl+N) to add the first.")
+        total = self.ctx.services.organizations.list(limit=0).total if filtered and not count \
+            else count
+        self.update_empty_state(count, filtered=filtered, total=total)
         self.detail.clear_record()
+
+    empty_text = ("Organizations are the members of the consortia: cities, counties, "
+                  "universities, companies. Their people are the contacts.")
+
+    def show_everything(self) -> None:
+        for w in (self.text_filter, self.tag):
+            w.blockSignals(True)
+        self.text_filter.clear()
+        self.tag.clear_text()
+        for w in (self.text_filter, self.tag):
+            w.blockSignals(False)
+        self.set_filter()
 
     def _on_current(self, current, _previous) -> None:
         org_id = self.model.id_at(current.row()) if current.isValid() else None

@@ -81,7 +81,7 @@ class EmptyState(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.covered and (
-                (kind in (QEvent.Type.Resize, QEvent.Type.Move) and self.isVisible())
+                (kind in (QEvent.Type.Resize, QEvent.Type.Move) and not self.isHidden())
                 or kind == QEvent.Type.ParentChange):
             self._follow()
         return False
