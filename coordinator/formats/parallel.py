@@ -44,9 +44,11 @@ import io
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from operator import attrgetter
@@ -286,15 +288,15 @@ def _ready() -> bool:
     return True
 
 
-def _worker_start() -> None:
-    """Ready a worker: it dies with the pool, ignores Ctrl+C, and keeps the collector
-    off the modules it starts with.
+def _worker_start(parent_pid: int) -> None:
+    """Ready a worker: it ends with the process that started the pool, ignores Ctrl+C,
+    and keeps the collector off the modules it starts with.
 
     Ctrl+C reaches every process of the terminal's foreground group: the worker leaves
     it to this process, which stops the pool (a worker that died of it would break the
-    pool and print its own traceback). A worker also dies when the server process that
-    forked it does, and that one ends when this process does (even killed): nothing
-    keeps parsing for a process that is gone (`_die_with_parent`).
+    pool and print its own traceback). A worker whose parent is gone (killed: no pool
+    shutdown ever reaches it) would wait on its queue forever, and keep the fork server
+    and the resource tracker alive with it (`_exit_with_parent`).
 
     A worker holds the whole app's modules (hundreds of thousands of objects) and
     makes tens of thousands of objects per part: without `gc.freeze`, the collector's
@@ -302,28 +304,38 @@ def _worker_start() -> None:
     Frozen objects are never walked; what the parts make is still collected as usual.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    _exit_with_parent(parent_pid)
     gc.freeze()
 
 
-_PR_SET_PDEATHSIG = 1
+def _exit_with_parent(pid: int) -> None:
+    """End this process as soon as process `pid` (the one that started the pool) dies,
+    even in the middle of a part. A thread waits on a pidfd of it (Linux), or looks
+    every second. (`multiprocessing.parent_process()` cannot tell: under the fork
+    server its sentinel is a pipe that the parent closes once the worker has started.)
+    """
 
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this process when its parent dies (elsewhere
-    a worker ends when it next reads from the closed pool, after its current part)."""
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # no libc prctl: the pool's own shutdown remains
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
+    def gone() -> None:
         os._exit(1)
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(pid)  # type: ignore[attr-defined]
+        except ProcessLookupError:
+            gone()
+        except (AttributeError, OSError):  # not Linux 5.3+: look now and then
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    gone()
+                except OSError:
+                    pass
+        select.select([handle], [], [])  # readable once the process has ended
+        gone()
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class _Pool:
@@ -351,7 +363,8 @@ class _Pool:
     def _start(self) -> None:
         try:
             executor = ProcessPoolExecutor(self.count, mp_context=_context(),
-                                           initializer=_worker_start)
+                                           initializer=_worker_start,
+                                           initargs=(os.getpid(),))
         except (OSError, ValueError, NotImplementedError):  # no semaphores, no processes
             self.failed = True
             return
