@@ -100,7 +100,9 @@ def _attendees_by_meeting(session: Session, ids: list[str]) -> dict[str, list[At
     for a, name, org, cid in session.execute(
             select(Attendee, Contact.full_name, Organization.name, Contact.consortium_id)
             .join(Contact, Contact.id == Attendee.contact_id)
-            .outerjoin(Organization, Organization.id == Contact.organization_id)
+            # an organization in Trash is not named on its people
+            .outerjoin(Organization, (Organization.id == Contact.organization_id)
+                       & Organization.deleted_at.is_(None))  # type: ignore[union-attr]
             .where(Attendee.meeting_id.in_(ids))  # type: ignore[attr-defined]
             .order_by(Attendee.meeting_id, Contact.sort_key, Attendee.contact_id)).all():
         found.setdefault(a.meeting_id, []).append(

@@ -239,3 +239,15 @@ def test_editing_a_contact_of_a_trashed_organization_keeps_the_link(
     services.contacts.update(contact.id, data)
     services.organizations.restore(org.id)
     assert services.contacts.get(contact.id).organization_name == "Acme Mobility"
+
+
+def test_meeting_attendees_do_not_name_a_trashed_organization(services: Services,
+                                                             build: Build) -> None:
+    org = build.org("Acme Mobility")
+    ada = build.contact("Ada", "Lovelace", org=org)
+    meeting = build.meeting(attendees=[ada])
+    assert services.meetings.get(meeting.id).attendees[0].organization_name == "Acme Mobility"
+    services.organizations.delete(org.id)
+    assert services.meetings.get(meeting.id).attendees[0].organization_name == ""
+    services.organizations.restore(org.id)
+    assert services.meetings.get(meeting.id).attendees[0].organization_name == "Acme Mobility"
