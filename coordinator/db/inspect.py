@@ -137,6 +137,8 @@ def read_only_reason(path: Path) -> str | None:
         if not os.access(path, os.W_OK):
             return "the file is read-only for you (it belongs to another user)"
     folder = path.parent
+    if os.name != "posix":  # Windows' read-only flag on a folder does not stop writes
+        return None
     try:
         folder_info = os.stat(folder)
     except OSError:
