@@ -122,6 +122,7 @@ class ActionItemsView(QWidget):
         layout.addWidget(self.summary)
         self.empty_state = EmptyState(covered=self.table)
         self._total = 0
+        self._summary = ""
 
     # -- loading ----------------------------------------------------------------------
     def current_filter(self, today: date | None = None) -> ActionFilter:
@@ -158,8 +159,8 @@ class ActionItemsView(QWidget):
                                                    for a in everything if a.proposal_id}))
         still_open = sum(1 for a in everything if a.status in ("open", "in_progress"))
         self._total = len(everything)
-        self.summary.setText(f"{len(rows):,} shown · {still_open:,} open · {overdue:,} overdue"
-                             " · tick Done to close an item; double-click opens its meeting")
+        self._summary = (f"{still_open:,} open · {overdue:,} overdue · tick Done to close an "
+                         "item; double-click opens its meeting")
         self._apply_text(self.search.text())
         self.count_changed.emit(overdue)
         self.loaded.emit()
@@ -177,6 +178,8 @@ class ActionItemsView(QWidget):
 
     def _apply_text(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
+        # what the words leave shown, not what the other filters fetched
+        self.summary.setText(f"{self.proxy.rowCount():,} shown · {self._summary}")
         self.update_empty_state()
 
     def update_empty_state(self) -> None:
