@@ -210,6 +210,7 @@ class ContactsView(MemberView):
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
         edit = QAction("Edit…", menu)
+        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown in the menu; F2 works anywhere
         edit.triggered.connect(self.edit_selected)
         delete = QAction("Move to Trash", menu)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from coordinator.errors import CoordinatorError
@@ -207,7 +208,9 @@ class OrganizationsView(MemberView):
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
         has = bool(self.selected_ids())
-        menu.addAction("Edit…", self.edit_selected).setEnabled(has)
+        edit = menu.addAction("Edit…", self.edit_selected)
+        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown in the menu; F2 works anywhere
+        edit.setEnabled(has)
         menu.addAction("Move to Trash", self.delete_selected).setEnabled(has)
         menu.addSeparator()
         menu.addAction("New organization…", self.new_record)
