@@ -46,25 +46,28 @@ def parse_contacts(raw: bytes, format: str = "auto", *, filename: str = "",
                    mapping: dict[str, str] | None = None,
                    progress: ProgressCallback | None = None,
                    cancelled: CancelCheck | None = None,
-                   limits: Limits = LIMITS) -> ParseResult:
+                   limits: Limits = LIMITS, encoding: str | None = None) -> ParseResult:
+    """`encoding` (a codec name the user chose) overrides the detected encoding."""
     format = _format(format, raw, filename)
     check_bytes(raw, format, limits, name=filename or "The file", cancelled=cancelled)
-    return _parse(raw, format, mapping, progress, cancelled)
+    return _parse(raw, format, mapping, progress, cancelled, encoding)
 
 
 def _parse(raw: bytes, format: str, mapping: dict[str, str] | None,
-           progress: ProgressCallback | None, cancelled: CancelCheck | None) -> ParseResult:
+           progress: ProgressCallback | None, cancelled: CancelCheck | None,
+           encoding: str | None = None) -> ParseResult:
     if format == "vcard":
         with gc_paused():  # as parse_csv: the collector only slows a large parse down
-            return parse_vcards(raw, progress=progress, cancelled=cancelled)
-    return parse_csv(raw, mapping, progress=progress, cancelled=cancelled)
+            return parse_vcards(raw, encoding=encoding, progress=progress,
+                                cancelled=cancelled)
+    return parse_csv(raw, mapping, encoding=encoding, progress=progress, cancelled=cancelled)
 
 
 def parse_file(path: Path | str, format: str = "auto", *,
                mapping: dict[str, str] | None = None,
                progress: ProgressCallback | None = None,
                cancelled: CancelCheck | None = None,
-               limits: Limits = LIMITS) -> ParseResult:
+               limits: Limits = LIMITS, encoding: str | None = None) -> ParseResult:
     """`parse_contacts` of a file; over a limit it is refused before it is read whole."""
     path = Path(path)
     try:
@@ -75,4 +78,4 @@ def parse_file(path: Path | str, format: str = "auto", *,
         raw = path.read_bytes()
     except OSError as exc:
         raise CoordinatorError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    return _parse(raw, format, mapping, progress, cancelled)
+    return _parse(raw, format, mapping, progress, cancelled, encoding)
