@@ -14,6 +14,10 @@
 4. Pathological vCards: one card folded over a million lines (20 MB) and an 11 MB
    quoted-printable value, as a ratio to decoding the same bytes (linear parsing keeps
    both at a few seconds at most; they once took minutes).
+5. Peak memory of `coordinator import contacts` (a child process, measured by a fresh
+   parent with `getrusage(RUSAGE_CHILDREN)`): the N-contact CSV (target for 100,000:
+   under 600 MB), and a CSV of 2,000,000 rows, which must be refused or streamed and
+   never take more than 1 GB. `--memory-only` runs just this part.
 """
 
 from __future__ import annotations
@@ -216,6 +220,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="keep the database and files in this folder")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the peak memory of the import command")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-io-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -223,6 +229,9 @@ def main() -> int:
     n = args.contacts
     raw = google_csv(n)
     print(f"{n:,} contacts, Google layout CSV of {len(raw) / 1e6:.1f} MB; files in {folder}")
+    if args.memory_only:
+        memory(folder, raw, n)
+        return 0
 
     print("Import")
     bare = bare_import(raw, folder / "bare.db")
@@ -266,7 +275,52 @@ def main() -> int:
     print(f"  {len(orgs):,} probable duplicate organization pairs")
     db.close()
     sample_duplicates(folder / "sample.db", n)
+    memory(folder, raw, n)
     return 0
+
+
+def peak_mb(args: list[str], home: Path) -> tuple[float, int, str]:
+    """(peak MB, exit code, last stderr line) of `python -m coordinator ARGS`, run by a
+    fresh parent so that no earlier child's peak is counted."""
+    import subprocess
+
+    measure = (
+        "import resource, subprocess, sys\n"
+        f"done = subprocess.run([sys.executable, '-m', 'coordinator', *{args!r}],\n"
+        "                      capture_output=True, text=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+        "print((done.stderr.strip().splitlines() or [''])[-1])\n")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", measure], capture_output=True, text=True,
+                         check=True, cwd=root, env=dict(os.environ, PYTHONPATH=str(root),
+                                                        COORDINATOR_HOME=str(home))
+                         ).stdout.splitlines()
+    peak, code = (int(v) for v in out[0].split())
+    kib = peak if sys.platform != "darwin" else peak / 1024  # macOS reports bytes
+    return kib * 1024 / 1e6, code, out[1] if len(out) > 1 else ""
+
+
+def memory(folder: Path, raw: bytes, n: int) -> None:
+    """Peak memory of the import command: N contacts, and a 2,000,000-row file."""
+    print("Memory (peak of `coordinator import contacts`)")
+    source = folder / "contacts-memory.csv"
+    source.write_bytes(raw)
+    peak, code, _last = peak_mb(["--db", str(folder / "memory.db"), "import", "contacts",
+                                 str(source)], folder / "home-memory")
+    verdict = f"target < 600 MB: {'met' if peak < 600 else 'NOT met'}" if n == 100_000 else ""
+    print(f"  {f'import {n:,} contacts (exit {code})':<44} {peak:8.0f} MB   {verdict}")
+    huge = folder / "two-million-rows.csv"
+    with huge.open("w", encoding="utf-8") as fh:
+        fh.write("First Name,Last Name,E-mail 1 - Value\n")
+        fh.writelines(f"A{i},L{i},a{i}@example.org\n" for i in range(2_000_000))
+    size = huge.stat().st_size / 1e6
+    peak, code, last = peak_mb(["--db", str(folder / "memory-huge.db"), "import", "contacts",
+                                str(huge), "--dry-run"], folder / "home-memory")
+    outcome = "refused" if code == 1 and "limit" in last else f"exit {code}"
+    print(f"  {f'2,000,000-row CSV ({size:.0f} MB), {outcome}':<44} {peak:8.0f} MB   "
+          f"target < 1 GB: {'met' if peak < 1000 else 'NOT met'}")
+    print(f"    {last}")
+    huge.unlink()
 
 
 def sample_duplicates(path: Path, n: int) -> None:
