@@ -70,6 +70,10 @@ SECTION_TITLES = {
     "notes": "Notes",
     "private": "Private notes",
 }
+# A large call's packet details this many proposals (soonest due first) and lists the
+# rest of the call's own proposals one row each.
+FULL_PROPOSALS = 12
+ORG_PROPOSALS = 5  # active proposals named in an organization's profile
 _ROLE = {"chair": "Chair", "note_taker": "Note taker", "attendee": "Attendee"}
 _RSVP = {"yes": "Attending", "no": "Declined", "maybe": "Maybe", "pending": "No reply yet"}
 
@@ -263,8 +267,11 @@ class _Packet:
             if o.website:
                 body += " " + link(o.website) + "."
             if o.active_proposals:
+                shown = o.active_proposals[:ORG_PROPOSALS]
+                more = len(o.active_proposals) - len(shown)
                 body += " Active proposals: " + "; ".join(
-                    f"<i>{text(shorten(t, 200))}</i>" for t in o.active_proposals) + "."
+                    f"<i>{text(shorten(t, 200))}</i>" for t in shown) + (
+                    f"; and {more} more." if more > 0 else ".")
             else:
                 body += " No active proposals."
             out.append(KeepTogether([Paragraph(body, self.st.body)]))
@@ -275,10 +282,31 @@ class _Packet:
         out: list[Flowable] = [Heading(SECTION_TITLES["proposals"], 0)]
         if not self.d.proposals:
             return [*out, empty_note("No open proposals involve these attendees or consortia.")]
-        for p in self.d.proposals:
+        full, rest = self.d.proposals[:FULL_PROPOSALS], self.d.proposals[FULL_PROPOSALS:]
+        for p in full:
             out.extend(self._proposal(p))
+        if rest:
+            out.extend(self._proposal_table(rest))
         out.extend(self._pipeline())
         return out
+
+    def _proposal_table(self, rest: list[ProposalSummary]) -> list[Flowable]:
+        """Proposals past the first FULL_PROPOSALS (a large call's): one row each."""
+        st = self.st
+        rows = []
+        for p in rest:
+            funder = " — ".join(x for x in (p.funder, p.funder_call) if x)
+            rows.append(cells([
+                stack((text(shorten(p.title, 200)) or "Untitled proposal", st.cell_bold),
+                      (text(funder), st.cell_note)),
+                text(p.status), text(p.lead) or "—", self._due(p.due_date, p.status_code),
+                text(f.money(p.amount_minor, p.currency)) if p.amount_minor else "—",
+            ], st.cell, right=(4,)))
+        table = LongTable(header_cells(["Proposal", "Status", "Lead", "Due", "Amount"],
+                                       right=(4,)),
+                          rows, widths(self.w, [0.36, 0.13, 0.2, 0.17, 0.14]))
+        title = f"More proposals of these organizations ({len(rest)})"
+        return [CondPageBreak(120), Heading(title, 1), table]
 
     def _pipeline(self) -> list[Flowable]:
         """The rest of the consortia's open proposals, as totals only: one row per
@@ -405,10 +433,11 @@ class _Packet:
                        (text(f"Proposal: {a.proposal}") if a.proposal else "", st.cell_note))
         if a.due_date is None:
             due: str | list[Flowable] = text("No due date")
-        else:
-            when = text(f"{f.day(a.due_date)} · {f.days_left(a.due_date, self.today)}")
-            due = stack(("OVERDUE", st.alert), (when, st.alert_plain)) if self._overdue(a) \
-                else when
+        else:  # two short lines: the day, then how long until (or since) it
+            left = text(f.days_left(a.due_date, self.today))
+            due = stack((text(f.day(a.due_date)), st.alert_plain), (left, st.alert)) \
+                if self._overdue(a) else stack((text(f.day(a.due_date)), st.cell),
+                                                (left, st.cell_note))
         try:
             status = ActionStatus(a.status).value.replace("_", " ").capitalize()
         except ValueError:
