@@ -27,6 +27,9 @@ NAMES = {"cp1252": "Windows-1252 (Western)", "cp1250": "Windows-1250 (Central Eu
          "euc_kr": "EUC-KR (Korean)", "koi8_r": "KOI8-R (Russian)",
          "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)",
          "cp850": "DOS Latin (850)"}
+# What the import preview offers when the user chooses the encoding: (codec, name).
+CHOICES = (("utf-8", "UTF-8"), ("utf-16", "UTF-16"),
+           *((codec, NAMES[codec]) for codec in CANDIDATES))
 _SAMPLE = 200_000  # bytes of lines with non-ASCII characters that are judged
 _WORD = re.compile(r"[^\s;:,.=\"'()<>/\\\[\]{}|@!?*+&#%$-]+")  # words: ASCII punctuation ends one
 _VOWELS = set("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄαεηιουωάέήίόύώϊϋΐΰΑΕΗΙΟΥΩΆΈΉΊΌΎΏ")

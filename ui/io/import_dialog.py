@@ -46,6 +46,7 @@ from coordinator.errors import CoordinatorError
 from coordinator.formats import ImportCancelled, batches, csv_import, importer, reader
 from coordinator.formats.csv_import import CsvPeek
 from coordinator.formats.importer import ImportOptions, ImportPreview, ImportReport
+from coordinator.formats.legacy import CHOICES as ENCODING_CHOICES
 from coordinator.formats.parsed import ParseResult
 from ui.io import common
 from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
@@ -92,6 +93,7 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.raw: bytes | None = None
         self.mapping: dict[str, str] | None = None
+        self.encoding: str | None = None  # the user's choice; None: as detected
         self.result_: ParseResult | None = None
         self.preview: ImportPreview | None = None
         self.report: ImportReport | None = None
@@ -160,6 +162,19 @@ class ImportDialog(QDialog):
         page = QWidget()
         self.preview_title = heading("Preview — nothing has been saved yet")
         self.preview_source = QLabel()
+        self.encoding_box = QComboBox()
+        self.encoding_box.setAccessibleName("Encoding")
+        self.encoding_box.setToolTip("If names look wrong, read the file in another encoding")
+        self.encoding_box.addItem("As detected", None)
+        for codec, name in ENCODING_CHOICES:
+            self.encoding_box.addItem(name, codec)
+        self.encoding_box.activated.connect(self._encoding_chosen)
+        source = QHBoxLayout()
+        source.addWidget(self.preview_source, 1)
+        encoding_label = QLabel("&Encoding:")
+        encoding_label.setBuddy(self.encoding_box)
+        source.addWidget(encoding_label)
+        source.addWidget(self.encoding_box)
         self.counts: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
@@ -189,7 +204,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview_title)
-        layout.addWidget(self.preview_source)
+        layout.addLayout(source)
         layout.addLayout(grid)
         layout.addWidget(self.create_duplicates)
         layout.addWidget(self.tabs, 1)
@@ -298,7 +313,7 @@ class ImportDialog(QDialog):
     def start(self) -> None:
         """Read and preview the file in a worker."""
         path, mapping, db = self.path, self.mapping, self.ctx.db
-        raw = self.raw
+        raw, encoding = self.raw, self.encoding
         self.working_label.setText(f"Reading {path.name}…")
         self.progress.setValue(0)
         self.status.clear()
@@ -308,11 +323,12 @@ class ImportDialog(QDialog):
             data = raw if raw is not None else _read(path)
             fmt = reader.sniff_format(data, path.name)
             if fmt == "csv" and mapping is None:
-                peek = csv_import.peek_csv(data)
+                peek = csv_import.peek_csv(data, encoding=encoding)
                 if peek.layout == "csv":
                     return _NeedsMapping(data, peek)
             result = reader.parse_contacts(
                 data, fmt, filename=path.name, mapping=mapping, cancelled=cancelled,
+                encoding=encoding,
                 progress=lambda d, t: progress(d * 500 // max(t, 1), 1000))
             plan = importer.preview(db, result, cancelled=cancelled,
                                     progress=lambda d, t: progress(500 + d * 500 // max(t, 1),
@@ -370,6 +386,9 @@ class ImportDialog(QDialog):
         self.preview_source.setText(
             f"{self.path.name}: {FORMATS.get(p.format, p.format)}, {p.encoding} — "
             f"{plural(p.records_read, 'record')} read.")
+        self.encoding_box.setItemText(0, f"As detected ({p.encoding})" if self.encoding is None
+                                      else "As detected")
+        self.encoding_box.setCurrentIndex(max(0, self.encoding_box.findData(self.encoding)))
         self.create_duplicates.setVisible(p.count("duplicate") > 0)
         self.rows_model.set_preview(p)  # fills the counts too
         self.rows_view_box.setCurrentIndex(0)
@@ -385,6 +404,14 @@ class ImportDialog(QDialog):
         if not self.next_button.isEnabled():
             self.status.setText("Nothing to import: every record is already here or has an "
                                 "error.")
+
+    def _encoding_chosen(self, index: int) -> None:
+        """Read the file again in the encoding the user chose (its preview again too)."""
+        chosen = self.encoding_box.itemData(index)
+        if chosen == self.encoding:
+            return
+        self.encoding = chosen
+        self.start()
 
     # -- choices -----------------------------------------------------------------------
     def _choices_changed(self) -> None:

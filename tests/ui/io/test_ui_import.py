@@ -42,7 +42,8 @@ def seed(services) -> None:  # type: ignore[no-untyped-def]
 
 def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, shot,
                                                    tmp_path, monkeypatch) -> None:
-    # GIVEN a Google Contacts CSV: 2 new, 1 matching by email, 1 probable duplicate, 1 error
+    # GIVEN a Google Contacts CSV: 2 new, 1 matching by email, 1 probable duplicate, and
+    # one new whose email is not valid (kept in its notes, with a warning)
     seed(ctx.services)
     file = tmp_path / "google.csv"
     file.write_text(GOOGLE, encoding="utf-8")
@@ -55,8 +56,10 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
         shot(dialog, "import-preview")
         for key, label in dialog.counts.items():
             seen[key] = label.text()
-        seen["errors_table"] = dialog.errors_table.item(0, 0).text() + " | " + \
-            dialog.errors_table.item(0, 1).text()
+        seen["errors_rows"] = str(dialog.errors_table.rowCount())
+        seen["warnings_table"] = dialog.warnings_table.item(0, 0).text() + " | " + \
+            dialog.warnings_table.item(0, 1).text()
+        seen["warnings_tab"] = dialog.tabs.tabText(2)
         seen["rows"] = str(dialog.rows_table.model().rowCount())
         assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}  # dry run saved nothing
         qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
@@ -68,18 +71,21 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
     modal.drivers["ImportDialog"] = drive
     # WHEN it is imported through the dialog
     report = import_contacts(ctx, None)
-    # THEN the preview showed the counts and the error with its row
-    assert "<b>2</b> new" in seen["new"]
+    # THEN the preview showed the counts, and the bad email as a warning with its row,
+    # apart from the errors (there are none)
+    assert "<b>3</b> new" in seen["new"]
     assert "<b>1</b> updated" in seen["updated"]
     assert "<b>1</b> probable duplicate" in seen["duplicates"]
-    assert "<b>1</b> row with errors" in seen["errors"]
-    assert seen["errors_table"].startswith("row 4 | ")
-    assert "cleo@@denton" in seen["errors_table"]
-    assert seen["rows"] == "4"
-    assert report is not None and report.created == 2 and report.updated == 1
-    assert "2 new contacts created" in seen["done"]
+    assert seen["errors_rows"] == "0"
+    assert seen["warnings_tab"] == "Warnings (1)"
+    assert seen["warnings_table"].startswith("row 4 | E-mail 'cleo@@denton.example.org'")
+    assert seen["warnings_table"].endswith("kept in the notes.")
+    assert seen["rows"] == "5"
+    assert report is not None and report.created == 3 and report.updated == 1
+    assert "3 new contacts created" in seen["done"]
     assert seen["done"].endswith("To take it back, use Edit → Undo Import…")
-    assert names(ctx.services) == {"Dana Smith", "Ben Ortiz", "Ada Quinn", "Eve Park"}
+    assert names(ctx.services) == {"Dana Smith", "Ben Ortiz", "Ada Quinn", "Eve Park",
+                                   "Cleo Ng"}
     dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
     assert dana.title == "Director of Innovation"
     # the database was backed up before the import
@@ -99,11 +105,11 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
     modal.drivers["UndoImportDialog"] = undo
     undo_report = undo_import(ctx, None)
     # THEN what it created is gone and what it updated is back
-    assert undo_report is not None and undo_report.contacts_removed == 2
-    assert "2 contacts removed" in seen["undo"]
+    assert undo_report is not None and undo_report.contacts_removed == 3
+    assert "3 contacts removed" in seen["undo"]
     # and the question said beforehand what would happen
     question = messages.texts("question")[-1]
-    assert "2 contacts it created will be removed" in question
+    assert "3 contacts it created will be removed" in question
     assert "1 contact it changed will be put back as before" in question
     assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}
     dana = ctx.services.contacts.find_by_email("dana.smith@plano.example.org")[0]
@@ -152,8 +158,8 @@ def test_binary_vcard_shows_the_error(ctx, qtbot, modal, tmp_path: Path) -> None
     assert ctx.services.contacts.count() == 0
 
 
-def test_vcard_import_with_one_bad_card(ctx, qtbot, modal, tmp_path: Path) -> None:
-    # GIVEN two good cards and one without END
+def test_vcard_import_with_one_card_without_end(ctx, qtbot, modal, tmp_path: Path) -> None:
+    # GIVEN two good cards and one without END: read up to the next card, with a warning
     file = tmp_path / "cards.vcf"
     file.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Quinn\r\nN:Quinn;Ada;;;\r\n"
@@ -166,16 +172,18 @@ def test_vcard_import_with_one_bad_card(ctx, qtbot, modal, tmp_path: Path) -> No
     def drive(dialog: ImportDialog) -> None:
         qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
         seen["errors"] = dialog.errors_table.rowCount()
-        seen["where"] = dialog.errors_table.item(0, 0).text()
+        seen["where"] = dialog.warnings_table.item(0, 0).text()
+        seen["why"] = dialog.warnings_table.item(0, 1).text()
         dialog.go_next()
         qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
         dialog.accept()
 
     modal.drivers["ImportDialog"] = drive
     report = import_contacts(ctx, None, path=file)
-    assert seen["errors"] == 1 and "line" in str(seen["where"])
-    assert report is not None and report.created >= 2
-    assert {"Ada Quinn", "Ben Ortiz"} <= names(ctx.services)
+    assert seen["errors"] == 0 and seen["where"] == "line 7"
+    assert "END:VCARD" in str(seen["why"])
+    assert report is not None and report.created == 3
+    assert names(ctx.services) == {"Ada Quinn", "Broken Card", "Ben Ortiz"}
 
 
 def test_cancel_while_reading_closes_and_saves_nothing(ctx, qtbot, modal,
@@ -226,7 +234,7 @@ def test_undo_right_after_the_import(ctx, qtbot, modal, tmp_path: Path) -> None:
         qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
         dialog.go_next()
         qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
-        assert ctx.services.contacts.count() == 4
+        assert ctx.services.contacts.count() == 5
         dialog.undo_this_import()
         seen["text"] = dialog.done_label.text()
         dialog.reject()
@@ -234,3 +242,48 @@ def test_undo_right_after_the_import(ctx, qtbot, modal, tmp_path: Path) -> None:
     modal.drivers["ImportDialog"] = drive
     assert import_contacts(ctx, None, path=file) is None  # undone: nothing to report
     assert "undone" in seen["text"] and ctx.services.contacts.count() == 0
+
+
+def test_encoding_can_be_chosen_in_the_preview(ctx, qtbot, modal, shot,
+                                               tmp_path: Path) -> None:
+    # GIVEN a Greek vCard in Windows-1253 without a CHARSET: too short to be sure
+    file = tmp_path / "greek.vcf"
+    file.write_bytes("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Παπαδόπουλος;Γιώργος;;;\r\n"
+                     "END:VCARD\r\n".encode("cp1253"))
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        seen["detected"] = dialog.encoding_box.itemText(0)
+        seen["first"] = dialog.rows_table.model().index(0, 1).data()
+        # WHEN the user picks Windows-1251 in the Encoding box (as a wrong guess would be)
+        box = dialog.encoding_box
+        box.setFocus()
+        index = box.findData("cp1251")
+        box.setCurrentIndex(index)
+        box.activated.emit(index)
+        qtbot.waitUntil(lambda: dialog.page_name == "preview" and dialog.preview is not None
+                        and dialog.preview.encoding == "cp1251", timeout=10_000)
+        shot(dialog, "import-encoding")
+        seen["source"] = dialog.preview_source.text()
+        seen["chosen"] = box.currentText()
+        seen["given"] = dialog.result_.contacts[0].data.given_name  # type: ignore[union-attr]
+        # and back to Greek
+        index = box.findData("cp1253")
+        box.setCurrentIndex(index)
+        box.activated.emit(index)
+        qtbot.waitUntil(lambda: dialog.preview is not None
+                        and dialog.preview.encoding == "cp1253", timeout=10_000)
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        dialog.accept()
+
+    modal.drivers["ImportDialog"] = drive
+    report = import_contacts(ctx, None, path=file)
+    # THEN the preview said what it detected, read the file again as asked, and the
+    # import used the last choice
+    assert seen["detected"] == "As detected (cp1253)"
+    assert "cp1251" in str(seen["source"]) and seen["chosen"] == "Windows-1251 (Cyrillic)"
+    assert seen["given"] != "Γιώργος"
+    assert report is not None and report.created == 1
+    assert names(ctx.services) == {"Γιώργος Παπαδόπουλος"}
