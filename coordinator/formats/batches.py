@@ -73,9 +73,10 @@ def list_batches(db: Database) -> list[BatchInfo]:
 
 
 def _items(session: Session, batch_id: str, entity: str, action: str) -> list[ImportBatchItem]:
+    """In the order they were recorded (a batch of merges may touch a record twice)."""
     return list(session.exec(select(ImportBatchItem).where(
         ImportBatchItem.batch_id == batch_id, ImportBatchItem.entity == entity,
-        ImportBatchItem.action == action)).all())
+        ImportBatchItem.action == action).order_by(text("import_batch_item.rowid"))).all())
 
 
 def _created(session: Session, batch_id: str, entity: str) -> list[str]:
@@ -167,9 +168,12 @@ def _delete(session: Session, table: str, ids: list[str]) -> None:
 def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
     """Put back what a merge did: the other record, re-pointed links, deleted clashes."""
     undo_carried_decisions(session, batch_id)
+    # Newest first: in a batch of merges a row re-pointed by one merge may be re-pointed
+    # (or deleted) again by a later one, and must come back to where it first was.
     items = list(session.exec(select(ImportBatchItem).where(
         ImportBatchItem.batch_id == batch_id,
-        ImportBatchItem.action.in_(("trashed", "repointed", "deleted")))).all())  # type: ignore[attr-defined]
+        ImportBatchItem.action.in_(("trashed", "repointed", "deleted")))  # type: ignore[attr-defined]
+        .order_by(text("import_batch_item.rowid DESC"))).all())
     services = {"contact": ContactService(db), "organization": OrganizationService(db)}
     for item in items:
         if item.action == "trashed":
@@ -193,7 +197,7 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
             columns = ", ".join(row)
             marks = ", ".join(f":{k}" for k in row)
             session.execute(text(f"INSERT INTO {item.entity} ({columns}) VALUES ({marks})"), row)
-    for item in _items(session, batch_id, "organization", "updated"):
+    for item in reversed(_items(session, batch_id, "organization", "updated")):
         before = json.loads(item.snapshot)
         orgs = services["organization"]
         data = orgs.get(item.entity_id)  # type: ignore[attr-defined]
@@ -231,8 +235,11 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
             raise NotFound("import", batch_id)
         if batch.undone_at is not None:
             raise Conflict(f"This import was already undone on {batch.undone_at:%Y-%m-%d %H:%M}.")
-        _undo_merge(session, db, batch_id)
+        # Planned before anything is put back: restoring a merged record from Trash
+        # stamps it, and a record both merged into and then merged away (a batch of
+        # merges) would then look edited since.
         plan = _plan_undo(session, batch_id)
+        _undo_merge(session, db, batch_id)
         # Restore what was updated (in reverse, in case a contact appears twice).
         for item in reversed(plan.restore):
             before = from_snapshot(item.snapshot)

@@ -12,12 +12,14 @@ survivor, and the other moves to Trash. "Not duplicates" decisions about the oth
 are carried over to the survivor (if B is not C and B is merged into A, A is not C).
 The merge is recorded like an import batch (format "merge"), so `batches.undo_batch`
 puts everything back, carried decisions included (`undo_carried_decisions`).
+`merge_all` merges many pairs in one unit of work recorded as one batch: one commit
+(one sync to disk) instead of one per pair, and one undo takes them all back.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -181,30 +183,9 @@ def merge_contacts(db: Database, survivor_id: str, other_id: str,
         raise Conflict("Choose two different contacts to merge.")
     contacts = ContactService(db)
     with db.write() as session:
-        found = {c.id: c for c in load_contacts(session, [survivor_id, other_id])
-                 if c.deleted_at is None}
-        for cid in (survivor_id, other_id):
-            if cid not in found:
-                raise NotFound("contact", cid)
-        survivor, other = found[survivor_id], found[other_id]
-        batch = ImportBatch(source=f"{survivor.full_name} ← {other.full_name}"[:500],
-                            format="merge", updated_count=1)
-        session.add(batch)
-        session.flush()
-        bulk.record_items(session, batch.id, "contact", "updated", [survivor_id],
-                          [snapshot(survivor)])
-        taken, noted = _settle(survivor, other, other.full_name, choices)
-        added = combine(survivor, other, other_wins=False)
-        if not survivor.organization_id and other.organization_id:
-            survivor.organization_id = other.organization_id
-            added.append("organization")
-        repointed = _repoint(session, batch.id, CONTACT_LINKS, survivor_id, other_id)
-        _carry_decisions(session, batch.id, "contact", survivor_id, other_id)
-        contacts.update(survivor_id, survivor)
-        contacts.delete(other_id)
-        bulk.record_items(session, batch.id, "contact", "trashed", [other_id])
-        record_change(session, "meeting", ChangeKind.UPDATED)
-    return MergeReport(batch.id, survivor_id, other_id, repointed, added, taken, noted)
+        survivor, other = _live_contacts(session, survivor_id, other_id)
+        batch = _new_batch(session, f"{survivor.full_name} ← {other.full_name}", 1)
+        return _merge_contact_pair(session, contacts, batch.id, survivor, other, choices)
 
 
 def merge_organizations(db: Database, survivor_id: str, other_id: str,
@@ -214,32 +195,96 @@ def merge_organizations(db: Database, survivor_id: str, other_id: str,
         raise Conflict("Choose two different organizations to merge.")
     orgs = OrganizationService(db)
     with db.write() as session:
-        survivor = orgs.get(survivor_id)
-        other = orgs.get(other_id)
-        batch = ImportBatch(source=f"{survivor.name} ← {other.name}"[:500], format="merge",
-                            updated_count=1)
-        session.add(batch)
-        session.flush()
-        bulk.record_items(session, batch.id, "organization", "updated", [survivor_id],
-                          [json.dumps({"notes": survivor.notes, "tags": survivor.tags,
-                                       "website": survivor.website, "city": survivor.city,
-                                       "state": survivor.state,
-                                       "consortium_id": survivor.consortium_id})])
-        taken, noted = _settle(survivor, other, other.name, choices)
-        added = []
-        for name in ("website", "city", "state", "consortium_id"):
-            if not getattr(survivor, name) and getattr(other, name):
-                setattr(survivor, name, getattr(other, name))
-                added.append(name)
-        if other.notes.strip() and other.notes.strip() not in survivor.notes:
-            survivor.notes = (survivor.notes + "\n\n" if survivor.notes else "") + other.notes
-            added.append("notes")
-        survivor.tags = list(dict.fromkeys([*survivor.tags, *other.tags]))
-        repointed = _repoint(session, batch.id, ORGANIZATION_LINKS, survivor_id, other_id)
-        _carry_decisions(session, batch.id, "organization", survivor_id, other_id)
-        orgs.update(survivor_id, survivor)  # also refreshes its contacts' consortium
-        session.execute(text("UPDATE contact SET consortium_id = :c WHERE organization_id = :o"),
-                        {"c": survivor.consortium_id, "o": survivor_id})
-        orgs.delete(other_id)
-        bulk.record_items(session, batch.id, "organization", "trashed", [other_id])
-    return MergeReport(batch.id, survivor_id, other_id, repointed, added, taken, noted)
+        survivor, other = orgs.get(survivor_id), orgs.get(other_id)
+        batch = _new_batch(session, f"{survivor.name} ← {other.name}", 1)
+        return _merge_organization_pair(session, orgs, batch.id, survivor, other, choices)
+
+
+def merge_all(db: Database, pairs: Sequence[tuple[str, str, str]]) -> tuple[str, int]:
+    """Merge each (entity, survivor id, other id) in order, in one unit of work recorded
+    as one batch (one undo takes every merge back). Returns (batch id, merges)."""
+    if not pairs:
+        raise Conflict("Nothing to merge.")
+    contacts, orgs = ContactService(db), OrganizationService(db)
+    with db.write() as session:
+        batch = _new_batch(session, f"{len(pairs)} duplicate pairs merged", len(pairs))
+        for entity, survivor_id, other_id in pairs:
+            if survivor_id == other_id:
+                raise Conflict("Choose two different records to merge.")
+            if entity == "contact":
+                survivor, other = _live_contacts(session, survivor_id, other_id)
+                _merge_contact_pair(session, contacts, batch.id, survivor, other, None)
+            elif entity == "organization":
+                _merge_organization_pair(session, orgs, batch.id, orgs.get(survivor_id),
+                                         orgs.get(other_id), None)
+            else:
+                raise NotFound("kind of record", entity)
+        return batch.id, len(pairs)
+
+
+def _new_batch(session: Session, source: str, pairs: int) -> ImportBatch:
+    batch = ImportBatch(source=source[:500], format="merge", updated_count=pairs)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _live_contacts(session: Session, survivor_id: str, other_id: str
+                   ) -> tuple[ContactData, ContactData]:
+    found = {c.id: c for c in load_contacts(session, [survivor_id, other_id])
+             if c.deleted_at is None}
+    for cid in (survivor_id, other_id):
+        if cid not in found:
+            raise NotFound("contact", cid)
+    return found[survivor_id], found[other_id]
+
+
+def _merge_contact_pair(session: Session, contacts: ContactService, batch_id: str,
+                        survivor: ContactData, other: ContactData,
+                        choices: Mapping[str, str] | None) -> MergeReport:
+    """One contact merge inside the caller's unit of work, recorded in `batch_id`."""
+    survivor_id, other_id = str(survivor.id), str(other.id)
+    bulk.record_items(session, batch_id, "contact", "updated", [survivor_id],
+                      [snapshot(survivor)])
+    taken, noted = _settle(survivor, other, other.full_name, choices)
+    added = combine(survivor, other, other_wins=False)
+    if not survivor.organization_id and other.organization_id:
+        survivor.organization_id = other.organization_id
+        added.append("organization")
+    repointed = _repoint(session, batch_id, CONTACT_LINKS, survivor_id, other_id)
+    _carry_decisions(session, batch_id, "contact", survivor_id, other_id)
+    contacts.update(survivor_id, survivor)
+    contacts.delete(other_id)
+    bulk.record_items(session, batch_id, "contact", "trashed", [other_id])
+    record_change(session, "meeting", ChangeKind.UPDATED)
+    return MergeReport(batch_id, survivor_id, other_id, repointed, added, taken, noted)
+
+
+def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_id: str,
+                             survivor: OrganizationData, other: OrganizationData,
+                             choices: Mapping[str, str] | None) -> MergeReport:
+    """One organization merge inside the caller's unit of work, recorded in `batch_id`."""
+    survivor_id, other_id = str(survivor.id), str(other.id)
+    bulk.record_items(session, batch_id, "organization", "updated", [survivor_id],
+                      [json.dumps({"notes": survivor.notes, "tags": survivor.tags,
+                                   "website": survivor.website, "city": survivor.city,
+                                   "state": survivor.state,
+                                   "consortium_id": survivor.consortium_id})])
+    taken, noted = _settle(survivor, other, other.name, choices)
+    added = []
+    for name in ("website", "city", "state", "consortium_id"):
+        if not getattr(survivor, name) and getattr(other, name):
+            setattr(survivor, name, getattr(other, name))
+            added.append(name)
+    if other.notes.strip() and other.notes.strip() not in survivor.notes:
+        survivor.notes = (survivor.notes + "\n\n" if survivor.notes else "") + other.notes
+        added.append("notes")
+    survivor.tags = list(dict.fromkeys([*survivor.tags, *other.tags]))
+    repointed = _repoint(session, batch_id, ORGANIZATION_LINKS, survivor_id, other_id)
+    _carry_decisions(session, batch_id, "organization", survivor_id, other_id)
+    orgs.update(survivor_id, survivor)  # also refreshes its contacts' consortium
+    session.execute(text("UPDATE contact SET consortium_id = :c WHERE organization_id = :o"),
+                    {"c": survivor.consortium_id, "o": survivor_id})
+    orgs.delete(other_id)
+    bulk.record_items(session, batch_id, "organization", "trashed", [other_id])
+    return MergeReport(batch_id, survivor_id, other_id, repointed, added, taken, noted)
