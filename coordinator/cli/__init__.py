@@ -124,7 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         with arguments.printable_output(), Interrupts() as signals:
-            return _run(args, signals)
+            code = _run(args, signals)
+            if code == 0 and signals.cancelled():  # it came while the command closed
+                _say("coordinator: interrupted as the command ended; what it did is saved.")
+                return EXIT_CANCELLED
+            return code
     except KeyboardInterrupt:  # a signal between the command's end and this line
         _say(_cancel_message(args))
         return EXIT_CANCELLED
