@@ -315,7 +315,7 @@ class Explorer:
                 if isValid(w):
                     QTest.keyClick(w, key)
         elif isinstance(w, QLineEdit):
-            self._type(w, w)
+            self._type(w)
         elif isinstance(w, QPlainTextEdit | QTextEdit):
             if not w.isReadOnly():
                 w.moveCursor(w.textCursor().MoveOperation.End)
@@ -341,7 +341,7 @@ class Explorer:
             QTest.keyClick(w, Key.Key_Escape)
             pump()
 
-    def _type(self, edit: QLineEdit, target: QWidget) -> None:
+    def _type(self, edit: QLineEdit) -> None:
         if edit.isReadOnly():
             return
         edit.selectAll()
@@ -357,7 +357,7 @@ class Explorer:
             pump()
         close_popup()
         if isValid(box) and box.isEditable() and box.lineEdit() is not None:
-            self._type(box.lineEdit(), box)
+            self._type(box.lineEdit())
         if isValid(box) and box.count() > 1:  # pick another entry with the keyboard
             QTest.keyClick(box, Key.Key_Down)
             pump()
@@ -612,6 +612,33 @@ def create_then_reopen(ex: Explorer, window: object, view_name: str, title: str)
                 return
             ex.close_window(again)
             ex.settle()
+        again = reopen_from_search(ex, window, title, record_id)
+        if again is not None:
+            ex.close_window(again)
+            ex.settle()
+
+
+def reopen_from_search(ex: Explorer, window: object, title: str,
+                       record_id: str) -> QWidget | None:
+    """Ctrl+K, type the title, Enter: the record's editor opens."""
+    search = window.search  # type: ignore[attr-defined]
+    QTest.keyClick(window, Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # type: ignore[arg-type]
+    search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    search.selectAll()
+    QTest.keyClicks(search, title)
+    for _ in range(100):  # the search waits for a pause in typing, then runs
+        if search.popup_visible():
+            break
+        QTest.qWait(20)
+        ex.settle()
+    QTest.keyClick(search, Key.Key_Return)
+    ex.settle()
+    opened = [w for w in QApplication.topLevelWidgets() if isValid(w) and w.isVisible()
+              and record_id in (getattr(w, "proposal_id", None), getattr(w, "meeting_id", None))]
+    if not opened:
+        ex.report.add(f"searching for “{title}” and pressing Enter opened no editor", "")
+        return None
+    return opened[0]
 
 
 def explore_all(ctx: object, report: Report, closer: ModalCloser, deadline: float,

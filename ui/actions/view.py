@@ -151,7 +151,7 @@ class ActionItemsView(QWidget):
             return
         rows, everything, series, overdue = result
         self.model.set_rows(rows)
-        self.columns.fit()
+        self.columns.fit_new_rows()
         self._refill(self.owner_filter, sorted({(a.owner_name, a.owner_id) for a in everything
                                                 if a.owner_id}))
         self._refill(self.series_filter, [(s.name, s.id) for s in series])

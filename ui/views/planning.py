@@ -208,7 +208,7 @@ class PlanningView(QWidget, Generic[EditorT]):
         if not isValid(self.table):  # a late result for a view already closed
             return
         self.show_loaded(result)
-        self.columns.fit()
+        self.columns.fit_new_rows()
         self.loaded.emit()
 
     def show_loaded(self, result: Any) -> None:

@@ -45,6 +45,7 @@ class ReadableColumns(QObject):
         self.user_sized: set[int] = set()
         self.content: dict[int, int] = {}  # column -> width its content needs
         self._busy = False
+        self._fitted_rows = -1
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setResizeContentsPrecision(200)  # rows measured per column: enough to see
@@ -69,10 +70,20 @@ class ReadableColumns(QObject):
                 width = max(width, widget.sizeHint().width())
         return width
 
+    def fit_new_rows(self) -> None:
+        """`fit` when the number of rows changed since the last fit (a reload of the
+        same rows keeps the widths: measuring every cell again is not free)."""
+        model = self.table.model() if isValid(self.table) else None
+        rows = model.rowCount() if model is not None else 0
+        if rows != self._fitted_rows:
+            self.fit()
+
     def fit(self) -> None:
         """Size each column to its content (see the module docstring)."""
         if not isValid(self.table):
             return
+        model = self.table.model()
+        self._fitted_rows = model.rowCount() if model is not None else 0
         header = self.table.horizontalHeader()
         self._busy = True
         try:
