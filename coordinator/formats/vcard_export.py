@@ -1,9 +1,9 @@
 """vCard exports: 3.0 (what Google and Apple Contacts import) and 4.0 (RFC 6350).
 
 Both are written here, with RFC escaping and line folding at 75 octets that never
-splits a UTF-8 character: vobject cannot write 4.0, and its 3.0 writer takes about a
-millisecond per card (two minutes for 100,000). The tests parse every export back
-with vobject (through our import).
+splits a UTF-8 character (vobject could not write 4.0, and its 3.0 writer took about a
+millisecond per card). The tests parse every export back through our import
+(`vcard_lines`, `vcard_import`).
 
 Labels that vCard has no TYPE for ("assistant", "Board"...) use Apple's grouping,
 `item1.EMAIL` + `item1.X-ABLabel`, which our import (and Apple's, and Google's) reads.
