@@ -96,9 +96,9 @@ def interrupt_at(proc: subprocess.Popen[str], marker: str, send, delay: float = 
 @pytest.mark.parametrize(("step", "signum", "delay"), [
     ("Reading", signal.SIGINT, 0.3),  # parsing the file
     ("Comparing", signal.SIGTERM, 0.3),  # planning against the database
-    ("Saving", signal.SIGINT, 0.5),  # inside the write transaction
-    ("Saving", signal.SIGTERM, 1.5),
-    ("Saving", signal.SIGHUP, 1.0),  # the terminal was closed
+    ("Saving", signal.SIGINT, 0.2),  # inside the write transaction: planning again
+    ("Saving", signal.SIGTERM, 0.6),  # inside the write transaction: writing
+    ("Saving", signal.SIGHUP, 0.4),  # the terminal was closed
 ])
 def test_a_signal_cancels_the_import_and_saves_nothing(tmp_path: Path, step: str,
                                                        signum: int, delay: float) -> None:
