@@ -189,6 +189,8 @@ def card_to_contact(card: Card) -> ParsedContact:
         elif name in ("PRONOUNS", "X-PRONOUNS"):
             d.pronouns = unescape(value, v21).strip()
     named = d.given_name or d.family_name
+    if "@" in full_name and " " not in full_name:
+        full_name = ""  # Thunderbird's collected addresses: FN is the email address
     if not named and full_name and not pc.is_organization and full_name != pc.organization:
         for key, part in split_full_name(full_name).items():
             setattr(d, key, part)

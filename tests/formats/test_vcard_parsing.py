@@ -6,6 +6,8 @@ import socket
 import urllib.request
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coordinator.formats.parsed import UnreadableFile
 from coordinator.formats.vcard_import import parse_vcards
@@ -136,3 +138,31 @@ def test_google_vcard_system_categories(fixture_bytes) -> None:  # type: ignore[
     assert aiyana.data.tags == ["SASR"]  # 'myContacts' and 'starred' are Google's own
     assert [e.label for e in aiyana.data.emails] == ["work", "Board"]
     assert aiyana.data.phones[0].label == "mobile"
+
+
+def test_display_name_that_is_an_email_is_not_a_name() -> None:
+    raw = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:maria.schmidt@example.org\r\n"
+           b"EMAIL:maria.schmidt@example.org\r\nEND:VCARD\r\n")
+    [maria] = parse_vcards(raw).contacts
+    assert (maria.data.given_name, maria.data.family_name) == ("Maria", "Schmidt")
+    assert "check it" in maria.warnings[0]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["NOTE;ENCODING=QUOTED-PRINTABLE:a=", "=C3=", " folded", "\tfolded",
+                     "ADR;HOME;PREF;:", "PROFILE:VCard", "N;CHARSET=foo:x", "TEL;;:",
+                     "EMAIL:not an address", "BDAY:soon", "item1.X-ABLabel:x",
+                     "PHOTO;ENCODING=b:AAAA", "NOTE;ENCODING=BASE64:!!!", "BEGIN:VCARD",
+                     "URL:http\\://x", "ORG:a\\;b;c", "N:\\", "N:a\\"])), max_size=25))
+def test_any_lines_inside_a_card_never_raise(lines: list[str]) -> None:
+    """Whatever a card holds, the parse reports problems (or refuses a binary file with
+    a message), never raises anything else."""
+    raw = "\r\n".join(["BEGIN:VCARD", "VERSION:2.1", "N:Ito;Kenji", *lines, "END:VCARD"])
+    try:
+        result = parse_vcards(raw.encode("utf-8"))
+    except UnreadableFile as exc:
+        assert "not a text file" in str(exc)
+        return
+    assert len(result.contacts) + len(result.errors) >= 1
