@@ -282,8 +282,6 @@ class KeepHeadings(KeepTogether):
 class PdfDocument(BaseDocTemplate):
     """Letter/A4 page template with header, footer, outline and metadata."""
 
-    keepTogetherClass = KeepHeadings
-
     def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
         # reportlab leaves a heading alone when the next flowable is itself a
         # KeepTogether (a proposal's or organization's block): it cannot nest them,
@@ -316,6 +314,7 @@ class PdfDocument(BaseDocTemplate):
             subject=shorten(info.subject, 500), creator="Coordinator",
             keywords=shorten(info.keywords, 500), lang="en",
         )
+        self.keepTogetherClass = KeepHeadings  # BaseDocTemplate sets its own per instance
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height + 12,

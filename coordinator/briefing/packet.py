@@ -226,7 +226,7 @@ class _Packet:
             return [*out, empty_note("No attendees yet.")]
         if self.internal:
             labels = ["Name", "Title", "Organization", "Email", "Phone"]
-            fractions = [0.19, 0.18, 0.21, 0.26, 0.16]
+            fractions = [0.23, 0.16, 0.19, 0.26, 0.16]
         else:
             labels = ["Name", "Title", "Organization", "Role"]
             fractions = [0.26, 0.26, 0.32, 0.16]
@@ -244,7 +244,8 @@ class _Packet:
         st = self.st
         role = _ROLE.get(p.role, p.role.replace("_", " ").capitalize())
         if self.internal:  # whether someone replied is for the team only
-            note = text(" · ".join(x for x in (role, _RSVP.get(p.rsvp, p.rsvp)) if x))
+            shown_role = role if p.role != "attendee" else ""
+            note = text(" · ".join(x for x in (shown_role, _RSVP.get(p.rsvp, p.rsvp)) if x))
             name = stack((text(p.name), st.cell_bold), (note, st.cell_note))
             values = [name, text(p.title), text(p.organization), text(p.email),
                       text(f.phone(p.phone))]
