@@ -212,3 +212,22 @@ def test_the_empty_state_covers_the_table_exactly(ctx, make_window) -> None:
         covered = view.empty_state.covered
         assert view.empty_state.geometry() == covered.geometry(), name
         assert view.empty_state.parentWidget() is covered.parentWidget(), name
+
+
+def test_proposal_board_is_not_covered_when_only_the_status_filter_hides_rows(
+        ctx, make_window, qtbot) -> None:
+    from coordinator.services.records import ProposalData
+
+    ctx.services.proposals.create(ProposalData(title="Smart Corridors", status="drafting"))
+    window = make_window(ctx)
+    view = window.show_view("proposals")
+    _loaded(view, ctx)
+    assert not view.empty_state.isVisible()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.status_filter.setCurrentIndex(view.status_filter.findData("submitted"))
+    assert view.empty_state.isVisible()  # the table: nothing is submitted
+    assert view.empty_state.title.text() == "No proposals match the filter"
+    view.board_button.click()
+    assert not view.empty_state.isVisible()  # the board shows every status
+    view.table_button.click()
+    assert view.empty_state.isVisible()

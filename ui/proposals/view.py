@@ -130,6 +130,8 @@ class ProposalsView(PlanningView[ProposalEditor]):
         self.stack.addWidget(self.board)
         self.mode_group.idClicked.connect(self.stack.setCurrentIndex)
         self.mode_group.idClicked.connect(lambda _: self._update_actions())
+        self.mode_group.idClicked.connect(lambda _: self._refresh_empty_state())
+        self.count_all = 0
 
         footer = QHBoxLayout()
         footer.addWidget(self.summary_label, 1)
@@ -189,6 +191,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
         self.model.set_rows(rows)
         self.board.set_rows(board)
         self.board_rows = board
+        self.count_all = len(everything)
         self._fill_options(everything)
         open_count = sum(1 for p in everything if not ProposalStatus(p.status).is_closed)
         shown = f"{len(rows):,} of {plural(len(everything), 'proposal')}" \
@@ -197,7 +200,13 @@ class ProposalsView(PlanningView[ProposalEditor]):
                                    "open, right-click to change the status")
         self._reselect(selected)
         self.count_changed.emit(len(everything))
-        self.update_empty_state(len(rows), len(everything))
+        self._refresh_empty_state()
+
+    def _refresh_empty_state(self) -> None:
+        """The board shows every status whatever the status filter says: count what the
+        current mode shows."""
+        shown = self.board_rows if self.stack.currentWidget() is self.board else self.rows
+        self.update_empty_state(len(shown), self.count_all)
 
     empty_text = ("A proposal gathers the partners, budget, sections and deadlines of one "
                   "funding application.")
