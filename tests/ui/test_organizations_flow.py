@@ -107,6 +107,7 @@ def test_contact_form_of_a_trashed_organization_keeps_the_link(ctx, qtbot, monke
         dialog.show()
         dialog.activateWindow()
     assert dialog.organization.text() == ""  # no name of an organization in Trash
+    assert "in Trash" in dialog.organization.placeholderText()
     assert dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.title_edit, "Analyst")
     qtbot.keyClick(dialog.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

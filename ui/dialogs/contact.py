@@ -161,6 +161,9 @@ class ContactDialog(RecordDialog):
         self.title_edit.setText(c.title)
         self.pronouns.setText(c.pronouns)
         self.organization.setText(c.organization_name)
+        if c.organization_id and not c.organization_name:
+            self.organization.setPlaceholderText(
+                "Its organization is in Trash; restoring it shows it here again")
         if c.organization_id:
             self._org_ids[fold(c.organization_name)] = c.organization_id
         for e in c.emails:
