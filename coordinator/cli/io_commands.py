@@ -224,7 +224,7 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
                 status=args.status, consortium_id=consortium, tag=args.tag, text=args.text))
     if args.output:
         exports.write_export(args.output, data)  # 0600: it holds personal data
-        print(f"Wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+        print(f"Wrote {args.output} ({plural(len(data), 'byte')})", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
