@@ -6,8 +6,9 @@
 - `google-legacy`: Google's older export (`Given Name`, `Group Membership`,
   `E-mail 1 - Type`, `Organization 1 - Name`), usually UTF-16;
 - `outlook` (desktop, `E-mail Type` column, EX addresses) and `outlook.com` (also
-  Google's "Outlook CSV" export, whose countries are `Home Country`...), with German
-  Outlook headers (`Vorname`, `E-Mail-Adresse`, `Telefon geschäftlich`) read as these;
+  Google's "Outlook CSV" export, whose countries are `Home Country`...), with German,
+  French and Spanish Outlook headers (`Vorname`, `Adresse de messagerie`, `Apellidos`)
+  read as these;
 - `thunderbird`: Thunderbird's address book export (`Primary Email`, `Work ZipCode`,
   `Birth Year`...), US, UK and German headers;
 - `coordinator`: our own export (`Coordinator ID` column);
@@ -95,6 +96,72 @@ _OUTLOOK_DE = {
     "Assistent(in)": "Assistant's Name", "Name Assistent": "Assistant's Name",
     "Partner": "Spouse", "Kinder": "Children", "Beruf": "Profession", "Büro": "Office Location",
 }
+# Outlook in French: "Titre" twice, the title then the job title (the second is read as
+# "Titre (2)", the name `csv_import` gives a repeated header).
+_OUTLOOK_FR = {
+    "Titre": "Title", "Prénom": "First Name", "Deuxième prénom": "Middle Name",
+    "Nom": "Last Name", "Suffixe": "Suffix", "Surnom": "Nickname", "Société": "Company",
+    "Service": "Department", "Titre (2)": "Job Title",
+    "Rue (bureau)": "Business Street", "Rue (bureau) 2": "Business Street 2",
+    "Rue (bureau) 3": "Business Street 3", "Ville (bureau)": "Business City",
+    "Dép/Région (bureau)": "Business State", "Code postal (bureau)": "Business Postal Code",
+    "Pays (bureau)": "Business Country/Region", "B.P. professionnelle": "Business Address PO Box",
+    "Rue (domicile)": "Home Street", "Rue (domicile) 2": "Home Street 2",
+    "Rue (domicile) 3": "Home Street 3", "Ville (domicile)": "Home City",
+    "Dép/Région (domicile)": "Home State", "Code postal (domicile)": "Home Postal Code",
+    "Pays (domicile)": "Home Country/Region", "Boîte postale du domicile": "Home Address PO Box",
+    "Rue (autre)": "Other Street", "Rue (autre) 2": "Other Street 2",
+    "Rue (autre) 3": "Other Street 3", "Ville (autre)": "Other City",
+    "Dép/Région (autre)": "Other State", "Code postal (autre)": "Other Postal Code",
+    "Pays (autre)": "Other Country/Region", "Autre boîte postale": "Other Address PO Box",
+    "Téléphone de l'assistant(e)": "Assistant's Phone", "Télécopie (bureau)": "Business Fax",
+    "Téléphone (bureau)": "Business Phone", "Téléphone 2 (bureau)": "Business Phone 2",
+    "Rappel": "Callback", "Téléphone (voiture)": "Car Phone",
+    "Téléphone société": "Company Main Phone", "Télécopie (domicile)": "Home Fax",
+    "Téléphone (domicile)": "Home Phone", "Téléphone 2 (domicile)": "Home Phone 2",
+    "RNIS": "ISDN", "Tél. mobile": "Mobile Phone", "Télécopie (autre)": "Other Fax",
+    "Téléphone (autre)": "Other Phone", "Récepteur de radiomessagerie": "Pager",
+    "Téléphone principal": "Primary Phone", "Radio téléphone": "Radio Phone",
+    "Téléphone TDD/TTY": "TTY/TDD Phone", "Télex": "Telex",
+    "Adresse de messagerie": "E-mail Address", "Type de messagerie": "E-mail Type",
+    "Nom complet de l'adresse de messagerie": "E-mail Display Name",
+    "Adresse de messagerie 2": "E-mail 2 Address", "Type de messagerie 2": "E-mail 2 Type",
+    "Nom complet de l'adresse de messagerie 2": "E-mail 2 Display Name",
+    "Adresse de messagerie 3": "E-mail 3 Address", "Type de messagerie 3": "E-mail 3 Type",
+    "Nom complet de l'adresse de messagerie 3": "E-mail 3 Display Name",
+    "Anniversaire": "Birthday", "Catégories": "Categories", "Notes": "Notes",
+    "Page Web": "Web Page", "Responsable": "Manager's Name",
+    "Nom de l'assistant(e)": "Assistant's Name", "Conjoint(e)": "Spouse",
+}
+# Outlook in Spanish: some columns translated, the others in English.
+_OUTLOOK_ES = {
+    "Nombre": "First Name", "Segundo nombre": "Middle Name", "Apellidos": "Last Name",
+    "Organización": "Company", "Puesto": "Job Title", "Calle del trabajo": "Business Street",
+    "Calle del trabajo 2": "Business Street 2", "Calle del trabajo 3": "Business Street 3",
+    "Ciudad de trabajo": "Business City", "Provincia o estado de trabajo": "Business State",
+    "Código postal del trabajo": "Business Postal Code",
+    "País o región del trabajo": "Business Country/Region",
+    "Apartado postal de la dirección del trabajo": "Business Address PO Box",
+    "País o región del domicilio": "Home Country/Region",
+    "Apartado postal de la dirección personal": "Home Address PO Box",
+    "Otra calle": "Other Street", "Otra calle 2": "Other Street 2",
+    "Otra calle 3": "Other Street 3", "Otra ciudad": "Other City",
+    "Otra provincia o estado": "Other State", "Otro código postal": "Other Postal Code",
+    "Otro país o región": "Other Country/Region", "Otro apartado postal": "Other Address PO Box",
+    "Particular": "Home Phone", "Teléfono del trabajo": "Business Phone",
+    "Número de centralita de la organización": "Company Main Phone",
+    "Otro teléfono": "Other Phone", "Otro fax": "Other Fax", "Radioteléfono": "Radio Phone",
+    "Número de teletipo": "TTY/TDD Phone", "Devolución de llamada": "Callback",
+    "Teléfono principal": "Primary Phone",
+    "Dirección de correo electrónico 2": "E-mail 2 Address",
+    "Tipo de correo electrónico 2": "E-mail 2 Type",
+    "Nombre de pantalla de correo electrónico 2": "E-mail 2 Display Name",
+    "Dirección del correo electrónico 3": "E-mail 3 Address",
+    "Tipo de correo electrónico 3": "E-mail 3 Type",
+    "Nombre de pantalla de correo electrónico 3": "E-mail 3 Display Name",
+    "Nombre de pantalla de correo electrónico": "E-mail Display Name",
+    "Categorías": "Categories", "Página web": "Web Page", "Nombre del director": "Manager's Name",
+}
 # Thunderbird's address book export: its US names, with its UK and German spellings.
 THUNDERBIRD_COLUMNS = (
     "First Name", "Last Name", "Display Name", "Nickname", "Primary Email", "Secondary Email",
@@ -121,7 +188,7 @@ _THUNDERBIRD_DE = dict(zip((
     "Webseite 2", "Geburtsjahr", "Geburtsmonat", "Geburtstag", "Benutzerdef. 1",
     "Benutzerdef. 2", "Benutzerdef. 3", "Benutzerdef. 4", "Notizen"), THUNDERBIRD_COLUMNS,
     strict=True))
-_TRANSLATIONS = (_THUNDERBIRD_DE, _OUTLOOK_DE, _THUNDERBIRD_SPELLINGS)
+_TRANSLATIONS = (_THUNDERBIRD_DE, _OUTLOOK_DE, _OUTLOOK_FR, _OUTLOOK_ES, _THUNDERBIRD_SPELLINGS)
 
 
 def recognise(headers: list[str]) -> tuple[str, list[str]]:
@@ -133,9 +200,9 @@ def recognise(headers: list[str]) -> tuple[str, list[str]]:
         return layout, [_THUNDERBIRD_SPELLINGS.get(h.strip(), h) for h in headers]
     if layout != "csv":
         return layout, headers
-    for table in _TRANSLATIONS:
-        hits = sum(1 for h in headers if h.strip() in table)
-        if hits >= 3:
+    hits = {id(t): sum(1 for h in headers if h.strip() in t) for t in _TRANSLATIONS}
+    for table in sorted(_TRANSLATIONS, key=lambda t: -hits[id(t)]):
+        if hits[id(table)] >= 3:
             translated = [table.get(h.strip(), h) for h in headers]
             found = detect_layout(translated)
             if found != "csv":

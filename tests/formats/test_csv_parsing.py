@@ -236,6 +236,8 @@ def test_labels_birthdays_and_names() -> None:
     assert birthday_of("--0414") == "--04-14"
     assert birthday_of("1604-04-14") == "--04-14"
     assert birthday_of("3/7/1975") == "1975-03-07"
+    assert birthday_of("14/07/1979") == "1979-07-14"  # day first: French, Spanish exports
+    assert birthday_of("24.12.1975") == "1975-12-24"  # German
     assert birthday_of("19750307") == "1975-03-07"
     assert birthday_of("0/0/00") == ""
     assert birthday_of("sometime in May") is None

@@ -62,6 +62,8 @@ def plain_birthday_of(text: str) -> str | None:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := _BIRTHDAY_US.match(text):
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if month > 12 >= day:  # '14/07/1979': a French or Spanish export, day first
+            month, day = day, month
         if year < 100:
             year += 1900 if year > date.today().year % 100 else 2000
     else:

@@ -16,7 +16,8 @@ from coordinator.formats.parsed import ParsedContact
 from coordinator.formats.reader import parse_contacts
 
 _SPEC = importlib.util.spec_from_file_location(
-    "make_real_shapes", Path(__file__).parent / "fixtures" / "make_real_shapes.py")
+    "make_real_shapes", Path(__file__).parent / "fixtures" / "make_real_shapes.py"
+)
 assert _SPEC is not None and _SPEC.loader is not None
 SHAPES = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(SHAPES)
@@ -44,6 +45,38 @@ def everything(pc: ParsedContact) -> dict[str, object]:
 
 
 EXPECTED = {
+    "outlook_fr.csv": [
+        {
+            "name": ("Mme", "Hélène", "", "Lefèvre", "", ""),
+            "organization": "Ville de Lyon",
+            "title": "Cheffe de projet",
+            "website": "https://lyon.example.org",
+            "birthday": "1979-07-14",
+            "notes": "Rencontrée à Lyon.\nDepartment: Innovation",
+            "emails": [("helene.lefevre@lyon.example.org", "work", True)],
+            "phones": [
+                ("04 72 10 30 30", "work", False),
+                ("06 12 34 56 78", "mobile", False),
+                ("04 72 10 30 31", "work fax", False),
+            ],
+            "addresses": [("work", "1 place de la Comédie", "Lyon", "", "69001", "France")],
+            "tags": ["Mobilité"],
+        },
+    ],
+    "outlook_es.csv": [
+        {
+            "name": ("", "Tomás", "", "Ruiz", "", ""),
+            "organization": "Ayuntamiento de Madrid",
+            "title": "Jefe de Innovación",
+            "website": "https://madrid.example.org",
+            "birthday": "",
+            "notes": "Conocido en CES.",
+            "emails": [("tomas.ruiz@example.org", "work", True)],
+            "phones": [("+34 91 588 1000", "work", False), ("+34 612 345 678", "mobile", False)],
+            "addresses": [("work", "Plaza de Cibeles 1", "Madrid", "", "28014", "España")],
+            "tags": ["Innovación"],
+        },
+    ],
     "outlook2003_21.vcf": [
         {
             "name": ("Dr.", "Hélène", "", "Lefèvre", "", ""),
@@ -410,26 +443,35 @@ def test_every_person_and_field_arrives(fixture_bytes, name: str) -> None:  # ty
 def test_bad_values_and_lines_are_warnings_naming_their_line(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     mac = parse_contacts(fixture_bytes("macos_30.vcf"), filename="c.vcf")
     assert [str(w) for w in mac.warnings] == [
-        "line 1: line 9: 'email other' is not an email address; kept in the notes."]
+        "line 1: line 9: 'email other' is not an email address; kept in the notes."
+    ]
     wrong = parse_contacts(fixture_bytes("wrong_charset_21.vcf"), filename="c.vcf")
     assert [str(w) for w in wrong.warnings] == [
-        "line 1: line 3: N says CHARSET=UTF-8, not what the value is in; read as "
-        "Windows-1252"]
+        "line 1: line 3: N says CHARSET=UTF-8, not what the value is in; read as Windows-1252"
+    ]
     thunderbird = parse_contacts(fixture_bytes("thunderbird_21.vcf"), filename="c.vcf")
     assert [str(w) for w in thunderbird.warnings] == [
         "line 15: No name: named Maria Schmidt after the address maria.schmidt@example.org; "
-        "check it."]
+        "check it."
+    ]
     for quiet in ("outlook2003_21.vcf", "exchange_lotus.vcf", "android_21_note.vcf"):
         assert parse_contacts(fixture_bytes(quiet), filename="c.vcf").warnings == []
 
 
-@pytest.mark.parametrize(("name", "encoding"), [
-    ("outlook2003_21.vcf", "cp1252"), ("cp1251_21.vcf", "cp1251"),
-    ("cp1251_labelled_21.vcf", "cp1251"), ("cp1253_21.vcf", "cp1253"),
-    ("shift_jis_21.vcf", "shift_jis"), ("mac_roman_30.vcf", "mac_roman"),
-    ("thunderbird.csv", "cp1252"), ("outlook_de.csv", "cp1252"),
-    ("android_21_note.vcf", "utf-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("outlook2003_21.vcf", "cp1252"),
+        ("cp1251_21.vcf", "cp1251"),
+        ("cp1251_labelled_21.vcf", "cp1251"),
+        ("cp1253_21.vcf", "cp1253"),
+        ("shift_jis_21.vcf", "shift_jis"),
+        ("mac_roman_30.vcf", "mac_roman"),
+        ("thunderbird.csv", "cp1252"),
+        ("outlook_de.csv", "cp1252"),
+        ("android_21_note.vcf", "utf-8"),
+    ],
+)
 def test_legacy_code_pages_are_recognised(fixture_bytes, name: str, encoding: str) -> None:  # type: ignore[no-untyped-def]
     assert parse_contacts(fixture_bytes(name), filename=name).encoding == encoding
 
@@ -458,25 +500,56 @@ def test_an_uncertain_guess_is_a_warning_for_the_file() -> None:
 
 
 def test_csv_layouts_by_header(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
-    formats = {name: parse_contacts(fixture_bytes(name), filename=name).format
-               for name in ("thunderbird.csv", "thunderbird_uk.csv", "thunderbird_de.csv",
-                            "outlook_de.csv", "google_outlook.csv")}
-    assert formats == {"thunderbird.csv": "thunderbird", "thunderbird_uk.csv": "thunderbird",
-                       "thunderbird_de.csv": "thunderbird", "outlook_de.csv": "outlook",
-                       "google_outlook.csv": "outlook.com"}
+    formats = {
+        name: parse_contacts(fixture_bytes(name), filename=name).format
+        for name in (
+            "thunderbird.csv",
+            "thunderbird_uk.csv",
+            "thunderbird_de.csv",
+            "outlook_de.csv",
+            "outlook_fr.csv",
+            "outlook_es.csv",
+            "google_outlook.csv",
+        )
+    }
+    assert formats == {
+        "thunderbird.csv": "thunderbird",
+        "thunderbird_uk.csv": "thunderbird",
+        "thunderbird_de.csv": "thunderbird",
+        "outlook_de.csv": "outlook",
+        "outlook_fr.csv": "outlook",
+        "outlook_es.csv": "outlook",
+        "google_outlook.csv": "outlook.com",
+    }
 
 
 def test_guessed_mapping_prefers_exact_names_and_skips_other_people() -> None:
     from coordinator.formats.mappings import guess_mapping
 
-    mapping = guess_mapping(["Name des/r Vorgesetzten", "Vorname", "Nachname",
-                             "E-Mail-Typ", "E-Mail-Adresse", "Assistant's Name",
-                             "Work E-mail (primary)", "Manager's Name", "Name"])
-    assert mapping == {"Name des/r Vorgesetzten": "ignore", "Vorname": "given_name",
-                       "Nachname": "family_name", "E-Mail-Typ": "ignore",
-                       "E-Mail-Adresse": "email", "Assistant's Name": "ignore",
-                       "Work E-mail (primary)": "email", "Manager's Name": "ignore",
-                       "Name": "full_name"}
+    mapping = guess_mapping(
+        [
+            "Name des/r Vorgesetzten",
+            "Vorname",
+            "Nachname",
+            "E-Mail-Typ",
+            "E-Mail-Adresse",
+            "Assistant's Name",
+            "Work E-mail (primary)",
+            "Manager's Name",
+            "Name",
+        ]
+    )
+    assert mapping == {
+        "Name des/r Vorgesetzten": "ignore",
+        "Vorname": "given_name",
+        "Nachname": "family_name",
+        "E-Mail-Typ": "ignore",
+        "E-Mail-Adresse": "email",
+        "Assistant's Name": "ignore",
+        "Work E-mail (primary)": "email",
+        "Manager's Name": "ignore",
+        "Name": "full_name",
+    }
 
 
 def test_company_card_becomes_an_organization_with_its_details(db, services, fixture_bytes) -> None:  # type: ignore[no-untyped-def]
@@ -485,11 +558,12 @@ def test_company_card_becomes_an_organization_with_its_details(db, services, fix
     report = importer.apply(db, parse_contacts(fixture_bytes("macos_30.vcf"), filename="m.vcf"))
     assert (report.created, report.organizations_created) == (1, 3)
     lab = services.organizations.find_by_name("Denton Innovation Lab")
-    assert (lab.website, lab.city, lab.state) == ("https://dentonlab.example.org", "Denton",
-                                                  "TX")
-    assert lab.notes == ("E-mail (work): hello@dentonlab.example.org\n"
-                         "Phone (work): (940) 555-0150\n"
-                         "Address (work): 215 E McKinney St, Denton, TX, 76201, United States")
+    assert (lab.website, lab.city, lab.state) == ("https://dentonlab.example.org", "Denton", "TX")
+    assert lab.notes == (
+        "E-mail (work): hello@dentonlab.example.org\n"
+        "Phone (work): (940) 555-0150\n"
+        "Address (work): 215 E McKinney St, Denton, TX, 76201, United States"
+    )
 
 
 def test_url_with_commas_and_semicolons_survives_our_vcard_export(db, services) -> None:  # type: ignore[no-untyped-def]
@@ -497,19 +571,26 @@ def test_url_with_commas_and_semicolons_survives_our_vcard_export(db, services) 
     from coordinator.services.records import ContactData
 
     url = "https://example.org/a,b;c?x=1&y=2"
-    services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace",
-                                         website=url, title="Director, Research; Data"))
+    services.contacts.create(
+        ContactData(
+            given_name="Ada", family_name="Lovelace", website=url, title="Director, Research; Data"
+        )
+    )
     for fmt in ("vcard3", "vcard4"):
         back = parse_contacts(exports.export_contacts(db, fmt), filename="x.vcf")
         assert (back.contacts[0].data.website, back.contacts[0].data.title) == (
-            url, "Director, Research; Data"), fmt
+            url,
+            "Director, Research; Data",
+        ), fmt
 
 
 @pytest.mark.parametrize("version", ["2.1", "3.0"])
 def test_escaped_colon_in_urls(version: str) -> None:
-    raw = (f"BEGIN:VCARD\r\nVERSION:{version}\r\nN:Liu;Grace;;;\r\n"
-           "URL:http\\://www.example.org/x\r\nitem1.URL:https\\://two.example.org\r\n"
-           "END:VCARD\r\n").encode()
+    raw = (
+        f"BEGIN:VCARD\r\nVERSION:{version}\r\nN:Liu;Grace;;;\r\n"
+        "URL:http\\://www.example.org/x\r\nitem1.URL:https\\://two.example.org\r\n"
+        "END:VCARD\r\n"
+    ).encode()
     [grace] = parse_contacts(raw, filename="x.vcf").contacts
     assert grace.data.website == "http://www.example.org/x"
     assert grace.data.notes == "Website: https://two.example.org"
