@@ -10,6 +10,9 @@ however large the file is. The limits keep every accepted file's import under ab
     file size            100 MB
     CSV rows             150,000 records (besides the header)
     CSV columns          1,000 per row
+    CSV cells            20,000,000 (rows times their columns: a cell costs memory
+                         even when empty)
+    CSV values           4,000,000 cells that are not empty
     value length         100,000 characters (a CSV cell, a vCard property)
     vCards               150,000 per file
     lines per vCard      5,000 (photos, logos, sounds and keys do not count)
@@ -39,6 +42,8 @@ class Limits:
     file_bytes: int = 100 * MB
     rows: int = 150_000
     columns: int = 1_000
+    cells: int = 20_000_000
+    values: int = 4_000_000
     value_chars: int = 100_000
     cards: int = 150_000
     card_lines: int = 5_000
@@ -132,26 +137,36 @@ def _check_csv(text: io.TextIOWrapper, limits: Limits, name: str,
     reader = csv.reader(text, delimiter=sniff_delimiter(first), strict=True)
     rows = 0  # non-blank records, the header included: "row N" as the parser numbers them
     line = 1
+    cells = values = 0
     try:
-        for cells in reader:
+        for row in reader:
             start, line = line, reader.line_num + 1
-            if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
+            if not (row and row[0].strip()) and not any(c.strip() for c in row):
                 continue
             rows += 1
             if rows % 10_000 == 0:
                 check_cancel(cancelled)
-            if len(cells) > limits.columns:
+            if len(row) > limits.columns:
                 raise LimitExceeded(
-                    f"{name}: {_where(rows, start)} has {_n(len(cells))} columns; an import "
+                    f"{name}: {_where(rows, start)} has {_n(len(row))} columns; an import "
                     f"takes at most {_n(limits.columns)} columns. Nothing was imported.")
             if rows > limits.rows + 1:
                 raise LimitExceeded(
                     f"{name} has more than {_n(limits.rows)} rows (the limit per import; "
                     f"{_where(rows, start)} is over it). Split it into smaller files. "
                     "Nothing was imported.")
-            longest = max(map(len, cells), default=0)
+            cells += len(row)
+            values += len(row) - row.count("")
+            if cells > limits.cells or values > limits.values:
+                what, limit = (("cells", limits.cells) if cells > limits.cells
+                               else ("values (cells that are not empty)", limits.values))
+                raise LimitExceeded(
+                    f"{name} has more than {_n(limit)} {what}, the limit per import "
+                    f"({_where(rows, start)} is over it). Split it into smaller files. "
+                    "Nothing was imported.")
+            longest = max(map(len, row), default=0)
             if longest > limits.value_chars:
-                column = next(i for i, c in enumerate(cells) if len(c) == longest) + 1
+                column = next(i for i, c in enumerate(row) if len(c) == longest) + 1
                 raise LimitExceeded(
                     f"{name}: {_where(rows, start)}, column {column} holds "
                     f"{_n(longest)} characters; a value may have at most "

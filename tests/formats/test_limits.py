@@ -49,6 +49,21 @@ def test_columns_per_row(tmp_path: Path) -> None:
         parse_file(file, limits=Limits(columns=10))
 
 
+def test_cells_and_values_per_import(tmp_path: Path) -> None:
+    """Each cell costs memory once read (a value about 90 bytes, an empty cell 8), so a
+    file of many small cells is held to a number of cells and of values."""
+    file = tmp_path / "cells.csv"
+    file.write_text(HEADER + "Ada,Lovelace,ada@example.org" + ",,,,,,," + "\n"
+                    + "Grace,Hopper,grace@example.org,x,y\n")
+    assert len(parse_file(file, limits=Limits(cells=18, values=11)).contacts) == 2
+    with pytest.raises(LimitExceeded, match=r"cells.csv has more than 12 cells, the limit "
+                                            r"per import \(row 2 is over it\)"):
+        parse_file(file, limits=Limits(cells=12))
+    with pytest.raises(LimitExceeded, match=r"more than 7 values \(cells that are not "
+                                            r"empty\), the limit per import \(row 3 is"):
+        parse_file(file, limits=Limits(values=7))
+
+
 def test_a_header_of_ten_thousand_columns_is_refused_with_the_default_limits(
         tmp_path: Path) -> None:
     file = tmp_path / "wide.csv"
