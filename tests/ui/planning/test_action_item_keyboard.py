@@ -78,3 +78,15 @@ def test_remove_acts_on_the_row_being_edited(qtbot, editor):
     qtbot.waitUntil(text.hasFocus)
     qtbot.mouseClick(editor.action_items.remove_button, Qt.MouseButton.LeftButton)
     assert [a.text for a in editor.action_items.values()] == ["Draft the data-sharing MOU"]
+
+
+def test_move_up_acts_on_the_row_being_edited(qtbot, editor):
+    due = cell(editor, 1, 2)
+    due.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(due.hasFocus)
+    qtbot.mouseClick(editor.action_items.up_button, Qt.MouseButton.LeftButton)
+    assert [a.text for a in editor.action_items.values()] == [
+        "Book the room", "Draft the data-sharing MOU"]
+    qtbot.mouseClick(editor.action_items.down_button, Qt.MouseButton.LeftButton)
+    assert [a.text for a in editor.action_items.values()] == [
+        "Draft the data-sharing MOU", "Book the room"]
