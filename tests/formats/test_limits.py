@@ -55,7 +55,7 @@ def test_cells_and_values_per_import(tmp_path: Path) -> None:
     file = tmp_path / "cells.csv"
     file.write_text(HEADER + "Ada,Lovelace,ada@example.org" + ",,,,,,," + "\n"
                     + "Grace,Hopper,grace@example.org,x,y\n")
-    assert len(parse_file(file, limits=Limits(cells=18, values=11)).contacts) == 2
+    assert parse_file(file, limits=Limits(cells=18, values=11)).records_read == 2
     with pytest.raises(LimitExceeded, match=r"cells.csv has more than 12 cells, the limit "
                                             r"per import \(row 2 is over it\)"):
         parse_file(file, limits=Limits(cells=12))
