@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -31,6 +30,7 @@ from ui.proposals.model import (
     paint_coverage,
 )
 from ui.proposals.pickers import RecordPicker
+from ui.widgets.columns import ReadableColumns
 
 
 class CoverageStrip(QWidget):
@@ -99,10 +99,8 @@ class PartnersEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(self.ORG, QHeaderView.ResizeMode.Stretch)
-        for col in (self.CONSORTIUM, self.ROLE, self.COMMITMENT):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # every column as wide as its content and resizable; the names take the rest
+        self.columns = ReadableColumns(self.table, stretch=(self.ORG,), stretch_min=180)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
         self.coverage = CoverageStrip()
@@ -217,6 +215,7 @@ class PartnersEditor(QWidget):
         self.changed.emit()
 
     def _refresh_summary(self) -> None:
+        self.columns.fit()
         self.coverage.set_covered(self.covered())
         total = sum(p.commitment_minor for p in self.partners()) if self.table.rowCount() else 0
         from ui.proposals.model import format_money

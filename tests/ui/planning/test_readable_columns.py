@@ -112,3 +112,24 @@ def test_proposals_due_and_funder_are_not_cut_at_1920(qtbot, sample_ctx, make_wi
     for col in (m.DUE, m.FUNDER):
         assert table.columnWidth(col) >= longest_text(table, col), view.model.HEADERS[col]
     assert_resizable(table, fixed=(m.CONSORTIA,))
+
+
+def test_proposal_partners_fit_their_role_and_commitment(qtbot, ctx, services, coalition):
+    from coordinator.services.records import PartnerData, ProposalData
+    from ui.proposals.editor import ProposalEditor
+
+    proposal = services.proposals.create(ProposalData(
+        title="Curb data", partners=[
+            PartnerData(coalition.orgs["SNF"], role="letter_of_support",
+                        commitment_minor=1_250_000_00),
+            PartnerData(coalition.orgs["CSCA"], role="lead")]))
+    editor = ProposalEditor(ctx, proposal.id)
+    qtbot.addWidget(editor)
+    editor.resize(1024, 700)
+    editor.show()
+    table = editor.partners.table
+    assert_resizable(table)
+    for row in range(table.rowCount()):
+        role, amount = table.cellWidget(row, 2), table.cellWidget(row, 3)
+        assert table.columnWidth(2) >= longest_item(role) + 16
+        assert table.columnWidth(3) >= amount.sizeHint().width()
