@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -101,6 +102,25 @@ class Ids:
 
     def __call__(self) -> str:
         return self._next()
+
+
+class _SharedIds:
+    """One `Ids` stream for the whole process, safe to call from any thread: a new
+    stream makes its first 4,096 ids at once (7 ms), which a merge recording one undo
+    row at a time paid on every row."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: Ids | None = None
+
+    def __call__(self) -> str:
+        with self._lock:
+            if self._ids is None:
+                self._ids = Ids()
+            return self._ids()
+
+
+shared_id = _SharedIds()
 
 
 _VERSION_4 = bytes(b & 0x0F | 0x40 for b in range(256))
@@ -285,7 +305,7 @@ def record_items(session: Session, batch_id: str, entity: str, action: str,
                  ids: Sequence[str], snapshots: Sequence[str] | None = None) -> None:
     """One `import_batch_item` per record: for records whose undo needs a snapshot
     (updated, merged). Records a batch created go in `record_created`."""
-    stamp, new_id = sql_time(utcnow()), Ids()
+    stamp, new_id = sql_time(utcnow()), shared_id
     insert_tuples(session, "import_batch_item",
                   ("id", "created_at", "updated_at", "deleted_at", "batch_id", "entity",
                    "entity_id", "action", "snapshot"),
