@@ -3,20 +3,24 @@ report anything that goes wrong.
 
     python tests/ui/explore.py --db SAMPLE.db [--only proposals,meetings] [--verbose]
 
-On a copy of the sample coalition it opens the main window on each view, then each
-editor (a new record and an existing one, the proposal and meeting created here reopened
-from their tables). In every window, and on every tab of it, it visits each focusable
+On a copy of the sample coalition (a contact and a proposal first moved to Trash) it
+opens the main window on each view, then each editor (a new record and an existing one),
+then creates a proposal and a meeting, closes them and reopens them from their tables
+(twice) and, for the proposal, from Ctrl+K search. In every window, and on every tab of
+it, it visits each focusable
 widget in tab order (pressing Tab from the previous one when that is what a user would
 do), types into text fields, opens and closes combo, completer and calendar popups,
 steps spin boxes, toggles check boxes, presses Enter (and, outside dialogs, Escape) and
 activates buttons, except those that would open a file dialog or quit. Each window is
-shown at 1024x700 and at 1920x1080.
+shown at 1024x700 and at 1920x1080. Escape is pressed in every popup, everywhere in the
+main window, and once at the end in each editor (closing it).
 
 Failures it reports (exit status 1, one line per problem, then the tracebacks):
 * any exception that reaches the app's error hook (`sys.excepthook`, failed background
   tasks): the hook is the app's own `ExceptionHook`, with its "Unexpected error" dialog
   replaced by a collector;
-* an exception raised by the app while the explorer calls it directly.
+* an exception raised by the app while the explorer calls it directly;
+* a window that does not open or reopen, and running out of time before the end.
 
 A crash (segmentation fault, stack overflow) kills the process; `faulthandler` prints
 the Python stack on stderr. A hang is cut by a watchdog that prints every thread's stack.
