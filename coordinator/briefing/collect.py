@@ -257,7 +257,7 @@ def collect_briefing(services: Services, meeting_id: str,
     """Everything the packet shows for one meeting, already redacted for the profile."""
     options = options or BriefingOptions()
     m = services.meetings.get(meeting_id)
-    consortia = {c.id: c for c in services.consortia.list()}
+    consortia = {c.id: c for c in services.consortia.list(counts=False)}
     short = {cid: c.short_name for cid, c in consortia.items()}
     label = {cid: f"{c.name} ({c.short_name})" for cid, c in consortia.items()}
 
@@ -355,7 +355,7 @@ def _pipeline(totals: list[PipelineTotal], label: dict[str, str]) -> list[Pipeli
 def collect_proposal(services: Services, proposal_id: str) -> ProposalDocData:
     """One proposal as a document (internal notes are never part of it)."""
     p = services.proposals.get(proposal_id)
-    consortia = {c.id: c for c in services.consortia.list()}
+    consortia = {c.id: c for c in services.consortia.list(counts=False)}
     short = {cid: c.short_name for cid, c in consortia.items()}
     summary = _summary(p, short)
     summary.internal_notes = ""
