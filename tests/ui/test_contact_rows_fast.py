@@ -31,3 +31,25 @@ def test_table_rows_are_the_rows(large_services) -> None:
     sample = ids[:3] + ids[-700:] + ["missing-id"] + ids[100:160]
     assert contacts.table_rows(sample) == contacts.rows(sample)
     assert contacts.table_rows([]) == []
+
+
+def test_a_jump_fetches_what_is_shown_and_the_neighbours_once_settled(large_services, qapp,
+                                                                      qtbot) -> None:
+    from ui.models import contacts as cm
+    from ui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    model = cm.ContactTableModel(large_services, tasks)
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=20_000)
+    qtbot.waitUntil(lambda: tasks.pending() == 0, timeout=20_000)
+    before = model.prefetches
+    # Dragging the thumb: far apart rows, one after another, faster than SETTLE_MS.
+    for row in (5_000, 9_000, 2_000):
+        assert model.index(row, 0).data() == model.contact_row(row).full_name
+        assert tasks.pending() == 0  # nothing competes with the rows being shown
+    assert model.cached_rows() == 3 * cm.BLOCK
+    qtbot.waitUntil(lambda: model.prefetches >= before + 2, timeout=5_000)  # settled
+    assert {n for n in range(2_000 // cm.BLOCK - 1, 2_000 // cm.BLOCK + 2)} \
+        <= set(model._blocks)
+    tasks.wait()

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -49,6 +50,7 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 BLOCK = 50           # rows fetched per query: about one screen, so a jump waits for one screen only
 CACHE_BLOCKS = 120   # blocks kept in memory (6,000 rows at most)
+SETTLE_MS = 120      # after a jump, the neighbours are fetched once the view stays this long
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -74,6 +76,14 @@ class ContactTableModel(QAbstractTableModel):
         self._descending = False
         self._loading = False
         self.fetches = 0  # number of row queries (tests and benchmarks read it)
+        # After a jump (the scrollbar thumb dragged) the neighbours are fetched once the
+        # view stays put: fetching them after every jump competes with the next jump's
+        # own rows, which are what the user waits for.
+        self._settled = QTimer(self)
+        self._settled.setSingleShot(True)
+        self._settled.setInterval(SETTLE_MS)
+        self._settled.timeout.connect(self._on_settled)
+        self._jumped = False
 
     # -- loading ---------------------------------------------------------------------
     @property
@@ -173,8 +183,12 @@ class ContactTableModel(QAbstractTableModel):
                 block = self._fetch_block(number)
             else:
                 self._blocks.move_to_end(number)
+            if abs(number - self._last_number) > 1 and self.tasks is not None:
+                self._jumped = True
+                self._settled.start()
             self._last_number, self._last_block = number, block
-            self._prefetch_around(number)
+            if not self._jumped:
+                self._prefetch_around(number)
         cid = self._ids[row]
         entry = block.get(cid)
         if entry is None:  # invalidated by an update: refetch this block
@@ -182,6 +196,10 @@ class ContactTableModel(QAbstractTableModel):
             self._last_number, self._last_block = number, block
             entry = block.get(cid)
         return entry
+
+    def _on_settled(self) -> None:
+        self._jumped = False
+        self._prefetch_around(self._last_number)
 
     def _block_ids(self, number: int) -> list[str]:
         return self._ids[number * BLOCK:(number + 1) * BLOCK]
