@@ -275,10 +275,12 @@ def _renumbered(result: Parsed, where: str) -> Parsed:
 
 
 def _context() -> Any:
-    """forkserver (with this module preloaded, so each worker starts warm) or spawn."""
+    """forkserver (with this module and the row parser's preloaded, so each worker
+    starts warm: importing the parser's modules in each worker on its first part
+    took most of a second) or spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
+        ctx.set_forkserver_preload([__name__, "coordinator.formats.csv_import"])
         return ctx
     return multiprocessing.get_context("spawn")
 
