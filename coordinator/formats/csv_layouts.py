@@ -652,6 +652,7 @@ OUTLOOK_PHONES = (
 OUTLOOK_ADDRESSES = (("Business", "work"), ("Home", "home"), ("Other", "other"))
 OUTLOOK_EMAILS = ("E-mail", "E-mail 2", "E-mail 3")
 _NOTE_BIRTHDAY = re.compile(r"(?m)^Birthday: (--\d\d-\d\d)\r?$\n?")
+_DISPLAY_ADDRESS = re.compile(r"\s*[(<][^()<>]*@[^()<>]*[)>]\s*$")
 _NOTE_NICKNAME = re.compile(r"(?m)^Nickname: (.+?)\r?$\n?")
 
 
@@ -662,6 +663,12 @@ def outlook_row(row: Row, pc: ParsedContact) -> None:
     d.given_name, d.middle_name = g("First Name", ""), g("Middle Name", "")
     d.family_name, d.suffix = g("Last Name", ""), g("Suffix", "")
     d.nickname = g("Nickname", "")
+    if not (d.given_name.strip() or d.family_name.strip()):
+        # 'Anna Müller (anna@example.org)': the name Outlook shows for the address
+        shown = _DISPLAY_ADDRESS.sub("", g("E-mail Display Name", "")).strip()
+        if shown and "@" not in shown:
+            for key, value in split_full_name(shown).items():
+                setattr(d, key, value)
     pc.organization, d.title = g("Company", ""), g("Job Title", "")
     pc.department = g("Department", "")
     d.notes = g("Notes", "")

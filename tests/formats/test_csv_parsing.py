@@ -312,3 +312,15 @@ def test_phone_numbers_are_not_neutralised(phone: str) -> None:
 
     assert neutralise_cell(phone) == phone
     assert restore_cell(phone) == phone
+
+
+def test_outlook_row_without_a_name_takes_the_email_display_name() -> None:
+    raw = ('"First Name","Last Name","E-mail Address","E-mail Type","E-mail Display Name"\r\n'
+           '"","","anna.mueller@example.org","SMTP","Anna Müller (anna.mueller@example.org)"'
+           '\r\n"","","x9@example.org","SMTP","x9@example.org"\r\n').encode()
+    result = parse_csv(raw)
+    assert result.format == "outlook" and result.errors == []
+    anna, other = result.contacts
+    assert (anna.data.given_name, anna.data.family_name, anna.warnings) == (
+        "Anna", "Müller", [])
+    assert other.data.given_name == "x9" and "check it" in other.warnings[0]
