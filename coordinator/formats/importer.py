@@ -222,16 +222,18 @@ def _plan(session: Session, parsed: ParseResult, options: ImportOptions,
             first_by_email.setdefault(k, row)
         if row.action == "create":
             known.remember(pc, key, org_key)
-    _compute_updates(session, known, rows)
+    _compute_updates(session, known, rows, cancelled)
     return ImportPreview(parsed.format, parsed.encoding, rows, list(parsed.errors),
                          parsed.warnings, list(new_orgs.values()), parsed.records_read,
                          options.duplicates)
 
 
-def _compute_updates(session: Session, known: KnownRecords, rows: list[PlannedRow]) -> None:
+def _compute_updates(session: Session, known: KnownRecords, rows: list[PlannedRow],
+                     cancelled: CancelCheck | None = None) -> None:
     updates = [r for r in rows if r.action == "update"]
     current = {c.id: c for c in load_contacts(session, [r.contact_id for r in updates
-                                                         if r.contact_id])}
+                                                         if r.contact_id],
+                                              cancelled=cancelled)}
     for row in updates:
         before = current[row.contact_id]  # type: ignore[index]
         after = dataclasses.replace(before, emails=list(before.emails),
@@ -401,7 +403,8 @@ def _apply_updates(session: Session, contacts: ContactService, known: KnownRecor
                    done: int, total: int) -> list[str]:
     rows = [r for r in p.rows if r.action == "update"]
     current = {c.id: c for c in load_contacts(session, [r.contact_id for r in rows
-                                                         if r.contact_id])}
+                                                         if r.contact_id],
+                                              cancelled=cancelled)}
     ids, snapshots = [], []
     for i, row in enumerate(rows):
         if i % 200 == 0:

@@ -123,3 +123,24 @@ def test_ctrl_c_to_the_whole_terminal_group_during_a_pooled_parse(tmp_path: Path
     assert CANCELLED in err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert count_contacts(db_path) == before
+
+
+def test_ctrl_c_while_an_import_updates_existing_contacts(tmp_path: Path) -> None:
+    """A second import of the same people (with new notes) updates them all; Ctrl+C
+    in its write transaction leaves every contact as it was."""
+    db_path = tmp_path / "coordinator.db"
+    assert main(["--db", str(db_path), "import", "contacts",
+                 str(big_csv(tmp_path / "first.csv", 8_000))]) == 0
+    before = count_contacts(db_path)
+    proc = start_import(db_path, big_csv(tmp_path / "again.csv", 8_000, note="changed"))
+    err = interrupt_at(proc, "Saving", lambda: proc.send_signal(signal.SIGINT), 0.3)
+    assert proc.returncode == 130, err
+    assert CANCELLED in err and "Traceback" not in err
+    db = Database.open(db_path)
+    try:
+        assert Services(db).contacts.count() == before
+        with db.read() as session:
+            assert session.connection().exec_driver_sql(
+                "SELECT count(*) FROM contact WHERE notes LIKE '%changed%'").scalar() == 0
+    finally:
+        db.close()
