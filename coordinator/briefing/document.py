@@ -141,6 +141,7 @@ def styles() -> Styles:
 
 
 HEADING_MAX_CHARS = 300  # a heading longer than this is shown shortened ("…")
+TITLE_MAX_CHARS = 140  # the same for a cover's big title
 
 
 def shorten(value: str, limit: int) -> str:
@@ -168,12 +169,12 @@ class Heading(Paragraph):
 
     def __init__(self, title: str, level: int = 0, style: ParagraphStyle | None = None,
                  outline: bool = True, outline_title: str | None = None,
-                 keep_with_next: bool = True) -> None:
+                 keep_with_next: bool = True, max_chars: int = HEADING_MAX_CHARS) -> None:
         st = styles()
         style = style or (st.h1 if level == 0 else st.h2 if level == 1 else st.h3)
         self.full_title = plain(title)
-        self.shortened = len(self.full_title) > HEADING_MAX_CHARS
-        super().__init__(text(shorten(title, HEADING_MAX_CHARS)) or "&nbsp;", style)
+        self.shortened = len(self.full_title) > max_chars
+        super().__init__(text(shorten(title, max_chars)) or "&nbsp;", style)
         if not keep_with_next:  # e.g. before a long table, which places itself
             self.keepWithNext = 0
         self.outline_title = shorten(outline_title or title, 200) or "(untitled)"

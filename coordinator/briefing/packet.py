@@ -42,6 +42,7 @@ from coordinator.briefing.collect import (
     ProposalSummary,
 )
 from coordinator.briefing.document import (
+    TITLE_MAX_CHARS,
     DocumentInfo,
     Heading,
     LongTable,
@@ -171,7 +172,7 @@ class _Packet:
             ("Audience", text(audience)),
         ]
         subtitle = " · ".join(x for x in (d.series, kind_label(d.kind)) if x)
-        title = Heading(d.title or "Untitled meeting", 0, st.title,
+        title = Heading(d.title or "Untitled meeting", 0, st.title, max_chars=TITLE_MAX_CHARS,
                         outline_title=f"Cover: {d.title or 'Untitled meeting'}")
         out: list[Flowable] = [
             Spacer(1, 36),

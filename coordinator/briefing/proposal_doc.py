@@ -17,6 +17,7 @@ from coordinator.briefing.collect import STILL_DUE, ProposalDocData
 from coordinator.briefing.document import (
     ACCENT,
     BAND_BG,
+    TITLE_MAX_CHARS,
     CellParagraph,
     DocumentInfo,
     Heading,
@@ -70,7 +71,7 @@ class _ProposalDoc:
 
     def title_page(self) -> list[Flowable]:
         p, st = self.p, self.st
-        title = Heading(p.title or "Untitled proposal", 0, st.title,
+        title = Heading(p.title or "Untitled proposal", 0, st.title, max_chars=TITLE_MAX_CHARS,
                         outline_title=f"Title page: {p.title or 'Untitled proposal'}")
         subtitle = " — ".join(x for x in (p.funder, p.funder_call) if x)
         out: list[Flowable] = [
