@@ -79,6 +79,7 @@ def test_stats_and_search_answer_as_the_services_do(sample: Path) -> None:
     finally:
         db.close()
     code, out, _ = _loaded_after("--db", str(sample), "search", "Denver", "--format", "json")
+    assert code == 0
     assert [(h["type"], h["id"]) for h in json.loads(out)] == \
         [(h.entity, h.id) for h in expected.hits]
     assert expected.hits
@@ -122,7 +123,7 @@ def test_the_command_table_matches_the_modules() -> None:
 
 
 def test_choices_mirror_the_models() -> None:
-    assert choices.SECTORS == tuple(s.value for s in Sector)
+    assert tuple(s.value for s in Sector) == choices.SECTORS
 
 
 def test_streamed_json_is_the_services_records(sample: Path, capsys: pytest.CaptureFixture[str]
