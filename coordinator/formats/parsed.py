@@ -7,6 +7,7 @@ exactly which record has which problem. Nothing here touches the database.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,9 +75,21 @@ class ParseResult:
     @property
     def warnings(self) -> list[ImportProblem]:
         """What was read but not as written (a value kept in the notes, a line left
-        out, an encoding guessed): the file's notices first, then each record's."""
-        return [*self.notices, *(ImportProblem(c.where, w, c.line) for c in self.contacts
-                                 for w in c.warnings)]
+        out, an encoding guessed): the file's notices first, then each record's. A
+        record's warning that starts with 'line N: ' (a vCard line) is placed there."""
+        out = list(self.notices)
+        for c in self.contacts:
+            for w in c.warnings:
+                m = _AT_LINE.match(w)
+                if m:
+                    out.append(ImportProblem(f"line {m.group(1)}", w[m.end():],
+                                             int(m.group(1))))
+                else:
+                    out.append(ImportProblem(c.where, w, c.line))
+        return out
+
+
+_AT_LINE = re.compile(r"line (\d+): ")
 
 
 def check_cancel(cancelled: CancelCheck | None) -> None:

@@ -443,11 +443,11 @@ def test_every_person_and_field_arrives(fixture_bytes, name: str) -> None:  # ty
 def test_bad_values_and_lines_are_warnings_naming_their_line(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
     mac = parse_contacts(fixture_bytes("macos_30.vcf"), filename="c.vcf")
     assert [str(w) for w in mac.warnings] == [
-        "line 1: line 9: 'email other' is not an email address; kept in the notes."
+        "line 9: 'email other' is not an email address; kept in the notes."
     ]
     wrong = parse_contacts(fixture_bytes("wrong_charset_21.vcf"), filename="c.vcf")
     assert [str(w) for w in wrong.warnings] == [
-        "line 1: line 3: N says CHARSET=UTF-8, not what the value is in; read as Windows-1252"
+        "line 3: N says CHARSET=UTF-8, not what the value is in; read as Windows-1252"
     ]
     thunderbird = parse_contacts(fixture_bytes("thunderbird_21.vcf"), filename="c.vcf")
     assert [str(w) for w in thunderbird.warnings] == [

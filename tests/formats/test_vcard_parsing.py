@@ -96,8 +96,8 @@ def test_unreadable_line_is_left_out_with_its_line_and_the_card_imports(fixture_
     assert [c.data.given_name for c in result.contacts] == ["Kenji", "Card", "Folake"]
     assert result.errors == []
     [warning] = result.warnings
-    assert warning.where == "line 7"
-    assert warning.reason.startswith("line 11: 'this line is not a property at all'")
+    assert (warning.where, warning.line) == ("line 11", 11)
+    assert warning.reason.startswith("'this line is not a property at all'")
 
 
 def test_card_without_end_is_read_up_to_the_next_card(fixture_bytes) -> None:  # type: ignore[no-untyped-def]
