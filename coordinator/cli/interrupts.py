@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import time
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
 EXIT_CANCELLED = 130  # 128 + SIGINT: what shells expect of an interrupted command
+REPEAT_S = 3.0  # signals this soon after the one that cancelled are only noted
 
 
 def _cancel_signals() -> list[signal.Signals]:
@@ -34,6 +36,7 @@ class Interrupts:
     def __init__(self) -> None:
         self.received: int | None = None
         self._deferring = 0
+        self._raised_at: float | None = None
         self._previous: dict[int, Any] = {}
 
     def install(self) -> None:
@@ -46,15 +49,27 @@ class Interrupts:
                 continue
 
     def restore(self) -> None:
+        """The handlers from before `install`; after a cancel, further signals are
+        ignored instead: the process is about to exit, and a second Ctrl+C while the
+        interpreter shuts down (which resets handlers it set, but not an ignore) would
+        end it as killed, with no exit code, or with a traceback."""
         for sig, handler in self._previous.items():
             with contextlib.suppress(ValueError, OSError, TypeError):
-                signal.signal(sig, handler)
+                signal.signal(sig, handler if self.received is None else signal.SIG_IGN)
         self._previous.clear()
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         self.received = signum
-        if self._deferring == 0:
-            raise KeyboardInterrupt
+        if self._deferring:
+            return
+        now = time.monotonic()
+        # A second Ctrl+C right after the first would land in the cleanup the first one
+        # started (stopping workers, rolling back, printing "Cancelled") and turn it
+        # into a traceback; one pressed later means the first did not get through.
+        if self._raised_at is not None and now - self._raised_at < REPEAT_S:
+            return
+        self._raised_at = now
+        raise KeyboardInterrupt
 
     def cancelled(self) -> bool:
         """Whether a cancel signal came (a `CancelCheck` for long work)."""

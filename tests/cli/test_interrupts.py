@@ -144,3 +144,18 @@ def test_ctrl_c_while_an_import_updates_existing_contacts(tmp_path: Path) -> Non
                 "SELECT count(*) FROM contact WHERE notes LIKE '%changed%'").scalar() == 0
     finally:
         db.close()
+
+
+def test_ctrl_c_pressed_twice_cancels_once(tmp_path: Path) -> None:
+    db_path, before = seeded(tmp_path)
+    proc = start_import(db_path, big_csv(tmp_path / "big.csv", 20_000))
+
+    def twice() -> None:
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+
+    err = interrupt_at(proc, "Reading", twice, 0.3)
+    assert proc.returncode == 130, err
+    assert err.count(CANCELLED) == 1 and "Traceback" not in err
+    assert count_contacts(db_path) == before
