@@ -124,3 +124,11 @@ def test_import_into_a_database_with_data_backs_it_up_first(db_path, capsys) -> 
     backups = BackupManager(db_path).list()
     assert [b.reason for b in backups] == ["before-import"]
     assert backups[0].counts and backups[0].counts["contacts"] == 1  # before the import
+
+
+def test_cli_prints_an_uncertain_encoding_guess(db_path, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "russian.csv"
+    sheet.write_bytes("First Name,Last Name\nСергей,Иванов\n".encode("koi8_r"))
+    assert run(db_path, "import", "contacts", sheet, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "  warning file: The file is not UTF-8; its encoding was guessed" in out
