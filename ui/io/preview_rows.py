@@ -282,6 +282,10 @@ def _details(row: PlannedRow) -> str:
     details = row.reason
     if row.changes:
         details = (details + "; " if details else "") + "changes " + ", ".join(row.changes)
+    warnings = len(row.parsed.warnings)
+    if warnings:  # what was read but not as written: listed in the Warnings tab
+        note = "1 warning" if warnings == 1 else f"{warnings} warnings"
+        details = (details + "; " if details else "") + f"{note} (see Warnings)"
     return details
 
 

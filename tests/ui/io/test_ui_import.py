@@ -60,6 +60,7 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
         seen["warnings_table"] = dialog.warnings_table.item(0, 0).text() + " | " + \
             dialog.warnings_table.item(0, 1).text()
         seen["warnings_tab"] = dialog.tabs.tabText(2)
+        seen["cleo_details"] = dialog.rows_table.model().index(2, 6).data()
         seen["rows"] = str(dialog.rows_table.model().rowCount())
         assert names(ctx.services) == {"Dana Smith", "Ben Ortiz"}  # dry run saved nothing
         qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
@@ -80,6 +81,7 @@ def test_google_csv_import_preview_import_and_undo(ctx, qtbot, modal, messages, 
     assert seen["warnings_tab"] == "Warnings (1)"
     assert seen["warnings_table"].startswith("row 4 | E-mail 'cleo@@denton.example.org'")
     assert seen["warnings_table"].endswith("kept in the notes.")
+    assert seen["cleo_details"] == "1 warning (see Warnings)"  # on the record's own row
     assert seen["rows"] == "5"
     assert report is not None and report.created == 3 and report.updated == 1
     assert "3 new contacts created" in seen["done"]
