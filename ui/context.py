@@ -7,9 +7,11 @@ thread through `tasks`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
 
 from coordinator.changes import ChangeSet
 from coordinator.db import Database
@@ -34,6 +36,12 @@ class AppContext(QObject):
         self.settings = settings if settings is not None else default_settings()
         self.tasks = TaskRunner(self)
         self.unsaved = False
+        # Provided by the main window when there is one (views and dialogs also run
+        # without it, in tests and in the standalone dialogs): its undo stack, and how
+        # to open a record or a view by name.
+        self.undo_stack: QUndoStack | None = None
+        self.open_record: Callable[[str, str], object] | None = None
+        self.show_view: Callable[[str], object] | None = None
         # Writes may commit on worker threads: a queued signal hop brings the report
         # back to the GUI thread before any view touches it.
         self._bridge = _ChangeBridge()

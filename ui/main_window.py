@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from coordinator.wording import plural
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
+from ui.kit.roles import NAME_ROLE
 from ui.settings import default_settings
 from ui.views.placeholder import PlaceholderView
 from ui.views.registry import DEFAULT_VIEW, ENTITY_VIEWS, VIEWS
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_KEYS = {"contacts": "contact", "organizations": "organization", "proposals": "proposal",
               "meetings": "meeting", "actions": "action_item", "trash": "trash"}
 RECENT_KEY = "recent/databases"
@@ -115,9 +115,9 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.settings = ctx.settings
         self.setWindowTitle(f"{ctx.db_path.name} — Coordinator")
-        ctx.undo_stack = self.undo_stack  # type: ignore[attr-defined]
-        ctx.open_record = self.open_record  # type: ignore[attr-defined]
-        ctx.show_view = self.show_view  # type: ignore[attr-defined]
+        ctx.undo_stack = self.undo_stack
+        ctx.open_record = self.open_record
+        ctx.show_view = self.show_view
         self.search.ctx = ctx
         ctx.changed.connect(self._on_changed)
         ctx.status_message.connect(self._show_message)
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def offer_recovered_drafts(self) -> None:
         """After a crash, open the view whose bar offers the recovered text back."""
-        from ui.drafts import views_with_recovered_drafts
+        from ui.kit.drafts import views_with_recovered_drafts
 
         recovered = views_with_recovered_drafts()
         if not recovered:

@@ -139,7 +139,7 @@ def make_window(qtbot) -> Iterator[Callable[..., object]]:
 
 
 # -- dialogs: drive modal dialogs and record message boxes (tests/ui/io, tests/ui/safety) --
-# `modal` replaces ui.io.common.run_modal, the one place dialogs run modally; `shot`
+# `modal` replaces ui.kit.background.run_modal, the one place dialogs run modally; `shot`
 # keeps PNGs of dialogs when COORDINATOR_SHOTS=folder is set.
 class Modal:
     """`run_modal` replacement: calls `drivers[type name]` (or `default`) with the dialog."""
@@ -169,10 +169,10 @@ class Messages:
 
 @pytest.fixture
 def modal(monkeypatch: pytest.MonkeyPatch) -> Modal:
-    from ui.io import common
+    from ui.kit import background
 
     m = Modal()
-    monkeypatch.setattr(common, "run_modal", m)
+    monkeypatch.setattr(background, "run_modal", m)
     return m
 
 

@@ -568,7 +568,7 @@ def clear_filters(view: object) -> bool:
 
 def reopen_from_table(ex: Explorer, view: object, record_id: str) -> QWidget | None:
     """Double-click the record's row in its view, as a user would."""
-    from ui.proposals.model import ROW_ROLE
+    from ui.kit.roles import ROW_ROLE
 
     table, proxy = view.table, view.proxy  # type: ignore[attr-defined]
     clear_filters(view)

@@ -170,7 +170,7 @@ def test_status_bar_counts_agree_with_their_nouns(ctx, make_window) -> None:
 
 def test_section_and_item_counts_agree_with_their_nouns(qtbot, tmp_path) -> None:
     from coordinator.services.records import AgendaItemData, SectionData
-    from ui.drafts import DraftStore
+    from ui.kit.drafts import DraftStore
     from ui.meetings.items import AgendaEditor
     from ui.proposals.sections import SectionsEditor
 

@@ -225,7 +225,7 @@ def test_controls_have_accessible_names_and_take_keyboard_focus(sample_ctx, make
 
 def test_recovered_drafts_are_offered_at_start(sample_ctx, make_window) -> None:
     """After a crash the window opens on the view whose bar offers the text back."""
-    from ui.drafts import DraftKey, DraftStore
+    from ui.kit.drafts import DraftKey, DraftStore
 
     DraftStore.forget_shared()
     store = DraftStore.shared()

@@ -10,10 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from coordinator.services.records import ActionItemData
-from ui.meetings.items import STATUS_LABELS
-from ui.proposals.model import OVERDUE_BG, OVERDUE_FG, ROW_ROLE, SORT_ROLE
-
-OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 4
+from ui.kit.formatting import OVERDUE_BG, OVERDUE_FG, STATUS_LABELS
+from ui.kit.roles import OVERDUE_ROLE, ROW_ROLE, SORT_ROLE
 
 
 class ActionItemModel(QAbstractTableModel):

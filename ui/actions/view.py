@@ -29,9 +29,9 @@ from coordinator.services.records import ActionItemData
 from coordinator.wording import plural
 from ui.actions.model import ActionItemModel
 from ui.context import AppContext
-from ui.meetings.items import STATUS_LABELS
-from ui.proposals.commands import run_undoable
-from ui.proposals.model import ROW_ROLE, SORT_ROLE
+from ui.kit.formatting import STATUS_LABELS
+from ui.kit.roles import ROW_ROLE, SORT_ROLE
+from ui.kit.undo import run_undoable
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.combos import compact
 from ui.widgets.empty_state import EmptyState

@@ -42,6 +42,7 @@ from coordinator.briefing import (
 )
 from coordinator.briefing.collect import ProposalSummary
 from coordinator.errors import CoordinatorError
+from ui.kit.background import PROGRESS_DELAY_MS
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class BuildJob(QObject):
         self.dialog.setWindowTitle("Coordinator")
         self.dialog.setAccessibleName("Document progress")
         self.dialog.setMinimumWidth(340)
-        self.dialog.setMinimumDuration(400)  # quick builds never flash a dialog
+        self.dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # quick builds never flash a dialog
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)

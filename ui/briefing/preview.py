@@ -38,6 +38,7 @@ from coordinator import paths
 from coordinator.briefing import write_private
 from ui.briefing import printing
 from ui.briefing.build import BuiltDocument, discard, keep_until_exit
+from ui.kit.background import PROGRESS_DELAY_MS
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -335,7 +336,7 @@ class PdfPreviewDialog(QDialog):
         pages = printing.selected_pages(printer, self.page_count(), self.current_page())
         progress = QProgressDialog("Printing…", "Cancel", 0, max(len(pages), 1), self)
         progress.setWindowTitle("Print")
-        progress.setMinimumDuration(500)
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
 
         def keep_going(done: int, total: int) -> bool:

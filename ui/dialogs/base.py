@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.errors import CoordinatorError, FieldProblem, ValidationError
-from ui.undo import CreateCommand, UpdateCommand
+from ui.kit.undo import CreateCommand, UpdateCommand
 from ui.widgets.forms import MARGIN, FieldMessage
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class RecordDialog(QDialog):
 
     def write_record(self, service: Any, data: Any, label: Callable[[Any], str]) -> str:
         """Create or update through `service`, as one undoable step, and say so."""
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if self.record_id is None:
             created = service.create(data)
             if stack is not None:

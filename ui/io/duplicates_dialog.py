@@ -48,9 +48,10 @@ from coordinator.errors import CoordinatorError
 from coordinator.formats import ImportCancelled, batches, duplicates, merge
 from coordinator.formats.duplicates import DuplicatePair
 from coordinator.services import duplicate_decisions as decisions
-from ui.io import common
-from ui.io.common import ProgressJob, fill_table, local_time, plural, read_only_table
-from ui.undo import DoneCommand
+from ui.io.common import fill_table, local_time, plural, read_only_table
+from ui.kit import background
+from ui.kit.background import ProgressJob
+from ui.kit.undo import DoneCommand
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ class DuplicatesDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(1000, 560)
         self._update_buttons()
-        stack = getattr(ctx, "undo_stack", None)
+        stack = ctx.undo_stack
         if stack is not None:  # the app's undo stack, reachable while this dialog is modal
             for action, keys in ((stack.createUndoAction(self), QKeySequence.StandardKey.Undo),
                                  (stack.createRedoAction(self), QKeySequence.StandardKey.Redo)):
@@ -262,7 +263,7 @@ class DuplicatesDialog(QDialog):
         self.status.setText("Looking for probable duplicates…")
         self._update_buttons()
 
-        def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> Any:
+        def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> Any:
             # Decisions from the old settings first, so that the search leaves them out.
             adopted = decisions.adopt_legacy_pairs(db, legacy) if legacy else 0
             if entity == "contact":
@@ -297,7 +298,7 @@ class DuplicatesDialog(QDialog):
         self.status.setText(text)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if not common.is_alive(self):
+        if not background.is_alive(self):
             return
         self.progress.hide()
         self.stop_button.hide()
@@ -344,7 +345,7 @@ class DuplicatesDialog(QDialog):
                            key="duplicate-pair")
 
     def _show_pair(self, outcome: tuple[tuple[str, str], list[Any]]) -> None:
-        if not common.is_alive(self):
+        if not background.is_alive(self):
             return
         ids, records = outcome
         pair = self.current()
@@ -435,7 +436,7 @@ class DuplicatesDialog(QDialog):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Keep the list true to undo and redo, from this dialog or anywhere else."""
-        if not common.is_alive(self) or (not self.pairs and not self._put_aside):
+        if not background.is_alive(self) or (not self.pairs and not self._put_aside):
             return
         entity, before = self.entity, list(self.pairs)
         current = self.current()
@@ -471,13 +472,13 @@ class DuplicatesDialog(QDialog):
             return False
         db, entity, a, b = self.ctx.db, pair.entity, pair.first_id, pair.second_id
         try:
-            marked = common.wait_for(
+            marked = background.wait_for(
                 self.ctx, lambda: decisions.mark_not_duplicates(db, entity, a, b), self,
                 "Saving…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Not duplicates", str(exc))
             return False
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if stack is not None and marked:  # (not when someone else marked it meanwhile)
             stack.push(NotDuplicatesCommand(
                 self.ctx, entity, a, b,
@@ -501,14 +502,14 @@ class DuplicatesDialog(QDialog):
         db = self.ctx.db
         choices = self.merge_choices(pair, keep)
         try:
-            report = common.wait_for(self.ctx, lambda: fn(db, keep, other, choices), self,
+            report = background.wait_for(self.ctx, lambda: fn(db, keep, other, choices), self,
                                      "Merging…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Merge", str(exc))
             return False
         self.merges += 1
         text = f"Merge {labels[other]} into {labels[keep]}"
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(MergeCommand(self.ctx, pair.entity, keep, other, report.batch_id, text,
                                     choices))
@@ -543,7 +544,7 @@ def review_duplicates(ctx: AppContext, parent: QWidget | None = None,
         return 0
     dialog = DuplicatesDialog(ctx, parent, entity)
     dialog.find()
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     merges = dialog.merges
     dialog.deleteLater()
     return merges

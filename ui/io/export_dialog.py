@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats import ImportCancelled, csv_export, exports, ical_export
-from ui.io import common
-from ui.io.common import ProgressJob, plural, write_private
+from ui.io.common import plural, write_private
+from ui.kit import background
+from ui.kit.background import ProgressJob
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -62,8 +63,8 @@ SETTINGS_DIR = "export/last_dir"
 
 def build_export(ctx: AppContext, kind: str, fmt: str, ids: Sequence[str] | None, *,
                  series: str | None = None, include_private: bool = False,
-                 progress: common.ProgressFn | None = None,
-                 cancelled: common.CancelFn | None = None) -> bytes:
+                 progress: background.ProgressFn | None = None,
+                 cancelled: background.CancelFn | None = None) -> bytes:
     """The file's bytes (runs on a worker: services and formats only)."""
     db, services = ctx.db, ctx.services
     if kind == "contacts":
@@ -244,7 +245,7 @@ class ExportDialog(QDialog):
         self.status.setText(f"Exporting to {dest.name}…")
         self.export_button.setEnabled(False)
 
-        def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> Any:
+        def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> Any:
             data = build_export(ctx, kind, fmt, ids, series=series, include_private=private,
                                 progress=progress, cancelled=cancelled)
             if cancelled():
@@ -286,7 +287,7 @@ def export_records(ctx: AppContext, parent: QWidget | None = None, kind: str = "
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     dialog = ExportDialog(ctx, parent, kind=kind, ids=ids, filter_ids=filter_ids)
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     written = dialog.written
     dialog.deleteLater()
     return written

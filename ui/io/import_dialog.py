@@ -48,11 +48,12 @@ from coordinator.formats.csv_import import CsvPeek
 from coordinator.formats.importer import ImportOptions, ImportPreview, ImportReport
 from coordinator.formats.legacy import CHOICES as ENCODING_CHOICES
 from coordinator.formats.parsed import ParseResult
-from ui.io import common
-from ui.io.common import ProgressJob, fill_table, heading, plural, read_only_table
+from ui.io.common import fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
 from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
 from ui.io.undo_dialog import ImportCommand, describe_undo
+from ui.kit import background
+from ui.kit.background import ProgressJob
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -319,7 +320,7 @@ class ImportDialog(QDialog):
         self.status.clear()
         self.show_page("working")
 
-        def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> Any:
+        def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> Any:
             data = raw if raw is not None else _read(path)
             fmt = reader.sniff_format(data, path.name)
             if fmt == "csv" and mapping is None:
@@ -487,7 +488,7 @@ class ImportDialog(QDialog):
             return
         db, options = self.ctx.db, self.options()
 
-        def work(_progress: common.ProgressFn, cancelled: common.CancelFn) -> ImportPreview:
+        def work(_progress: background.ProgressFn, cancelled: background.CancelFn) -> ImportPreview:
             return importer.preview(db, parsed, options, cancelled=cancelled)
 
         def done(plan: ImportPreview) -> None:
@@ -571,7 +572,7 @@ class ImportDialog(QDialog):
         self.status.clear()
         self.show_page("working")
 
-        def work(progress: common.ProgressFn, cancelled: common.CancelFn) -> ImportReport:
+        def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> ImportReport:
             BackupManager(db_path).backup_now(BEFORE_IMPORT)
             return importer.apply(db, result, options, progress=progress, cancelled=cancelled)
 
@@ -586,7 +587,7 @@ class ImportDialog(QDialog):
             parts.append(f"{plural(report.skipped_duplicates, 'probable duplicate')} left out")
         if report.errors:
             parts.append(f"{plural(len(report.errors), 'row')} with errors not imported")
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if stack is not None:  # Edit ▸ Undo right after an import takes the import back
             stack.push(ImportCommand(self.ctx, report.batch_id, self.path.name,
                                      self.parentWidget()))
@@ -609,7 +610,7 @@ class ImportDialog(QDialog):
             return
         db, batch_id = self.ctx.db, self.report.batch_id
         try:
-            undone = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
+            undone = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
                                      "Undoing the import…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo import", str(exc))
@@ -658,7 +659,7 @@ def import_contacts(ctx: AppContext, parent: QWidget | None = None,
         return None
     dialog = ImportDialog(ctx, chosen, parent)
     dialog.start()
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     report = dialog.report
     dialog.deleteLater()
     return report

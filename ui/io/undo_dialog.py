@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from coordinator.errors import CoordinatorError
 from coordinator.formats import batches
 from coordinator.formats.batches import BatchInfo, UndoPreview, UndoReport
-from ui.io import common
 from ui.io.common import fill_table, local_time, plural, read_only_table
+from ui.kit import background
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class ImportCommand(QUndoCommand):
         self.setObsolete(True)  # either way, nothing is left for the stack to do
         db, batch_id = self.ctx.db, self.batch_id
         try:
-            preview = common.wait_for(self.ctx, lambda: batches.undo_preview(db, batch_id),
+            preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, batch_id),
                                       self.window, "Looking at what the undo would change…")
             answer = QMessageBox.question(
                 self.window, "Undo import", f"Undo the import of {self.source}?\n\n"
@@ -106,7 +106,7 @@ class ImportCommand(QUndoCommand):
                 self.ctx.status_message.emit(
                     "The import stays. Edit ▸ Undo Import… can still undo it.", 8000)
                 return
-            self.report = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
+            self.report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
                                           self.window, "Undoing the import…")
         except CoordinatorError as exc:
             self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
@@ -178,7 +178,7 @@ class UndoImportDialog(QDialog):
             return None
         db = self.ctx.db
         try:  # reads every id the batch created: off the GUI thread
-            preview = common.wait_for(self.ctx, lambda: batches.undo_preview(db, b.id), self,
+            preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, b.id), self,
                                       "Looking at what the undo would change…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
@@ -192,7 +192,7 @@ class UndoImportDialog(QDialog):
             return None
         batch_id = b.id
         try:
-            report = common.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
+            report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
                                      "Undoing…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
@@ -210,7 +210,7 @@ class UndoImportDialog(QDialog):
 def undo_import(ctx: AppContext, parent: QWidget | None = None) -> UndoReport | None:
     """Show past imports and merges; returns the report of the last undo made."""
     dialog = UndoImportDialog(ctx, parent)
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     report = dialog.last_report
     dialog.deleteLater()
     return report

@@ -165,8 +165,15 @@ class DraftStore:
 
     # -- writing ----------------------------------------------------------------------
     def put(self, key: DraftKey, text: str, *, label: str = "", record_title: str = "") -> None:
-        draft = Draft(key.entity, key.record_id, key.field, text, label, record_title,
-                      datetime.now(UTC).isoformat(timespec="seconds"))
+        draft = Draft(
+            key.entity,
+            key.record_id,
+            key.field,
+            text,
+            label,
+            record_title,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
         with self._lock:
             self._drafts[str(key)] = draft
         self._schedule()
@@ -191,8 +198,10 @@ class DraftStore:
 
     def _write(self) -> None:
         with self._lock:
-            payload = {"version": FORMAT_VERSION,
-                       "drafts": [asdict(d) for d in self._drafts.values()]}
+            payload = {
+                "version": FORMAT_VERSION,
+                "drafts": [asdict(d) for d in self._drafts.values()],
+            }
         data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
         try:
             if payload["drafts"] or self.path.exists():
@@ -225,9 +234,16 @@ def views_with_recovered_drafts(store: DraftStore | None = None) -> dict[str, in
 class DraftAutosaver(QObject):
     """Saves one text widget to the store ~2 s after typing starts, while it changes."""
 
-    def __init__(self, store: DraftStore, widget: QPlainTextEdit, key: DraftKey,
-                 label: str = "", title: Callable[[], str] | None = None,
-                 interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: DraftStore,
+        widget: QPlainTextEdit,
+        key: DraftKey,
+        label: str = "",
+        title: Callable[[], str] | None = None,
+        interval_ms: int = AUTOSAVE_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent or widget)
         self.store, self.widget, self.key, self.label = store, widget, key, label
         self._title = title
@@ -252,8 +268,12 @@ class DraftAutosaver(QObject):
             self._timer.stop()
             return
         self._timer.stop()
-        self.store.put(self.key, self.widget.toPlainText(), label=self.label,
-                       record_title=self._title() if self._title else "")
+        self.store.put(
+            self.key,
+            self.widget.toPlainText(),
+            label=self.label,
+            record_title=self._title() if self._title else "",
+        )
 
     def set_key(self, key: DraftKey, label: str | None = None) -> None:
         self.key = key
@@ -270,9 +290,15 @@ class StateAutosaver(QObject):
     """Saves an editor's whole state to the store ~2 s after a change (`touch`), while
     it keeps changing; `snapshot` gives the record dataclass of the editor as it is."""
 
-    def __init__(self, store: DraftStore, key: Callable[[], DraftKey],
-                 snapshot: Callable[[], object], title: Callable[[], str],
-                 interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: DraftStore,
+        key: Callable[[], DraftKey],
+        snapshot: Callable[[], object],
+        title: Callable[[], str],
+        interval_ms: int = AUTOSAVE_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store, self._key, self._snapshot, self._title = store, key, snapshot, title
         self._timer = QTimer(self)
@@ -323,6 +349,15 @@ def read_state(store: DraftStore, entity: str, record_id: str, cls: type[T]) -> 
         return None
 
 
-__all__ = ["AUTOSAVE_MS", "STATE_FIELD", "Draft", "DraftAutosaver", "DraftKey", "DraftStore",
-           "StateAutosaver", "read_state", "views_with_recovered_drafts",
-           "write_private_atomic"]
+__all__ = [
+    "AUTOSAVE_MS",
+    "STATE_FIELD",
+    "Draft",
+    "DraftAutosaver",
+    "DraftKey",
+    "DraftStore",
+    "StateAutosaver",
+    "read_state",
+    "views_with_recovered_drafts",
+    "write_private_atomic",
+]

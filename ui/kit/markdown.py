@@ -26,7 +26,8 @@ td, th { border: 1px solid #bbb; padding: 2px 6px; }
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-        ["table", "strikethrough"])
+        ["table", "strikethrough"]
+    )
 
 
 def render_markdown(text: str) -> str:
@@ -62,8 +63,9 @@ class MarkdownEditor(QWidget):
     def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText(placeholder or "Write in Markdown: # Heading, **bold**, "
-                                       "- list item, [link](https://…)")
+        self.editor.setPlaceholderText(
+            placeholder or "Write in Markdown: # Heading, **bold**, - list item, [link](https://…)"
+        )
         self.editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
         fixed.setStyleHint(QFont.StyleHint.TypeWriter)

@@ -24,17 +24,21 @@ _ids = itertools.count(1)
 Choice = tuple[str, str, str]  # id, label shown, detail (organization, consortium)
 
 
-def search_organizations(services: Services, text: str, limit: int = SEARCH_LIMIT
-                         ) -> list[Choice]:
+def search_organizations(services: Services, text: str, limit: int = SEARCH_LIMIT) -> list[Choice]:
     page = services.organizations.list(OrganizationFilter(text=text or None), limit=limit)
     return [(o.id or "", o.name, o.consortium_short_name) for o in page.rows]
 
 
 def search_contacts(services: Services, text: str, limit: int = SEARCH_LIMIT) -> list[Choice]:
     page = services.contacts.list(ContactFilter(text=text or None), limit=limit)
-    return [(c.id, c.full_name, " · ".join(x for x in (c.organization_name,
-                                                        c.consortium_short_name) if x))
-            for c in page.rows]
+    return [
+        (
+            c.id,
+            c.full_name,
+            " · ".join(x for x in (c.organization_name, c.consortium_short_name) if x),
+        )
+        for c in page.rows
+    ]
 
 
 def choice_text(choice: Choice) -> str:
@@ -52,8 +56,9 @@ class RecordPicker(QLineEdit):
 
     value_changed = Signal(object)  # id or None
 
-    def __init__(self, ctx: AppContext, kind: str, placeholder: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, kind: str, placeholder: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.kind = ctx, kind
         self._search = SEARCHERS[kind]
@@ -61,8 +66,9 @@ class RecordPicker(QLineEdit):
         self._value: str | None = None
         self._name = ""
         self._choices: dict[str, Choice] = {}
-        self.setPlaceholderText(placeholder or f"Type to find a{'n' if kind[0] in 'aeio' else ''}"
-                                f" {kind}…")
+        self.setPlaceholderText(
+            placeholder or f"Type to find a{'n' if kind[0] in 'aeio' else ''} {kind}…"
+        )
         self.setClearButtonEnabled(True)
         self._model = QStringListModel(self)
         self._completer = QCompleter(self._model, self)
@@ -106,8 +112,9 @@ class RecordPicker(QLineEdit):
 
     def _run_search(self) -> None:
         text, services, search = self.text().strip(), self.ctx.services, self._search
-        self.ctx.tasks.run(lambda: search(services, text), on_done=self._show_choices,
-                           key=self._key)
+        self.ctx.tasks.run(
+            lambda: search(services, text), on_done=self._show_choices, key=self._key
+        )
 
     def _show_choices(self, choices: list[Choice]) -> None:
         if not isValid(self):
@@ -126,15 +133,19 @@ class RecordPicker(QLineEdit):
         if not self.text().strip() and self._value is not None:
             self.set_value(None)
         elif self._value is None and self.text().strip():
-            exact = [c for c in self._choices.values()
-                     if c[1].casefold() == self.text().strip().casefold()]
+            exact = [
+                c
+                for c in self._choices.values()
+                if c[1].casefold() == self.text().strip().casefold()
+            ]
             if len(exact) == 1:
                 self.set_value(exact[0][0], exact[0][1])
 
     def _update_look(self) -> None:
         unmatched = bool(self.text().strip()) and self._value is None
-        self.setToolTip(f"No {self.kind} chosen yet: pick one from the suggestions."
-                        if unmatched else "")
+        self.setToolTip(
+            f"No {self.kind} chosen yet: pick one from the suggestions." if unmatched else ""
+        )
         self.setStyleSheet("QLineEdit { color: #a15c00; }" if unmatched else "")
 
 

@@ -1,4 +1,4 @@
-"""Undoable commands over the services, pushed on the main window's QUndoStack.
+"""Every undoable step of the app, pushed on the main window's QUndoStack.
 
     ctx.undo_stack.push(DeleteCommand(ctx, "contact", ids, "Delete Ada Lovelace"))
 
@@ -26,10 +26,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # entity -> attribute of Services holding its service
-SERVICE_OF = {"contact": "contacts", "organization": "organizations",
-              "proposal": "proposals", "meeting": "meetings"}
-NOUNS = {"contact": ("contact", "contacts"), "organization": ("organization", "organizations"),
-         "proposal": ("proposal", "proposals"), "meeting": ("meeting", "meetings")}
+SERVICE_OF = {
+    "contact": "contacts",
+    "organization": "organizations",
+    "proposal": "proposals",
+    "meeting": "meetings",
+}
+NOUNS = {
+    "contact": ("contact", "contacts"),
+    "organization": ("organization", "organizations"),
+    "proposal": ("proposal", "proposals"),
+    "meeting": ("meeting", "meetings"),
+}
 
 
 def describe(entity: str, count: int) -> str:
@@ -89,20 +97,21 @@ class _ServiceCommand(_GuardedCommand):
 class DeleteCommand(_ServiceCommand):
     """Move records to Trash (when pushed); undo restores them."""
 
-    def __init__(self, ctx: AppContext, entity: str, ids: list[str],
-                 text: str | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, entity: str, ids: list[str], text: str | None = None
+    ) -> None:
         super().__init__(ctx, entity, text or f"Delete {describe(entity, len(ids))}")
         self.ids = list(ids)
 
     def _delete(self) -> None:
         if self._each(self.service.delete, self.ids):
             self.ctx.status_message.emit(
-                f"Moved {describe(self.entity, len(self.ids))} to Trash. Undo with Ctrl+Z.", 6000)
+                f"Moved {describe(self.entity, len(self.ids))} to Trash. Undo with Ctrl+Z.", 6000
+            )
 
     def _restore(self) -> None:
         if self._each(self.service.restore, self.ids):
-            self.ctx.status_message.emit(f"Restored {describe(self.entity, len(self.ids))}.",
-                                         4000)
+            self.ctx.status_message.emit(f"Restored {describe(self.entity, len(self.ids))}.", 4000)
 
     def redo(self) -> None:
         self._delete()
@@ -114,8 +123,9 @@ class DeleteCommand(_ServiceCommand):
 class RestoreCommand(DeleteCommand):
     """Bring records back from Trash (when pushed); undo moves them back."""
 
-    def __init__(self, ctx: AppContext, entity: str, ids: list[str],
-                 text: str | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, entity: str, ids: list[str], text: str | None = None
+    ) -> None:
         super().__init__(ctx, entity, ids, text or f"Restore {describe(entity, len(ids))}")
 
     def redo(self) -> None:
@@ -142,8 +152,9 @@ class CreateCommand(_ServiceCommand, DoneCommand):
 class UpdateCommand(_ServiceCommand, DoneCommand):
     """A saved edit: undo saves the previous data back, redo the new data."""
 
-    def __init__(self, ctx: AppContext, entity: str, record_id: str, before: Any,
-                 after: Any, name: str = "") -> None:
+    def __init__(
+        self, ctx: AppContext, entity: str, record_id: str, before: Any, after: Any, name: str = ""
+    ) -> None:
         super().__init__(ctx, entity, f"Edit {name or entity}")
         self.record_id, self.before, self.after = record_id, before, after
 
@@ -157,7 +168,7 @@ class UpdateCommand(_ServiceCommand, DoneCommand):
 def push_saved(ctx: AppContext, entity: str, before: Any, saved: Any, name: str) -> None:
     """Put a save an editor has just made on the undo stack: a `CreateCommand` when
     `before` is None (the record is new), else an `UpdateCommand` back to `before`."""
-    stack = getattr(ctx, "undo_stack", None)
+    stack = ctx.undo_stack
     if stack is None or not saved.id:
         return
     label = f"“{name[:40]}”" if name else ""
@@ -167,5 +178,36 @@ def push_saved(ctx: AppContext, entity: str, before: Any, saved: Any, name: str)
         stack.push(UpdateCommand(ctx, entity, saved.id, before, saved, label))
 
 
-__all__ = ["CreateCommand", "DeleteCommand", "RestoreCommand", "UpdateCommand", "describe",
-           "push_saved"]
+class CallbackCommand(QUndoCommand):
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._redo, self._undo = redo, undo
+
+    def redo(self) -> None:
+        self._redo()
+
+    def undo(self) -> None:
+        self._undo()
+
+
+def run_undoable(
+    ctx: AppContext, text: str, redo: Callable[[], None], undo: Callable[[], None]
+) -> None:
+    """Do `redo` now; make it undoable when the shell provides an undo stack."""
+    stack = ctx.undo_stack
+    if stack is None:
+        redo()
+    else:
+        stack.push(CallbackCommand(text, redo, undo))  # push() calls redo()
+
+
+__all__ = [
+    "CallbackCommand",
+    "CreateCommand",
+    "DeleteCommand",
+    "RestoreCommand",
+    "UpdateCommand",
+    "describe",
+    "push_saved",
+    "run_undoable",
+]

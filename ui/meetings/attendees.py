@@ -26,7 +26,8 @@ from shiboken6 import isValid
 from coordinator.errors import NotFound
 from coordinator.services.records import AttendeeData
 from ui.context import AppContext
-from ui.proposals.pickers import Choice, search_contacts
+from ui.kit.pickers import Choice, search_contacts
+from ui.kit.roles import ID_ROLE
 from ui.widgets.columns import ReadableColumns
 
 ROLES = (("chair", "Chair"), ("note_taker", "Note-taker"), ("attendee", "Attendee"))
@@ -169,7 +170,7 @@ class AttendeesEditor(QWidget):
         present = {a.contact_id for a in self._attendees}
         for cid, name, detail in choices:
             item = QListWidgetItem(f"{name}\n{detail}" if detail else name)
-            item.setData(Qt.ItemDataRole.UserRole, cid)
+            item.setData(ID_ROLE, cid)
             if cid in present:
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
                 item.setToolTip("Already invited")
@@ -178,7 +179,7 @@ class AttendeesEditor(QWidget):
             self.results.addItem("No contact matches.")
 
     def _add_item(self, item: QListWidgetItem) -> None:
-        cid = item.data(Qt.ItemDataRole.UserRole)
+        cid = item.data(ID_ROLE)
         if cid and self.add_contact(cid):
             item.setFlags(Qt.ItemFlag.NoItemFlags)
 
@@ -189,7 +190,7 @@ class AttendeesEditor(QWidget):
     def _add_first(self) -> None:
         for i in range(self.results.count()):
             item = self.results.item(i)
-            if item.flags() & Qt.ItemFlag.ItemIsEnabled and item.data(Qt.ItemDataRole.UserRole):
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled and item.data(ID_ROLE):
                 self._add_item(item)
                 self.search.selectAll()
                 return

@@ -44,7 +44,7 @@ from coordinator.services import MeetingFilter, ProposalFilter
 from coordinator.services.records import AgendaItemData, MeetingData
 from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
-from ui.drafts import (
+from ui.kit.drafts import (
     STATE_FIELD,
     Draft,
     DraftAutosaver,
@@ -53,12 +53,12 @@ from ui.drafts import (
     StateAutosaver,
     read_state,
 )
+from ui.kit.editor import EditorChrome, describe_drafts
+from ui.kit.markdown import MarkdownEditor
+from ui.kit.undo import push_saved, run_undoable
 from ui.meetings.attendees import AttendeesEditor
 from ui.meetings.items import ActionItemsEditor, AgendaEditor
 from ui.meetings.previous import PreviousMeetingPanel
-from ui.proposals.commands import run_undoable
-from ui.proposals.editor import EditorChrome, describe_drafts
-from ui.proposals.markdown import MarkdownEditor
 from ui.timezones import (
     all_zone_names,
     describe_consortium_times,
@@ -68,7 +68,6 @@ from ui.timezones import (
     local_to_utc,
     system_zone_name,
 )
-from ui.undo import push_saved
 from ui.widgets.dates import to_date
 
 

@@ -25,11 +25,9 @@ from shiboken6 import isValid
 from coordinator.models.enums import ActionStatus
 from coordinator.services.records import ActionItemData, AgendaItemData
 from coordinator.wording import plural
+from ui.kit.formatting import STATUS_LABELS
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.dates import OptionalDateEdit
-
-STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done",
-                 "cancelled": "Cancelled"}
 
 
 def _people_combo(people: list[tuple[str, str]], current: str | None, current_name: str = ""

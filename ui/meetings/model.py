@@ -14,14 +14,9 @@ from PySide6.QtGui import QBrush, QColor
 from coordinator.models.enums import MeetingKind
 from coordinator.reference import CONSORTIA
 from coordinator.services.records import MeetingData
-from ui.proposals.model import (
-    COVERAGE_ROLE,
-    OVERDUE_FG,
-    ROW_ROLE,
-    SORT_ROLE,
-    PlanningTableModel,
-    enum_label,
-)
+from ui.kit.formatting import OVERDUE_FG, enum_label
+from ui.kit.planning_table import PlanningTableModel
+from ui.kit.roles import COVERAGE_ROLE, ROW_ROLE, SORT_ROLE
 from ui.timezones import describe_consortium_times, format_clock, format_in_zone, in_zone
 
 PAST_FG = QColor("#6b747c")

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from coordinator.services.records import ActionItemData, MeetingData
 from coordinator.wording import plural
-from ui.proposals.model import OVERDUE_FG
+from ui.kit.formatting import OVERDUE_FG
+from ui.kit.roles import ID_ROLE
 from ui.timezones import format_in_zone
 
 
@@ -68,7 +69,7 @@ class PreviousMeetingPanel(QGroupBox):
         """Show an item as done (struck through, ticked) or open again."""
         for row in range(self.items.count()):
             item = self.items.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == item_id:
+            if item.data(ID_ROLE) == item_id:
                 self._filling = True
                 item.setCheckState(Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
                 font = item.font()
@@ -77,7 +78,7 @@ class PreviousMeetingPanel(QGroupBox):
                 self._filling = False
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
-        item_id = item.data(Qt.ItemDataRole.UserRole)
+        item_id = item.data(ID_ROLE)
         if self._filling or not item_id:
             return
         self.done_toggled.emit(item_id, item.checkState() == Qt.CheckState.Checked)
@@ -110,7 +111,7 @@ class PreviousMeetingPanel(QGroupBox):
             due = f" · due {a.due_date:%b} {a.due_date.day}" if a.due_date else ""
             item = QListWidgetItem(f"{a.text}\n{a.owner_name or 'no owner'}{due}"
                                    + (" · OVERDUE" if a.is_overdue(today) else ""))
-            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setData(ID_ROLE, a.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             item.setToolTip(f"From “{a.meeting_title}”"

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 from coordinator.services import MeetingFilter
 from coordinator.services.records import MeetingData
 from coordinator.wording import plural
-from ui.drafts import Draft
+from ui.kit.drafts import Draft
+from ui.kit.roles import ROW_ROLE
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.model import MeetingTableModel
 from ui.meetings.series import next_in_series_template
-from ui.proposals.model import ROW_ROLE
 from ui.views.planning import PlanningView, consortium_filter
 from ui.widgets.combos import compact, refill_combo
 from ui.widgets.empty_state import EmptyState

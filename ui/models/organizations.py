@@ -17,7 +17,7 @@ from coordinator.changes import ChangeSet
 from coordinator.models.enums import SECTOR_LABELS, Sector
 from coordinator.services import OrganizationFilter, Services
 from coordinator.services.records import OrganizationData
-from ui.models.roles import ID_ROLE, ROW_ROLE
+from ui.kit.roles import ID_ROLE, ROW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 

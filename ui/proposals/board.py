@@ -25,17 +25,11 @@ from PySide6.QtWidgets import (
 
 from coordinator.models.enums import ProposalStatus
 from coordinator.services.records import ProposalData
-from ui.proposals.model import (
-    OVERDUE_FG,
-    SOON_FG,
-    STATUS_COLORS,
-    coverage_text,
-    due_state,
-    format_money,
-)
+from ui.kit.formatting import OVERDUE_FG, SOON_FG, format_money
+from ui.kit.planning_table import coverage_text
+from ui.kit.roles import ID_ROLE, LINES_ROLE
+from ui.proposals.model import STATUS_COLORS, due_state
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-LINES_ROLE = Qt.ItemDataRole.UserRole + 1  # (title, organization line, facts line, due state)
 PAD = 6
 
 

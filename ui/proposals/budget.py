@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.services.records import BudgetLineData
 from coordinator.wording import plural
-from ui.proposals.model import CURRENCY_SYMBOLS, format_money
+from ui.kit.formatting import CURRENCY_SYMBOLS, format_money
 
 
 class BudgetEditor(QWidget):

@@ -9,35 +9,26 @@ DUE_STATE_ROLE -> "overdue" | "soon" | "".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from coordinator.models.enums import PartnerRole, ProposalStatus
-from coordinator.reference import CONSORTIA
 from coordinator.services.records import ProposalData
-
-SORT_ROLE = Qt.ItemDataRole.UserRole
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-COVERAGE_ROLE = Qt.ItemDataRole.UserRole + 2
-DUE_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
-
-SOON_DAYS = 14
-OVERDUE_FG, OVERDUE_BG = QColor("#b71c1c"), QColor("#fde7e7")
-SOON_FG, SOON_BG = QColor("#8a5300"), QColor("#fff1cc")
-COVERED_BG, COVERED_FG = QColor("#1f6f8b"), QColor("#ffffff")
-UNCOVERED_FG = QColor("#9aa3ab")
-
-RowT = TypeVar("RowT")
-
-CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "MXN": "MX$"}
-# The seven consortia in the coalition's usual order (reference data, stable ids).
-CONSORTIUM_ORDER: tuple[tuple[str, str], ...] = tuple((c.id, c.short_name) for c in CONSORTIA)
-CONSORTIUM_NAMES = {c.id: c.name for c in CONSORTIA}
+from ui.kit.formatting import (
+    CONSORTIUM_NAMES,
+    CONSORTIUM_ORDER,
+    OVERDUE_BG,
+    OVERDUE_FG,
+    SOON_BG,
+    SOON_DAYS,
+    SOON_FG,
+    enum_label,
+    format_money,
+)
+from ui.kit.planning_table import PlanningTableModel, coverage_text
+from ui.kit.roles import COVERAGE_ROLE, DUE_STATE_ROLE, ROW_ROLE, SORT_ROLE
 
 STATUS_COLORS = {
     "idea": "#6d7b88", "drafting": "#1f6f8b", "internal_review": "#7a5cb8",
@@ -45,26 +36,10 @@ STATUS_COLORS = {
 }
 
 
-def format_money(minor: int, currency: str = "USD") -> str:
-    """"$1,250,000" (cents shown only when there are some)."""
-    symbol = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
-    units, cents = divmod(abs(minor), 100)
-    sign = "−" if minor < 0 else ""
-    return f"{sign}{symbol}{units:,}" + (f".{cents:02d}" if cents else "")
 
 
-class Labelled(Protocol):
-    @property
-    def label(self) -> str: ...
 
 
-def enum_label(enum: Callable[[str], Labelled], value: str) -> str:
-    """The label of `value` in `enum`, or `value` itself when it is not a member (a
-    value written by a newer build is shown rather than failing)."""
-    try:
-        return enum(value).label
-    except ValueError:
-        return value
 
 
 def status_label(status: str) -> str:
@@ -105,42 +80,8 @@ def due_text(due: date | None, today: date | None = None, status: str = "idea") 
     return when
 
 
-def coverage_text(covered: set[str]) -> str:
-    return f"{len(covered & {cid for cid, _ in CONSORTIUM_ORDER})}/7"
 
 
-class PlanningTableModel(QAbstractTableModel, Generic[RowT]):
-    """A read-only table over a list of plain rows (the planning views' tables), one
-    column per entry of `HEADERS`. The clock (`today`) is read again on each
-    `set_rows`, so "in 5 d" and overdue marks stay right in a view left open."""
-
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RowT] = []
-        self.read_clock()
-
-    def read_clock(self) -> None:
-        self.today = date.today()
-
-    def set_rows(self, rows: list[RowT]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.read_clock()
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
 
 class ProposalTableModel(PlanningTableModel[ProposalData]):
@@ -247,87 +188,18 @@ class ProposalTableModel(PlanningTableModel[ProposalData]):
         return font
 
 
-class CoverageDelegate(QStyledItemDelegate):
-    """Paints the seven consortium short names; those covered are filled pills."""
-
-    PAD_X, GAP = 3, 2
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        covered = index.data(COVERAGE_ROLE) or set()
-        self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
-        option.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
-        paint_coverage(painter, option.rect, covered, option.font,
-                       selected=bool(option.state & QStyle.StateFlag.State_Selected),
-                       palette=option.palette)
-
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> object:
-        hint = super().sizeHint(option, index)
-        hint.setWidth(coverage_width(option.font))
-        return hint
 
 
-def _pill_font(base: QFont) -> QFont:
-    font = QFont(base)
-    font.setPointSizeF(max(6.5, base.pointSizeF() * 0.74))
-    return font
 
 
-def coverage_width(base: QFont) -> int:
-    from PySide6.QtGui import QFontMetrics
-
-    metrics = QFontMetrics(_pill_font(base))
-    pad, gap = CoverageDelegate.PAD_X, CoverageDelegate.GAP
-    return sum(metrics.horizontalAdvance(s) + 2 * pad + gap for _, s in CONSORTIUM_ORDER) + 8
 
 
-def paint_coverage(painter: QPainter, rect: QRect, covered: set[str], base: QFont,
-                   selected: bool = False, palette: QPalette | None = None) -> None:
-    from PySide6.QtGui import QFontMetrics
-
-    font = _pill_font(base)
-    metrics = QFontMetrics(font)
-    pad, gap = CoverageDelegate.PAD_X, CoverageDelegate.GAP
-    height = metrics.height() + 2
-    top = rect.top() + (rect.height() - height) // 2
-    x = rect.left() + 4
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setFont(font)
-    for cid, short in CONSORTIUM_ORDER:
-        width = metrics.horizontalAdvance(short) + 2 * pad
-        pill = QRect(x, top, width, height)
-        if cid in covered:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(COVERED_BG)
-            painter.drawRoundedRect(pill, 4, 4)
-            painter.setPen(COVERED_FG)
-        else:
-            painter.setPen(QColor("#ffffff") if selected else UNCOVERED_FG)
-        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), short)
-        x += width + gap
-    painter.restore()
 
 
 __all__ = [
-    "CONSORTIUM_ORDER",
-    "COVERAGE_ROLE",
-    "DUE_STATE_ROLE",
-    "ROW_ROLE",
-    "SORT_ROLE",
-    "CoverageDelegate",
-    "PlanningTableModel",
     "ProposalTableModel",
     "due_state",
     "due_text",
-    "enum_label",
-    "format_money",
-    "paint_coverage",
     "role_label",
     "status_label",
 ]

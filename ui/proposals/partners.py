@@ -22,14 +22,9 @@ from coordinator.errors import NotFound
 from coordinator.models.enums import PartnerRole
 from coordinator.services.records import PartnerData
 from ui.context import AppContext
-from ui.proposals.model import (
-    CONSORTIUM_NAMES,
-    CONSORTIUM_ORDER,
-    CURRENCY_SYMBOLS,
-    coverage_width,
-    paint_coverage,
-)
-from ui.proposals.pickers import RecordPicker
+from ui.kit.formatting import CONSORTIUM_NAMES, CONSORTIUM_ORDER, CURRENCY_SYMBOLS
+from ui.kit.pickers import RecordPicker
+from ui.kit.planning_table import coverage_width, paint_coverage
 from ui.widgets.columns import ReadableColumns
 
 
@@ -218,7 +213,7 @@ class PartnersEditor(QWidget):
         self.columns.fit()
         self.coverage.set_covered(self.covered())
         total = sum(p.commitment_minor for p in self.partners()) if self.table.rowCount() else 0
-        from ui.proposals.model import format_money
+        from ui.kit.formatting import format_money
 
         count = len(self._partners)
         self.total_label.setText(f"{count} partner{'s' if count != 1 else ''} · "

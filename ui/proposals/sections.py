@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from coordinator.services.records import SectionData
 from coordinator.wording import plural
-from ui.drafts import DraftAutosaver, DraftKey, DraftStore
-from ui.proposals.markdown import MarkdownEditor
+from ui.kit.drafts import DraftAutosaver, DraftKey, DraftStore
+from ui.kit.markdown import MarkdownEditor
 
 
 def section_field(section: SectionData) -> str:

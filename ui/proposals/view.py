@@ -30,9 +30,10 @@ from coordinator.models.enums import ProposalStatus
 from coordinator.services import ProposalFilter
 from coordinator.services.records import ProposalData
 from coordinator.wording import plural
-from ui.drafts import Draft
+from ui.kit.drafts import Draft
+from ui.kit.roles import ID_ROLE
+from ui.kit.undo import run_undoable
 from ui.proposals.board import ProposalBoard
-from ui.proposals.commands import run_undoable
 from ui.proposals.editor import ProposalEditor
 from ui.proposals.model import ProposalTableModel, status_label
 from ui.views.planning import PlanningView, consortium_filter
@@ -237,7 +238,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
             for column in self.board.columns.values():
                 item = column.currentItem()
                 if item is not None and item.isSelected():
-                    return [item.data(Qt.ItemDataRole.UserRole)]
+                    return [item.data(ID_ROLE)]
             return []
         return super().selected_ids()
 

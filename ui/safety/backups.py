@@ -36,8 +36,8 @@ from coordinator.backups import BackupInfo, BackupManager, RestoreResult
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.db.backup import WrongPassphrase, is_encrypted_backup
 from coordinator.errors import CoordinatorError
-from ui.io import common
 from ui.io.common import fill_table, local_time, read_only_table
+from ui.kit import background
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def back_up_now(ctx: AppContext, parent: QWidget | None = None) -> BackupInfo | 
     """A verified backup into the backups folder; tells where it is (or why not)."""
     manager = manager_for(ctx)
     try:
-        info: BackupInfo = common.wait_for(ctx, manager.backup_now, parent, "Backing up…")
+        info: BackupInfo = background.wait_for(ctx, manager.backup_now, parent, "Backing up…")
     except CoordinatorError as exc:
         QMessageBox.warning(parent, "Back up", f"The backup could not be made.\n\n{exc}")
         return None
@@ -134,7 +134,7 @@ class RestoreDialog(QDialog):
         self.ctx.tasks.run(self.manager.list, on_done=self._show, key="backup-list")
 
     def _show(self, backups: list[BackupInfo]) -> None:
-        if not common.is_alive(self):
+        if not background.is_alive(self):
             return
         self.backups = backups
         rows: list[list[object]] = []
@@ -191,7 +191,7 @@ class RestoreDialog(QDialog):
         for _attempt in range(3):
             phrase = passphrase
             try:
-                result = common.wait_for(self.ctx, lambda p=phrase: manager.restore(file, p),
+                result = background.wait_for(self.ctx, lambda p=phrase: manager.restore(file, p),
                                          self, "Restoring…")
             except WrongPassphrase:
                 passphrase = ask_passphrase(self, file.name, again=True)
@@ -209,7 +209,7 @@ class RestoreDialog(QDialog):
 
     def _restored(self, result: RestoreResult) -> None:
         self.result_ = result
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if stack is not None:  # its steps refer to the content that was replaced
             stack.clear()
         # Every entity, as a structural change ("*" names no record): each view reloads.
@@ -234,7 +234,7 @@ def restore_from_backup(ctx: AppContext, parent: QWidget | None = None) -> bool:
         return False
     dialog = RestoreDialog(ctx, parent)
     dialog.load()
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     done = dialog.result_ is not None
     dialog.deleteLater()
     return done

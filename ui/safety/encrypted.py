@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from coordinator import secrets
 from coordinator.errors import CoordinatorError
-from ui.io import common
+from ui.kit import background
 from ui.safety.backups import manager_for
 from ui.widgets.forms import MARGIN, FieldMessage, with_message
 
@@ -186,7 +186,7 @@ class EncryptedBackupDialog(QDialog):
         self.ctx.settings.setValue(SETTINGS_DIR, str(dest.parent))
         passphrase, manager = self.passphrase(), manager_for(self.ctx)
         try:
-            self.written = common.wait_for(
+            self.written = background.wait_for(
                 self.ctx, lambda: manager.backup_encrypted(dest, passphrase, overwrite=True),
                 self, "Encrypting the backup…")
         except CoordinatorError as exc:
@@ -207,7 +207,7 @@ class EncryptedBackupDialog(QDialog):
 def encrypted_backup(ctx: AppContext, parent: QWidget | None = None) -> Path | None:
     """Ask for a passphrase and a place; write the encrypted backup there."""
     dialog = EncryptedBackupDialog(ctx, parent)
-    common.run_modal(dialog)
+    background.run_modal(dialog)
     written = dialog.written
     dialog.deleteLater()
     return written

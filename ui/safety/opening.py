@@ -33,7 +33,7 @@ from coordinator.lock import (
     open_locked,
     this_host,
 )
-from ui.io import common
+from ui.kit import background
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _choose(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: st
         named[choice] = box.addButton(choice, QMessageBox.ButtonRole.AcceptRole)
     if default in named:
         box.setDefaultButton(named[default])
-    common.run_modal(box)
+    background.run_modal(box)
     clicked = box.clickedButton()
     box.deleteLater()
     return next((name for name, button in named.items() if button is clicked), None)

@@ -324,7 +324,7 @@ class MemberView(QWidget):
 
     # -- navigation --------------------------------------------------------------------------
     def _follow_link(self, entity: str, record_id: str) -> None:
-        opener = getattr(self.ctx, "open_record", None)
+        opener = self.ctx.open_record
         if opener is not None:
             opener(entity, record_id)
 

@@ -22,6 +22,7 @@ from coordinator.models.enums import SECTOR_LABELS, Sector
 from coordinator.services import OrganizationFilter
 from coordinator.services.records import ConsortiumData
 from coordinator.wording import plural
+from ui.kit.roles import ID_ROLE
 from ui.models.organizations import OrganizationTableModel
 from ui.views.base import RecordTable
 from ui.widgets.detail import DetailPane, esc, link, rows_table, web_url
@@ -30,7 +31,6 @@ from ui.widgets.forms import SPACING
 if TYPE_CHECKING:
     from ui.context import AppContext
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def consortium_html(c: ConsortiumData) -> str:
@@ -159,18 +159,18 @@ class ConsortiaView(QWidget):
             self._follow_link("organization", org_id)
 
     def _follow_link(self, entity: str, record_id: str) -> None:
-        opener = getattr(self.ctx, "open_record", None)
+        opener = self.ctx.open_record
         if opener is not None:
             opener(entity, record_id)
 
     def _show_contacts(self) -> None:
-        show = getattr(self.ctx, "show_view", None)
+        show = self.ctx.show_view
         view = show("contacts") if show else None
         if view is not None and hasattr(view, "set_filter"):
             view.set_filter(consortium_id=self.current_id())
 
     def _show_organizations(self) -> None:
-        show = getattr(self.ctx, "show_view", None)
+        show = self.ctx.show_view
         view = show("organizations") if show else None
         if view is not None and hasattr(view, "set_filter"):
             view.set_filter(consortium_id=self.current_id())

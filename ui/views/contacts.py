@@ -13,8 +13,8 @@ from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter
 from coordinator.wording import plural
 from ui.dialogs.contact import ContactDialog
+from ui.kit.undo import DeleteCommand
 from ui.models.contacts import ContactTableModel
-from ui.undo import DeleteCommand
 from ui.views.base import MemberView, combo_value
 from ui.widgets.detail import contact_html
 
@@ -198,7 +198,7 @@ class ContactsView(MemberView):
         rows = self.selected_rows()
         name = self.model.contact_row(rows[0])
         text = f"Delete {name.full_name}" if len(ids) == 1 and name else None
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         command = DeleteCommand(self.ctx, "contact", ids, text)
         if stack is not None:
             stack.push(command)

@@ -13,8 +13,8 @@ from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter, OrganizationFilter
 from coordinator.wording import plural
 from ui.dialogs.organization import OrganizationDialog
+from ui.kit.undo import DeleteCommand
 from ui.models.organizations import OrganizationTableModel, sector_label
-from ui.undo import DeleteCommand
 from ui.views.base import MemberView, combo_value
 from ui.widgets.detail import organization_html
 
@@ -177,7 +177,7 @@ class OrganizationsView(MemberView):
             return
         text = f"Delete {org.name}" if len(ids) == 1 and org else None
         command = DeleteCommand(self.ctx, "organization", ids, text)
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(command)
         else:

@@ -30,16 +30,11 @@ from coordinator.errors import NotFound
 from coordinator.reference import CONSORTIA
 from coordinator.wording import plural
 from ui.context import AppContext
-from ui.drafts import Draft, DraftStore
-from ui.proposals.commands import run_undoable
-from ui.proposals.editor import RecoveryBar
-from ui.proposals.model import (
-    ROW_ROLE,
-    SORT_ROLE,
-    CoverageDelegate,
-    PlanningTableModel,
-    coverage_width,
-)
+from ui.kit.drafts import Draft, DraftStore
+from ui.kit.editor import RecoveryBar
+from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
+from ui.kit.roles import ROW_ROLE, SORT_ROLE
+from ui.kit.undo import run_undoable
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.empty_state import EmptyState
 

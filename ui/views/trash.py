@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from coordinator.errors import CoordinatorError
 from coordinator.wording import plural
-from ui.undo import RestoreCommand, describe
+from ui.kit.roles import ENTITY_ROLE, ID_ROLE
+from ui.kit.undo import RestoreCommand, describe
 from ui.widgets.forms import SPACING
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 KINDS = {"contact": "Contact", "organization": "Organization", "proposal": "Proposal",
          "meeting": "Meeting"}
-ENTITY_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
 EMPTY_TEXT = ("Trash is empty.\nDeleted records wait here until you restore them "
               "or delete them for good.")
 
@@ -112,7 +111,7 @@ class TrashView(QWidget):
         return [i for ids in self._selection().values() for i in ids]
 
     def restore_selected(self) -> None:
-        stack = getattr(self.ctx, "undo_stack", None)
+        stack = self.ctx.undo_stack
         for entity, ids in self._selection().items():
             command = RestoreCommand(self.ctx, entity, ids)
             if stack is not None:
@@ -154,7 +153,7 @@ class TrashView(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        from ui.io.common import wait_for
+        from ui.kit.background import wait_for
 
         try:  # off the GUI thread: purging many records and giving the space back take time
             purged = wait_for(self.ctx, self.ctx.services.trash.empty, self, "Emptying Trash…")

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.kit.background import PROGRESS_DELAY_MS
+
 if TYPE_CHECKING:
     from ui.context import AppContext
 
@@ -107,7 +109,7 @@ class WelcomePage(QWidget):
         progress = QProgressDialog("Loading the sample coalition…", "", 0, 100, self)
         progress.setCancelButton(None)
         progress.setWindowTitle("Sample coalition")
-        progress.setMinimumDuration(300)
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress = progress
         progress.show()

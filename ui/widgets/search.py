@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.kit.roles import ENTITY_ROLE, ID_ROLE
+
 if TYPE_CHECKING:
     from coordinator.services import SearchResults
     from ui.context import AppContext
 
 GROUP_TITLES = {"contact": "Contacts", "organization": "Organizations",
                 "proposal": "Proposals", "meeting": "Meetings", "consortium": "Consortia"}
-ENTITY_ROLE = Qt.ItemDataRole.UserRole + 10
-ID_ROLE = Qt.ItemDataRole.UserRole + 11
 DEBOUNCE_MS = 0  # coalescing (one query in flight) already keeps up with typing
 _MARK = re.compile(r"\[([^\]]*)\]")
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from coordinator.errors import CoordinatorError
 from ui.io import common
+from ui.kit import background
 
 
 def busy_shown() -> list[bool]:
@@ -24,8 +25,8 @@ def busy_shown() -> list[bool]:
 def test_wait_for_returns_and_shows_busy_only_when_slow(ctx) -> None:
     seen: list[list[bool]] = []
     QTimer.singleShot(100, lambda: seen.append(busy_shown()))
-    QTimer.singleShot(common.PROGRESS_DELAY_MS + 300, lambda: seen.append(busy_shown()))
-    assert common.wait_for(ctx, lambda: (time.sleep(1.2), 42)[1], None, "Working…") == 42
+    QTimer.singleShot(background.PROGRESS_DELAY_MS + 300, lambda: seen.append(busy_shown()))
+    assert background.wait_for(ctx, lambda: (time.sleep(1.2), 42)[1], None, "Working…") == 42
     assert seen[0] == [False] and seen[1] == [True]
     QApplication.processEvents()
     assert True not in busy_shown()
@@ -36,7 +37,7 @@ def test_wait_for_raises_the_worker_error(ctx) -> None:
         raise CoordinatorError("no room")
 
     with pytest.raises(CoordinatorError, match="no room"):
-        common.wait_for(ctx, fail, None, "Working…")
+        background.wait_for(ctx, fail, None, "Working…")
 
 
 def test_write_private_is_0600_and_replaces(tmp_path: Path) -> None:

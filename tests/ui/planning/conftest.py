@@ -16,7 +16,7 @@ from coordinator.reference import CONSORTIA
 from coordinator.services import Services
 from coordinator.services.records import ContactData, EmailData, OrganizationData
 from ui.context import AppContext
-from ui.drafts import DraftStore
+from ui.kit.drafts import DraftStore
 
 CONSORTIUM_IDS = {c.short_name: c.id for c in CONSORTIA}
 

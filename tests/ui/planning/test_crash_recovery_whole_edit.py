@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coordinator.services.records import MeetingData, ProposalData
-from ui.drafts import DraftStore
+from ui.kit.drafts import DraftStore
 from ui.meetings.view import MeetingsView
 from ui.proposals.view import ProposalsView
 
@@ -32,7 +32,7 @@ from coordinator.db import Database
 from coordinator.services import Services
 from coordinator.services.records import ActionItemData, AgendaItemData, BudgetLineData
 from ui.context import AppContext
-from ui.drafts import DraftStore
+from ui.kit.drafts import DraftStore
 app = QApplication([])
 db = Database.open(sys.argv[1])
 ctx = AppContext(db, QSettings(sys.argv[2], QSettings.Format.IniFormat))

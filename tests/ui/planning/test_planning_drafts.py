@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ui.drafts import DraftKey, DraftStore, views_with_recovered_drafts
+from ui.kit.drafts import DraftKey, DraftStore, views_with_recovered_drafts
 
 
 def test_drafts_survive_a_restart_and_are_private(tmp_path):

@@ -14,7 +14,8 @@ from coordinator.services.records import (
     AttendeeData,
     MeetingData,
 )
-from ui.drafts import DraftKey, DraftStore
+from ui.kit.drafts import DraftKey, DraftStore
+from ui.kit.roles import ID_ROLE
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.view import MeetingsView
 
@@ -37,7 +38,7 @@ def test_meeting_created_through_the_editor(qtbot, ctx, services, coalition):
     # attendees found by search, then roles / RSVP
     qtbot.keyClicks(editor.attendees.search, "Priya")
     qtbot.waitUntil(lambda: editor.attendees.results.count() > 0
-                    and bool(editor.attendees.results.item(0).data(256)), timeout=5000)
+                    and bool(editor.attendees.results.item(0).data(ID_ROLE)), timeout=5000)
     editor.attendees.results.setCurrentRow(0)
     editor.attendees.results.item(0).setSelected(True)
     editor.attendees.add_selected_results()

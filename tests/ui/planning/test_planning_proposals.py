@@ -10,16 +10,12 @@ from PySide6.QtCore import Qt
 from coordinator.services import Services
 from coordinator.services.records import PartnerData, ProposalData, SectionData
 from ui.context import AppContext
-from ui.drafts import DraftKey, DraftStore
+from ui.kit.drafts import DraftKey, DraftStore
+from ui.kit.formatting import format_money
+from ui.kit.markdown import render_markdown
+from ui.kit.roles import COVERAGE_ROLE, DUE_STATE_ROLE
 from ui.proposals.editor import ProposalEditor
-from ui.proposals.markdown import render_markdown
-from ui.proposals.model import (
-    COVERAGE_ROLE,
-    DUE_STATE_ROLE,
-    ProposalTableModel,
-    due_state,
-    format_money,
-)
+from ui.proposals.model import ProposalTableModel, due_state
 from ui.proposals.view import ProposalsView
 
 

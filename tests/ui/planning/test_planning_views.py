@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from coordinator.services import Services
 from coordinator.services.records import MeetingData, ProposalData
 from ui.context import AppContext
-from ui.drafts import DraftKey, DraftStore
+from ui.kit.drafts import DraftKey, DraftStore
 from ui.meetings.view import MeetingsView
 from ui.proposals.view import ProposalsView
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from ui.kit.roles import ROW_ROLE
 from ui.meetings.view import MeetingsView
-from ui.proposals.model import ROW_ROLE
 from ui.proposals.view import ProposalsView
 
 

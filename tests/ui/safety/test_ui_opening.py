@@ -71,7 +71,7 @@ def test_live_lock_of_another_process_offers_read_only(tmp_path, monkeypatch, li
     path = make_db(tmp_path / "coalition.db")
     write_lock(path, live_pid, this_host())
     clicker = Clicker(OPEN_READ_ONLY)
-    monkeypatch.setattr("ui.io.common.run_modal", clicker)
+    monkeypatch.setattr("ui.kit.background.run_modal", clicker)
     # WHEN the app opens it
     locked = open_database_interactively(path)
     # THEN the user was told who holds it, offered read-only (not "anyway"), and got it
@@ -89,7 +89,7 @@ def test_lock_of_another_computer_can_be_overridden(tmp_path, monkeypatch, qapp)
     path = make_db(tmp_path / "coalition.db")
     write_lock(path, 4242, "laptop-of-someone-else")
     clicker = Clicker(OPEN_ANYWAY)
-    monkeypatch.setattr("ui.io.common.run_modal", clicker)
+    monkeypatch.setattr("ui.kit.background.run_modal", clicker)
     locked = open_database_interactively(path)
     assert "computer laptop-of-someone-else" in clicker.text
     assert OPEN_ANYWAY in clicker.buttons
@@ -100,7 +100,7 @@ def test_lock_of_another_computer_can_be_overridden(tmp_path, monkeypatch, qapp)
 def test_cancel_opens_nothing(tmp_path, monkeypatch, live_pid, qapp) -> None:
     path = make_db(tmp_path / "coalition.db")
     write_lock(path, live_pid, this_host())
-    monkeypatch.setattr("ui.io.common.run_modal", Clicker(None))
+    monkeypatch.setattr("ui.kit.background.run_modal", Clicker(None))
     assert open_database_interactively(path) is None
 
 
@@ -130,7 +130,7 @@ def test_database_file_deleted_while_open_can_be_saved_again(tmp_path, monkeypat
     with pytest.raises(DatabaseFileMissing) as caught:
         services.contacts.create(ContactData(given_name="Ben", family_name="Ortiz"))
     clicker = Clicker(SAVE_AGAIN)
-    monkeypatch.setattr("ui.io.common.run_modal", clicker)
+    monkeypatch.setattr("ui.kit.background.run_modal", clicker)
     # WHEN the error is handled and the user saves it again
     assert handle_storage_error(caught.value, None, db=db)
     # THEN the file is back with what was saved, and work goes on

@@ -1,0 +1,17 @@
+"""The UI kit: what every feature of the desktop app uses, once.
+
+- `background`: work off the GUI thread (`wait_for`, `ProgressJob`), the one delay
+  before a progress dialog shows, and the one place dialogs run modally;
+- `undo`: every undoable step (create, edit, delete, restore, status changes) as a
+  command on the main window's undo stack, and `push_saved` for an editor's save;
+- `roles`: the item-data roles of every model;
+- `editor`: the frame of the record editors (recovered-edit bar, problems line, Save /
+  Save and close / Close, Ctrl+S);
+- `drafts`: autosaved drafts of an editor's text and whole state, offered after a crash;
+- `planning_table`, `formatting`: the planning tables' model and coverage pills, and how
+  money, due dates and statuses look;
+- `pickers`, `markdown`: the record search field and the Markdown editor with preview.
+
+Feature packages (`ui/contacts`… `ui/meetings`, `ui/proposals`, `ui/actions`, `ui/io`,
+`ui/safety`, `ui/briefing`) use the kit and `ui/widgets`, never each other's internals.
+"""
