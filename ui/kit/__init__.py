@@ -12,6 +12,7 @@
   money, due dates and statuses look;
 - `pickers`, `markdown`: the record search field and the Markdown editor with preview.
 
-Feature packages (`ui/contacts`… `ui/meetings`, `ui/proposals`, `ui/actions`, `ui/io`,
-`ui/safety`, `ui/briefing`) use the kit and `ui/widgets`, never each other's internals.
+Feature packages (`ui/proposals`, `ui/meetings`, `ui/actions`, `ui/io`, `ui/safety`,
+`ui/briefing`, and the members' views, models and forms in `ui/views`, `ui/models` and
+`ui/dialogs`) use the kit and the generic widgets of `ui/widgets`.
 """
