@@ -238,7 +238,11 @@ class _Opener(QObject):
                 self.failed.emit(exc)
                 return
             try:
-                self.opened.emit(open_locked(path))
+                locked = open_locked(path)
+                from coordinator.leftovers import clean_leftovers
+
+                clean_leftovers(path)  # of backups or restores a crash interrupted
+                self.opened.emit(locked)
             except (DatabaseInUse, LockError) as exc:
                 self.in_use.emit(exc)
             except BaseException as exc:

@@ -47,3 +47,19 @@ def test_leftovers_are_not_backups_and_go_at_the_next_start(db_path: Path, capsy
 def test_clean_leftovers_never_raises(tmp_path: Path) -> None:
     assert clean_leftovers(tmp_path / "nowhere" / "x.db") == []
     assert clean_leftovers(os.fsdecode(os.fsencode(tmp_path) + b"/\xff.db")) == []
+
+
+def test_the_app_cleans_leftovers_when_it_opens_the_database(db_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import _Opener
+
+    Database.open(db_path).close()
+    folder = BackupManager(db_path).backup_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / ".encrypt-0123456789abcdef.tmp.partial"
+    stale.write_bytes(b"half an encrypted copy")
+    _age(stale, STALE_AFTER_S + 60)
+    opener = _Opener()
+    with qtbot.waitSignal(opener.opened, timeout=20_000) as opened:
+        opener.start(db_path)
+    opened.args[0].close()
+    assert not stale.exists()

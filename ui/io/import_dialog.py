@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.backups import BEFORE_IMPORT, BackupManager
 from coordinator.errors import CoordinatorError
-from coordinator.formats import ImportCancelled, batches, csv_import, importer, reader
+from coordinator.formats import ImportCancelled, batches, csv_import, importer, limits, reader
 from coordinator.formats.csv_import import CsvPeek
 from coordinator.formats.importer import ImportOptions, ImportPreview, ImportReport
 from coordinator.formats.legacy import CHOICES as ENCODING_CHOICES
@@ -79,7 +79,12 @@ class _NeedsMapping:
 
 
 def _read(path: Path) -> bytes:
+    """The file's bytes once it has passed the import limits. The limits are checked by
+    streaming the file, so one far over them is refused before it is read whole."""
     try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        limits.check_file(path, reader.sniff_format(head, path.name))
         return path.read_bytes()
     except OSError as exc:
         raise CoordinatorError(f"Cannot read {path.name}: {exc.strerror or exc}.") from None

@@ -289,3 +289,29 @@ def test_encoding_can_be_chosen_in_the_preview(ctx, qtbot, modal, shot,
     assert seen["given"] != "Γιώργος"
     assert report is not None and report.created == 1
     assert names(ctx.services) == {"Γιώργος Παπαδόπουλος"}
+
+
+def test_a_file_over_the_limits_is_refused_before_it_is_read_whole(
+    ctx, qtbot, modal, tmp_path: Path, monkeypatch
+) -> None:
+    from coordinator.formats import limits
+
+    file = tmp_path / "wide.csv"
+    columns = limits.LIMITS.columns + 1
+    file.write_text(",".join(f"c{i}" for i in range(columns)) + "\n" + "x," * columns + "\n")
+    whole_reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: whole_reads.append(self) or read_bytes(self))
+    seen: dict[str, str] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "failed", timeout=10_000)
+        seen["text"] = dialog.failed_label.text()
+        dialog.reject()
+
+    modal.drivers["ImportDialog"] = drive
+    assert import_contacts(ctx, None, path=file) is None
+    assert "column" in seen["text"].lower()
+    assert file not in whole_reads
+    assert ctx.services.contacts.count() == 0
