@@ -35,7 +35,14 @@ class RecoveryBar(QFrame):
 class EditorChrome:
     """What the proposal and meeting editors put around their tabs: the recovered-text
     bar, the problems line, the saved state and Save / Save and close / Close (Ctrl+S).
-    The editor provides `save()`, `use_recovered()` and `discard_recovered()`."""
+    The editor provides `save()`, `use_recovered()`, `discard_recovered()` and
+    `problems()`: every problem of the record as it stands, from the service's own
+    `validate` (the rules live in the service, not in the UI) plus what only the form
+    can tell, such as a name typed in a picker but never picked.
+
+    `revalidate()` runs on every change: Save is enabled only when there is nothing to
+    fix, and the problems line says what to fix once the user has changed something
+    (or tried to save), not while a new record is still blank."""
 
     recovery: RecoveryBar
     problems_label: QLabel
@@ -66,6 +73,32 @@ class EditorChrome:
         for button in (self.save_button, self.save_close_button, self.close_button):
             buttons.addWidget(button)
         return buttons
+
+
+    def problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def revalidate(self, *, show: bool = True) -> list[str]:
+        """Check the record as it stands; enable Save only when valid; show the problems
+        when `show`. Returns them."""
+        problems = self.problems()
+        if show:
+            more = len(problems) - MAX_PROBLEMS_SHOWN
+            self.problems_label.setText("\n".join(problems[:MAX_PROBLEMS_SHOWN])
+                                        + (f"\n…and {more} more" if more > 0 else ""))
+        elif not problems:
+            self.problems_label.clear()
+        self.save_close_button.setEnabled(not problems)
+        if problems:
+            self.save_button.setEnabled(False)
+        tip = "Save (Ctrl+S)" if not problems else "Fix these to save:\n" + "\n".join(problems)
+        for button in (self.save_button, self.save_close_button):
+            button.setToolTip(tip)
+        return problems
+
+
+# More would push the editor's buttons off a small screen; the Save tooltip has them all.
+MAX_PROBLEMS_SHOWN = 4
 
 
 def describe_drafts(drafts: list[Draft]) -> str:

@@ -315,14 +315,16 @@ class MeetingEditor(EditorChrome, QDialog):
                        if x.strip()],
             action_items=[a for a in self.action_items.values() if a.text])
 
-    def save(self) -> bool:
+    def problems(self) -> list[str]:
         data = self.value()
-        problems = [] if data.title else ["Enter a title."]
-        if data.starts_at is None:
-            problems.append(f"Unknown time zone “{data.time_zone}”: pick one from the list.")
-        if problems:
-            self.problems_label.setText("\n".join(problems))
+        problems = [p.message for p in self.ctx.services.meetings.validate(data)
+                    if not (p.field == "starts_at" and not is_valid_zone(data.time_zone))]
+        return problems  # (an unknown zone is said once, by the time_zone problem)
+
+    def save(self) -> bool:
+        if self.revalidate():
             return False
+        data = self.value()
         try:
             meetings = self.ctx.services.meetings
             saved = meetings.update(self.meeting_id, data) if self.meeting_id \
@@ -530,9 +532,8 @@ class MeetingEditor(EditorChrome, QDialog):
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
-        self.save_button.setEnabled(bool(self.title_edit.text().strip())
-                                    and (dirty or not self.meeting_id))
-        self.save_close_button.setEnabled(bool(self.title_edit.text().strip()))
+        self.save_button.setEnabled(dirty or not self.meeting_id)
+        self.revalidate(show=dirty)
         self.state_label.setText("Unsaved changes" if dirty else
                                  ("Saved" if self.meeting_id else "New meeting"))
         self._update_tab_titles()

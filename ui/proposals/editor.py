@@ -210,16 +210,19 @@ class ProposalEditor(EditorChrome, QDialog):
             tags=[t.strip() for t in self.tags_edit.text().split(",") if t.strip()],
         )
 
-    def save(self) -> bool:
+    def problems(self) -> list[str]:
         data = self.value()
-        problems = [] if data.title else ["Enter a title."]
+        problems = [p.message for p in self.ctx.services.proposals.validate(data)]
         if self.lead_picker.text().strip() and not data.lead_organization_id:
             problems.append("Pick the lead organization from the suggestions (or clear it).")
         if self.owner_picker.text().strip() and not data.owner_id:
             problems.append("Pick the owner from the suggestions (or clear the field).")
-        if problems:
-            self.problems_label.setText("\n".join(problems))
+        return problems
+
+    def save(self) -> bool:
+        if self.revalidate():
             return False
+        data = self.value()
         try:
             if self.proposal_id:
                 saved = self.ctx.services.proposals.update(self.proposal_id, data)
@@ -310,9 +313,8 @@ class ProposalEditor(EditorChrome, QDialog):
 
     def _set_dirty(self, dirty: bool) -> None:
         self.dirty = dirty
-        has_title = bool(self.title_edit.text().strip())
-        self.save_button.setEnabled(has_title and (dirty or self.proposal_id is None))
-        self.save_close_button.setEnabled(has_title)
+        self.save_button.setEnabled(dirty or self.proposal_id is None)
+        self.revalidate(show=dirty)
         self.state_label.setText("Unsaved changes" if dirty else
                                  ("Saved" if self.proposal_id else "New proposal"))
         self.sections.setToolTip("")
