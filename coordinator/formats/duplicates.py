@@ -18,6 +18,7 @@ unless `include_dismissed=True`: then they come back with `dismissed=True`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -90,15 +91,33 @@ def _fuzzy_block(pairs: _Pairs, names: list[str], ids: list[str], reason: str,
 
 
 def _alike_names(names: list[str]) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of names at least SIMILAR alike (rapidfuzz compares in C)."""
-    found = []
-    for i, name in enumerate(names[:-1]):
-        if not name:
+    """Index pairs (i < j) of names at least SIMILAR alike by token-sort ratio: the same
+    pairs as comparing every two names, found with fewer comparisons. Equal names are
+    compared once (they score alike against every other name) and are all alike; two
+    names whose lengths differ too much cannot reach SIMILAR (an insertion or deletion
+    per extra character), so each is compared only with names of nearby lengths, in C."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        if name:
+            positions[" ".join(sorted(name.split()))].append(i)
+    found: list[tuple[int, int]] = []
+    for same in positions.values():  # equal names: every pair scores 100
+        found.extend((a, b) for n, a in enumerate(same) for b in same[n + 1:])
+    keys = sorted(positions, key=len)
+    lengths = [len(k) for k in keys]
+    # ratio = 100 * (1 - indel / (la + lb)) and indel >= lb - la: with la <= lb, a ratio
+    # of SIMILAR or more needs lb <= la * (100 + s) / s', s = 100 - SIMILAR, s' = SIMILAR.
+    stretch = (200 - SIMILAR) / SIMILAR
+    for n, key in enumerate(keys[:-1]):
+        end = bisect_right(lengths, lengths[n] * stretch + 1e-9, n + 1)
+        if end <= n + 1:
             continue
-        for _match, _score, j in process.extract(name, names[i + 1:],
-                                                 scorer=fuzz.token_sort_ratio,
-                                                 score_cutoff=SIMILAR, limit=None):
-            found.append((i, i + 1 + j))
+        for _match, _score, j in process.extract(key, keys[n + 1:end],
+                                                 scorer=fuzz.ratio, score_cutoff=SIMILAR,
+                                                 limit=None):
+            for a in positions[key]:
+                for b in positions[keys[n + 1 + j]]:
+                    found.append((a, b) if a < b else (b, a))
     return found
 
 
