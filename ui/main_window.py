@@ -35,6 +35,7 @@ from coordinator.wording import plural
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
 from ui.kit.roles import NAME_ROLE
+from ui.kit.views import FeatureView
 from ui.settings import default_settings
 from ui.views.placeholder import PlaceholderView
 from ui.views.registry import DEFAULT_VIEW, ENTITY_VIEWS, VIEWS
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
     def open_record(self, entity: str, record_id: str) -> None:
         name = ENTITY_VIEWS.get(entity)
         widget = self.show_view(name) if name else None
-        if widget is not None and hasattr(widget, "open_record"):
+        if isinstance(widget, FeatureView):
             widget.open_record(record_id)
 
     def show_welcome(self) -> None:
@@ -464,8 +465,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         widget = self.current_page()
-        self.new_record_action.setEnabled(hasattr(widget, "new_record"))
-        self.delete_action.setEnabled(hasattr(widget, "delete_selected"))
+        view = widget if isinstance(widget, FeatureView) else None
+        self.new_record_action.setEnabled(bool(view and view.can_create))
+        self.delete_action.setEnabled(bool(view and view.can_delete))
 
     def _toggle_sidebar(self) -> None:
         self.sidebar.setVisible(self.sidebar_action.isChecked())

@@ -32,6 +32,7 @@ from ui.context import AppContext
 from ui.kit.formatting import STATUS_LABELS
 from ui.kit.roles import ROW_ROLE, SORT_ROLE
 from ui.kit.undo import run_undoable
+from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.combos import compact
 from ui.widgets.empty_state import EmptyState
@@ -39,7 +40,9 @@ from ui.widgets.empty_state import EmptyState
 OPEN = "__open__"
 
 
-class ActionItemsView(QWidget):
+class ActionItemsView(QWidget, FeatureView):
+    can_create = True  # a new meeting, on its Action items tab
+
     count_changed = Signal(int)
     loaded = Signal()
 

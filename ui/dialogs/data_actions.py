@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from ui.kit.views import FeatureView
+
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
@@ -33,8 +35,7 @@ def export_records(window: MainWindow) -> None:
 
     kind = EXPORT_KINDS.get(window.current_view, "contacts")
     page = window.pages.get(kind) if window.current_view == kind else None
-    selected = list(page.selected_ids()) if page is not None and hasattr(
-        page, "selected_ids") else []
+    selected = list(page.selected_ids()) if isinstance(page, FeatureView) else []
     run(window.ctx, window, kind=kind, ids=selected if len(selected) > 1 else None)
 
 

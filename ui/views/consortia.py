@@ -23,6 +23,7 @@ from coordinator.services import OrganizationFilter
 from coordinator.services.records import ConsortiumData
 from coordinator.wording import plural
 from ui.kit.roles import ID_ROLE
+from ui.kit.views import FeatureView
 from ui.models.organizations import OrganizationTableModel
 from ui.views.base import RecordTable
 from ui.widgets.detail import DetailPane, esc, link, rows_table, web_url
@@ -49,7 +50,7 @@ def consortium_html(c: ConsortiumData) -> str:
             f"{facts}</td><td style='vertical-align:top;'>{by_sector}</td></tr></table>")
 
 
-class ConsortiaView(QWidget):
+class ConsortiaView(QWidget, FeatureView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -166,13 +167,13 @@ class ConsortiaView(QWidget):
     def _show_contacts(self) -> None:
         show = self.ctx.show_view
         view = show("contacts") if show else None
-        if view is not None and hasattr(view, "set_filter"):
+        if isinstance(view, FeatureView):
             view.set_filter(consortium_id=self.current_id())
 
     def _show_organizations(self) -> None:
         show = self.ctx.show_view
         view = show("organizations") if show else None
-        if view is not None and hasattr(view, "set_filter"):
+        if isinstance(view, FeatureView):
             view.set_filter(consortium_id=self.current_id())
 
     def open_record(self, record_id: str) -> None:

@@ -14,6 +14,7 @@ from coordinator.services import ContactFilter
 from coordinator.wording import plural
 from ui.dialogs.contact import ContactDialog
 from ui.kit.undo import DeleteCommand
+from ui.kit.views import FeatureView
 from ui.models.contacts import ContactTableModel
 from ui.views.base import MemberView, combo_value
 from ui.widgets.detail import contact_html
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 DEFAULT_WIDTHS = [170, 170, 200, 80, 210, 120]
 
 
-class ContactsView(MemberView):
+class ContactsView(MemberView, FeatureView):
+    can_create = can_delete = True
+
     view_name = "contacts"
     noun = ("contact", "contacts")
 

@@ -14,6 +14,7 @@ from coordinator.services import ContactFilter, OrganizationFilter
 from coordinator.wording import plural
 from ui.dialogs.organization import OrganizationDialog
 from ui.kit.undo import DeleteCommand
+from ui.kit.views import FeatureView
 from ui.models.organizations import OrganizationTableModel, sector_label
 from ui.views.base import MemberView, combo_value
 from ui.widgets.detail import organization_html
@@ -25,7 +26,9 @@ DEFAULT_WIDTHS = [300, 150, 90, 140, 60, 80]
 PEOPLE_SHOWN = 40
 
 
-class OrganizationsView(MemberView):
+class OrganizationsView(MemberView, FeatureView):
+    can_create = can_delete = True
+
     view_name = "organizations"
     noun = ("organization", "organizations")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ui.kit.views import FeatureView
 
-class PlaceholderView(QWidget):
+
+class PlaceholderView(QWidget, FeatureView):
     """A centred title and a one-line hint; no data, no actions."""
 
     def __init__(self, title: str, hint: str, parent: QWidget | None = None) -> None:

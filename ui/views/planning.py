@@ -35,6 +35,7 @@ from ui.kit.editor import RecoveryBar
 from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
 from ui.kit.roles import ROW_ROLE, SORT_ROLE
 from ui.kit.undo import run_undoable
+from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.empty_state import EmptyState
 
@@ -54,7 +55,7 @@ def consortium_filter(*, names_as_tooltips: bool = False) -> QComboBox:
     return box
 
 
-class PlanningView(QWidget, Generic[EditorT]):
+class PlanningView(QWidget, FeatureView, Generic[EditorT]):
     """Base of the proposals and meetings views.
 
     A subclass sets `entity` ("proposal" / "meeting": drafts, services, messages),
@@ -65,6 +66,7 @@ class PlanningView(QWidget, Generic[EditorT]):
     `recovery_text` and `open_new_recovered`.
     """
 
+    can_create = can_delete = True
     count_changed = Signal(int)
     loaded = Signal()  # after each (re)load: tests wait on it
 

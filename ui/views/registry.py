@@ -6,8 +6,9 @@ A factory takes the AppContext and returns the view's QWidget. To add a view, ed
 line below (replace a placeholder factory, or add an entry). Factories import their
 module lazily so that start-up only pays for the view actually shown.
 
-A view widget MAY provide: open_record(id), new_record(), delete_selected(), refresh(),
-selected_ids(), and a `count_changed(int)` signal; the main window uses them if present.
+A view widget derives from `ui.kit.views.FeatureView` (after its Qt base class) and
+declares with `can_create` / `can_delete` what the main window's New and Delete do on
+it; it may also have a `count_changed(int)` signal for the sidebar.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from coordinator.errors import CoordinatorError
 from coordinator.wording import plural
 from ui.kit.roles import ENTITY_ROLE, ID_ROLE
 from ui.kit.undo import RestoreCommand, describe
+from ui.kit.views import FeatureView
 from ui.widgets.forms import SPACING
 
 if TYPE_CHECKING:
@@ -33,7 +34,9 @@ EMPTY_TEXT = ("Trash is empty.\nDeleted records wait here until you restore them
               "or delete them for good.")
 
 
-class TrashView(QWidget):
+class TrashView(QWidget, FeatureView):
+    can_delete = True  # for good
+
     count_changed = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
