@@ -7,8 +7,10 @@
 Both run the same planning (`plan`) against the database: `apply` plans again inside its
 write transaction, so what it saves matches the data as it is at that moment. Rows are
 matched to existing contacts by our own id (Coordinator CSV, vCard UID), then by any
-email address; rows that look like an existing contact (same name at the same
-organization, or the same phone) are probable duplicates, skipped unless asked.
+email address (those update it); a row with the same full name at the same
+organization as an existing contact or an earlier row is a probable duplicate, left out
+unless asked (`known.KnownRecords.probable_duplicate`). A shared phone or a similar name
+alone never leaves a row out: Find Duplicates shows such pairs after the import.
 Organizations are matched by name (case, accents, word order and "Plano, City of"
 inversions ignored) or created, with a sector guessed from the name; a label or category
 that names a consortium links a new organization to it (and is not kept as a tag).

@@ -1,7 +1,14 @@
 """What the database already holds, in the shape an import needs for matching:
-contacts by id, email, phone and (folded) name per organization; organizations by a
-match key that ignores case, accents, word order and "X, City of" inversions;
-consortia by name and short name. Also: a sector guessed from an organization's name."""
+contacts by id, email and (folded) name per organization; organizations by a match key
+that ignores case, accents, word order and "X, City of" inversions; consortia by name
+and short name. Also: a sector guessed from an organization's name.
+
+An import's probable duplicate is narrower than Find Duplicates' (`duplicate_rule`):
+only the same full name at the same organization (or with no organization on either
+side). A row with a known email is not a duplicate but an update of that contact. A
+shared phone (colleagues share a switchboard) or a similar name ("Ashley Martinez",
+"Ashley Martin") is never enough to leave a row out: an import cannot ask, and people
+left out silently are lost; Find Duplicates shows such pairs afterwards."""
 
 from __future__ import annotations
 
@@ -9,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -17,8 +23,10 @@ from coordinator.formats.bulk import FoldCache
 from coordinator.formats.fields import fold_cached
 from coordinator.formats.parsed import ParsedContact
 from coordinator.models import Sector, fold
-
-SIMILAR_NAME = 88  # rapidfuzz token_sort_ratio at or above which names look alike
+from coordinator.services.duplicate_rule import (
+    SAME_NAME_NO_ORGANIZATION,
+    SAME_NAME_SAME_ORGANIZATION,
+)
 
 _SECTOR_HINTS = (
     (r"\b(county|parish|borough)\b", Sector.COUNTY),
@@ -73,10 +81,6 @@ def guess_sector(name: str) -> str:
     return Sector.OTHER.value
 
 
-def name_key(given: str, family: str) -> str:
-    return fold(f"{given} {family}")
-
-
 def sorted_words(key: str) -> str:
     """A folded name with its words in order: what rapidfuzz's token_sort_ratio compares
     (folded text has single spaces only, so both split it the same way)."""
@@ -96,10 +100,7 @@ class KnownRecords:
     live_ids: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # contact id -> full name
     by_email: dict[str, str] = field(default_factory=dict)
-    by_phone: dict[str, str | ParsedContact] = field(default_factory=dict)
-    # org key -> ([name keys, words sorted], [contact ids or rows of this file])
-    by_org: dict[str, tuple[list[str], list[str | ParsedContact]]] = field(
-        default_factory=dict)
+    # (org_match_key, name_key) -> the first contact id, or row of this file, so named
     by_name: dict[tuple[str, str], str | ParsedContact] = field(default_factory=dict)
     organizations: dict[str, str] = field(default_factory=dict)  # org_match_key -> id
     org_consortium: dict[str, str | None] = field(default_factory=dict)
@@ -127,22 +128,11 @@ class KnownRecords:
                 "ON o.id = c.organization_id WHERE c.deleted_at IS NULL")):
             k.live_ids.add(cid)
             k.names[cid] = full
-            org_key = org_match_key(org_name)
-            nk = joined(given, family)
-            group = k.by_org.get(org_key)
-            if group is None:
-                group = k.by_org[org_key] = ([], [])
-            group[0].append(sorted_words(nk))
-            group[1].append(cid)
-            k.by_name.setdefault((org_key, nk), cid)
+            k.by_name.setdefault((org_match_key(org_name), joined(given, family)), cid)
         for key, cid in session.execute(text(
                 "SELECT e.address_key, e.contact_id FROM contact_email e JOIN contact c "
                 "ON c.id = e.contact_id WHERE c.deleted_at IS NULL")):
             k.by_email.setdefault(key, cid)
-        for e164, cid in session.execute(text(
-                "SELECT p.e164, p.contact_id FROM contact_phone p JOIN contact c "
-                "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL")):
-            k.by_phone.setdefault(e164, cid)
         return k
 
     def name_key(self, given: str, family: str) -> str:
@@ -178,29 +168,22 @@ class KnownRecords:
 
     def probable_duplicate(self, pc: ParsedContact, key: str, org_key: str | None = None
                            ) -> tuple[str | None, str, int] | None:
-        """(existing contact id or None for an earlier row, reason, score) or None;
-        `key` is the row's `name_key`, `org_key` its organization's `org_match_key`."""
+        """(existing contact id or None for an earlier row, reason, score) when the row
+        has the same full name at the same organization as a contact or an earlier row
+        (see the module's rule), else None; `key` is the row's `name_key`, `org_key` its
+        organization's `org_match_key`. Emails are matched before (an update)."""
+        if not key:  # two rows without a name are not one person by that
+            return None
         if org_key is None:
             org_key = org_match_key(pc.organization)
         exact = self.by_name.get((org_key, key))
-        if exact is not None:
+        if exact is None:
+            return None
+        if org_key:
             return self._own(exact, f"same name{_at(pc)} as {self.name(exact)}",
-                             100 if org_key else 80)
-        group = self.by_org.get(org_key) if org_key else None
-        if group and key:
-            # token_sort_ratio(a, b) is ratio() of the words sorted: the group keeps its
-            # names with sorted words, so each row sorts only its own.
-            found = process.extractOne(sorted_words(key), group[0], scorer=fuzz.ratio,
-                                       score_cutoff=SIMILAR_NAME)
-            if found is not None:
-                cid = group[1][found[2]]
-                return self._own(cid, f"similar name{_at(pc)} as {self.name(cid)}",
-                                 int(found[1]))
-        for p in pc.data.phones:
-            if p.e164 and p.e164 in self.by_phone:
-                cid = self.by_phone[p.e164]
-                return self._own(cid, f"same phone {p.e164} as {self.name(cid)}", 85)
-        return None
+                             SAME_NAME_SAME_ORGANIZATION)
+        return self._own(exact, f"same name, no organization, as {self.name(exact)}",
+                         SAME_NAME_NO_ORGANIZATION)
 
     @staticmethod
     def _own(cid: str | ParsedContact, why: str, score: int) -> tuple[str | None, str, int]:
@@ -210,12 +193,4 @@ class KnownRecords:
         """Make a row about to be created findable by later rows of the same file."""
         if org_key is None:
             org_key = org_match_key(pc.organization)
-        group = self.by_org.get(org_key)
-        if group is None:
-            group = self.by_org[org_key] = ([], [])
-        group[0].append(sorted_words(key))
-        group[1].append(pc)
         self.by_name.setdefault((org_key, key), pc)
-        for p in pc.data.phones:
-            if p.e164:
-                self.by_phone.setdefault(p.e164, pc)

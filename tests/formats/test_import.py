@@ -104,14 +104,14 @@ def test_probable_duplicates_skipped_or_created(db, services) -> None:  # type: 
            b"Marcos,Okafor,Denton County,\n"
            b"Ann,Lee,City of Allen,\n")
     preview = importer.preview(db, parse_contacts(csv))
-    assert (preview.new, len(preview.duplicates)) == (1, 2)
-    exact, similar = preview.duplicates
-    assert "same name at denton county" in exact.reason and exact.score == 100
-    assert "similar name" in similar.reason and 88 <= similar.score < 100
+    # only the same name at the same organization: a similar name (Marcos) is not enough
+    assert (preview.new, len(preview.duplicates)) == (2, 1)
+    [exact] = preview.duplicates
+    assert "same name at denton county" in exact.reason and exact.score == 95
     report = importer.apply(db, parse_contacts(csv))
-    assert (report.created, report.skipped_duplicates) == (1, 2)
+    assert (report.created, report.skipped_duplicates) == (2, 1)
     forced = importer.apply(db, parse_contacts(csv), ImportOptions(duplicates="create"))
-    assert forced.created == 3  # all three are duplicates now (Ann Lee of the first import)
+    assert forced.created == 3  # all three are duplicates now (Marcos, Ann of the first)
 
 
 def test_rows_of_one_file_for_the_same_person_are_merged(db, services) -> None:  # type: ignore[no-untyped-def]
