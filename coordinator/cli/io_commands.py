@@ -1,6 +1,7 @@
 """Import, export and duplicate commands.
 
     coordinator import contacts FILE [--format auto|csv|vcard] [--dry-run] [--mapping NAME]
+                                     [--duplicates import|skip]
     coordinator import list | coordinator import undo BATCH_ID
     coordinator export contacts|organizations|proposals --format csv|outlook-csv|vcard3|vcard4
     coordinator export meetings --format ics [--series NAME | --id ID] [-o FILE]
@@ -29,6 +30,12 @@ from coordinator.services.organizations import OrganizationFilter
 from coordinator.services.proposals import ProposalFilter
 from coordinator.wording import plural
 
+# `import contacts` saved the file but left probable duplicates out, and the user did
+# not choose that (`--duplicates skip`): a script must not take it for a whole import.
+EXIT_LEFT_OUT = 3
+# "create" is the older spelling of "import", still accepted
+DUPLICATES_CHOICES = ("import", "skip", "create")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import contacts (CSV, vCard); list or undo imports")
@@ -40,8 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--mapping", metavar="NAME", help="saved column mapping for a generic CSV")
     c.add_argument("--save-mapping", metavar="NAME",
                    help="save the (guessed) column mapping of this CSV under NAME")
-    c.add_argument("--duplicates", choices=importer.DUPLICATE_POLICIES, default="skip",
-                   help="probable duplicates: skip them (default) or create them anyway")
+    c.add_argument("--duplicates", choices=DUPLICATES_CHOICES, default=None,
+                   metavar="{import,skip}",
+                   help="rows with the same full name at the same organization as an "
+                        "existing contact (or an earlier row) and no known email: "
+                        "'import' imports them anyway, 'skip' leaves them out. Without "
+                        "this option they are left out, the rest is saved, and the "
+                        f"command says so on stderr and exits with {EXIT_LEFT_OUT}")
     c.set_defaults(func=cmd_import, creates_db=True,  # an import may start a new database
                    cancel_message="Cancelled: nothing was imported.")
     u = isub.add_parser("undo", help="undo an import (or a merge)")
@@ -107,22 +119,30 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if result.mapping:
         used = ", ".join(f"{k} → {v}" for k, v in result.mapping.items() if v != "ignore")
         print(f"Columns: {used}")
-    options = importer.ImportOptions(duplicates=args.duplicates, source=shown(args.file))
+    chosen_skip = args.duplicates == "skip"
+    policy = "create" if args.duplicates in ("import", "create") else "skip"
+    options = importer.ImportOptions(duplicates=policy, source=shown(args.file))
     _step("Comparing with the database…")
     preview = importer.preview(ctx.db, result, options, cancelled=cancelled)
     for line in preview.summary_lines():
         print(line)
+    left_out = preview.count("duplicate") if policy == "skip" else 0
     if preview.nothing_to_import:
-        if preview.unchanged and not preview.errors:
-            print("Everything in this file is already up to date; nothing to save.")
-            return 0
-        reasons = [str(e) for e in preview.errors] or [
-            f"{r.parsed.where}: probable duplicate ({r.reason})" for r in preview.duplicates]
-        print("coordinator: nothing could be imported: " + "; ".join(reasons[:20]),
-              file=sys.stderr)
-        return 1
+        if preview.errors or not (preview.unchanged or left_out):
+            reasons = [str(e) for e in preview.errors] or ["no records"]
+            print("coordinator: nothing could be imported: " + "; ".join(reasons[:20]),
+                  file=sys.stderr)
+            _left_out(left_out, chosen_skip)
+            return 1
+        if left_out:
+            print("Nothing new to save: the other records of this file are already up "
+                  "to date." if preview.unchanged else "Nothing new to save.")
+            return _left_out(left_out, chosen_skip)
+        print("Everything in this file is already up to date; nothing to save.")
+        return 0
     if args.dry_run:
         print("Dry run: nothing was saved.")
+        _left_out(left_out, chosen_skip, would=True)
         return 0
     del preview  # apply plans again in its transaction; the preview's rows are not needed
     ctx.require_writable()  # before the backup: a read-only file is not copied for nothing
@@ -145,7 +165,22 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"coordinator: interrupted after the import was saved; undo it with "
               f"coordinator import undo {report.batch_id[:8]}", file=sys.stderr)
         return EXIT_CANCELLED
-    return 0
+    return _left_out(report.skipped_duplicates, chosen_skip)
+
+
+def _left_out(count: int, chosen: bool, *, would: bool = False) -> int:
+    """Say on stderr how many rows are left out as probable duplicates, unless the user
+    chose that (`--duplicates skip`); the exit code that goes with it."""
+    if not count or chosen:
+        return 0
+    rows = "1 row" if count == 1 else f"{count:,} rows"
+    verb = "would be" if would else ("was" if count == 1 else "were")
+    what = "a probable duplicate" if count == 1 else "probable duplicates"
+    print(f"coordinator: {rows} {verb} left out as {what} (same name at the same "
+          "organization as an existing contact or an earlier row of the file); run with "
+          "--duplicates import to import them anyway, or --duplicates skip to accept this",
+          file=sys.stderr)
+    return EXIT_LEFT_OUT
 
 
 def _batch_id(ctx: CliContext, prefix: str) -> str:
