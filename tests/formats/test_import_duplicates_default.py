@@ -224,3 +224,14 @@ def test_rows_of_one_file_follow_the_same_rule(db) -> None:  # type: ignore[no-u
     preview = importer.preview(db, parse_contacts(csv))
     assert [r.action for r in preview.rows] == ["create", "duplicate", "create", "create"]
     assert "same name at city of allen as Lena Park (row 2" in preview.rows[1].reason
+
+
+def test_a_dry_run_says_what_would_be_left_out(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "marcus.db"
+    seed_marcus(target)
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text(SAME_NAME_AND_ORGANIZATION + "Marcus,Okafor,Denton County,\n")
+    assert run(target, "import", "contacts", sheet, "--dry-run") == 0  # nothing is saved
+    err = capsys.readouterr().err
+    assert "2 rows would be left out as probable duplicates" in err
+    assert count(target) == 1
