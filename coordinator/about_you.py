@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from coordinator import paths
 from coordinator.errors import CoordinatorError
+from coordinator.files import write_private_atomic
 
 FILENAME = "about-you.json"
 MAX_CHARS = {"name": 120, "title": 200, "organization": 300}
@@ -83,16 +82,6 @@ def save(about: AboutYou) -> AboutYou:
     if wrong:
         raise CoordinatorError(" ".join(wrong))
     folder = paths.ensure_private_dir(paths.config_dir())
-    fd, tmp = tempfile.mkstemp(prefix=".about-you-", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(about), fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":
-            os.chmod(tmp, paths.PRIVATE_FILE_MODE)
-        os.replace(tmp, _path())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(asdict(about), ensure_ascii=False, indent=1)
+    write_private_atomic(folder / _path().name, text.encode("utf-8"))
     return about

@@ -43,6 +43,7 @@ from coordinator.db import backup as low
 from coordinator.db.backup import BackupError, save_open_database
 from coordinator.db.inspect import inspect_file
 from coordinator.errors import DatabaseOpenError
+from coordinator.files import write_private_atomic
 from coordinator.lock import DatabaseLock, LockInfo
 
 log = logging.getLogger(__name__)
@@ -324,12 +325,9 @@ class BackupManager:
         state["changed"] = changed
         if last_auto:
             state["last_auto"] = datetime.now(UTC).isoformat()
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
         try:
             self._ensure_dir()
-            low.create_private_file(tmp)
-            tmp.write_text(json.dumps(state), encoding="utf-8")
-            os.replace(tmp, self.state_path)
+            write_private_atomic(self.state_path, json.dumps(state).encode("utf-8"))
         except (OSError, BackupError) as exc:  # losing the flag must not fail a save
             log.warning("Could not record the backup state: %s", exc)
 

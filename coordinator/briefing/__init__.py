@@ -12,8 +12,6 @@ Nothing here imports Qt; the UI runs `write_*` in a worker and passes `progress`
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +29,7 @@ from coordinator.briefing.collect import (
 )
 from coordinator.briefing.packet import briefing_filename, build_briefing_pdf
 from coordinator.briefing.proposal_doc import build_proposal_pdf, proposal_filename
+from coordinator.files import write_private_atomic
 
 if TYPE_CHECKING:
     from coordinator.services import Services
@@ -42,19 +41,7 @@ def write_private(path: Path, content: bytes) -> Path:
     """Write `content` to `path` atomically with mode 0600 (POSIX)."""
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".coordinator-", suffix=".pdf.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":
-            os.chmod(tmp, paths.PRIVATE_FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_atomic(path, content)
 
 
 def write_briefing(services: Services, meeting_id: str, path: Path | None = None,

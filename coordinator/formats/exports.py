@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from sqlalchemy import text
 
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError
+from coordinator.files import write_private_atomic
 from coordinator.formats import csv_export, ical_export, vcard_export
 from coordinator.formats.loading import load_contacts
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
@@ -102,21 +101,4 @@ def write_export(path: Path | str, data: bytes) -> Path:
     notes. The bytes go to a temporary file (created 0600) in the same folder, renamed
     over `path` once complete, so a failed write leaves an earlier file as it was.
     A path that is not a regular file (a pipe, /dev/stdout) is written in place."""
-    path = Path(path)
-    if path.exists() and not path.is_file():
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return path
-    target = path.resolve()  # through a symlink: the link stays, its file is replaced
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                               suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_atomic(path, data)

@@ -8,13 +8,12 @@ optionally with a label (`email:home`, `phone:mobile`), or `ignore`.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from coordinator import paths
 from coordinator.errors import CoordinatorError
+from coordinator.files import write_private_atomic
 from coordinator.models import fold
 
 FIELDS = {
@@ -174,16 +173,7 @@ def save_mapping(name: str, mapping: dict[str, str]) -> Path:
     paths.ensure_private_dir(target.parent)
     payload = json.dumps({"name": name.strip(), "columns": mapping}, indent=2,
                          ensure_ascii=False)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_atomic(target, payload.encode("utf-8"))
     return target
 
 

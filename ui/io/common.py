@@ -8,8 +8,6 @@ dialogs modally is the kit's: `ui.kit.background`).
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.db.backup import storage_error
 from coordinator.errors import CoordinatorError
-from coordinator.paths import PRIVATE_FILE_MODE, make_private
+from coordinator.files import write_private_atomic
 from coordinator.wording import plural as plural  # the one helper for every count shown
 
 if TYPE_CHECKING:
@@ -45,18 +43,9 @@ if TYPE_CHECKING:
 def write_private(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` (mode 0600, temp file then rename); clear storage errors."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial")
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        make_private(path)
+        write_private_atomic(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         clear = storage_error(exc, f"write {path.name}")
         raise (clear or CoordinatorError(f"Could not write {path}: {exc.strerror or exc}.")
                ) from exc

@@ -34,7 +34,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
-from coordinator import paths
+from coordinator import files, paths
 from coordinator.services.snapshots import SnapshotError, from_plain, to_plain
 
 log = logging.getLogger(__name__)
@@ -81,26 +81,9 @@ def default_store_path() -> Path:
 
 
 def write_private_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: temp file (0600) + fsync + rename + fsync of the folder."""
+    """Replace `path` with `data`, privately and whole (`coordinator.files`)."""
     paths.ensure_private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    paths.make_private(path)
-    if os.name == "posix":
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    files.write_private_atomic(path, data)
 
 
 class DraftStore:

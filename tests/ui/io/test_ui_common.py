@@ -54,7 +54,9 @@ def test_write_private_disk_full_is_clear(tmp_path: Path, monkeypatch) -> None:
     def full(*_a: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(common.os, "replace", full)
+    from coordinator import files
+
+    monkeypatch.setattr(files.os, "replace", full)
     with pytest.raises(CoordinatorError, match="disk is full"):
         common.write_private(tmp_path / "out.csv", b"data")
     assert list(tmp_path.iterdir()) == []  # no half-written file left
