@@ -28,7 +28,8 @@ def zone(name: str | None) -> tzinfo:
     """The IANA zone, or UTC when the name is unknown."""
     try:
         return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a folder of zones such as "America" raises IsADirectoryError
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return UTC
 
 
@@ -51,7 +52,7 @@ def local_zone() -> tzinfo:
         if (name and "/" in name) or name == "UTC":
             try:
                 return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):
                 continue
     return datetime.now().astimezone().tzinfo or UTC
 

@@ -182,3 +182,15 @@ def test_long_free_text_fields_are_cut_in_cells(services, parse):
     parsed = parse(out.getvalue())
     assert pages <= 6
     assert parsed.text.count("truncated; full text in") >= 2
+
+
+def test_a_zone_name_that_is_a_folder_of_zones_falls_back_instead_of_raising(
+    monkeypatch,
+) -> None:
+    from datetime import UTC
+
+    from coordinator.briefing import formatting
+
+    assert formatting.zone("America") is UTC  # IsADirectoryError inside zoneinfo
+    monkeypatch.setenv("TZ", "America/")
+    assert formatting.local_zone() is not None
