@@ -305,8 +305,10 @@ def memory(folder: Path, raw: bytes, n: int) -> None:
     print("Memory (peak of `coordinator import contacts`)")
     source = folder / "contacts-memory.csv"
     source.write_bytes(raw)
+    # the generated file repeats 1 person in 100 at the same organization on purpose:
+    # leaving those out is the expected outcome here, so say so (exit 0, not 3)
     peak, code, _last = peak_mb(["--db", str(folder / "memory.db"), "import", "contacts",
-                                 str(source)], folder / "home-memory")
+                                 str(source), "--duplicates", "skip"], folder / "home-memory")
     verdict = f"target < 600 MB: {'met' if peak < 600 else 'NOT met'}" if n == 100_000 else ""
     print(f"  {f'import {n:,} contacts (exit {code})':<44} {peak:8.0f} MB   {verdict}")
     huge = folder / "two-million-rows.csv"
