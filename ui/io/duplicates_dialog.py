@@ -503,7 +503,7 @@ class DuplicatesDialog(QDialog):
         choices = self.merge_choices(pair, keep)
         try:
             report = background.wait_for(self.ctx, lambda: fn(db, keep, other, choices), self,
-                                     "Merging…")
+                                         "Merging…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Merge", str(exc))
             return False

@@ -616,7 +616,7 @@ class ImportDialog(QDialog):
         db, batch_id = self.ctx.db, self.report.batch_id
         try:
             undone = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
-                                     "Undoing the import…")
+                                         "Undoing the import…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo import", str(exc))
             return

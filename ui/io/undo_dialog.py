@@ -95,7 +95,7 @@ class ImportCommand(QUndoCommand):
         db, batch_id = self.ctx.db, self.batch_id
         try:
             preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, batch_id),
-                                      self.window, "Looking at what the undo would change…")
+                                          self.window, "Looking at what the undo would change…")
             answer = QMessageBox.question(
                 self.window, "Undo import", f"Undo the import of {self.source}?\n\n"
                 f"{describe_preview(preview)}\n\nAn undone import cannot be redone; "
@@ -107,7 +107,7 @@ class ImportCommand(QUndoCommand):
                     "The import stays. Edit ▸ Undo Import… can still undo it.", 8000)
                 return
             self.report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
-                                          self.window, "Undoing the import…")
+                                              self.window, "Undoing the import…")
         except CoordinatorError as exc:
             self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
             return
@@ -179,7 +179,7 @@ class UndoImportDialog(QDialog):
         db = self.ctx.db
         try:  # reads every id the batch created: off the GUI thread
             preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, b.id), self,
-                                      "Looking at what the undo would change…")
+                                          "Looking at what the undo would change…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
             return None
@@ -193,7 +193,7 @@ class UndoImportDialog(QDialog):
         batch_id = b.id
         try:
             report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
-                                     "Undoing…")
+                                         "Undoing…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
             self.refresh()

@@ -192,7 +192,7 @@ class RestoreDialog(QDialog):
             phrase = passphrase
             try:
                 result = background.wait_for(self.ctx, lambda p=phrase: manager.restore(file, p),
-                                         self, "Restoring…")
+                                             self, "Restoring…")
             except WrongPassphrase:
                 passphrase = ask_passphrase(self, file.name, again=True)
                 if passphrase is None:
