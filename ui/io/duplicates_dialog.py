@@ -45,13 +45,13 @@ from PySide6.QtWidgets import (
 
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.errors import CoordinatorError
-from coordinator.formats import ImportCancelled, batches, duplicates, merge
+from coordinator.formats import ImportCancelled, duplicates, merge
 from coordinator.formats.duplicates import DuplicatePair
 from coordinator.services import duplicate_decisions as decisions
 from ui.io.common import fill_table, local_time, plural, read_only_table
 from ui.kit import background
 from ui.kit.background import ProgressJob
-from ui.kit.undo import DoneCommand
+from ui.kit.undo import MergeCommand, NotDuplicatesCommand
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -86,41 +86,8 @@ def organization_fields(o: Any) -> list[tuple[str, str]]:
     ]
 
 
-class MergeCommand(DoneCommand):
-    """A merge already made (first redo does nothing); undo puts both records back."""
-
-    def __init__(self, ctx: AppContext, entity: str, keep: str, other: str, batch_id: str,
-                 text: str, choices: dict[str, str] | None = None) -> None:
-        super().__init__(ctx, text)
-        self.entity, self.keep, self.other = entity, keep, other
-        self.batch_id = batch_id
-        self.choices = dict(choices or {})
-
-    def _redo(self) -> None:
-        fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
-        self._guard(lambda: setattr(self, "batch_id", fn(
-            self.ctx.db, self.keep, self.other, self.choices).batch_id))
-
-    def undo(self) -> None:
-        self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
 
 
-class NotDuplicatesCommand(DoneCommand):
-    """A pair already marked as not duplicates (first redo does nothing); undo takes the
-    decision back, so duplicate finding proposes the pair again."""
-
-    def __init__(self, ctx: AppContext, entity: str, first_id: str, second_id: str,
-                 text: str) -> None:
-        super().__init__(ctx, text)
-        self.entity, self.first_id, self.second_id = entity, first_id, second_id
-
-    def _redo(self) -> None:
-        self._guard(lambda: decisions.mark_not_duplicates(
-            self.ctx.db, self.entity, self.first_id, self.second_id))
-
-    def undo(self) -> None:
-        self._guard(lambda: decisions.unmark_not_duplicates(
-            self.ctx.db, self.entity, self.first_id, self.second_id))
 
 
 class DuplicatesDialog(QDialog):

@@ -51,9 +51,9 @@ from coordinator.formats.parsed import ParseResult
 from ui.io.common import fill_table, heading, plural, read_only_table
 from ui.io.mapping import MappingPanel
 from ui.io.preview_rows import FILTERS, ImportRowsModel, RowsFilter
-from ui.io.undo_dialog import ImportCommand, describe_undo
 from ui.kit import background
 from ui.kit.background import ProgressJob
+from ui.kit.undo import ImportCommand, describe_undo
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:

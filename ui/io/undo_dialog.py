@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from coordinator.errors import CoordinatorError
 from coordinator.formats import batches
-from coordinator.formats.batches import BatchInfo, UndoPreview, UndoReport
-from ui.io.common import fill_table, local_time, plural, read_only_table
+from coordinator.formats.batches import BatchInfo, UndoReport
+from ui.io.common import fill_table, local_time, read_only_table
 from ui.kit import background
+from ui.kit.undo import describe_preview, describe_undo
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
@@ -39,79 +39,10 @@ def describe_batch(b: BatchInfo) -> str:
     return f"import of {b.source or 'a file'}"
 
 
-def describe_undo(r: UndoReport) -> str:
-    parts = []
-    if r.contacts_removed:
-        parts.append(f"{plural(r.contacts_removed, 'contact')} removed")
-    if r.contacts_to_trash:
-        parts.append(f"{plural(r.contacts_to_trash, 'contact')} moved to Trash (edited "
-                     "since, or used by other records)")
-    if r.contacts_restored:
-        parts.append(f"{plural(r.contacts_restored, 'contact')} put back as before")
-    if r.contacts_kept:
-        parts.append(f"{plural(r.contacts_kept, 'contact')} left as edited since")
-    if r.organizations_removed:
-        parts.append(f"{plural(r.organizations_removed, 'organization')} removed")
-    if r.organizations_kept:
-        parts.append(f"{plural(r.organizations_kept, 'organization')} kept (in use)")
-    return "; ".join(parts) or "nothing was left to undo"
 
 
-def describe_preview(p: UndoPreview) -> str:
-    """What an undo is about to do, one line per kind of change, for its question."""
-    lines = [f"• {plural(count, 'contact')} {what}" for count, what in (
-        (p.contacts_to_remove, "it created will be removed."),
-        (p.contacts_to_trash, "it created, edited or used since, will go to Trash, from "
-                              "where you can restore them."),
-        (p.contacts_to_restore, "it changed will be put back as before."),
-        (p.contacts_to_keep, "it changed, and you edited since, will keep your edits."),
-    ) if count]
-    return "\n".join(lines) or "No contacts are left to change."
 
 
-class ImportCommand(QUndoCommand):
-    """An import already saved when pushed, so that Edit ▸ Undo (Ctrl+Z) right after an
-    import takes back the import, not whatever came before it.
-
-    Undo asks first, saying what will happen (`describe_preview`), and runs
-    `batches.undo_batch` off the GUI thread. An import cannot be redone from the stack
-    (that is importing the file again), so after its undo, or when the user says No,
-    the command goes obsolete and the stack drops it; Edit ▸ Undo Import… still lists
-    the batch either way.
-    """
-
-    def __init__(self, ctx: AppContext, batch_id: str, source: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(f"Import of {source}")
-        self.ctx, self.batch_id, self.source = ctx, batch_id, source
-        self.window = parent  # for the question and the busy dialog
-        self.report: UndoReport | None = None
-
-    def redo(self) -> None:
-        """Nothing: the import was saved before the command was pushed."""
-
-    def undo(self) -> None:
-        self.setObsolete(True)  # either way, nothing is left for the stack to do
-        db, batch_id = self.ctx.db, self.batch_id
-        try:
-            preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, batch_id),
-                                          self.window, "Looking at what the undo would change…")
-            answer = QMessageBox.question(
-                self.window, "Undo import", f"Undo the import of {self.source}?\n\n"
-                f"{describe_preview(preview)}\n\nAn undone import cannot be redone; "
-                "import the file again to bring it back.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                self.ctx.status_message.emit(
-                    "The import stays. Edit ▸ Undo Import… can still undo it.", 8000)
-                return
-            self.report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id),
-                                              self.window, "Undoing the import…")
-        except CoordinatorError as exc:
-            self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
-            return
-        self.ctx.status_message.emit(f"Undone: {describe_undo(self.report)}.", 8000)
 
 
 class UndoImportDialog(QDialog):

@@ -1,4 +1,6 @@
-"""Every undoable step of the app, pushed on the main window's QUndoStack.
+"""Every undoable step of the app, pushed on the main window's QUndoStack: creating,
+editing, deleting and restoring records, status changes (`run_undoable`), imports,
+merges and "not duplicates" decisions.
 
     ctx.undo_stack.push(DeleteCommand(ctx, "contact", ids, "Delete Ada Lovelace"))
 
@@ -16,11 +18,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.wording import plural
+from ui.kit import background
 
 if TYPE_CHECKING:
+    from coordinator.formats.batches import UndoPreview, UndoReport
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -199,6 +204,168 @@ def run_undoable(
         redo()
     else:
         stack.push(CallbackCommand(text, redo, undo))  # push() calls redo()
+
+
+class MergeCommand(DoneCommand):
+    """A merge already made (first redo does nothing); undo puts both records back."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        entity: str,
+        keep: str,
+        other: str,
+        batch_id: str,
+        text: str,
+        choices: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(ctx, text)
+        self.entity, self.keep, self.other = entity, keep, other
+        self.batch_id = batch_id
+        self.choices = dict(choices or {})
+
+    def _redo(self) -> None:
+        from coordinator.formats import merge
+
+        fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
+        self._guard(
+            lambda: setattr(
+                self, "batch_id", fn(self.ctx.db, self.keep, self.other, self.choices).batch_id
+            )
+        )
+
+    def undo(self) -> None:
+        from coordinator.formats import batches
+
+        self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
+
+
+class NotDuplicatesCommand(DoneCommand):
+    """A pair already marked as not duplicates (first redo does nothing); undo takes the
+    decision back, so duplicate finding proposes the pair again."""
+
+    def __init__(
+        self, ctx: AppContext, entity: str, first_id: str, second_id: str, text: str
+    ) -> None:
+        super().__init__(ctx, text)
+        self.entity, self.first_id, self.second_id = entity, first_id, second_id
+
+    def _redo(self) -> None:
+        from coordinator.services import duplicate_decisions as decisions
+
+        self._guard(
+            lambda: decisions.mark_not_duplicates(
+                self.ctx.db, self.entity, self.first_id, self.second_id
+            )
+        )
+
+    def undo(self) -> None:
+        from coordinator.services import duplicate_decisions as decisions
+
+        self._guard(
+            lambda: decisions.unmark_not_duplicates(
+                self.ctx.db, self.entity, self.first_id, self.second_id
+            )
+        )
+
+
+def describe_undo(r: UndoReport) -> str:
+    parts = []
+    if r.contacts_removed:
+        parts.append(f"{plural(r.contacts_removed, 'contact')} removed")
+    if r.contacts_to_trash:
+        parts.append(
+            f"{plural(r.contacts_to_trash, 'contact')} moved to Trash (edited "
+            "since, or used by other records)"
+        )
+    if r.contacts_restored:
+        parts.append(f"{plural(r.contacts_restored, 'contact')} put back as before")
+    if r.contacts_kept:
+        parts.append(f"{plural(r.contacts_kept, 'contact')} left as edited since")
+    if r.organizations_removed:
+        parts.append(f"{plural(r.organizations_removed, 'organization')} removed")
+    if r.organizations_kept:
+        parts.append(f"{plural(r.organizations_kept, 'organization')} kept (in use)")
+    return "; ".join(parts) or "nothing was left to undo"
+
+
+def describe_preview(p: UndoPreview) -> str:
+    """What an undo is about to do, one line per kind of change, for its question."""
+    lines = [
+        f"• {plural(count, 'contact')} {what}"
+        for count, what in (
+            (p.contacts_to_remove, "it created will be removed."),
+            (
+                p.contacts_to_trash,
+                "it created, edited or used since, will go to Trash, from "
+                "where you can restore them.",
+            ),
+            (p.contacts_to_restore, "it changed will be put back as before."),
+            (p.contacts_to_keep, "it changed, and you edited since, will keep your edits."),
+        )
+        if count
+    ]
+    return "\n".join(lines) or "No contacts are left to change."
+
+
+class ImportCommand(QUndoCommand):
+    """An import already saved when pushed, so that Edit ▸ Undo (Ctrl+Z) right after an
+    import takes back the import, not whatever came before it.
+
+    Undo asks first, saying what will happen (`describe_preview`), and runs
+    `batches.undo_batch` off the GUI thread. An import cannot be redone from the stack
+    (that is importing the file again), so after its undo, or when the user says No,
+    the command goes obsolete and the stack drops it; Edit ▸ Undo Import… still lists
+    the batch either way.
+    """
+
+    def __init__(
+        self, ctx: AppContext, batch_id: str, source: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(f"Import of {source}")
+        self.ctx, self.batch_id, self.source = ctx, batch_id, source
+        self.window = parent  # for the question and the busy dialog
+        self.report: UndoReport | None = None
+
+    def redo(self) -> None:
+        """Nothing: the import was saved before the command was pushed."""
+
+    def undo(self) -> None:
+        from coordinator.formats import batches
+
+        self.setObsolete(True)  # either way, nothing is left for the stack to do
+        db, batch_id = self.ctx.db, self.batch_id
+        try:
+            preview = background.wait_for(
+                self.ctx,
+                lambda: batches.undo_preview(db, batch_id),
+                self.window,
+                "Looking at what the undo would change…",
+            )
+            answer = QMessageBox.question(
+                self.window,
+                "Undo import",
+                f"Undo the import of {self.source}?\n\n"
+                f"{describe_preview(preview)}\n\nAn undone import cannot be redone; "
+                "import the file again to bring it back.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.ctx.status_message.emit(
+                    "The import stays. Edit ▸ Undo Import… can still undo it.", 8000
+                )
+                return
+            self.report = background.wait_for(
+                self.ctx,
+                lambda: batches.undo_batch(db, batch_id),
+                self.window,
+                "Undoing the import…",
+            )
+        except CoordinatorError as exc:
+            self.ctx.status_message.emit(f"Could not undo the import: {exc}", 8000)
+            return
+        self.ctx.status_message.emit(f"Undone: {describe_undo(self.report)}.", 8000)
 
 
 __all__ = [

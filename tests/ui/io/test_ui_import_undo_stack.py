@@ -14,7 +14,7 @@ from coordinator.formats.reader import parse_contacts
 from coordinator.services.records import ContactData
 from ui.io import import_contacts
 from ui.io.import_dialog import ImportDialog
-from ui.io.undo_dialog import ImportCommand
+from ui.kit.undo import ImportCommand
 
 CSV = (b"First Name,Last Name,E-mail 1 - Value\n"
        b"Ada,Quinn,ada@example.org\nBen,Ortiz,ben@example.org\n")
