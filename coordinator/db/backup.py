@@ -91,7 +91,10 @@ def storage_error(exc: BaseException, action: str) -> CoordinatorError | None:
         elif "readonly" in text or "read-only" in text:
             cause = "the location is read-only"
         elif "unable to open" in text or "disk i/o error" in text:
-            cause = "the file cannot be written (disk error, or it was moved or deleted)"
+            # SQLite reports a write refused for lack of space during a WAL append as an
+            # I/O error, not as "disk is full": name both likely causes.
+            cause = ("the file cannot be written (the disk may be full, or it had an "
+                     "error, or the file was moved or deleted)")
     if cause is None:
         return None
     return StorageError(
