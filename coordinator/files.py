@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Sync a folder, so that a rename in it survives a power cut (POSIX only)."""
     if os.name != "posix":
         return
     with contextlib.suppress(OSError):
@@ -48,8 +49,8 @@ def write_private_atomic(path: Path | str, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
     return path
 
 
-__all__ = ["write_private_atomic"]
+__all__ = ["sync_folder", "write_private_atomic"]

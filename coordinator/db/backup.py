@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from coordinator.errors import CoordinatorError
+from coordinator.files import sync_folder
 from coordinator.paths import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
 
 log = logging.getLogger(__name__)
@@ -103,17 +104,6 @@ def storage_error(exc: BaseException, action: str) -> CoordinatorError | None:
     )
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def prepare_private_parent(dest: Path) -> None:
     """Create the folder for `dest` (0700) if missing; never change a folder the user chose."""
     missing = [p for p in (dest.parent, *dest.parent.parents) if not p.exists()]
@@ -188,7 +178,7 @@ def backup_database(src: Path, dest: Path, *, checksum: bool = False) -> Path:
         if checksum:
             write_checksum(tmp, for_name=dest.name)
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        sync_folder(dest.parent)
         make_private(dest)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
@@ -452,7 +442,7 @@ def encrypt_file(src: Path, dest: Path, passphrase: str, *, log2_n: int = DEFAUL
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        sync_folder(dest.parent)
         make_private(dest)
     except OSError as exc:
         with contextlib.suppress(OSError):

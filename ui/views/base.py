@@ -322,6 +322,15 @@ class MemberView(QWidget):
         """Clear every filter and show every record."""
         raise NotImplementedError
 
+    def clear_text_filters(self) -> None:
+        """Empty the text and tag filters without each change reloading the list."""
+        for w in (self.text_filter, self.tag):
+            w.blockSignals(True)
+        self.text_filter.clear()
+        self.tag.clear_text()
+        for w in (self.text_filter, self.tag):
+            w.blockSignals(False)
+
     # -- navigation --------------------------------------------------------------------------
     def _follow_link(self, entity: str, record_id: str) -> None:
         opener = self.ctx.open_record

@@ -88,12 +88,7 @@ class ContactsView(MemberView, FeatureView):
         self.model.set_filter(f)
 
     def clear_filters(self) -> None:
-        for w in (self.text_filter, self.tag):
-            w.blockSignals(True)
-        self.text_filter.clear()
-        self.tag.clear_text()
-        for w in (self.text_filter, self.tag):
-            w.blockSignals(False)
+        self.clear_text_filters()
         for combo in (self.consortium, self.sector):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)

@@ -93,12 +93,7 @@ class OrganizationsView(MemberView, FeatureView):
                   "universities, companies. Their people are the contacts.")
 
     def show_everything(self) -> None:
-        for w in (self.text_filter, self.tag):
-            w.blockSignals(True)
-        self.text_filter.clear()
-        self.tag.clear_text()
-        for w in (self.text_filter, self.tag):
-            w.blockSignals(False)
+        self.clear_text_filters()
         self.set_filter()
 
     def _on_current(self, current, _previous) -> None:
