@@ -52,6 +52,11 @@ class AppContext(QObject):
     def db_path(self) -> Path:
         return self.db.path
 
+    @property
+    def read_only(self) -> bool:
+        """The database was opened read-only: nothing can be saved."""
+        return bool(self.db.read_only)
+
     def close(self) -> None:
         self._unsubscribe()
         self.tasks.shutdown()

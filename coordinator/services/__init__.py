@@ -72,6 +72,11 @@ class Services:
         self.meetings = MeetingService(db, self.actions)
         self.search = SearchService(db)
         self.tags = TagService(db)
+        from coordinator.services.data_io import DuplicateService, ExportService, ImportService
+
+        self.imports = ImportService(db)
+        self.duplicates = DuplicateService(db)
+        self.exports = ExportService(db)
         self.trash = TrashService(db, {
             "contact": self.contacts, "organization": self.organizations,
             "proposal": self.proposals, "meeting": self.meetings,

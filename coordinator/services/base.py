@@ -107,6 +107,18 @@ class EntityService:
             self._reindex(session, record_id)
             record_change(session, self.entity, ChangeKind.PURGED, record_id)
 
+    def delete_many(self, record_ids: list[str]) -> None:
+        """Move several records to Trash in one unit of work: all of them, or none."""
+        with self.db.write():
+            for record_id in record_ids:
+                self.delete(record_id)
+
+    def restore_many(self, record_ids: list[str]) -> None:
+        """Bring several records back from Trash in one unit of work: all, or none."""
+        with self.db.write():
+            for record_id in record_ids:
+                self.restore(record_id)
+
     def exists(self, record_id: str) -> bool:
         with self.db.read() as session:
             row = session.get(self.model, record_id)

@@ -55,6 +55,14 @@ class TrashService:
     def purge(self, entity: str, record_id: str) -> None:
         self._service(entity).purge(record_id)
 
+    def purge_many(self, selection: dict[str, list[str]]) -> None:
+        """Delete for good the records of each entity in `selection`, in one unit of
+        work: all of them, or none."""
+        with self.db.write():
+            for entity, record_ids in selection.items():
+                for record_id in record_ids:
+                    self.purge(entity, record_id)
+
     def empty(self) -> int:
         """Purge everything in Trash in one unit of work; returns how many records.
         The space the records took goes back to the disk when it is worth a VACUUM."""

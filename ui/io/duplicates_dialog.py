@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.errors import CoordinatorError
-from coordinator.formats import ImportCancelled, duplicates, merge
+from coordinator.formats import ImportCancelled, merge
 from coordinator.formats.duplicates import DuplicatePair
 from coordinator.services import duplicate_decisions as decisions
 from ui.io.common import fill_table, local_time, plural, read_only_table
@@ -218,7 +218,7 @@ class DuplicatesDialog(QDialog):
     def find(self) -> None:
         if self.job.running:
             self.job.cancel()
-        db, entity = self.ctx.db, self.entity
+        service, entity = self.ctx.services.duplicates, self.entity
         legacy = self._legacy_decisions()
         self.pairs = []
         self._put_aside = {}
@@ -232,12 +232,11 @@ class DuplicatesDialog(QDialog):
 
         def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> Any:
             # Decisions from the old settings first, so that the search leaves them out.
-            adopted = decisions.adopt_legacy_pairs(db, legacy) if legacy else 0
+            adopted = service.adopt_legacy_pairs(legacy) if legacy else 0
             if entity == "contact":
-                found = duplicates.find_duplicate_contacts(db, progress=progress,
-                                                           cancelled=cancelled)
+                found = service.find(entity, progress=progress, cancelled=cancelled)
             else:
-                found = duplicates.find_duplicate_organizations(db, cancelled=cancelled)
+                found = service.find(entity, cancelled=cancelled)
             return entity, found, bool(legacy), adopted
 
         self.job.start(work, self._on_found, self._on_failed)
@@ -437,11 +436,11 @@ class DuplicatesDialog(QDialog):
         pair = self.current()
         if pair is None:
             return False
-        db, entity, a, b = self.ctx.db, pair.entity, pair.first_id, pair.second_id
+        service, entity, a, b = (self.ctx.services.duplicates, pair.entity, pair.first_id,
+                                  pair.second_id)
         try:
             marked = background.wait_for(
-                self.ctx, lambda: decisions.mark_not_duplicates(db, entity, a, b), self,
-                "Saving…")
+                self.ctx, lambda: service.mark_not_duplicates(entity, a, b), self, "Saving…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Not duplicates", str(exc))
             return False
@@ -465,12 +464,11 @@ class DuplicatesDialog(QDialog):
         keep, other = ((pair.first_id, pair.second_id) if self.keep_a.isChecked()
                        else (pair.second_id, pair.first_id))
         labels = {pair.first_id: pair.first_label, pair.second_id: pair.second_label}
-        fn = merge.merge_contacts if pair.entity == "contact" else merge.merge_organizations
-        db = self.ctx.db
+        service, entity = self.ctx.services.duplicates, pair.entity
         choices = self.merge_choices(pair, keep)
         try:
-            report = background.wait_for(self.ctx, lambda: fn(db, keep, other, choices), self,
-                                         "Merging…")
+            report = background.wait_for(
+                self.ctx, lambda: service.merge(entity, keep, other, choices), self, "Merging…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Merge", str(exc))
             return False
@@ -505,7 +503,7 @@ class DuplicatesDialog(QDialog):
 def review_duplicates(ctx: AppContext, parent: QWidget | None = None,
                       entity: str = "contact") -> int:
     """Find and review probable duplicates; returns how many merges were made."""
-    if getattr(ctx.db, "read_only", False):
+    if ctx.read_only:
         QMessageBox.information(parent, "Find duplicates", "This database is open read-only; "
                                 "records cannot be merged.")
         return 0

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.errors import CoordinatorError
-from coordinator.formats import ImportCancelled, csv_export, exports, ical_export
+from coordinator.formats import ImportCancelled
 from ui.io.common import plural, write_private
 from ui.kit import background
 from ui.kit.background import ProgressJob
@@ -65,29 +65,10 @@ def build_export(ctx: AppContext, kind: str, fmt: str, ids: Sequence[str] | None
                  series: str | None = None, include_private: bool = False,
                  progress: background.ProgressFn | None = None,
                  cancelled: background.CancelFn | None = None) -> bytes:
-    """The file's bytes (runs on a worker: services and formats only)."""
-    db, services = ctx.db, ctx.services
-    if kind == "contacts":
-        return exports.export_contacts(db, fmt, ids=list(ids) if ids is not None else None,
-                                       include_private=include_private, progress=progress,
-                                       cancelled=cancelled)
-    if kind == "organizations":
-        if ids is None:
-            return exports.export_organizations(db)
-        return csv_export.organizations_csv([services.organizations.get(i) for i in ids])
-    if kind == "proposals":
-        if ids is None:
-            return exports.export_proposals(db)
-        return csv_export.proposals_csv([services.proposals.get(i) for i in ids])
-    if kind == "meetings":
-        if ids is None:
-            return exports.export_meetings(db, series=series)
-        data = ical_export.meetings_ics(db, [services.meetings.get(i) for i in ids])
-        problems = ical_export.validate_ics(data)
-        if problems:
-            raise CoordinatorError("The calendar file did not validate: " + "; ".join(problems))
-        return data
-    raise CoordinatorError(f"Cannot export {kind!r}.")
+    """The file's bytes (runs on a worker)."""
+    return ctx.services.exports.build(kind, fmt, ids, series=series,
+                                      include_private=include_private, progress=progress,
+                                      cancelled=cancelled)
 
 
 class ExportDialog(QDialog):

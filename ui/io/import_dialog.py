@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.backups import BEFORE_IMPORT, BackupManager
 from coordinator.errors import CoordinatorError
-from coordinator.formats import ImportCancelled, batches, csv_import, importer, limits, reader
+from coordinator.formats import ImportCancelled, csv_import, limits, reader
 from coordinator.formats.csv_import import CsvPeek
 from coordinator.formats.importer import ImportOptions, ImportPreview, ImportReport
 from coordinator.formats.legacy import CHOICES as ENCODING_CHOICES
@@ -318,7 +318,7 @@ class ImportDialog(QDialog):
     # -- reading -----------------------------------------------------------------------
     def start(self) -> None:
         """Read and preview the file in a worker."""
-        path, mapping, db = self.path, self.mapping, self.ctx.db
+        path, mapping, imports = self.path, self.mapping, self.ctx.services.imports
         raw, encoding = self.raw, self.encoding
         self.working_label.setText(f"Reading {path.name}…")
         self.progress.setValue(0)
@@ -336,7 +336,7 @@ class ImportDialog(QDialog):
                 data, fmt, filename=path.name, mapping=mapping, cancelled=cancelled,
                 encoding=encoding,
                 progress=lambda d, t: progress(d * 500 // max(t, 1), 1000))
-            plan = importer.preview(db, result, cancelled=cancelled,
+            plan = imports.preview(result, cancelled=cancelled,
                                     progress=lambda d, t: progress(500 + d * 500 // max(t, 1),
                                                                    1000))
             return data, result, plan
@@ -491,10 +491,10 @@ class ImportDialog(QDialog):
         parsed = self.result_
         if parsed is None or self.rows_model.is_current():
             return
-        db, options = self.ctx.db, self.options()
+        imports, options = self.ctx.services.imports, self.options()
 
         def work(_progress: background.ProgressFn, cancelled: background.CancelFn) -> ImportPreview:
-            return importer.preview(db, parsed, options, cancelled=cancelled)
+            return imports.preview(parsed, options, cancelled=cancelled)
 
         def done(plan: ImportPreview) -> None:
             if parsed is self.result_ and self.rows_model.apply_plan(plan,
@@ -568,7 +568,7 @@ class ImportDialog(QDialog):
 
     def run_import(self) -> None:
         """Back up, then save everything in one transaction (in a worker)."""
-        db, result, options = self.ctx.db, self.result_, self.options()
+        imports, result, options = self.ctx.services.imports, self.result_, self.options()
         db_path = self.ctx.db_path
         assert result is not None
         self._stop_replanning()  # Import is enabled only once the plan is current
@@ -579,7 +579,7 @@ class ImportDialog(QDialog):
 
         def work(progress: background.ProgressFn, cancelled: background.CancelFn) -> ImportReport:
             BackupManager(db_path).backup_now(BEFORE_IMPORT)
-            return importer.apply(db, result, options, progress=progress, cancelled=cancelled)
+            return imports.apply(result, options, progress=progress, cancelled=cancelled)
 
         self.job.start(work, self._on_imported, self._on_failed)
 
@@ -613,9 +613,9 @@ class ImportDialog(QDialog):
     def undo_this_import(self) -> None:
         if self.report is None:
             return
-        db, batch_id = self.ctx.db, self.report.batch_id
+        imports, batch_id = self.ctx.services.imports, self.report.batch_id
         try:
-            undone = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
+            undone = background.wait_for(self.ctx, lambda: imports.undo(batch_id), self,
                                          "Undoing the import…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo import", str(exc))
@@ -655,7 +655,7 @@ def choose_file(ctx: AppContext, parent: QWidget | None) -> Path | None:
 def import_contacts(ctx: AppContext, parent: QWidget | None = None,
                     path: Path | str | None = None) -> ImportReport | None:
     """Ask for a CSV or vCard file and run the import dialog; the report if saved."""
-    if getattr(ctx.db, "read_only", False):
+    if ctx.read_only:
         QMessageBox.information(parent, "Import contacts", "This database is open read-only; "
                                 "nothing can be imported into it.")
         return None

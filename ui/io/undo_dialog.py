@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.errors import CoordinatorError
-from coordinator.formats import batches
 from coordinator.formats.batches import BatchInfo, UndoReport
 from ui.io.common import fill_table, local_time, read_only_table
 from ui.kit import background
@@ -77,7 +76,7 @@ class UndoImportDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.batches = batches.list_batches(self.ctx.db)
+        self.batches = self.ctx.services.imports.batches()
         rows = []
         for b in self.batches:
             what = (f"Merge: {b.source}" if b.format == "merge"
@@ -107,9 +106,9 @@ class UndoImportDialog(QDialog):
         b = self.selected()
         if b is None or b.undone_at is not None:
             return None
-        db = self.ctx.db
+        imports = self.ctx.services.imports
         try:  # reads every id the batch created: off the GUI thread
-            preview = background.wait_for(self.ctx, lambda: batches.undo_preview(db, b.id), self,
+            preview = background.wait_for(self.ctx, lambda: imports.undo_preview(b.id), self,
                                           "Looking at what the undo would change…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))
@@ -123,7 +122,7 @@ class UndoImportDialog(QDialog):
             return None
         batch_id = b.id
         try:
-            report = background.wait_for(self.ctx, lambda: batches.undo_batch(db, batch_id), self,
+            report = background.wait_for(self.ctx, lambda: imports.undo(batch_id), self,
                                          "Undoing…")
         except CoordinatorError as exc:
             QMessageBox.warning(self, "Undo", str(exc))

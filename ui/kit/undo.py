@@ -93,10 +93,10 @@ class _ServiceCommand(_GuardedCommand):
     def service(self) -> Any:
         return getattr(self.ctx.services, SERVICE_OF[self.entity])
 
-    def _each(self, fn: Callable[[str], Any], ids: list[str]) -> bool:
-        """Apply `fn` to every id in one unit of work (one change notification)."""
-        with self.ctx.db.write():
-            return all(self._guard(fn, rid) for rid in ids)
+    def _all(self, fn: Callable[[list[str]], Any], ids: list[str]) -> bool:
+        """Apply `fn` (a service's `delete_many` or `restore_many`) to all the ids at once:
+        one unit of work, one change notification, all of them or none."""
+        return self._guard(fn, ids)
 
 
 class DeleteCommand(_ServiceCommand):
@@ -109,13 +109,13 @@ class DeleteCommand(_ServiceCommand):
         self.ids = list(ids)
 
     def _delete(self) -> None:
-        if self._each(self.service.delete, self.ids):
+        if self._all(self.service.delete_many, self.ids):
             self.ctx.status_message.emit(
                 f"Moved {describe(self.entity, len(self.ids))} to Trash. Undo with Ctrl+Z.", 6000
             )
 
     def _restore(self) -> None:
-        if self._each(self.service.restore, self.ids):
+        if self._all(self.service.restore_many, self.ids):
             self.ctx.status_message.emit(f"Restored {describe(self.entity, len(self.ids))}.", 4000)
 
     def redo(self) -> None:
@@ -225,19 +225,17 @@ class MergeCommand(DoneCommand):
         self.choices = dict(choices or {})
 
     def _redo(self) -> None:
-        from coordinator.formats import merge
-
-        fn = merge.merge_contacts if self.entity == "contact" else merge.merge_organizations
+        duplicates = self.ctx.services.duplicates
         self._guard(
             lambda: setattr(
-                self, "batch_id", fn(self.ctx.db, self.keep, self.other, self.choices).batch_id
+                self,
+                "batch_id",
+                duplicates.merge(self.entity, self.keep, self.other, self.choices).batch_id,
             )
         )
 
     def undo(self) -> None:
-        from coordinator.formats import batches
-
-        self._guard(lambda: batches.undo_batch(self.ctx.db, self.batch_id))
+        self._guard(lambda: self.ctx.services.imports.undo(self.batch_id))
 
 
 class NotDuplicatesCommand(DoneCommand):
@@ -251,20 +249,16 @@ class NotDuplicatesCommand(DoneCommand):
         self.entity, self.first_id, self.second_id = entity, first_id, second_id
 
     def _redo(self) -> None:
-        from coordinator.services import duplicate_decisions as decisions
-
         self._guard(
-            lambda: decisions.mark_not_duplicates(
-                self.ctx.db, self.entity, self.first_id, self.second_id
+            lambda: self.ctx.services.duplicates.mark_not_duplicates(
+                self.entity, self.first_id, self.second_id
             )
         )
 
     def undo(self) -> None:
-        from coordinator.services import duplicate_decisions as decisions
-
         self._guard(
-            lambda: decisions.unmark_not_duplicates(
-                self.ctx.db, self.entity, self.first_id, self.second_id
+            lambda: self.ctx.services.duplicates.unmark_not_duplicates(
+                self.entity, self.first_id, self.second_id
             )
         )
 
@@ -331,14 +325,12 @@ class ImportCommand(QUndoCommand):
         """Nothing: the import was saved before the command was pushed."""
 
     def undo(self) -> None:
-        from coordinator.formats import batches
-
         self.setObsolete(True)  # either way, nothing is left for the stack to do
-        db, batch_id = self.ctx.db, self.batch_id
+        imports, batch_id = self.ctx.services.imports, self.batch_id
         try:
             preview = background.wait_for(
                 self.ctx,
-                lambda: batches.undo_preview(db, batch_id),
+                lambda: imports.undo_preview(batch_id),
                 self.window,
                 "Looking at what the undo would change…",
             )
@@ -358,7 +350,7 @@ class ImportCommand(QUndoCommand):
                 return
             self.report = background.wait_for(
                 self.ctx,
-                lambda: batches.undo_batch(db, batch_id),
+                lambda: imports.undo(batch_id),
                 self.window,
                 "Undoing the import…",
             )

@@ -228,7 +228,7 @@ class RestoreDialog(QDialog):
 def restore_from_backup(ctx: AppContext, parent: QWidget | None = None) -> bool:
     """Pick a backup and restore it; True when the database content was replaced (the
     caller then reloads every view; `ctx.changed` was also emitted for everything)."""
-    if getattr(ctx.db, "read_only", False):
+    if ctx.read_only:
         QMessageBox.information(parent, "Restore", "This database is open read-only; it "
                                 "cannot be restored into. Close the other Coordinator first.")
         return False

@@ -136,12 +136,10 @@ class TrashView(QWidget, FeatureView):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            with self.ctx.db.write():
-                for entity, ids in selection.items():
-                    for rid in ids:
-                        self.ctx.services.trash.purge(entity, rid)
-        except CoordinatorError as exc:
+            self.ctx.services.trash.purge_many(selection)
+        except CoordinatorError as exc:  # nothing was deleted: all or none
             QMessageBox.warning(self, "Could not delete", str(exc))
+            return
         self.ctx.status_message.emit(f"Deleted {what} for good.", 5000)
 
     def empty_trash(self) -> None:
