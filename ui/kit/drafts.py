@@ -214,7 +214,40 @@ def views_with_recovered_drafts(store: DraftStore | None = None) -> dict[str, in
     return out
 
 
-class DraftAutosaver(QObject):
+class _Autosaver(QObject):
+    """Calls `flush` within `interval_ms` of the first change (`touch`), and again for
+    changes after that: steady typing still saves every interval, never postponed."""
+
+    def __init__(self, interval_ms: int, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.flush)
+        self._active = True
+
+    def touch(self) -> None:
+        if self._active and not self._timer.isActive():
+            self._timer.start()
+
+    def pending(self) -> bool:
+        """True while a change waits for its autosave."""
+        return self._timer.isActive()
+
+    def cancel(self) -> None:
+        """Forget a pending save (the record was just saved; its drafts are gone)."""
+        self._timer.stop()
+
+    def stop(self) -> None:
+        """No more saving (the field is gone, or the editor closed)."""
+        self._active = False
+        self._timer.stop()
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+
+class DraftAutosaver(_Autosaver):
     """Saves one text widget to the store ~2 s after typing starts, while it changes."""
 
     def __init__(
@@ -227,24 +260,10 @@ class DraftAutosaver(QObject):
         interval_ms: int = AUTOSAVE_MS,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent or widget)
+        super().__init__(interval_ms, parent or widget)
         self.store, self.widget, self.key, self.label = store, widget, key, label
         self._title = title
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.flush)
-        self._active = True
-        widget.textChanged.connect(self._on_changed)
-
-    def _on_changed(self) -> None:
-        # Not restarted on every keystroke: steady typing still saves every interval.
-        if self._active and not self._timer.isActive():
-            self._timer.start()
-
-    def pending(self) -> bool:
-        """True while typed text waits for its autosave."""
-        return self._timer.isActive()
+        widget.textChanged.connect(self.touch)
 
     def flush(self) -> None:
         if not self._active or self.key.field.endswith(":"):  # no field to save into
@@ -263,13 +282,8 @@ class DraftAutosaver(QObject):
         if label is not None:
             self.label = label
 
-    def stop(self) -> None:
-        """No more saving (the field is gone or the record was saved)."""
-        self._active = False
-        self._timer.stop()
 
-
-class StateAutosaver(QObject):
+class StateAutosaver(_Autosaver):
     """Saves an editor's whole state to the store ~2 s after a change (`touch`), while
     it keeps changing; `snapshot` gives the record dataclass of the editor as it is."""
 
@@ -282,21 +296,8 @@ class StateAutosaver(QObject):
         interval_ms: int = AUTOSAVE_MS,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(interval_ms, parent)
         self.store, self._key, self._snapshot, self._title = store, key, snapshot, title
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.flush)
-        self._active = True
-
-    def touch(self) -> None:
-        """Something changed: save within the interval (not postponed by more changes)."""
-        if self._active and not self._timer.isActive():
-            self._timer.start()
-
-    def pending(self) -> bool:
-        return self._timer.isActive()
 
     def flush(self) -> None:
         self._timer.stop()
@@ -308,14 +309,6 @@ class StateAutosaver(QObject):
             log.exception("could not snapshot an editor for its draft")
             return
         self.store.put(self._key(), text, label=STATE_LABEL, record_title=self._title())
-
-    def cancel(self) -> None:
-        """Forget a pending save (the record was just saved; its drafts are gone)."""
-        self._timer.stop()
-
-    def stop(self) -> None:
-        self._active = False
-        self._timer.stop()
 
 
 def read_state(store: DraftStore, entity: str, record_id: str, cls: type[T]) -> T | None:

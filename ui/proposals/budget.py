@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from coordinator.services.records import BudgetLineData
 from coordinator.wording import plural
-from ui.kit.formatting import CURRENCY_SYMBOLS, format_money
+from ui.kit.formatting import format_money
+from ui.widgets.money import currency_prefix, money_spin
 
 
 class BudgetEditor(QWidget):
@@ -126,7 +126,7 @@ class BudgetEditor(QWidget):
             self.changed.emit()
 
     def _symbol(self) -> str:
-        return CURRENCY_SYMBOLS.get(self.currency, self.currency + " ")
+        return currency_prefix(self.currency)
 
     def _append(self, line: BudgetLineData) -> None:
         row = self.table.rowCount()
@@ -137,13 +137,8 @@ class BudgetEditor(QWidget):
         text.setFrame(False)
         text.textChanged.connect(self.changed)
         self.table.setCellWidget(row, self.DESCRIPTION, text)
-        spin = QDoubleSpinBox()
-        spin.setRange(0, 1e11)
-        spin.setDecimals(2)
-        spin.setGroupSeparatorShown(True)
-        spin.setPrefix(self._symbol())
-        spin.setValue(line.amount_minor / 100)
-        spin.setAccessibleName(f"Amount of budget line {row + 1}")
+        spin = money_spin(self.currency, line.amount_minor,
+                          name=f"Amount of budget line {row + 1}")
         spin.setFrame(False)
         spin.valueChanged.connect(self._on_amount)
         self.table.setCellWidget(row, self.AMOUNT, spin)

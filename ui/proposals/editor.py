@@ -40,7 +40,6 @@ from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
 from ui.kit.drafts import STATE_FIELD, Draft, DraftKey, DraftStore, StateAutosaver, read_state
 from ui.kit.editor import EditorChrome, describe_drafts
-from ui.kit.formatting import CURRENCY_SYMBOLS
 from ui.kit.pickers import RecordPicker
 from ui.kit.roles import ID_ROLE
 from ui.kit.undo import push_saved
@@ -49,6 +48,7 @@ from ui.proposals.links import LinkedRecord, linked_records
 from ui.proposals.partners import PartnersEditor
 from ui.proposals.sections import SectionsEditor
 from ui.widgets.dates import OptionalDateEdit
+from ui.widgets.money import currency_prefix
 
 
 class ProposalEditor(EditorChrome, QDialog):
@@ -302,7 +302,7 @@ class ProposalEditor(EditorChrome, QDialog):
 
     # -- misc -------------------------------------------------------------------------
     def _on_currency(self, currency: str) -> None:
-        self.amount_spin.setPrefix(CURRENCY_SYMBOLS.get(currency, currency + " "))
+        self.amount_spin.setPrefix(currency_prefix(currency))
         self.partners.set_currency(currency)
         self.budget.set_currency(currency)
 

@@ -8,7 +8,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,10 +21,11 @@ from coordinator.errors import NotFound
 from coordinator.models.enums import PartnerRole
 from coordinator.services.records import PartnerData
 from ui.context import AppContext
-from ui.kit.formatting import CONSORTIUM_NAMES, CONSORTIUM_ORDER, CURRENCY_SYMBOLS
+from ui.kit.formatting import CONSORTIUM_NAMES, CONSORTIUM_ORDER
 from ui.kit.pickers import RecordPicker
 from ui.kit.planning_table import coverage_width, paint_coverage
 from ui.widgets.columns import ReadableColumns
+from ui.widgets.money import currency_prefix, money_spin
 
 
 class CoverageStrip(QWidget):
@@ -146,7 +146,7 @@ class PartnersEditor(QWidget):
 
     def set_currency(self, currency: str) -> None:
         self.currency = currency
-        symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+        symbol = currency_prefix(currency)
         for row in range(self.table.rowCount()):
             self.table.cellWidget(row, self.COMMITMENT).setPrefix(symbol)
         self._refresh_summary()
@@ -195,13 +195,8 @@ class PartnersEditor(QWidget):
         role_box.setCurrentIndex(max(0, role_box.findData(p.role)))
         role_box.currentIndexChanged.connect(self.changed)
         self.table.setCellWidget(row, self.ROLE, role_box)
-        spin = QDoubleSpinBox()
-        spin.setRange(0, 1e11)
-        spin.setDecimals(0)
-        spin.setGroupSeparatorShown(True)
-        spin.setPrefix(CURRENCY_SYMBOLS.get(self.currency, self.currency + " "))
-        spin.setValue(p.commitment_minor / 100)
-        spin.setAccessibleName(f"Commitment of {p.organization_name}")
+        spin = money_spin(self.currency, p.commitment_minor, cents=False,
+                          name=f"Commitment of {p.organization_name}")
         spin.valueChanged.connect(self._on_commitment)
         self.table.setCellWidget(row, self.COMMITMENT, spin)
 
