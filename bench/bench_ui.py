@@ -153,7 +153,7 @@ def baseline_scroll(size: object, pages: int, ctx: object, app: object) -> list[
     fly, nothing fetched), scrolled the same way: what this machine can do at best."""
     from PySide6.QtCore import QAbstractTableModel, QModelIndex
 
-    from ui.views.base import RecordTable
+    from ui.kit.member_view import RecordTable
 
     class Bare(QAbstractTableModel):
         def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
@@ -210,7 +210,7 @@ def baseline_jumps(size: object, spots: list[int], app: object) -> list[float]:
     """The same jumps over the same table widget with a bare Python model."""
     from PySide6.QtCore import QAbstractTableModel, QModelIndex
 
-    from ui.views.base import RecordTable
+    from ui.kit.member_view import RecordTable
 
     class Bare(QAbstractTableModel):
         def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
     def show_first_page(self, page: FirstPage) -> None:
         """Show the first contacts (read with plain sqlite3) while the core loads: a
         read-only table that the contacts view replaces once its own rows are in."""
-        from ui.models.contact_columns import FirstPageModel
+        from ui.contacts.columns import FirstPageModel
 
         table = QTableView()
         table.setAccessibleName("Contacts")

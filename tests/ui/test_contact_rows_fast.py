@@ -7,7 +7,7 @@ import random
 
 import phonenumbers
 
-from ui.models import contact_columns as cc
+from ui.contacts import columns as cc
 
 
 def test_north_american_numbers_match_phonenumbers() -> None:
@@ -35,7 +35,7 @@ def test_table_rows_are_the_rows(large_services) -> None:
 
 def test_a_jump_fetches_what_is_shown_and_the_neighbours_once_settled(large_services, qapp,
                                                                       qtbot) -> None:
-    from ui.models import contacts as cm
+    from ui.contacts import model as cm
     from ui.tasks import TaskRunner
 
     tasks = TaskRunner()

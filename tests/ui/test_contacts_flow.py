@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from coordinator.services import ContactFilter
 from coordinator.services.records import ContactData, EmailData
 from ui.app import settle
-from ui.dialogs.contact import ContactDialog
+from ui.contacts.form import ContactDialog
 
 
 def start_empty(window) -> object:
@@ -224,7 +224,7 @@ def test_columns_share_the_width_until_the_user_sizes_them(sample_ctx, make_wind
 
 def test_organization_form_validates_and_warns_about_duplicates(
         sample_ctx, make_window, qtbot, monkeypatch) -> None:
-    from ui.dialogs.organization import OrganizationDialog
+    from ui.organizations.form import OrganizationDialog
 
     window = make_window(sample_ctx)
     view = window.show_view("organizations")

@@ -12,8 +12,8 @@ from shiboken6 import isValid
 
 from coordinator.services.records import ContactData, EmailData, OrganizationData, PhoneData
 from ui.app import settle
-from ui.dialogs.contact import ContactDialog
-from ui.dialogs.organization import OrganizationDialog
+from ui.contacts.form import ContactDialog
+from ui.organizations.form import OrganizationDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

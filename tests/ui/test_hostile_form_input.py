@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ui.dialogs.contact import ContactDialog
-from ui.dialogs.organization import OrganizationDialog
+from ui.contacts.form import ContactDialog
+from ui.organizations.form import OrganizationDialog
 
 
 def _open(dialog, qtbot, messages):  # type: ignore[no-untyped-def]

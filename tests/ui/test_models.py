@@ -7,10 +7,10 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.services import ContactFilter, OrganizationFilter
+from ui.contacts import model as cm
+from ui.contacts.model import ContactTableModel
 from ui.kit.roles import ID_ROLE, ROW_ROLE
-from ui.models import contacts as cm
-from ui.models.contacts import ContactTableModel
-from ui.models.organizations import OrganizationTableModel
+from ui.organizations.model import OrganizationTableModel
 
 
 def test_contact_model_holds_ids_and_fetches_rows_lazily(large_services, qapp) -> None:

@@ -92,7 +92,7 @@ def test_contact_form_of_a_trashed_organization_keeps_the_link(ctx, qtbot, monke
     from PySide6.QtCore import Qt
 
     from coordinator.services.records import ContactData, OrganizationData
-    from ui.dialogs.contact import ContactDialog
+    from ui.contacts.form import ContactDialog
 
     services = ctx.services
     org = services.organizations.create(OrganizationData(name="Acme Mobility"))

@@ -12,7 +12,10 @@
   money, due dates and statuses look;
 - `pickers`, `markdown`: the record search field and the Markdown editor with preview.
 
-Feature packages (`ui/proposals`, `ui/meetings`, `ui/actions`, `ui/io`, `ui/safety`,
-`ui/briefing`, and the members' views, models and forms in `ui/views`, `ui/models` and
-`ui/dialogs`) use the kit and the generic widgets of `ui/widgets`.
+- `member_view`, `planning_view`, `record_form`, `views`: the bases of the members'
+  views, of the planning views, of the member forms, and what every view declares.
+
+Feature packages (`ui/contacts`, `ui/organizations`, `ui/consortia`, `ui/trash`,
+`ui/proposals`, `ui/meetings`, `ui/actions`, `ui/io`, `ui/safety`, `ui/briefing`) use the
+kit and the generic widgets of `ui/widgets`.
 """

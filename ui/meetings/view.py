@@ -23,11 +23,11 @@ from coordinator.services import MeetingFilter
 from coordinator.services.records import MeetingData
 from coordinator.wording import plural
 from ui.kit.drafts import Draft
+from ui.kit.planning_view import PlanningView, consortium_filter
 from ui.kit.roles import ROW_ROLE
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.model import MeetingTableModel
 from ui.meetings.series import next_in_series_template
-from ui.views.planning import PlanningView, consortium_filter
 from ui.widgets.combos import compact, refill_combo
 from ui.widgets.empty_state import EmptyState
 

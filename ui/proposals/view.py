@@ -31,12 +31,12 @@ from coordinator.services import ProposalFilter
 from coordinator.services.records import ProposalData
 from coordinator.wording import plural
 from ui.kit.drafts import Draft
+from ui.kit.planning_view import PlanningView, consortium_filter
 from ui.kit.roles import ID_ROLE
 from ui.kit.undo import run_undoable
 from ui.proposals.board import ProposalBoard
 from ui.proposals.editor import ProposalEditor
 from ui.proposals.model import ProposalTableModel, status_label
-from ui.views.planning import PlanningView, consortium_filter
 from ui.widgets.combos import compact, refill_combo
 from ui.widgets.empty_state import EmptyState
 

@@ -67,13 +67,13 @@ _SOON = "This view arrives in a later update."
 # One line per view, in sidebar order. To register a real view, replace its factory
 # with _lazy("ui.package.module", "ClassOrFunction") — called as factory(ctx).
 _SPECS: list[ViewSpec] = [
-    ViewSpec("consortia", "Consortia", _lazy("ui.views.consortia", "ConsortiaView"), "Members"),
-    ViewSpec("organizations", "Organizations", _lazy("ui.views.organizations", "OrganizationsView"), "Members"),  # noqa: E501
-    ViewSpec("contacts", "Contacts", _lazy("ui.views.contacts", "ContactsView"), "Members"),
+    ViewSpec("consortia", "Consortia", _lazy("ui.consortia.view", "ConsortiaView"), "Members"),
+    ViewSpec("organizations", "Organizations", _lazy("ui.organizations.view", "OrganizationsView"), "Members"),  # noqa: E501
+    ViewSpec("contacts", "Contacts", _lazy("ui.contacts.view", "ContactsView"), "Members"),
     ViewSpec("proposals", "Proposals", _lazy("ui.proposals.view", "ProposalsView")),
     ViewSpec("meetings", "Meetings", _lazy("ui.meetings.view", "MeetingsView")),
     ViewSpec("actions", "Action items", _lazy("ui.actions.view", "ActionItemsView")),
-    ViewSpec("trash", "Trash", _lazy("ui.views.trash", "TrashView")),
+    ViewSpec("trash", "Trash", _lazy("ui.trash.view", "TrashView")),
 ]
 
 VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in _SPECS}

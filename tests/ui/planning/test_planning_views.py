@@ -1,4 +1,4 @@
-"""What the Meetings and Proposals views share (`ui/views/planning.py`): the header menu
+"""What the Meetings and Proposals views share (`ui/kit/planning_view.py`): the header menu
 that shows and hides columns, the offer of drafts recovered after a crash, editor
 windows opened once per record, and moving the selection to Trash. Each test runs for
 both views."""
@@ -23,7 +23,7 @@ from ui.meetings.view import MeetingsView
 from ui.proposals.view import ProposalsView
 
 if TYPE_CHECKING:
-    from ui.views.planning import PlanningView
+    from ui.kit.planning_view import PlanningView
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from PySide6.QtCore import (
 
 from coordinator.changes import ChangeKind, ChangeSet
 from coordinator.services import ContactFilter, ContactRow, Services
+from ui.contacts.columns import COLUMNS, display_phone
 from ui.kit.roles import ID_ROLE, ROW_ROLE
-from ui.models.contact_columns import COLUMNS, display_phone
 from ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex

@@ -22,10 +22,10 @@ from coordinator.models.enums import SECTOR_LABELS, Sector
 from coordinator.services import OrganizationFilter
 from coordinator.services.records import ConsortiumData
 from coordinator.wording import plural
+from ui.kit.member_view import RecordTable
 from ui.kit.roles import ID_ROLE
 from ui.kit.views import FeatureView
-from ui.models.organizations import OrganizationTableModel
-from ui.views.base import RecordTable
+from ui.organizations.model import OrganizationTableModel
 from ui.widgets.detail import DetailPane, esc, link, rows_table, web_url
 from ui.widgets.forms import SPACING
 

@@ -27,7 +27,7 @@ from shiboken6 import isValid
 from coordinator.errors import FieldProblem
 from coordinator.models import fold
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
-from ui.dialogs.base import RecordDialog
+from ui.kit.record_form import RecordDialog
 from ui.widgets.forms import FieldMessage, RowList, connect_all, with_message
 
 if TYPE_CHECKING:

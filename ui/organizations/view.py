@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter, OrganizationFilter
 from coordinator.wording import plural
-from ui.dialogs.organization import OrganizationDialog
+from ui.kit.member_view import MemberView, combo_value
 from ui.kit.undo import DeleteCommand
 from ui.kit.views import FeatureView
-from ui.models.organizations import OrganizationTableModel, sector_label
-from ui.views.base import MemberView, combo_value
+from ui.organizations.form import OrganizationDialog
+from ui.organizations.model import OrganizationTableModel, sector_label
 from ui.widgets.detail import organization_html
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from coordinator.errors import FieldProblem
 from coordinator.models.enums import SECTOR_LABELS
 from coordinator.services.records import OrganizationData
-from ui.dialogs.base import RecordDialog
-from ui.dialogs.contact import split_tags
-from ui.views.base import fill_consortia
+from ui.contacts.form import split_tags
+from ui.kit.member_view import fill_consortia
+from ui.kit.record_form import RecordDialog
 from ui.widgets.forms import FieldMessage, connect_all, with_message
 
 if TYPE_CHECKING:

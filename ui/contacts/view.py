@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMenu, QWidget
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter
 from coordinator.wording import plural
-from ui.dialogs.contact import ContactDialog
+from ui.contacts.form import ContactDialog
+from ui.contacts.model import ContactTableModel
+from ui.kit.member_view import MemberView, combo_value
 from ui.kit.undo import DeleteCommand
 from ui.kit.views import FeatureView
-from ui.models.contacts import ContactTableModel
-from ui.views.base import MemberView, combo_value
 from ui.widgets.detail import contact_html
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Consortia: the seven regional consortia and their members."""

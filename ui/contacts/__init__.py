@@ -1,0 +1,1 @@
+"""Contacts: the people of the member organizations (view, table model, form)."""

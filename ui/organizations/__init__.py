@@ -1,0 +1,1 @@
+"""Organizations: the coalition's members (view, table model, form)."""

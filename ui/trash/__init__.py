@@ -1,0 +1,1 @@
+"""Trash: records moved there, restored or deleted for good."""
