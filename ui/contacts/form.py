@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QWidget,
@@ -57,12 +56,6 @@ class ContactDialog(RecordDialog):
         self.resize(560, 640)
 
     # -- building --------------------------------------------------------------------
-    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(name)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
     def _build(self) -> None:
         self.given = self._line("First name")
         self.family = self._line("Last name")

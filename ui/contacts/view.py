@@ -57,24 +57,11 @@ class ContactsView(MemberView, FeatureView):
         ctx.changed.connect(self._on_changed)
         self.count_label.setText("Loading contacts…")
 
-    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
-        self.model.sort(column, order)
-        current = self.model.sort_state()
-        if current != (column, order):  # a column that cannot be sorted
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(*current)
-            header.blockSignals(False)
-
     # -- filters ---------------------------------------------------------------------------
     def current_filter(self) -> ContactFilter:
         return ContactFilter(
             consortium_id=combo_value(self.consortium), sector=combo_value(self.sector),
             tag=self.tag.tag_text() or None, text=self.text_filter.text().strip() or None)
-
-    def apply_filters(self) -> None:
-        self._filter_timer.stop()
-        self.model.set_filter(self.current_filter())
 
     def set_filter(self, *, consortium_id: str | None = None, organization_id: str | None = None,
                    sector: str | None = None) -> None:

@@ -223,8 +223,23 @@ class MemberView(QWidget):
         if changes.touches(self.noun[0]):  # an import reports thousands: ask once
             self._tags_timer.start()
 
-    def apply_filters(self) -> None:
+    def current_filter(self) -> Any:
+        """The filter the bar's widgets describe (the view's own filter class)."""
         raise NotImplementedError
+
+    def apply_filters(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.current_filter())  # type: ignore[attr-defined]
+
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        """Sort in SQL; a column that cannot be sorted puts the indicator back."""
+        self.model.sort(column, order)  # type: ignore[attr-defined]
+        current = self.model.sort_state()  # type: ignore[attr-defined]
+        if current != (column, order):
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*current)
+            header.blockSignals(False)
 
     # -- state -----------------------------------------------------------------------------
     def setup_table(self, model: QAbstractItemModel, widths: list[int]) -> None:

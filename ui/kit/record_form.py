@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -132,6 +133,14 @@ class RecordDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
     # -- shared behaviour ----------------------------------------------------------------
+    @staticmethod
+    def _line(name: str, placeholder: str = "") -> QLineEdit:
+        """A text field with the name a screen reader says and a hint while empty."""
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
     def finish_setup(self) -> None:
         """Call once the fields are filled: records the clean state and validates, sets
         the Tab order and puts the cursor in the first field."""

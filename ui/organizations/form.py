@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QPlainTextEdit,
     QWidget,
 )
@@ -46,12 +45,6 @@ class OrganizationDialog(RecordDialog):
         self._fill(self._loaded)
         self.finish_setup()
         self.resize(520, 460)
-
-    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(name)
-        edit.setPlaceholderText(placeholder)
-        return edit
 
     def _build(self) -> None:
         self.name = self._line("Name", "e.g. City of Denton")

@@ -55,23 +55,10 @@ class OrganizationsView(MemberView, FeatureView):
         ctx.changed.connect(self._on_changed)
         self.model.reload()
 
-    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
-        self.model.sort(column, order)
-        current = self.model.sort_state()
-        if current != (column, order):
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(*current)
-            header.blockSignals(False)
-
     def current_filter(self) -> OrganizationFilter:
         return OrganizationFilter(
             consortium_id=combo_value(self.consortium), sector=combo_value(self.sector),
             tag=self.tag.tag_text() or None, text=self.text_filter.text().strip() or None)
-
-    def apply_filters(self) -> None:
-        self._filter_timer.stop()
-        self.model.set_filter(self.current_filter())
 
     def set_filter(self, *, consortium_id: str | None = None, sector: str | None = None) -> None:
         for combo, value in ((self.consortium, consortium_id), (self.sector, sector)):
