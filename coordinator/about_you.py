@@ -81,7 +81,7 @@ def save(about: AboutYou) -> AboutYou:
     wrong = problems(about)
     if wrong:
         raise CoordinatorError(" ".join(wrong))
-    folder = paths.ensure_private_dir(paths.config_dir())
+    paths.ensure_private_dir(paths.config_dir())
     text = json.dumps(asdict(about), ensure_ascii=False, indent=1)
-    write_private_atomic(folder / _path().name, text.encode("utf-8"))
+    write_private_atomic(_path(), text.encode("utf-8"))
     return about

@@ -193,7 +193,7 @@ def _batch_id(ctx: CliContext, prefix: str) -> str:
 
 
 def cmd_undo(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = batches.undo_batch(ctx.db, _batch_id(ctx, args.batch_id))
+    report = ctx.services.imports.undo(_batch_id(ctx, args.batch_id))
     print(f"Undone: {plural(report.contacts_removed, 'contact')} removed, "
           f"{report.contacts_to_trash:,} moved to Trash (edited since, or used by other "
           f"records), {report.contacts_restored:,} restored to their earlier state, "

@@ -287,5 +287,4 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
         report.tags_removed = len(tags) - len(used_tags)
         batch.undone_at = utcnow()
         session.add(batch)
-    db.reclaim_space()  # a large import undone leaves the file mostly free pages
     return report

@@ -76,7 +76,7 @@ class Services:
 
         self.imports = ImportService(db)
         self.duplicates = DuplicateService(db)
-        self.exports = ExportService(db)
+        self.exports = ExportService(db, self)
         self.trash = TrashService(db, {
             "contact": self.contacts, "organization": self.organizations,
             "proposal": self.proposals, "meeting": self.meetings,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from coordinator.formats.importer import ImportOptions, ImportPreview, ImportReport
     from coordinator.formats.merge import MergeReport
     from coordinator.formats.parsed import ParseResult
+    from coordinator.services import Services
 
 
 class ImportService:
@@ -48,9 +49,13 @@ class ImportService:
         return batches.undo_preview(self.db, batch_id)
 
     def undo(self, batch_id: str) -> UndoReport:
+        """Undo an import; a large one leaves the file mostly free pages, which go back
+        to the disk (`Database.reclaim_space`: a VACUUM, so never on the GUI thread)."""
         from coordinator.formats import batches
 
-        return batches.undo_batch(self.db, batch_id)
+        report = batches.undo_batch(self.db, batch_id)
+        self.db.reclaim_space()
+        return report
 
 
 class DuplicateService:
@@ -83,6 +88,13 @@ class DuplicateService:
 
         return duplicate_decisions.unmark_not_duplicates(self.db, entity, a, b)
 
+    def undo_merge(self, batch_id: str) -> UndoReport:
+        """Put both records of a merge back (a merge is recorded as a batch, like an
+        import; a few rows change, so no space is worth reclaiming)."""
+        from coordinator.formats import batches
+
+        return batches.undo_batch(self.db, batch_id)
+
     def adopt_legacy_pairs(self, keys: Iterable[str]) -> int:
         from coordinator.services import duplicate_decisions
 
@@ -92,8 +104,8 @@ class DuplicateService:
 class ExportService:
     """The bytes of an export: what the Export dialog and the command line write."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, records: Services) -> None:
+        self.db, self.records = db, records
 
     def build(self, kind: str, fmt: str, ids: Sequence[str] | None = None, *,
               series: str | None = None, include_private: bool = False,
@@ -102,9 +114,7 @@ class ExportService:
         (iCalendar): the records `ids`, or all of them (a meeting `series` by name)."""
         from coordinator.errors import CoordinatorError
         from coordinator.formats import csv_export, exports, ical_export
-        from coordinator.services import Services
-
-        services = Services(self.db)
+        services = self.records
         if kind == "contacts":
             return exports.export_contacts(
                 self.db, fmt, ids=list(ids) if ids is not None else None,

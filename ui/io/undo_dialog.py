@@ -2,7 +2,7 @@
 
     undo_import(ctx, parent)   # the UndoReport of the last undo made, or None
 
-Undo (`batches.undo_batch`, one transaction) removes what the import created (a
+Undo (`services.imports.undo`, one transaction) removes what the import created (a
 contact that other records now point at goes to Trash instead) and puts back what
 it updated; undoing a merge restores the other record and re-points its links.
 """

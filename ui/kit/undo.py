@@ -235,7 +235,7 @@ class MergeCommand(DoneCommand):
         )
 
     def undo(self) -> None:
-        self._guard(lambda: self.ctx.services.imports.undo(self.batch_id))
+        self._guard(lambda: self.ctx.services.duplicates.undo_merge(self.batch_id))
 
 
 class NotDuplicatesCommand(DoneCommand):
@@ -307,7 +307,7 @@ class ImportCommand(QUndoCommand):
     import takes back the import, not whatever came before it.
 
     Undo asks first, saying what will happen (`describe_preview`), and runs
-    `batches.undo_batch` off the GUI thread. An import cannot be redone from the stack
+    `services.imports.undo` off the GUI thread. An import cannot be redone from the stack
     (that is importing the file again), so after its undo, or when the user says No,
     the command goes obsolete and the stack drops it; Edit ▸ Undo Import… still lists
     the batch either way.
