@@ -70,6 +70,8 @@ class Contact(Record, table=True):
     private_notes: str = Field(default="")
     birthday: str = Field(default="", max_length=10)  # YYYY-MM-DD or --MM-DD
     last_contacted_on: date | None = None
+    # Asked not to be emailed: mailing links, copied addresses and mail merge skip them.
+    do_not_contact: bool = Field(default=False)
 
 
 class ContactEmail(Record, table=True):
