@@ -81,6 +81,9 @@ class Services:
             "contact": self.contacts, "organization": self.organizations,
             "proposal": self.proposals, "meeting": self.meetings,
         })
+        from coordinator.services.home import HomeService
+
+        self.home = HomeService(db)
 
     def stats(self) -> dict[str, object]:
         """Live record counts per entity, and per consortium."""
