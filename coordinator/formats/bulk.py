@@ -54,7 +54,7 @@ IMPORT_CACHE_KIB = min(BULK_CACHE_KIB, 96 * 1024)
 CONTACT_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "prefix", "given_name",
                    "middle_name", "family_name", "suffix", "nickname", "pronouns", "full_name",
                    "sort_key", "title", "organization_id", "consortium_id", "website", "notes",
-                   "private_notes", "birthday", "last_contacted_on")
+                   "private_notes", "birthday", "last_contacted_on", "do_not_contact")
 EMAIL_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "contact_id", "label",
                  "address", "address_key", "is_primary", "position")
 PHONE_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "contact_id", "label", "raw",
@@ -210,7 +210,8 @@ class NewContacts:
             d.family_name, d.suffix, d.nickname, d.pronouns, full_name_of(d),
             folds.joined(d.family_name, d.given_name, d.middle_name),
             d.title, organization_id, consortium_id, d.website, d.notes, d.private_notes,
-            d.birthday, d.last_contacted_on.isoformat() if d.last_contacted_on else None))
+            d.birthday, d.last_contacted_on.isoformat() if d.last_contacted_on else None,
+            int(d.do_not_contact)))
         if d.emails:
             primary_seen = False
             for i, e in enumerate(d.emails):

@@ -41,6 +41,11 @@ def combine(base: ContactData, other: ContactData, *, other_wins: bool) -> list[
         if theirs and fold(theirs) not in fold(mine):
             setattr(base, name, f"{mine}\n\n{theirs}" if mine else theirs)
             changed.append(name)
+    # Asking not to be emailed is never undone by an import or a merge: only the
+    # contact form clears it.
+    if other.do_not_contact and not base.do_not_contact:
+        base.do_not_contact = True
+        changed.append("do_not_contact")
     if other.last_contacted_on and (
         base.last_contacted_on is None or other.last_contacted_on > base.last_contacted_on
     ):
@@ -83,6 +88,7 @@ def snapshot(data: ContactData) -> str:
                                 "addresses", "tags", "id")}
     keep["last_contacted_on"] = data.last_contacted_on.isoformat() if (
         data.last_contacted_on) else None
+    keep["do_not_contact"] = data.do_not_contact
     return json.dumps(keep, ensure_ascii=False)
 
 
@@ -97,4 +103,5 @@ def from_snapshot(text: str) -> ContactData:
     data.phones = [PhoneData(**p) for p in raw.get("phones", [])]
     data.addresses = [AddressData(**a) for a in raw.get("addresses", [])]
     data.tags = list(raw.get("tags", []))
+    data.do_not_contact = bool(raw.get("do_not_contact", False))
     return data

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from coordinator.formats.encoding import neutralise_cell
 from coordinator.formats.export_text import multiline
+from coordinator.formats.fields import DO_NOT_CONTACT_YES
 from coordinator.services.records import (
     ContactData,
     OrganizationData,
@@ -55,7 +56,7 @@ def contacts_csv(contacts: Sequence[ContactData], *, include_private: bool = Fal
     n_emails = max((len(c.emails) for c in contacts), default=0) or 1
     n_phones = max((len(c.phones) for c in contacts), default=0) or 1
     n_addresses = max((len(c.addresses) for c in contacts), default=0) or 1
-    header = [name for name, _ in SCALAR_COLUMNS] + ["Tags", "Notes"]
+    header = [name for name, _ in SCALAR_COLUMNS] + ["Tags", "Notes", "Do Not Contact"]
     if include_private:
         header.append("Private Notes")
     for i in range(1, n_emails + 1):
@@ -68,7 +69,8 @@ def contacts_csv(contacts: Sequence[ContactData], *, include_private: bool = Fal
     def rows() -> Iterable[list[object]]:
         for c in contacts:
             row: list[object] = [getattr(c, attr) or "" for _, attr in SCALAR_COLUMNS]
-            row += [" ::: ".join(c.tags), c.notes]
+            row += [" ::: ".join(c.tags), c.notes,
+                    DO_NOT_CONTACT_YES if c.do_not_contact else ""]
             if include_private:
                 row.append(c.private_notes)
             for i in range(n_emails):

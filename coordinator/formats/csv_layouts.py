@@ -32,6 +32,7 @@ from coordinator.formats.fields import (
     clean_address,
     clean_labels,
     clean_phones,
+    do_not_contact_of,
     email_from_text,
     label_of,
     names_too_long,
@@ -299,6 +300,8 @@ def google_row(row: Row, pc: ParsedContact) -> None:
     d.private_notes = g("Private Notes", "")
     if g("Last Contacted"):
         _last_contacted(g("Last Contacted", ""), pc)
+    if g("Do Not Contact"):
+        _do_not_contact(g("Do Not Contact", ""), pc)
     _birthday(g("Birthday", ""), pc)
     d.tags = split_labels(g("Labels", "") or g("Tags", ""))
     if g("Website"):
@@ -373,7 +376,7 @@ class _GooglePlan:
         self.org_title, self.title = at("Organization Title"), at("Title")
         self.department, self.consortium = at("Organization Department"), at("Consortium")
         self.source_id, self.notes = at("Coordinator ID"), at("Notes")
-        self.private = at("Private Notes")
+        self.private, self.do_not_contact = at("Private Notes"), at("Do Not Contact")
         self.contacted, self.birthday = at("Last Contacted"), at("Birthday")
         self.labels, self.tags, self.website = at("Labels"), at("Tags"), at("Website")
         kinds: dict[str, dict[int, dict[str, list[int]]]] = {}
@@ -442,6 +445,7 @@ def google_indexed(headers: list[str]) -> IndexedConverter | None:
     department, consortium = plan.department, plan.consortium
     source_id, notes, private = plan.source_id, plan.notes, plan.private
     contacted, birthday = plan.contacted, plan.birthday
+    do_not_contact = plan.do_not_contact
     labels, tags, website = plan.labels, plan.tags, plan.website
     emails, phones, addresses, websites_ = (plan.emails, plan.phones, plan.addresses,
                                             plan.websites)
@@ -468,6 +472,8 @@ def google_indexed(headers: list[str]) -> IndexedConverter | None:
         d.private_notes = row[private]
         if row[contacted]:
             _last_contacted(row[contacted], pc)
+        if row[do_not_contact]:
+            _do_not_contact(row[do_not_contact], pc)
         _birthday(row[birthday], pc)
         d.tags = split_labels_cached(row[labels] or row[tags])
         if row[website]:
@@ -516,6 +522,7 @@ def google_fused(headers: list[str]) -> FusedParser | None:
     department, consortium = plan.department, plan.consortium
     source_id, notes, private = plan.source_id, plan.notes, plan.private
     contacted, birthday = plan.contacted, plan.birthday
+    do_not_contact = plan.do_not_contact
     labels, tags, website = plan.labels, plan.tags, plan.website
     websites = plan.websites
     email_pairs, phone_pairs, address_columns = (plan.email_pairs, plan.phone_pairs,
@@ -551,6 +558,9 @@ def google_fused(headers: list[str]) -> FusedParser | None:
             return None
         birthday_ = birthday_of(row[birthday])
         if birthday_ is None:
+            return None
+        flagged = do_not_contact_of(row[do_not_contact])
+        if flagged is None:  # unclear: the general path flags it and warns
             return None
         emails: list[EmailData] = []
         if email_pairs:
@@ -591,7 +601,7 @@ def google_fused(headers: list[str]) -> FusedParser | None:
             title=title_, notes=note_lines(row[notes].strip()),
             private_notes=note_lines(row[private].strip()), birthday=birthday_,
             emails=emails, phones=phones, addresses=addresses,
-            tags=clean_labels(v) if v else []))
+            tags=clean_labels(v) if v else [], do_not_contact=flagged))
         v = row[org_name] or row[org]
         pc.organization = " ".join(v.split())
         pc.consortium = row[consortium]
@@ -629,6 +639,14 @@ def _birthday(text: str, pc: ParsedContact) -> None:
         pc.data.notes = (pc.data.notes + "\n" if pc.data.notes else "") + f"Birthday: {text}"
     else:
         pc.data.birthday = value
+
+
+def _do_not_contact(text: str, pc: ParsedContact) -> None:
+    flag = do_not_contact_of(text)
+    if flag is None:
+        pc.warnings.append(f"Do not contact {text!r} is neither yes nor no; the contact is "
+                           "marked do-not-contact, to be safe.")
+    pc.data.do_not_contact = flag is not False
 
 
 def _last_contacted(text: str, pc: ParsedContact) -> None:
@@ -796,6 +814,8 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
                 d.tags.extend(split_labels(value, sep))
             elif field == "birthday":
                 _birthday(value, pc)
+            elif field == "do_not_contact":
+                _do_not_contact(value, pc)
             elif field == "organization":
                 pc.organization = value
             elif field == "department":

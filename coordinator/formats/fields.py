@@ -119,6 +119,20 @@ def clean_labels(value: str) -> list[str]:
     return list(_clean_labels_tuple(value))
 
 
+_YES = frozenset({"yes", "y", "true", "1", "x", "ja", "oui", "si", "do not contact"})
+_NO = frozenset({"no", "n", "false", "0", "nein", "non"})
+DO_NOT_CONTACT_YES = "yes"  # what exports write for a flagged contact (empty otherwise)
+
+
+def do_not_contact_of(text: str) -> bool | None:
+    """A "Do Not Contact" cell as a flag: yes/true/1/x -> True, empty or no/false/0 ->
+    False, anything else None (the caller flags the contact, to be safe, and says so)."""
+    key = " ".join(fold(text).split()) if text else ""
+    if not key or key in _NO:
+        return False
+    return True if key in _YES else None
+
+
 def birthday_of(text: str) -> str | None:
     """'YYYY-MM-DD' or '--MM-DD' from the usual forms; '' when empty; None when unreadable."""
     if not text:

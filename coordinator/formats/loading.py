@@ -24,7 +24,7 @@ SCAN_FROM = 5000  # from this many contacts on, read whole tables instead of id 
 _CONTACT_COLUMNS = (
     "id, prefix, given_name, middle_name, family_name, suffix, nickname, pronouns, title, "
     "organization_id, website, notes, private_notes, birthday, last_contacted_on, full_name, "
-    "consortium_id, created_at, updated_at, deleted_at"
+    "consortium_id, created_at, updated_at, deleted_at, do_not_contact"
 )
 
 
@@ -98,7 +98,7 @@ def _load_chunk(cursor: Any, chunk: Sequence[str], orgs: dict[str, str],
             organization_name=orgs.get(r[9], "") if r[9] else "", consortium_id=r[16],
             consortium_short_name=consortia.get(r[16], "") if r[16] else "",
             created_at=parse_sql_time(r[17]), updated_at=parse_sql_time(r[18]),
-            deleted_at=parse_sql_time(r[19]),
+            deleted_at=parse_sql_time(r[19]), do_not_contact=bool(r[20]),
         )
     emails, phones, addresses, tags = (defaultdict(list) for _ in range(4))
     check_cancel(cancelled)

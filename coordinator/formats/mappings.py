@@ -24,7 +24,7 @@ FIELDS = {
     "email": "E-mail", "phone": "Phone", "street": "Street", "city": "City",
     "region": "State / region", "postal_code": "Postal code", "country": "Country",
     "website": "Website", "notes": "Notes", "tags": "Tags", "birthday": "Birthday",
-    "ignore": "(ignore)",
+    "do_not_contact": "Do not contact", "ignore": "(ignore)",
 }
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("name", "full name", "contact", "contact name", "display name", "person"),
@@ -56,6 +56,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups", "group",
              "keywords"),
     "birthday": ("birthday", "date of birth", "dob", "birth date"),
+    "do_not_contact": ("do not contact", "do not email", "do not mail", "no email",
+                       "opt out", "opted out", "email opt out", "unsubscribed"),
 }
 # German, French and Spanish column names (accents folded, punctuation as spaces).
 _SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {

@@ -29,6 +29,7 @@ _PHONE_TYPES = {
     "pager": ["PAGER"], "main": ["MAIN"],
 }
 _ADDRESS_TYPES = {"work": ["WORK"], "home": ["HOME"]}
+DO_NOT_CONTACT_PROPERTY = "X-COORDINATOR-DO-NOT-CONTACT"
 
 
 # -- 4.0 ------------------------------------------------------------------------------------
@@ -108,6 +109,8 @@ def _card(c: ContactData, version: str) -> str:
         lines.append(one_line("BDAY:" + (c.birthday.replace("-", "") if v4 else c.birthday)))
     if c.tags:
         lines.append("CATEGORIES:" + ",".join(escape(t) for t in c.tags))
+    if c.do_not_contact:  # vCard has no property for it: an extension our import reads
+        lines.append(f"{DO_NOT_CONTACT_PROPERTY}:TRUE")
     if c.updated_at:
         lines.append(f"REV:{c.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")

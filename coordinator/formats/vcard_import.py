@@ -19,6 +19,7 @@ from coordinator.formats.fields import (
     SYSTEM_LABELS,
     birthday_of,
     check_email,
+    do_not_contact_of,
     finish,
     fold_cached,
     label_of,
@@ -188,6 +189,13 @@ def card_to_contact(card: Card) -> ParsedContact:
                 pc.is_organization = True
         elif name in ("PRONOUNS", "X-PRONOUNS"):
             d.pronouns = unescape(value, v21).strip()
+        elif name == "X-COORDINATOR-DO-NOT-CONTACT":
+            text = unescape(value, v21).strip()
+            flag = do_not_contact_of(text)
+            if flag is None:
+                pc.warnings.append(f"line {prop.line}: do-not-contact {text!r} is neither yes "
+                                   "nor no; the contact is marked do-not-contact, to be safe.")
+            d.do_not_contact = d.do_not_contact or flag is not False
     named = d.given_name or d.family_name
     if "@" in full_name and " " not in full_name:
         full_name = ""  # Thunderbird's collected addresses: FN is the email address

@@ -22,7 +22,8 @@ _PHONE_KEYS = ("raw", "label", "is_primary", "e164")
 _ADDRESS_KEYS = tuple(f.name for f in fields(AddressData))
 _CONTACT_COLUMNS = ("id", "prefix", "given_name", "middle_name", "family_name", "suffix",
                     "nickname", "pronouns", "title", "organization_id", "website", "notes",
-                    "private_notes", "birthday", "last_contacted_on", "full_name",
+                    "private_notes", "birthday", "last_contacted_on", "do_not_contact",
+                    "full_name",
                     "consortium_id", "created_at", "updated_at", "deleted_at")
 _TIMES = ("created_at", "updated_at", "deleted_at")
 
@@ -82,6 +83,7 @@ def iter_contact_records(conn: sqlite3.Connection, ids: Sequence[str]) -> Iterat
             values = dict(zip(_CONTACT_COLUMNS, row, strict=True))
             for key in _TIMES:
                 values[key] = _time(values[key])
+            values["do_not_contact"] = bool(values["do_not_contact"])
             values.update(
                 emails=emails.get(cid, []), phones=phones.get(cid, []),
                 addresses=addresses.get(cid, []), tags=sorted(tags.get(cid, []), key=fold),

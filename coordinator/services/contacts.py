@@ -182,6 +182,7 @@ class ContactService(EntityService):
             setattr(row, name, (getattr(d, name) or "").strip())
         row.birthday = d.birthday.strip()
         row.last_contacted_on = d.last_contacted_on
+        row.do_not_contact = bool(d.do_not_contact)
         row.organization_id = d.organization_id or None
         row.full_name = full_name_of(d)
         row.sort_key = sort_key_of(d)
@@ -278,7 +279,7 @@ class ContactService(EntityService):
                 nickname=row.nickname, pronouns=row.pronouns, title=row.title,
                 organization_id=row.organization_id, website=row.website, notes=row.notes,
                 private_notes=row.private_notes, birthday=row.birthday,
-                last_contacted_on=row.last_contacted_on,
+                last_contacted_on=row.last_contacted_on, do_not_contact=row.do_not_contact,
                 emails=[EmailData(e.address, e.label, e.is_primary) for e in emails.get(cid, [])],
                 phones=[PhoneData(p.raw, p.label, p.is_primary, p.e164)
                         for p in phones.get(cid, [])],

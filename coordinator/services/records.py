@@ -54,6 +54,7 @@ class ContactData:
     private_notes: str = ""
     birthday: str = ""
     last_contacted_on: date | None = None
+    do_not_contact: bool = False  # asked not to be emailed: left out of every mailing
     emails: list[EmailData] = field(default_factory=list)
     phones: list[PhoneData] = field(default_factory=list)
     addresses: list[AddressData] = field(default_factory=list)
