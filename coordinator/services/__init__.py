@@ -81,9 +81,11 @@ class Services:
             "contact": self.contacts, "organization": self.organizations,
             "proposal": self.proposals, "meeting": self.meetings,
         })
+        from coordinator.services.coverage import CoverageService
         from coordinator.services.home import HomeService
 
         self.home = HomeService(db)
+        self.coverage = CoverageService(db)
 
     def stats(self) -> dict[str, object]:
         """Live record counts per entity, and per consortium."""
