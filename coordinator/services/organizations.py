@@ -178,9 +178,8 @@ class OrganizationService(EntityService):
             data.tags = tag_names(session, OrganizationTag, "organization_id", organization_id)
             return data
 
-    def list(self, f: OrganizationFilter | None = None, sort: str = "name",
-             descending: bool = False, offset: int = 0,
-             limit: int | None = None) -> Page[OrganizationData]:
+    @staticmethod
+    def _where(f: OrganizationFilter | None) -> tuple[str, dict]:
         f = f or OrganizationFilter()
         clauses, params = ["o.deleted_at IS NULL"], {}
         if f.consortium_id:
@@ -198,11 +197,20 @@ class OrganizationService(EntityService):
                            "ON d.rowid = search_fts.rowid WHERE search_fts MATCH :match "
                            "AND d.entity = 'organization')")
             params["match"] = match
+        return " WHERE " + " AND ".join(clauses), params
+
+    @staticmethod
+    def _order(sort: str, descending: bool) -> str:
         if sort not in SORTS:
             raise ValidationError([FieldProblem("sort", f"Cannot sort by {sort!r}.")])
-        where = " WHERE " + " AND ".join(clauses)
         direction = "DESC" if descending else "ASC"
-        sql = f"{_SELECT}{where} ORDER BY {SORTS[sort]} {direction}, o.name_key, o.id"
+        return f" ORDER BY {SORTS[sort]} {direction}, o.name_key, o.id"
+
+    def list(self, f: OrganizationFilter | None = None, sort: str = "name",
+             descending: bool = False, offset: int = 0,
+             limit: int | None = None) -> Page[OrganizationData]:
+        where, params = self._where(f)
+        sql = _SELECT + where + self._order(sort, descending)
         with self.db.read() as session:
             total = session.execute(
                 text(f"SELECT count(*) FROM organization o{where}"), params).scalar_one()
@@ -211,6 +219,30 @@ class OrganizationService(EntityService):
                 params.update(limit=limit, offset=offset)
             rows = [_row_to_data(tuple(r)) for r in session.execute(text(sql), params)]
         return Page(rows=rows, total=total, offset=offset)
+
+    def ids(self, f: OrganizationFilter | None = None, sort: str = "name",
+            descending: bool = False) -> list[str]:
+        """Every matching id in display order: what a lazily fetching table holds (the
+        contact count is computed only when it is the sort)."""
+        where, params = self._where(f)
+        order = self._order(sort, descending)
+        count = (", (SELECT count(*) FROM contact c WHERE c.organization_id = o.id AND "
+                 "c.deleted_at IS NULL) AS contact_count") if sort == "contacts" else ""
+        join = " LEFT JOIN consortium cs ON cs.id = o.consortium_id" if "cs." in order else ""
+        sql = f"SELECT o.id{count} FROM organization o{join}{where}{order}"
+        with self.db.read() as session:
+            return [r[0] for r in session.execute(text(sql), params)]
+
+    def rows(self, ids: list[str]) -> list[OrganizationData]:
+        """Rows (without tags) for `ids`, in the order given; missing ids are skipped."""
+        found: dict[str, OrganizationData] = {}
+        with self.db.read() as session:
+            for start in range(0, len(ids), 500):
+                stmt = text(_SELECT + " WHERE o.id IN :ids").bindparams(
+                    bindparam("ids", expanding=True))
+                found.update((r[0], _row_to_data(tuple(r))) for r in session.execute(
+                    stmt, {"ids": ids[start:start + 500]}))
+        return [found[i] for i in ids if i in found]
 
     def find_by_name(self, name: str) -> OrganizationData | None:
         """The live organization whose name matches, ignoring case and accents."""

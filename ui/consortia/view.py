@@ -64,7 +64,7 @@ class ConsortiaView(QWidget, FeatureView):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail = DetailPane("Select a consortium to see its members.")
         self.detail.record_link.connect(self._follow_link)
-        self.orgs = OrganizationTableModel(ctx.services, self)
+        self.orgs = OrganizationTableModel(ctx.services, parent=self)
         self.table = RecordTable("Organizations in this consortium")
         self.table.setModel(self.orgs)
         self.table.setColumnHidden(2, True)  # the consortium itself

@@ -39,6 +39,7 @@ class ContactsView(MemberView, FeatureView):
         self.model.loaded.connect(self._on_loaded)
         self.model.modelReset.connect(lambda: self.detail.clear_record())
         self.setup_table(self.model, DEFAULT_WIDTHS)
+        self.model.keep_position(self.table)
         header = self.table.horizontalHeader()
         self.model.sort(*self.saved_sort())
         header.setSortIndicator(*self.model.sort_state())

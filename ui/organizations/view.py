@@ -36,9 +36,11 @@ class OrganizationsView(MemberView, FeatureView):
         super().__init__(ctx, parent)
         self.setAccessibleName("Organizations")
         self.add_member_filters("organization")
-        self.model = OrganizationTableModel(ctx.services, self)
+        self.model = OrganizationTableModel(ctx.services, parent=self)
         self.model.loaded.connect(self._on_loaded)
+        self.model.modelReset.connect(lambda: self.detail.clear_record())
         self.setup_table(self.model, DEFAULT_WIDTHS)
+        self.model.keep_position(self.table)
         header = self.table.horizontalHeader()
         self.model.set_sort(*self.saved_sort())  # applied by the first load, below
         header.setSortIndicator(*self.model.sort_state())
@@ -74,7 +76,6 @@ class OrganizationsView(MemberView, FeatureView):
         total = self.ctx.services.organizations.list(limit=0).total if filtered and not count \
             else count
         self.update_empty_state(count, filtered=filtered, total=total)
-        self.detail.clear_record()
 
     empty_text = ("Organizations are the members of the consortia: cities, counties, "
                   "universities, companies. Their people are the contacts.")
@@ -111,12 +112,11 @@ class OrganizationsView(MemberView, FeatureView):
         self.ctx.tasks.run(load, on_done=done, key=f"organization-detail-{id(self)}")
 
     def _on_changed(self, changes) -> None:
-        if not changes.touches("organization", "contact"):
-            return
-        selected = self.selected_ids()
+        # The model keeps the selection, the current row and the scroll position.
         self.model.apply_changes(changes)
-        if selected:
-            self.select_row(self.model.row_of(selected[0]))
+        if self._shown_id and changes.touches("organization", "contact") and \
+                self.model.row_of(self._shown_id) >= 0:
+            self.show_detail(self._shown_id)
 
     # -- view protocol ---------------------------------------------------------------------
     def refresh(self) -> None:
