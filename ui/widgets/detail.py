@@ -72,8 +72,10 @@ def contact_html(c: ContactData, services: Any = None) -> str:
     if c.consortium_short_name:
         cons = record_link("consortium", c.consortium_id, c.consortium_short_name)
         org_line = f"{org_line} ({cons})" if c.organization_name else cons
-    emails = "<br>".join(f"{link('mailto:' + e.address, e.address)} <small>{esc(e.label)}</small>"
-                         for e in c.emails)
+    # Someone who asked not to be emailed gets no one-click mail link, and it says why.
+    emails = "<br>".join(
+        f"{esc(e.address) if c.do_not_contact else link('mailto:' + e.address, e.address)}"
+        f" <small>{esc(e.label)}</small>" for e in c.emails)
     phones = "<br>".join(
         f"{link('tel:' + (p.e164 or p.raw).replace(' ', ''), p.raw)} <small>{esc(p.label)}</small>"
         for p in c.phones)
@@ -83,6 +85,7 @@ def contact_html(c: ContactData, services: Any = None) -> str:
                                      a.country) if x) + f" <small>{esc(a.label)}</small>"
         for a in c.addresses)
     facts = rows_table([
+        ("Do not contact", "<b>Asked not to be emailed</b>" if c.do_not_contact else ""),
         ("Organization", org_line if (c.organization_name or c.consortium_short_name) else ""),
         ("Email", emails), ("Phone", phones), ("Address", addresses),
         ("Website", link(web_url(c.website), c.website) if c.website else ""),
