@@ -49,8 +49,8 @@ log = logging.getLogger(__name__)
 # Beside ui/ in a source checkout, and installed beside it from the wheel too (pyproject
 # ships resources/ as package data), so one lookup serves both.
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-VIEW_NAMES = ("contacts", "organizations", "consortia", "proposals", "meetings", "actions",
-              "trash")
+VIEW_NAMES = ("home", "contacts", "organizations", "consortia", "proposals", "meetings",
+              "actions", "coverage", "trash")
 EXIT_AFTER_PAINT = "COORDINATOR_EXIT_AFTER_PAINT"  # benchmarks: print and quit on first paint
 
 
@@ -312,7 +312,9 @@ class Controller(QObject):
     def _show_first_page(self) -> None:
         """Put the first contacts in the very first frame: a plain sqlite3 read of a few
         milliseconds, done before the core (SQLAlchemy, models, services) is imported."""
-        if self.demo or self.settings.value("main/view", "contacts") != "contacts":
+        from ui.views.registry import DEFAULT_VIEW
+
+        if self.demo or self.settings.value("main/view", DEFAULT_VIEW) != "contacts":
             return
         from coordinator.db.first_page import read_first_page
 

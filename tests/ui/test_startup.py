@@ -11,6 +11,7 @@ from ui.app import Controller
 
 
 def test_window_paints_first_then_shows_the_data(sample_db_path, ui_settings, qtbot) -> None:
+    ui_settings.setValue("main/view", "contacts")  # left on Contacts: its rows paint first
     controller = Controller(Path(sample_db_path), settings=ui_settings)
     window = controller.window
     qtbot.addWidget(window)

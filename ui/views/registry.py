@@ -67,16 +67,20 @@ _SOON = "This view arrives in a later update."
 # One line per view, in sidebar order. To register a real view, replace its factory
 # with _lazy("ui.package.module", "ClassOrFunction") — called as factory(ctx).
 _SPECS: list[ViewSpec] = [
+    ViewSpec("home", "Home", _lazy("ui.home.view", "HomeView")),
     ViewSpec("consortia", "Consortia", _lazy("ui.consortia.view", "ConsortiaView"), "Members"),
     ViewSpec("organizations", "Organizations", _lazy("ui.organizations.view", "OrganizationsView"), "Members"),  # noqa: E501
     ViewSpec("contacts", "Contacts", _lazy("ui.contacts.view", "ContactsView"), "Members"),
     ViewSpec("proposals", "Proposals", _lazy("ui.proposals.view", "ProposalsView")),
     ViewSpec("meetings", "Meetings", _lazy("ui.meetings.view", "MeetingsView")),
     ViewSpec("actions", "Action items", _lazy("ui.actions.view", "ActionItemsView")),
+    ViewSpec("coverage", "Coverage", _lazy("ui.coverage.view", "CoverageView")),
     ViewSpec("trash", "Trash", _lazy("ui.trash.view", "TrashView")),
 ]
 
 VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in _SPECS}
-DEFAULT_VIEW = "contacts"
+# Shown at start on a database with data (the welcome page stands in for an empty one),
+# until the user has left the app on another view.
+DEFAULT_VIEW = "home"
 
 __all__ = ["DEFAULT_VIEW", "ENTITY_VIEWS", "VIEWS", "ViewSpec", "placeholder"]

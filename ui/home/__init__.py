@@ -1,0 +1,1 @@
+"""Home: a coordinator's day on one page."""
