@@ -1,6 +1,14 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from coordinator.models.base import Record, fold, new_id, parse_sql_time, sql_time, utcnow
+from coordinator.models.base import (
+    Record,
+    fold,
+    natural_id,
+    new_id,
+    parse_sql_time,
+    sql_time,
+    utcnow,
+)
 from coordinator.models.duplicates import NotDuplicateContact, NotDuplicateOrganization
 from coordinator.models.enums import (
     ActionStatus,
@@ -39,8 +47,10 @@ from coordinator.models.proposals import (
     ProposalSection,
     ProposalTag,
 )
+from coordinator.models.sync import BOOKKEEPING_TABLES
 
 __all__ = [
+    "BOOKKEEPING_TABLES",
     "ActionItem",
     "ActionStatus",
     "AgendaItem",
@@ -75,6 +85,7 @@ __all__ = [
     "Sector",
     "Tag",
     "fold",
+    "natural_id",
     "new_id",
     "parse_sql_time",
     "sql_time",

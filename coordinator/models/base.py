@@ -15,6 +15,17 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# Names that two laptops may create offline under one meaning (a tag, a meeting series)
+# get an id derived from the folded name, so that both create the same row and a team
+# hub sync finds one tag "mobility", not two.
+NATURAL_ID_NAMESPACE = uuid.UUID("5f0c8a8e-2d3b-4c61-9a57-6d3f1f2b9c11")
+
+
+def natural_id(kind: str, key: str) -> str:
+    """A stable UUID (version 5) for the folded name `key` of a `kind` of record."""
+    return str(uuid.uuid5(NATURAL_ID_NAMESPACE, f"{kind}:{key}"))
+
+
 def utcnow() -> datetime:
     """Current time, aware, in UTC (SQLModel stores UTC and returns aware UTC)."""
     return datetime.now(UTC)
