@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -37,6 +38,7 @@ class ActionFilter:
     meeting_id: str | None = None
     meeting_ids: tuple[str, ...] | None = None  # any of these meetings (bulk reads)
     ids: tuple[str, ...] | None = None
+    text: str | None = None  # words the item's text contains, in any case
 
 
 SORTS = {
@@ -44,12 +46,24 @@ SORTS = {
     "owner": "coalesce(c.sort_key, 'zzzz'), coalesce(ai.due_date, '9999-12-31'), ai.created_at",
     "created": "ai.created_at, ai.rowid",
     "meeting": "m.starts_at DESC, ai.created_at",
+    "done": "ai.status = 'done', coalesce(ai.due_date, '9999-12-31'), ai.created_at",
+    "text": "ai.text COLLATE NOCASE, ai.created_at",
+    "status": "ai.status, coalesce(ai.due_date, '9999-12-31'), ai.created_at",
+    "proposal": "coalesce(p.title, '') COLLATE NOCASE, coalesce(ai.due_date, '9999-12-31')",
 }
 
 _SELECT = """
 SELECT ai.id, ai.text, ai.owner_id, ai.due_date, ai.status, ai.proposal_id, ai.meeting_id,
        coalesce(c.full_name, ''), coalesce(p.title, ''), m.title, m.starts_at, ai.completed_at
 FROM action_item ai
+JOIN meeting m ON m.id = ai.meeting_id
+LEFT JOIN contact c ON c.id = ai.owner_id
+LEFT JOIN proposal p ON p.id = ai.proposal_id
+"""
+
+
+_FROM = """
+SELECT ai.id FROM action_item ai
 JOIN meeting m ON m.id = ai.meeting_id
 LEFT JOIN contact c ON c.id = ai.owner_id
 LEFT JOIN proposal p ON p.id = ai.proposal_id
@@ -84,8 +98,11 @@ class ActionService:
         row.status = item.status
         row.updated_at = utcnow()
 
-    def list(self, f: ActionFilter | None = None, sort: str = "due",
-             limit: int | None = None) -> list[ActionItemData]:
+    @staticmethod
+    def _query(f: ActionFilter | None, sort: str, columns: str,
+               limit: int | None = None) -> tuple[Any, dict] | None:
+        """The statement listing `columns` of the matching items in `sort` order (None
+        when an empty id list matches nothing)."""
         f = f or ActionFilter()
         clauses, params = ["m.deleted_at IS NULL"], {}
         binds = []
@@ -109,23 +126,33 @@ class ActionService:
         if f.meeting_id:
             clauses.append("ai.meeting_id = :mid")
             params["mid"] = f.meeting_id
+        for word in (f.text or "").split():
+            name = f"w{len(params)}"
+            clauses.append(f"instr(lower(ai.text), :{name}) > 0")
+            params[name] = word.lower()
         for column, name, values in (("ai.meeting_id", "mids", f.meeting_ids),
                                      ("ai.id", "ids", f.ids)):
             if values is None:
                 continue
             if not values:
-                return []
+                return None
             clauses.append(f"{column} IN :{name}")
             params[name] = list(values)
             binds.append(bindparam(name, expanding=True))
         if sort not in SORTS:
             raise ValidationError([FieldProblem("sort", f"Cannot sort by {sort!r}.")])
-        sql = f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {SORTS[sort]}"
+        sql = f"{columns} WHERE {' AND '.join(clauses)} ORDER BY {SORTS[sort]}, ai.id"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        stmt = text(sql).bindparams(*binds) if binds else text(sql)
+        return (text(sql).bindparams(*binds) if binds else text(sql)), params
+
+    def list(self, f: ActionFilter | None = None, sort: str = "due",
+             limit: int | None = None) -> list[ActionItemData]:
+        query = self._query(f, sort, _SELECT, limit)
+        if query is None:
+            return []
         with self.db.read() as session:
-            rows = session.execute(stmt, params).all()
+            rows = session.execute(*query).all()
         return [
             ActionItemData(text=r[1], owner_id=r[2], due_date=_parse_date(r[3]), status=r[4],
                            proposal_id=r[5], id=r[0], meeting_id=r[6], owner_name=r[7],
@@ -134,6 +161,24 @@ class ActionService:
                            completed_at=parse_sql_time(r[11]))
             for r in rows
         ]
+
+    def ids(self, f: ActionFilter | None = None, sort: str = "due",
+            descending: bool = False) -> list[str]:
+        """Every matching id in display order: what a lazily fetching table holds."""
+        query = self._query(f, sort, _FROM)
+        if query is None:
+            return []
+        with self.db.read() as session:
+            ids = list(session.execute(*query).scalars())
+        return ids[::-1] if descending else ids
+
+    def rows(self, ids: list[str]) -> list[ActionItemData]:
+        """The items of `ids` (of meetings not in Trash), in that order."""
+        found: dict[str, ActionItemData] = {}
+        for start in range(0, len(ids), 500):
+            found.update((a.id or "", a) for a in self.list(
+                ActionFilter(ids=tuple(ids[start:start + 500]))))
+        return [found[i] for i in ids if i in found]
 
     def get(self, item_id: str) -> ActionItemData:
         found = self.list(ActionFilter(ids=(item_id,)))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, text
-from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
@@ -30,6 +29,7 @@ from coordinator.models import (
 from coordinator.services import duplicate_rule as rule
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags
+from coordinator.services.children import save_children
 from coordinator.services.phones import e164 as phone_e164
 from coordinator.services.records import AddressData, ContactData, EmailData, Page, PhoneData
 from coordinator.services.search import fts_query
@@ -196,29 +196,30 @@ class ContactService(EntityService):
         self._reindex(session, row.id)
 
     def _replace_children(self, session: Session, contact_id: str, d: ContactData) -> None:
-        for model in (ContactEmail, ContactPhone, ContactAddress):
-            session.execute(sa_delete(model).where(model.contact_id == contact_id))
+        emails: list[dict] = []
         primary_seen = False
         for i, e in enumerate(d.emails):
             address = v.normalize_email(e.address)
             primary = e.is_primary and not primary_seen
             primary_seen |= primary
-            session.add(ContactEmail(contact_id=contact_id, label=e.label or "work",
-                                     address=address, address_key=address.casefold(),
-                                     is_primary=primary, position=i))
+            emails.append({"label": e.label or "work", "address": address,
+                           "address_key": address.casefold(), "is_primary": primary,
+                           "position": i})
+        phones: list[dict] = []
         primary_seen = False
         for i, p in enumerate(d.phones):
             if not p.raw.strip():
                 continue
             primary = p.is_primary and not primary_seen
             primary_seen |= primary
-            session.add(ContactPhone(contact_id=contact_id, label=p.label or "work",
-                                     raw=p.raw.strip(), e164=phone_e164(p.raw),
-                                     is_primary=primary, position=i))
-        for i, a in enumerate(d.addresses):
-            session.add(ContactAddress(contact_id=contact_id, label=a.label or "work",
-                                       street=a.street, city=a.city, region=a.region,
-                                       postal_code=a.postal_code, country=a.country, position=i))
+            phones.append({"label": p.label or "work", "raw": p.raw.strip(),
+                           "e164": phone_e164(p.raw), "is_primary": primary, "position": i})
+        addresses = [{"label": a.label or "work", "street": a.street, "city": a.city,
+                      "region": a.region, "postal_code": a.postal_code, "country": a.country,
+                      "position": i} for i, a in enumerate(d.addresses)]
+        save_children(session, ContactEmail, "contact_id", contact_id, emails)
+        save_children(session, ContactPhone, "contact_id", contact_id, phones)
+        save_children(session, ContactAddress, "contact_id", contact_id, addresses)
 
     def set_last_contacted(self, contact_id: str) -> None:
         with self.db.write() as session:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -35,7 +34,8 @@ from coordinator.models import (
 )
 from coordinator.services import validation as v
 from coordinator.services.actions import ActionFilter, ActionService
-from coordinator.services.base import EntityService, record_change
+from coordinator.services.base import EntityService, free_natural_id, record_change
+from coordinator.services.children import save_children
 from coordinator.services.records import (
     ActionItemData,
     AgendaItemData,
@@ -55,6 +55,20 @@ class MeetingFilter:
     starts_after: datetime | None = None
     starts_before: datetime | None = None
     text: str | None = None
+
+
+# Sort keys of `MeetingService.ids` (SQL over the meeting `m`).
+SORTS = {
+    "when": "m.starts_at",
+    "title": "m.title COLLATE NOCASE",
+    "series": "coalesce((SELECT s.name FROM meeting_series s WHERE s.id = m.series_id), '') "
+              "COLLATE NOCASE",
+    "kind": "m.kind",
+    "consortia": "(SELECT count(*) FROM meeting_consortium mc WHERE mc.meeting_id = m.id)",
+    "attendees": "(SELECT count(*) FROM attendee a WHERE a.meeting_id = m.id)",
+    "open_items": "(SELECT count(*) FROM action_item ai WHERE ai.meeting_id = m.id "
+                  "AND ai.status IN ('open', 'in_progress'))",
+}
 
 
 @dataclass(frozen=True)
@@ -205,7 +219,8 @@ class MeetingService(EntityService):
             return None
         series = session.exec(select(MeetingSeries).where(MeetingSeries.name_key == key)).first()
         if series is None:
-            series = MeetingSeries(name=name.strip(), name_key=key)
+            series = MeetingSeries(id=free_natural_id(session, MeetingSeries, "meeting_series",
+                                                      key), name=name.strip(), name_key=key)
             session.add(series)
             session.flush()
         return series.id
@@ -219,21 +234,17 @@ class MeetingService(EntityService):
         row.series_id = self._series_id(session, d.series_name) if d.series_name else d.series_id
         session.add(row)
         session.flush()
-        for model in (AgendaItem, Attendee, Decision):
-            session.execute(sa_delete(model).where(model.meeting_id == row.id))
-        session.execute(sa_delete(MeetingConsortium).where(MeetingConsortium.meeting_id == row.id))
-        for cid in dict.fromkeys(d.consortium_ids):
-            session.add(MeetingConsortium(meeting_id=row.id, consortium_id=cid))
-        for i, a in enumerate(d.agenda):
-            session.add(AgendaItem(meeting_id=row.id, position=i, title=a.title.strip(),
-                                   presenter_id=a.presenter_id, minutes=a.minutes,
-                                   details=a.details))
-        for att in d.attendees:
-            session.add(Attendee(meeting_id=row.id, contact_id=att.contact_id, role=att.role,
-                                 rsvp=att.rsvp, attended=att.attended))
-        for i, textline in enumerate(d.decisions):
-            if textline.strip():
-                session.add(Decision(meeting_id=row.id, position=i, text=textline.strip()))
+        save_children(session, MeetingConsortium, "meeting_id", row.id, [
+            {"consortium_id": cid} for cid in dict.fromkeys(d.consortium_ids)])
+        save_children(session, AgendaItem, "meeting_id", row.id, [
+            {"position": i, "title": a.title.strip(), "presenter_id": a.presenter_id,
+             "minutes": a.minutes, "details": a.details} for i, a in enumerate(d.agenda)])
+        save_children(session, Attendee, "meeting_id", row.id, [
+            {"contact_id": att.contact_id, "role": att.role, "rsvp": att.rsvp,
+             "attended": att.attended} for att in d.attendees], key=("contact_id",))
+        save_children(session, Decision, "meeting_id", row.id, [
+            {"position": i, "text": line.strip()}
+            for i, line in enumerate(d.decisions) if line.strip()])
         self._save_action_items(session, row.id, d.action_items)
         session.flush()
         self._reindex(session, row.id)
@@ -302,8 +313,8 @@ class MeetingService(EntityService):
             created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
         ) for row in rows]
 
-    def list(self, f: MeetingFilter | None = None, descending: bool = False, offset: int = 0,
-             limit: int | None = None, now: datetime | None = None) -> Page[MeetingData]:
+    @staticmethod
+    def _where(f: MeetingFilter | None, now: datetime | None) -> tuple[str, dict]:
         f = f or MeetingFilter()
         now = now or utcnow()
         clauses, params = ["m.deleted_at IS NULL"], {}
@@ -326,7 +337,11 @@ class MeetingService(EntityService):
                            "ON d.rowid = search_fts.rowid WHERE search_fts MATCH :match "
                            "AND d.entity = 'meeting')")
             params["match"] = match
-        where = " WHERE " + " AND ".join(clauses)
+        return " WHERE " + " AND ".join(clauses), params
+
+    def list(self, f: MeetingFilter | None = None, descending: bool = False, offset: int = 0,
+             limit: int | None = None, now: datetime | None = None) -> Page[MeetingData]:
+        where, params = self._where(f, now)
         sql = f"SELECT m.id FROM meeting m{where} ORDER BY m.starts_at " + (
             "DESC" if descending else "ASC")
         with self.db.read() as session:
@@ -338,6 +353,28 @@ class MeetingService(EntityService):
             ids = list(session.execute(text(sql), params).scalars())
             rows = self._read_many(session, self._load_many(session, ids))
         return Page(rows=rows, total=total, offset=offset)
+
+    def ids(self, f: MeetingFilter | None = None, sort: str = "when", descending: bool = False,
+            now: datetime | None = None) -> list[str]:
+        """Every matching id in display order (`SORTS`): what a lazily fetching table
+        holds."""
+        if sort not in SORTS:
+            raise ValidationError([FieldProblem("sort", f"Cannot sort meetings by {sort!r}.")])
+        where, params = self._where(f, now)
+        direction = "DESC" if descending else "ASC"
+        sql = (f"SELECT m.id FROM meeting m{where} ORDER BY {SORTS[sort]} {direction}, "
+               f"m.starts_at {direction}, m.id")
+        with self.db.read() as session:
+            return list(session.execute(text(sql), params).scalars())
+
+    def rows(self, ids: list[str]) -> list[MeetingData]:
+        """The live meetings of `ids`, in that order (missing ones skipped)."""
+        with self.db.read() as session:
+            found: dict[str, Meeting] = {}
+            for chunk in _chunks(ids):
+                found.update((m.id, m) for m in session.exec(select(Meeting).where(
+                    Meeting.id.in_(chunk), Meeting.deleted_at.is_(None))).all())  # type: ignore[attr-defined, union-attr]
+            return self._read_many(session, [found[i] for i in ids if i in found])
 
     def series(self) -> list[SeriesData]:
         with self.db.read() as session:

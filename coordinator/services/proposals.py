@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, text
-from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
@@ -26,6 +25,7 @@ from coordinator.models import (
 )
 from coordinator.services import validation as v
 from coordinator.services.base import EntityService, record_change, set_tags
+from coordinator.services.children import save_children
 from coordinator.services.records import (
     BudgetLineData,
     Page,
@@ -53,8 +53,18 @@ class ProposalFilter:
     open_only: bool = False
 
 
-SORTS = {"due": "coalesce(p.due_date, '9999-12-31')", "title": "p.title", "status": "p.status",
-         "amount": "p.amount_minor", "updated": "p.updated_at", "funder": "p.funder"}
+_STATUS_ORDER = "CASE p.status " + " ".join(
+    f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(ProposalStatus)) + " ELSE 99 END"
+SORTS = {"due": "coalesce(p.due_date, '9999-12-31')", "title": "p.title COLLATE NOCASE",
+         "status": "p.status", "stage": _STATUS_ORDER, "amount": "p.amount_minor", "updated": "p.updated_at",
+         "funder": "p.funder COLLATE NOCASE",
+         "lead": "coalesce((SELECT o.name FROM organization o WHERE o.id = "
+                 "p.lead_organization_id), '') COLLATE NOCASE",
+         "partners": "(SELECT count(*) FROM proposal_partner pp WHERE pp.proposal_id = p.id)",
+         "consortia": "(SELECT count(DISTINCT o.consortium_id) FROM proposal_partner pp JOIN "
+                      "organization o ON o.id = pp.organization_id WHERE pp.proposal_id = p.id)",
+         "owner": "coalesce((SELECT c.full_name FROM contact c WHERE c.id = p.owner_id), '') "
+                  "COLLATE NOCASE"}
 
 
 class ProposalService(EntityService):
@@ -138,21 +148,16 @@ class ProposalService(EntityService):
         row.owner_id = d.owner_id or None
         session.add(row)
         session.flush()
-        for model in (ProposalPartner, ProposalSection, ProposalBudgetLine):
-            session.execute(sa_delete(model).where(model.proposal_id == row.id))
-        for i, p in enumerate(d.partners):
-            session.add(ProposalPartner(proposal_id=row.id, organization_id=p.organization_id,
-                                        role=p.role, commitment_minor=p.commitment_minor,
-                                        position=i))
-        for i, s in enumerate(d.sections):
-            section = ProposalSection(proposal_id=row.id, position=i, heading=s.heading,
-                                      body=s.body)
-            if s.id:
-                section.id = s.id
-            session.add(section)
-        for i, b in enumerate(d.budget_lines):
-            session.add(ProposalBudgetLine(proposal_id=row.id, position=i,
-                                           description=b.description, amount_minor=b.amount_minor))
+        save_children(session, ProposalPartner, "proposal_id", row.id, [
+            {"organization_id": p.organization_id, "role": p.role,
+             "commitment_minor": p.commitment_minor, "position": i}
+            for i, p in enumerate(d.partners)], key=("organization_id",))
+        save_children(session, ProposalSection, "proposal_id", row.id, [
+            {**({"id": s.id} if s.id else {}), "position": i, "heading": s.heading,
+             "body": s.body} for i, s in enumerate(d.sections)])
+        save_children(session, ProposalBudgetLine, "proposal_id", row.id, [
+            {"position": i, "description": b.description, "amount_minor": b.amount_minor}
+            for i, b in enumerate(d.budget_lines)])
         set_tags(session, ProposalTag, "proposal_id", row.id, d.tags)
         session.flush()
         self._reindex(session, row.id)
@@ -231,8 +236,20 @@ class ProposalService(EntityService):
         ids, total = self._ids(f, sort, descending, offset, limit)
         return Page(rows=self.get_many(ids), total=total, offset=offset)
 
+    def ids(self, f: ProposalFilter | None = None, sort: str = "due",
+            descending: bool = False) -> list[str]:
+        """Every matching id in display order: what a lazily fetching table holds."""
+        return self._ids(f, sort, descending, 0, None, count=False)[0]
+
+    def rows(self, ids: list[str]) -> list[ProposalData]:
+        """The live proposals of `ids`, in that order (missing ones skipped)."""
+        out: list[ProposalData] = []
+        for start in range(0, len(ids), 500):
+            out.extend(self.get_many(ids[start:start + 500]))
+        return out
+
     def _ids(self, f: ProposalFilter | None, sort: str, descending: bool, offset: int,
-             limit: int | None) -> tuple[list[str], int]:
+             limit: int | None, *, count: bool = True) -> tuple[list[str], int]:
         f = f or ProposalFilter()
         clauses, params = ["p.deleted_at IS NULL"], {}
         statuses = f.statuses or ((f.status,) if f.status else None)
@@ -280,12 +297,12 @@ class ProposalService(EntityService):
         sql = f"SELECT p.id FROM proposal p{where} ORDER BY {SORTS[sort]} {direction}, p.id"
         with self.db.read() as session:
             total = session.execute(text(f"SELECT count(*) FROM proposal p{where}"), params
-                                    ).scalar_one()
+                                    ).scalar_one() if count else -1
             if limit is not None:
                 sql += " LIMIT :limit OFFSET :offset"
                 params.update(limit=limit, offset=offset)
             ids = list(session.execute(text(sql), params).scalars())
-        return ids, total
+        return ids, total if count else len(ids)
 
     def funders(self) -> list[str]:
         with self.db.read() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError, NotFound
@@ -15,6 +15,8 @@ from coordinator.services.stats import TRASHED_SQL
 
 # entity -> SQL giving (id, title, deleted_at) of trashed rows
 _TRASHED = TRASHED_SQL
+# Sort keys of `TrashService.ids`, over (id, title, deleted_at, entity).
+TRASH_SORTS = {"name": "title COLLATE NOCASE", "kind": "entity", "deleted": "deleted_at"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,35 @@ class TrashService:
                 for rid, title, deleted_at in session.execute(text(sql)):
                     items.append(TrashItem(entity, rid, title, parse_sql_time(deleted_at)))
         return sorted(items, key=lambda t: t.deleted_at, reverse=True)
+
+    def ids(self, _filter: object = None, sort: str = "deleted",
+            descending: bool = True) -> list[str]:
+        """The ids of everything in Trash in display order (`TRASH_SORTS`): what a lazily
+        fetching table holds."""
+        if sort not in TRASH_SORTS:
+            raise NotFound("order of the Trash", sort)
+        named = ", ".join(f"t{i}(id, title, deleted_at) AS ({sql})"
+                          for i, sql in enumerate(_TRASHED.values()))
+        union = " UNION ALL ".join(f"SELECT id, title, deleted_at, '{entity}' AS entity "
+                                   f"FROM t{i}" for i, entity in enumerate(_TRASHED))
+        direction = "DESC" if descending else "ASC"
+        order = f"{TRASH_SORTS[sort]} {direction}, deleted_at DESC, id"
+        with self.db.read() as session:
+            return [r[0] for r in session.execute(text(
+                f"WITH {named} SELECT id FROM ({union}) ORDER BY {order}"))]
+
+    def rows(self, ids: list[str]) -> list[TrashItem]:
+        """The items of `ids` still in Trash, in that order."""
+        found: dict[str, TrashItem] = {}
+        with self.db.read() as session:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for entity, sql in _TRASHED.items():
+                    stmt = text(f"SELECT * FROM ({sql}) WHERE id IN :ids").bindparams(
+                        bindparam("ids", expanding=True))
+                    for rid, title, deleted_at in session.execute(stmt, {"ids": chunk}):
+                        found[rid] = TrashItem(entity, rid, title, parse_sql_time(deleted_at))
+        return [found[i] for i in ids if i in found]
 
     def count(self) -> int:
         with self.db.read() as session:
