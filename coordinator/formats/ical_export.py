@@ -37,7 +37,8 @@ def meeting_uid(meeting_id: str) -> str:
 
 
 def attendee_emails(db: Database, contact_ids: Sequence[str]) -> dict[str, str]:
-    """Primary (else first) email of each contact."""
+    """Primary (else first) email of each contact; none for a contact who asked not to
+    be contacted (a calendar could send them invitations and updates)."""
     out: dict[str, str] = {}
     ids = list(dict.fromkeys(contact_ids))
     with db.read() as session:
@@ -46,8 +47,10 @@ def attendee_emails(db: Database, contact_ids: Sequence[str]) -> dict[str, str]:
             params = {f"i{n}": v for n, v in enumerate(chunk)}
             marks = ", ".join(f":{k}" for k in params)
             for cid, address in session.execute(text(
-                    f"SELECT contact_id, address FROM contact_email WHERE contact_id IN "
-                    f"({marks}) ORDER BY is_primary, position DESC"), params):
+                    f"SELECT e.contact_id, e.address FROM contact_email e JOIN contact c"
+                    f" ON c.id = e.contact_id WHERE e.contact_id IN ({marks})"
+                    " AND NOT c.do_not_contact ORDER BY e.is_primary, e.position DESC"),
+                    params):
                 out[cid] = address  # the last row written per contact wins: the primary
     return out
 

@@ -86,6 +86,9 @@ class Services:
 
         self.home = HomeService(db)
         self.coverage = CoverageService(db)
+        from coordinator.services.mailing import MailingService
+
+        self.mailing = MailingService(db)
 
     def stats(self) -> dict[str, object]:
         """Live record counts per entity, and per consortium."""

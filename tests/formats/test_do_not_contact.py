@@ -135,3 +135,17 @@ def test_merge_keeps_the_flag_of_either(db, services) -> None:  # type: ignore[n
     batches.undo_batch(db, report.batch_id)
     assert services.contacts.get(a.id).do_not_contact is False
     assert services.contacts.get(b.id).do_not_contact is True
+
+
+def test_meeting_calendar_lists_no_address_of_a_flagged_attendee(db, services, coalition) -> None:  # type: ignore[no-untyped-def]
+    from icalendar import Calendar
+
+    kwame = services.contacts.get(coalition["kwame"])
+    kwame.do_not_contact = True
+    services.contacts.update(kwame.id, kwame)
+    data = exports.export_meetings(db, meeting_id=coalition["meeting"])
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    attendees = event.get("attendee")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert {str(a) for a in attendees} == {"mailto:zoe.martinez@plano.example.org"}
+    assert b"kwame.mensah@" not in data
