@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
-from coordinator.models import Record, Tag, fold, utcnow
+from coordinator.models import Record, Tag, fold, natural_id, new_id, utcnow
 from coordinator.services import indexing
 
 
@@ -24,9 +24,11 @@ def record_change(session: Session, entity: str, kind: ChangeKind, *ids: str) ->
 def set_tags(
     session: Session, link: type[SQLModel], owner_field: str, owner_id: str, names: Iterable[str]
 ) -> None:
-    """Replace the tags of one record; tags are created on first use."""
+    """Set the tags of one record (kept links stay as they are); tags are created on
+    first use, with an id derived from the folded name so that two laptops creating the
+    same tag offline create the same row."""
     owner_col = getattr(link, owner_field)
-    session.execute(sa_delete(link).where(owner_col == owner_id))
+    wanted: list[dict[str, str]] = []
     seen: set[str] = set()
     for name in names:
         key = fold(name)
@@ -35,10 +37,25 @@ def set_tags(
         seen.add(key)
         tag = session.exec(select(Tag).where(Tag.name_key == key)).first()
         if tag is None:
-            tag = Tag(name=name.strip(), name_key=key)
+            tag = Tag(id=free_natural_id(session, Tag, "tag", key), name=name.strip(),
+                      name_key=key)
             session.add(tag)
             session.flush()
-        session.add(link(**{owner_field: owner_id, "tag_id": tag.id}))
+        wanted.append({"tag_id": tag.id})
+    current = set(session.exec(select(link.tag_id).where(owner_col == owner_id)).all())  # type: ignore[attr-defined]
+    keep = {w["tag_id"] for w in wanted}
+    if current - keep:
+        session.execute(sa_delete(link).where(owner_col == owner_id,
+                                              link.tag_id.in_(current - keep)))  # type: ignore[attr-defined]
+    for tag_id in keep - current:
+        session.add(link(**{owner_field: owner_id, "tag_id": tag_id}))
+
+
+def free_natural_id(session: Session, model: type[Record], kind: str, key: str) -> str:
+    """The natural id of `key` (see `natural_id`), or a random one when a renamed row
+    already holds it."""
+    candidate = natural_id(kind, key)
+    return candidate if session.get(model, candidate) is None else new_id()
 
 
 def tag_names(session: Session, link: type[SQLModel], owner_field: str, owner_id: str) -> list[str]:
