@@ -19,6 +19,8 @@ from hypothesis import settings
 from coordinator.db import Database
 from coordinator.services import Services
 
+pytest_plugins = ["tests.pgserver"]  # a real PostgreSQL for the team-hub tests
+
 # CI explores the same examples on every run, so a landing never depends on luck;
 # local runs keep exploring new ones.
 settings.register_profile("ci", derandomize=True, deadline=None)
