@@ -13,7 +13,9 @@ are carried over to the survivor (if B is not C and B is merged into A, A is not
 The merge is recorded like an import batch (format "merge"), so `batches.undo_batch`
 puts everything back, carried decisions included (`undo_carried_decisions`).
 `merge_all` merges many pairs in one unit of work recorded as one batch: one commit
-(one sync to disk) instead of one per pair, and one undo takes them all back.
+(one sync to disk) instead of one per pair, and one undo takes them all back; contact
+pairs are planned in Python and written in bulk (`merge_batch`), with the same result
+as merging them one by one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from coordinator.errors import Conflict, NotFound
 from coordinator.formats import bulk
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.loading import load_contacts
+from coordinator.formats.parsed import CancelCheck, check_cancel
 from coordinator.models import fold
 from coordinator.models.imports import ImportBatch, ImportBatchItem
 from coordinator.services import duplicate_decisions as decisions
@@ -107,7 +110,7 @@ def field_conflicts(survivor: ContactData | OrganizationData,
     return found
 
 
-def _settle(survivor: ContactData | OrganizationData, other: ContactData | OrganizationData,
+def settle(survivor: ContactData | OrganizationData, other: ContactData | OrganizationData,
             other_label: str, choices: Mapping[str, str] | None) -> tuple[list[str], list[str]]:
     """Apply the user's choices to `survivor` (in place); a conflict without one keeps
     the survivor's value and the other's goes into the notes. Returns (fields taken
@@ -200,25 +203,42 @@ def merge_organizations(db: Database, survivor_id: str, other_id: str,
         return _merge_organization_pair(session, orgs, batch.id, survivor, other, choices)
 
 
-def merge_all(db: Database, pairs: Sequence[tuple[str, str, str]]) -> tuple[str, int]:
+def merge_all(db: Database, pairs: Sequence[tuple[str, str, str]],
+              cancelled: CancelCheck | None = None) -> tuple[str, int]:
     """Merge each (entity, survivor id, other id) in order, in one unit of work recorded
-    as one batch (one undo takes every merge back). Returns (batch id, merges)."""
+    as one batch (one undo takes every merge back). Returns (batch id, merges).
+
+    Runs of contact pairs are merged set-based (`merge_batch`: the same result as one
+    merge after the other, for a fraction of the statements); organizations one by one.
+    With conflicting one-value fields, the survivor's value stays and the other's goes
+    into its notes (as a single merge without choices). `cancelled` is asked between
+    steps; a cancel rolls everything back (`ImportCancelled`).
+    """
+    from coordinator.formats.merge_batch import merge_contact_run
+
     if not pairs:
         raise Conflict("Nothing to merge.")
     contacts, orgs = ContactService(db), OrganizationService(db)
     with db.write() as session:
         batch = _new_batch(session, f"{len(pairs)} duplicate pairs merged", len(pairs))
+        run: list[tuple[str, str]] = []
         for entity, survivor_id, other_id in pairs:
+            if entity == "contact":
+                run.append((survivor_id, other_id))
+                continue
+            if run:
+                merge_contact_run(session, contacts, batch.id, run, cancelled)
+                run = []
+            check_cancel(cancelled)
             if survivor_id == other_id:
                 raise Conflict("Choose two different records to merge.")
-            if entity == "contact":
-                survivor, other = _live_contacts(session, survivor_id, other_id)
-                _merge_contact_pair(session, contacts, batch.id, survivor, other, None)
-            elif entity == "organization":
-                _merge_organization_pair(session, orgs, batch.id, orgs.get(survivor_id),
-                                         orgs.get(other_id), None)
-            else:
+            if entity != "organization":
                 raise NotFound("kind of record", entity)
+            _merge_organization_pair(session, orgs, batch.id, orgs.get(survivor_id),
+                                     orgs.get(other_id), None)
+        if run:
+            merge_contact_run(session, contacts, batch.id, run, cancelled)
+        check_cancel(cancelled)
         return batch.id, len(pairs)
 
 
@@ -246,7 +266,7 @@ def _merge_contact_pair(session: Session, contacts: ContactService, batch_id: st
     survivor_id, other_id = str(survivor.id), str(other.id)
     bulk.record_items(session, batch_id, "contact", "updated", [survivor_id],
                       [snapshot(survivor)])
-    taken, noted = _settle(survivor, other, other.full_name, choices)
+    taken, noted = settle(survivor, other, other.full_name, choices)
     added = combine(survivor, other, other_wins=False)
     if not survivor.organization_id and other.organization_id:
         survivor.organization_id = other.organization_id
@@ -270,7 +290,7 @@ def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_
                                    "website": survivor.website, "city": survivor.city,
                                    "state": survivor.state,
                                    "consortium_id": survivor.consortium_id})])
-    taken, noted = _settle(survivor, other, other.name, choices)
+    taken, noted = settle(survivor, other, other.name, choices)
     added = []
     for name in ("website", "city", "state", "consortium_id"):
         if not getattr(survivor, name) and getattr(other, name):
