@@ -89,6 +89,9 @@ class Services:
         from coordinator.services.mailing import MailingService
 
         self.mailing = MailingService(db)
+        from coordinator.services.reminders import ReminderService
+
+        self.reminders = ReminderService(db)
 
     def stats(self) -> dict[str, object]:
         """Live record counts per entity, and per consortium."""
