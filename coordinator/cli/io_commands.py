@@ -21,7 +21,7 @@ from coordinator.cli.arguments import shown
 from coordinator.cli.context import CliContext
 from coordinator.cli.interrupts import EXIT_CANCELLED
 from coordinator.errors import CoordinatorError
-from coordinator.formats import batches, duplicates, exports, importer, mappings, merge
+from coordinator.formats import batches, duplicates, exports, importer, mappings
 from coordinator.formats.reader import FORMATS, parse_file
 from coordinator.models import Sector, fold
 from coordinator.services import duplicate_decisions as decisions
@@ -294,7 +294,6 @@ def cmd_duplicates(args: argparse.Namespace, ctx: CliContext) -> int:
         return _mark_pair(args, ctx, kinds)
     threshold = args.merge_all_above
     floor = min(args.min_score, threshold) if threshold is not None else args.min_score
-    merged = 0
     plan: list[tuple[str, str, str]] = []  # (kind, survivor, other), merged as one batch
     for kind in kinds:
         find = (duplicates.find_duplicate_contacts if kind == "contact"
@@ -316,37 +315,24 @@ def cmd_duplicates(args: argparse.Namespace, ctx: CliContext) -> int:
             flag = "  (marked: not duplicates)" if p.dismissed else ""
             print(f"  {p.score:>3}  {p.first_label}  ~  {p.second_label}  "
                   f"[{', '.join(p.reasons)}]  {short[p.first_id]} {short[p.second_id]}{flag}")
-        if threshold is None:
-            continue
-        with ctx.db.read() as session:
-            marked = decisions.dismissed_pairs(session, kind)
-        survivor_of: dict[str, str] = {}
-        merged_into: dict[str, set[str]] = {}  # survivor -> every record merged into it
-        for p in pairs:
-            if p.score < threshold or p.dismissed:
-                continue
-            a = survivor_of.get(p.first_id, p.first_id)
-            b = survivor_of.get(p.second_id, p.second_id)
-            if a == b:
-                continue
-            # After earlier merges a pair stands for everything merged into either side:
-            # if the user said any two of those are different, leave the pair alone.
-            group_a, group_b = merged_into.get(a, {a}), merged_into.get(b, {b})
-            if any(decisions.canonical(x, y) in marked for x in group_a for y in group_b):
-                continue
-            plan.append((kind, a, b))
-            survivor_of[b] = a
-            for k, v in list(survivor_of.items()):
-                if v == b:
-                    survivor_of[k] = a
-            merged_into[a] = group_a | merged_into.pop(b, {b})
-            merged += 1
+        if threshold is not None:
+            plan.extend(ctx.services.duplicates.plan_merge_all(kind, pairs, threshold))
     if threshold is not None and plan:
+        args.cancel_message = "Cancelled: nothing was merged."
         # One unit of work and one undo record for all of them: a commit per pair
-        # (each synced to disk) made a thousand merges take most of a minute.
-        batch_id, merged = merge.merge_all(ctx.db, plan)
+        # (each synced to disk) made a thousand merges take most of a minute. In the
+        # transaction a signal is only noted: the merge checks it between steps and
+        # rolls back, never cutting the commit short; one after the last check is
+        # answered below, once the merges are saved.
+        with ctx.interrupts.deferred():
+            batch_id, merged = ctx.services.duplicates.merge_all(
+                plan, cancelled=ctx.interrupts.cancelled)
         print(f"Merged {merged} pairs scoring {threshold} or more as one batch; undo them "
               f"all with `coordinator import undo {batch_id[:8]}`.")
+        if ctx.interrupts.cancelled():
+            print(f"coordinator: interrupted after the merges were saved; undo them with "
+                  f"coordinator import undo {batch_id[:8]}", file=sys.stderr)
+            return EXIT_CANCELLED
     elif threshold is not None:
         print(f"Merged 0 pairs scoring {threshold} or more.")
     return 0

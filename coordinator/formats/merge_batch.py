@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -49,6 +50,9 @@ from coordinator.services.base import record_change
 from coordinator.services.contacts import ContactService, full_name_of, sort_key_of
 from coordinator.services.phones import e164 as phone_e164
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
+
+if TYPE_CHECKING:
+    from coordinator.formats.duplicates import DuplicatePair
 
 _TRIMMED = ("prefix", "given_name", "middle_name", "family_name", "suffix", "nickname",
             "pronouns", "title", "website", "notes", "private_notes")
@@ -82,6 +86,48 @@ class _Plan:
     trashed: list[str] = field(default_factory=list)
     links: list[_Link] = field(default_factory=list)
     new_tags: dict[str, str] = field(default_factory=dict)  # folded name -> name
+
+
+def plan_merges(pairs: Iterable[DuplicatePair], threshold: int,
+                marked: Collection[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """The merges "merge every pair scoring `threshold` or more" makes, in order, as
+    (entity, survivor id, other id) for `merge.merge_all`.
+
+    Each pair goes into its first (older) record; a pair whose records were already
+    merged stands for their survivors (a <- b, then b ~ c merges c into a), so every
+    group ends with one survivor. A pair marked "not duplicates" is left alone, and
+    so is a pair that would put together two records (of everything merged into
+    either side) the user said are different (`marked`: canonical id pairs)."""
+    partners: dict[str, set[str]] = {}
+    for first, second in marked:
+        partners.setdefault(first, set()).add(second)
+        partners.setdefault(second, set()).add(first)
+    survivor_of: dict[str, str] = {}
+    members: dict[str, set[str]] = {}  # survivor -> every record merged into it, itself too
+
+    def survivor(record: str) -> str:
+        found = record
+        while found in survivor_of:
+            found = survivor_of[found]
+        if found != record:
+            survivor_of[record] = found
+        return found
+
+    plan: list[tuple[str, str, str]] = []
+    for p in pairs:
+        if p.score < threshold or p.dismissed:
+            continue
+        a, b = survivor(p.first_id), survivor(p.second_id)
+        if a == b:
+            continue
+        group_a, group_b = members.get(a, {a}), members.get(b, {b})
+        smaller, larger = sorted((group_a, group_b), key=len)
+        if any(not partners.get(x, set()).isdisjoint(larger) for x in smaller):
+            continue
+        plan.append((p.entity, a, b))
+        survivor_of[b] = a
+        members[a] = group_a | members.pop(b, {b})
+    return plan
 
 
 def merge_contact_run(session: Session, contacts: ContactService, batch_id: str,

@@ -7,7 +7,7 @@ command line), imported only when used: the app's start never pays for the parse
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -77,6 +77,28 @@ class DuplicateService:
 
         fn = merge.merge_contacts if entity == "contact" else merge.merge_organizations
         return fn(self.db, survivor_id, other_id, choices)
+
+    def plan_merge_all(self, entity: str, pairs: Sequence[DuplicatePair],
+                       threshold: int) -> list[tuple[str, str, str]]:
+        """The merges of "merge all pairs scoring `threshold` or more" among `pairs`
+        (found for `entity`), each group into one survivor, never putting together
+        records marked "not duplicates" (`merge_batch.plan_merges`)."""
+        from coordinator.formats.merge_batch import plan_merges
+        from coordinator.services import duplicate_decisions
+
+        with self.db.read() as session:
+            marked = duplicate_decisions.dismissed_pairs(session, entity)
+        return plan_merges(pairs, threshold, marked)
+
+    def merge_all(self, merges: Sequence[tuple[str, str, str]],
+                  cancelled: Callable[[], bool] | None = None) -> tuple[str, int]:
+        """Make `merges` ((entity, survivor, other), in order) in one unit of work
+        recorded as one batch: one undo takes them all back. Returns (batch id, merges).
+        Conflicting one-value fields keep the survivor's value, the other's goes into
+        its notes."""
+        from coordinator.formats import merge
+
+        return merge.merge_all(self.db, merges, cancelled)
 
     def mark_not_duplicates(self, entity: str, a: str, b: str) -> bool:
         from coordinator.services import duplicate_decisions

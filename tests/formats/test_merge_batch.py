@@ -196,7 +196,7 @@ def test_the_batch_leaves_what_merging_one_by_one_leaves(generated, tmp_path) ->
     db.close()
     batched = _copy(base, tmp_path / "batch.db")
     db = Database.open(batched)
-    batch_id, merged = merge.merge_all(db, pairs)
+    _batch_id, merged = merge.merge_all(db, pairs)
     db.close()
     assert merged == len(pairs)
     expected, found = _records(one_by_one, data), _records(batched, data)
