@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -423,6 +432,17 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.welcome)
         self.stack.setCurrentWidget(self.welcome)
         self.sidebar.clearSelection()
+        # A current entry that names no view (a group heading), not selected: when the
+        # sidebar has none, focusing it makes its first entry (Home) current and the
+        # welcome page would be left before the user chose.
+        group = next((item for item in self.sidebar.findItems("", Qt.MatchFlag.MatchContains)
+                      if not item.data(0, NAME_ROLE)), None)
+        if group is not None:
+            self.sidebar.blockSignals(True)
+            self.sidebar.selectionModel().setCurrentIndex(
+                self.sidebar.indexFromItem(group),
+                QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.sidebar.blockSignals(False)
         self._update_actions()
 
     def _welcome_done(self, choice: str) -> None:

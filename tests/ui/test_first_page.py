@@ -65,6 +65,7 @@ def test_the_first_page_is_read_without_the_core(sample_db_path, tmp_path) -> No
         "from ui.app import Controller, make_application\n"
         "make_application([])\n"
         f"settings = QSettings({str(tmp_path / 'ui.ini')!r}, QSettings.Format.IniFormat)\n"
+        "settings.setValue('main/view', 'contacts')\n"
         f"c = Controller(Path({str(sample_db_path)!r}), settings=settings)\n"
         "c._show_first_page()\n"
         "rows = c.window.first_page_view.model().rowCount()\n"

@@ -198,7 +198,7 @@ class HomeView(QScrollArea, FeatureView):
             records.record_activated.connect(self._open)
 
     # -- loading ---------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()

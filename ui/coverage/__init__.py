@@ -1,0 +1,1 @@
+"""Coverage of the consortia: table, charts, gaps, CSV."""
