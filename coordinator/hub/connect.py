@@ -212,8 +212,8 @@ def one_line(raw: str) -> str:
     if not lines:
         return "unknown error"
     line = lines[-1] if len(lines) == 1 else lines[0]
-    line = re.sub(r"^connection to server at .*?failed:\s*", "", line)
     line = re.sub(r"^connection failed:\s*", "", line)
+    line = re.sub(r"^connection to server (at|on) .*?failed:\s*", "", line)
     return line.rstrip(".")
 
 

@@ -230,13 +230,14 @@ def upgrade_hub(conn: psycopg.Connection[Any], *, folder: Path | None = None) ->
     target = len(files) if folder is not None else HUB_SCHEMA
     try:
         dbname, admin, superuser, createrole = _current(conn)
+        if not createrole and not superuser:
+            raise HubError("Only the hub's administrator can upgrade its schema.")
         _refuse_unfit_admin(dbname, admin, superuser, createrole)
         roles = HubRoles.for_database(dbname)
-        info = read_hub_info(conn)
-        if info is None:
+        if read_hub_info(conn) is None:
             raise HubError(f"The database at {where_of(conn)} is not a Coordinator team hub.")
-        # One upgrade at a time: the clock's lock also holds back every writer meanwhile.
-        conn.execute("SELECT value FROM hub.clock FOR UPDATE")
+        # One upgrade at a time; the version is read again once this one holds the lock.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('coordinator hub upgrade'))")
         info = read_hub_info(conn)
         assert info is not None
         if info.hub_schema > target:
