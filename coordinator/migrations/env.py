@@ -27,6 +27,11 @@ def run_migrations_online() -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        # A laptop that syncs with a team hub gets its change-capture triggers back:
+        # batch-mode table rebuilds drop them, and new columns must be captured.
+        from coordinator.sync.capture import refresh_after_upgrade
+
+        refresh_after_upgrade(connection.connection.driver_connection)
         problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise RuntimeError(f"Migration left broken references: {problems[:5]}")

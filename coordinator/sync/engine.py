@@ -1,0 +1,286 @@
+"""Pull and push between the laptop's SQLite and the hub's PostgreSQL.
+
+Pull: one REPEATABLE READ transaction on the hub reads the clock value V, then every
+row, coordinators-only part and own private part with `cursor < version <= V`,
+streamed through a server-side cursor. Because every writing transaction on the hub
+takes the clock's row lock for its whole length, version order is commit order: the
+snapshot that sees V sees every row up to V, and nothing committed later can carry a
+version <= V. The rows are applied in ONE local transaction together with the new
+cursor, so a pull that breaks off applies nothing and is simply repeated.
+
+Push: rows marked dirty, a table at a time (parents before children), in chunks, one
+hub transaction per chunk. A row goes in with `UPDATE ... WHERE version = seen` or, if
+the hub never had it, `INSERT ... ON CONFLICT DO NOTHING`. A row the hub refuses either
+already holds exactly this data (a retry after a lost acknowledgement: accepted) or was
+changed by someone else since (left dirty; the next pull merges it and the push is
+repeated). A row is marked clean only if it did not change here during the push.
+Deletions for good go through `hub.purge`, which leaves tombstones for the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from coordinator.changes import ChangeKind
+from coordinator.db import Database
+from coordinator.services import indexing
+from coordinator.services.base import record_change
+from coordinator.sync.local import INDEXED, ApplyReport, LocalStore, Pending, Pulled
+from coordinator.sync.tables import SyncedTable, synced_tables
+
+PULL_BATCH = 2000
+PUSH_CHUNK = 1000
+
+
+@dataclass
+class PullResult:
+    pulled: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    repaired: int = 0
+    cursor: int = 0
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class PushResult:
+    pushed: int = 0
+    deleted: int = 0
+    refused: int = 0  # changed on the hub meanwhile: pull, merge, push again
+
+
+@contextmanager
+def _local(db: Database) -> Iterator[tuple[LocalStore, Any]]:
+    with db.write() as session:
+        conn = session.connection().connection.driver_connection  # type: ignore[union-attr]
+        yield LocalStore(conn), session
+
+
+def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -> PullResult:
+    """Bring every change committed on the hub since the last pull into this laptop."""
+    result = PullResult()
+    hub.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    try:
+        with hub.transaction(), _local(db) as (store, session):
+            cursor = int(store.state().get("cursor", "0"))
+            top = int(hub.execute("SELECT value FROM hub.clock").fetchone()[0])  # type: ignore[index]
+            pruned = int(hub.execute("SELECT pruned_before FROM hub.meta").fetchone()[0])  # type: ignore[index]
+            if cursor and cursor < pruned:
+                cursor = 0  # tombstones this laptop has not seen were pruned: read it all
+            store.conn.execute("PRAGMA defer_foreign_keys = ON")
+            report = ApplyReport()
+            for batch in _read_changes(hub, cursor, top):
+                store.apply(batch, report)
+            result.repaired = store.repair_references()
+            result.pulled = report.applied + report.merged
+            result.merged, result.conflicts = report.merged, report.conflicts
+            result.cursor = top
+            result.touched = {k: set(v) for k, v in report.touched.items()}
+            if dry_run:
+                raise _DryRun
+            store.set_state(cursor=top)
+            _reindex(session, report)
+    except _DryRun:
+        pass
+    finally:
+        if hub.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            hub.isolation_level = None
+    return result
+
+
+class _DryRun(Exception):
+    """Raised to roll both transactions back after counting what a pull would do."""
+
+
+def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int) -> Iterator[list[Pulled]]:
+    can_read_internal = hub.execute(
+        "SELECT has_table_privilege('hub.internal', 'SELECT')").fetchone()[0]  # type: ignore[index]
+    parts = [("record", "SELECT 'record', kind, id, data, version, changed_by, "
+              "changed_at::text FROM hub.record WHERE version > %(c)s AND version <= %(v)s")]
+    if can_read_internal:
+        parts.append(("internal", "SELECT 'internal', kind, id, data, version, changed_by, "
+                      "changed_at::text FROM hub.internal "
+                      "WHERE version > %(c)s AND version <= %(v)s"))
+    parts.append(("private", "SELECT 'private', kind, id, data, version, owner, "
+                  "changed_at::text FROM hub.private WHERE owner = session_user "
+                  "AND version > %(c)s AND version <= %(v)s"))
+    for _part, query in parts:
+        with hub.cursor(name=f"sync_pull_{_part}") as rows:
+            rows.itersize = PULL_BATCH
+            rows.execute(query, {"c": cursor, "v": top})
+            while True:
+                chunk = rows.fetchmany(PULL_BATCH)
+                if not chunk:
+                    break
+                yield [Pulled(part, kind, rid, data, int(version), by, at)
+                       for part, kind, rid, data, version, by, at in chunk]
+
+
+def _reindex(session: Any, report: ApplyReport) -> None:
+    """The search index and the open views follow what the pull changed."""
+    touched = report.touched
+    for entity in INDEXED:
+        ids = touched.get(entity, set())
+        if entity == "contact" and touched.get("organization"):
+            # A contact's search text carries its organization's name.
+            conn = session.connection().connection.driver_connection
+            orgs = list(touched["organization"])
+            for start in range(0, len(orgs), 500):
+                part = orgs[start : start + 500]
+                ids = ids | {r[0] for r in conn.execute(
+                    f"SELECT id FROM contact WHERE organization_id IN "
+                    f"({','.join('?' * len(part))})", part)}
+        if ids:
+            indexing.refresh(session, entity, ids)
+            record_change(session, entity, ChangeKind.UPDATED, *ids)
+    for entity in ("action_item", "tag", "meeting_series"):
+        if touched.get(entity):
+            record_change(session, entity, ChangeKind.UPDATED, *touched[entity])
+
+
+def can_push(hub: psycopg.Connection[Any]) -> bool:
+    row = hub.execute("SELECT has_table_privilege('hub.record', 'INSERT')").fetchone()
+    hub.rollback()
+    return bool(row and row[0])
+
+
+def push(db: Database, hub: psycopg.Connection[Any], *, me: str) -> PushResult:
+    """Send every row changed here to the hub, parents first, one transaction per chunk."""
+    result = PushResult()
+    hub.isolation_level = None
+    for spec in synced_tables():
+        after = ""
+        while True:
+            with db.read() as session:
+                conn = session.connection().connection.driver_connection  # type: ignore[union-attr]
+                chunk = LocalStore(conn).pending(spec, after, PUSH_CHUNK)
+            if not chunk:
+                break
+            after = chunk[-1].id
+            with hub.transaction():
+                accepted = _push_live(hub, spec, [p for p in chunk if not p.deleted])
+                accepted.update(_push_deleted(hub, spec, [p for p in chunk if p.deleted]))
+            with _local(db) as (store, _session):
+                for p in chunk:
+                    outcome = accepted.get(p.id)
+                    if outcome is None:
+                        result.refused += 1
+                        continue
+                    version, internal_version = outcome
+                    if store.mark_pushed(spec.name, p.id, p.rev, version=version,
+                                         internal_version=internal_version,
+                                         deleted=p.deleted, by=me):
+                        if p.deleted:
+                            result.deleted += 1
+                        else:
+                            result.pushed += 1
+    return result
+
+
+Outcome = tuple[int | None, int | None]  # (record version, internal version) now on the hub
+
+
+def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
+               rows: list[Pending]) -> dict[str, Outcome]:
+    if not rows:
+        return {}
+    shared, internal, private = [], [], []
+    for p in rows:
+        data = p.data or {}
+        base = p.base
+        if base is None or _differs(data, base, spec.shared):
+            shared.append((p, {k: data.get(k) for k in spec.shared}, p.hub_version))
+        if spec.internal and (base is None or _differs(data, base, spec.internal)):
+            internal.append((p, {k: data.get(k) for k in spec.internal}, p.internal_version))
+        if spec.private and (_differs(data, base or {}, spec.private)):
+            private.append((p, {k: data.get(k) for k in spec.private}, 0))
+    record_ok = _upsert(hub, "record", spec.name, shared)
+    internal_ok = _upsert(hub, "internal", spec.name, internal)
+    if private:
+        hub.execute(
+            "INSERT INTO hub.private (kind, id, data) SELECT %s, x.id, x.data "
+            "FROM jsonb_to_recordset(%s) AS x(id text, data jsonb) "
+            "ON CONFLICT (owner, kind, id) DO UPDATE SET data = EXCLUDED.data",
+            (spec.name, Jsonb([{"id": p.id, "data": d} for p, d, _ in private])))
+    sent_record = {p.id for p, _, _ in shared}
+    sent_internal = {p.id for p, _, _ in internal}
+    accepted: dict[str, Outcome] = {}
+    for p in rows:
+        if p.id in sent_record and p.id not in record_ok:
+            continue
+        if p.id in sent_internal and p.id not in internal_ok:
+            continue
+        accepted[p.id] = (record_ok.get(p.id), internal_ok.get(p.id))
+    return accepted
+
+
+def _differs(data: dict[str, Any], base: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return any(data.get(k) != base.get(k) for k in fields)
+
+
+def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
+            rows: list[tuple[Pending, dict[str, Any], int]]) -> dict[str, int]:
+    """Rows written (or found already written) on hub.`table`: id -> version."""
+    if not rows:
+        return {}
+    payload = Jsonb([{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows])
+    source = "jsonb_to_recordset(%(rows)s) AS x(id text, data jsonb, seen bigint)"
+    done: dict[str, int] = {}
+    done.update(hub.execute(
+        f"UPDATE hub.{table} r SET data = coalesce(r.data, '{{}}'::jsonb) || x.data "
+        f"FROM {source} WHERE r.kind = %(kind)s AND r.id = x.id AND x.seen > 0 "
+        f"AND r.version = x.seen RETURNING r.id, r.version",
+        {"rows": payload, "kind": kind}).fetchall())
+    done.update(hub.execute(
+        f"INSERT INTO hub.{table} (kind, id, data) SELECT %(kind)s, x.id, x.data FROM {source} "
+        f"WHERE x.seen = 0 ON CONFLICT (kind, id) DO NOTHING RETURNING id, version",
+        {"rows": payload, "kind": kind}).fetchall())
+    rest = [{"id": p.id, "data": d} for p, d, _ in rows if p.id not in done]
+    if rest:
+        # Already there with exactly this data: an earlier push whose answer was lost.
+        done.update(hub.execute(
+            f"SELECT r.id, r.version FROM hub.{table} r JOIN jsonb_to_recordset(%(rows)s) "
+            f"AS x(id text, data jsonb) ON r.kind = %(kind)s AND r.id = x.id "
+            f"WHERE r.data @> x.data",
+            {"rows": Jsonb(rest), "kind": kind}).fetchall())
+    return {k: int(v) for k, v in done.items()}
+
+
+def _push_deleted(hub: psycopg.Connection[Any], spec: SyncedTable,
+                  rows: list[Pending]) -> dict[str, Outcome]:
+    """Deletions for good, unless the hub's row changed since this laptop last saw it
+    (then the next pull makes it an edit-against-delete conflict)."""
+    if not rows:
+        return {}
+    ids = [p.id for p in rows]
+    on_hub = {rid: (int(version), data_is_null) for rid, version, data_is_null in hub.execute(
+        "SELECT id, version, data IS NULL FROM hub.record WHERE kind = %s AND id = ANY(%s) "
+        "FOR UPDATE", (spec.name, ids)).fetchall()}
+    accepted: dict[str, Outcome] = {}
+    purge = []
+    for p in rows:
+        found = on_hub.get(p.id)
+        if found is None:
+            accepted[p.id] = (None, None)  # never reached the hub: nothing to tell anyone
+        elif found[1]:
+            accepted[p.id] = (found[0], None)  # already purged there
+        elif found[0] == p.hub_version:
+            purge.append(p.id)
+    if purge:
+        hub.execute("SELECT hub.purge(%s, %s)", (spec.name, purge))
+        for rid, version in hub.execute(
+                "SELECT id, version FROM hub.record WHERE kind = %s AND id = ANY(%s)",
+                (spec.name, purge)).fetchall():
+            accepted[rid] = (int(version), None)
+    return accepted
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

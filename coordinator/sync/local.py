@@ -1,0 +1,457 @@
+"""The laptop's side of a sync, on the SQLite connection of one write transaction.
+
+Reads what waits to be pushed, marks what the hub accepted, and applies pulled rows:
+straight in when nothing changed here, merged field by field against the last-synced
+copy when something did (`coordinator.sync.merge`). Conflicts are recorded, never
+written into the data. Pulled rows are applied with the capture triggers quiet; what a
+merge keeps of the local side stays marked for the next push.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from coordinator.models import sql_time, utcnow
+from coordinator.sync import capture
+from coordinator.sync.merge import CREATION_FIELDS, Conflict, merge_row
+from coordinator.sync.tables import CLOCK_FIELDS, SyncedTable, synced_tables, table
+
+DELETED_MARK = "(deleted)"  # the conflict field of an edit against a delete for good
+PARTS = ("record", "internal", "private")
+
+# Which top-level record a row belongs to, for the search index and the views' refresh.
+OWNERS: dict[str, tuple[str, str]] = {
+    "contact_email": ("contact", "contact_id"),
+    "contact_phone": ("contact", "contact_id"),
+    "contact_address": ("contact", "contact_id"),
+    "contact_tag": ("contact", "contact_id"),
+    "organization_tag": ("organization", "organization_id"),
+    "proposal_section": ("proposal", "proposal_id"),
+    "proposal_partner": ("proposal", "proposal_id"),
+    "proposal_budget_line": ("proposal", "proposal_id"),
+    "proposal_tag": ("proposal", "proposal_id"),
+    "agenda_item": ("meeting", "meeting_id"),
+    "attendee": ("meeting", "meeting_id"),
+    "decision": ("meeting", "meeting_id"),
+    "meeting_consortium": ("meeting", "meeting_id"),
+    "action_item": ("meeting", "meeting_id"),
+}
+INDEXED = ("contact", "organization", "consortium", "proposal", "meeting")
+
+
+@dataclass
+class Pending:
+    """A row waiting to be pushed."""
+
+    kind: str
+    id: str
+    rev: int
+    hub_version: int
+    internal_version: int
+    deleted: bool
+    data: dict[str, Any] | None  # None: deleted here
+    base: dict[str, Any] | None
+
+
+@dataclass
+class Pulled:
+    part: str  # record, internal or private
+    kind: str
+    id: str
+    data: dict[str, Any] | None  # None: purged on the hub
+    version: int
+    changed_by: str | None = None
+    changed_at: str | None = None
+
+
+@dataclass
+class ApplyReport:
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    created: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _row_json(spec: SyncedTable, alias: str) -> str:
+    return "json_object(" + ", ".join(f"'{c}', {alias}.{c}" for c in spec.columns) + ")"
+
+
+def _join(spec: SyncedTable, alias: str, key: str) -> str:
+    """Join condition of table `alias` to a hub id held in `key`, using the primary key."""
+    if not spec.is_link:
+        return f"{alias}.id = {key}"
+    left, right = spec.key
+    return (f"{alias}.{left} = substr({key}, 1, instr({key}, ':') - 1) AND "
+            f"{alias}.{right} = substr({key}, instr({key}, ':') + 1)")
+
+
+class LocalStore:
+    """Sync bookkeeping and data access on one SQLite connection (inside a write unit)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- state ---------------------------------------------------------------------------
+    def state(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM sync_state").fetchall())
+
+    def set_state(self, **values: object) -> None:
+        self.conn.executemany(
+            "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, str(v)) for k, v in values.items()])
+
+    def clear_state(self) -> None:
+        self.conn.execute("DELETE FROM sync_state")
+
+    def mark_everything(self) -> int:
+        """Mark every row for pushing (joining a hub): its rows are new to the hub."""
+        count = 0
+        for spec in synced_tables():
+            cursor = self.conn.execute(
+                f"INSERT OR IGNORE INTO sync_row (kind, id, hub_version, dirty, rev, deleted) "
+                f"SELECT '{spec.name}', {spec.id_sql(spec.name)}, 0, 1, 1, 0 FROM {spec.name}")
+            count += cursor.rowcount
+        return count
+
+    def forget_everything(self) -> None:
+        """Leaving a hub: the data stays, the bookkeeping goes."""
+        capture.remove(self.conn)
+        for name in ("sync_row", "sync_base", "sync_conflict", "sync_state"):
+            self.conn.execute(f"DELETE FROM {name}")
+
+    # -- what waits ----------------------------------------------------------------------
+    def waiting(self) -> dict[str, int]:
+        return dict(self.conn.execute(
+            "SELECT kind, count(*) FROM sync_row WHERE dirty = 1 GROUP BY kind").fetchall())
+
+    def pending(self, spec: SyncedTable, after: str, limit: int) -> list[Pending]:
+        rows = self.conn.execute(
+            f"SELECT r.id, r.rev, r.hub_version, r.internal_version, r.deleted, "
+            f"CASE WHEN t.rowid IS NULL THEN NULL ELSE {_row_json(spec, 't')} END, b.data "
+            f"FROM sync_row r LEFT JOIN {spec.name} t ON {_join(spec, 't', 'r.id')} "
+            f"LEFT JOIN sync_base b ON b.kind = r.kind AND b.id = r.id "
+            f"WHERE r.kind = ? AND r.dirty = 1 AND r.id > ? ORDER BY r.id LIMIT ?",
+            (spec.name, after, limit)).fetchall()
+        return [Pending(spec.name, rid, rev, hv, iv, bool(deleted) or data is None,
+                        json.loads(data) if data is not None else None,
+                        json.loads(base) if base is not None else None)
+                for rid, rev, hv, iv, deleted, data, base in rows]
+
+    def mark_pushed(self, kind: str, row_id: str, rev: int, *, version: int | None,
+                    internal_version: int | None, deleted: bool, by: str) -> bool:
+        """The hub holds this revision of the row: clean, unless it changed meanwhile."""
+        sets = ["dirty = 0", "changed_by = ?", "changed_at = ?"]
+        args: list[object] = [by, sql_time(utcnow())]
+        if version is not None:
+            sets.append("hub_version = ?")
+            args.append(version)
+        if internal_version is not None:
+            sets.append("internal_version = ?")
+            args.append(internal_version)
+        cursor = self.conn.execute(
+            f"UPDATE sync_row SET {', '.join(sets)} "
+            f"WHERE kind = ? AND id = ? AND rev = ? AND deleted = ?",
+            (*args, kind, row_id, rev, int(deleted)))
+        if cursor.rowcount:
+            self.conn.execute("DELETE FROM sync_base WHERE kind = ? AND id = ?", (kind, row_id))
+        return bool(cursor.rowcount)
+
+    # -- applying pulled rows ------------------------------------------------------------
+    def apply(self, batch: Iterable[Pulled], report: ApplyReport) -> None:
+        """Apply pulled rows (any order of tables: foreign keys are checked at commit)."""
+        by_kind: dict[tuple[str, str], list[Pulled]] = defaultdict(list)
+        for row in batch:
+            by_kind[(row.part, row.kind)].append(row)
+        order = {spec.name: spec.order for spec in synced_tables()}
+        for part, kind in sorted(by_kind, key=lambda k: (PARTS.index(k[0]), order.get(k[1], 0))):
+            if kind not in order:
+                continue  # a table this build does not know (a newer laptop's): skipped
+            self._apply_kind(table(kind), part, by_kind[(part, kind)], report)
+
+    def _apply_kind(self, spec: SyncedTable, part: str, rows: list[Pulled],
+                    report: ApplyReport) -> None:
+        ids = [r.id for r in rows]
+        states = self._states(spec, ids)
+        current = self._current(spec, ids)
+        plain: list[Pulled] = []
+        column = {"record": 2, "internal": 3}.get(part)
+        for row in rows:
+            state = states.get(row.id)
+            if row.data is not None:
+                row.data = {k: v for k, v in row.data.items() if k in spec.columns}
+            dirty = state is not None and state[0]
+            if not dirty and state is not None and column is not None \
+                    and state[column] == row.version:
+                continue  # this laptop's own push coming back: already here
+            if not dirty and part == "private" and row.data is not None and all(
+                    current.get(row.id, {}).get(k) == v for k, v in row.data.items()):
+                continue
+            if not dirty:
+                plain.append(row)
+            else:
+                self._merge_one(spec, part, row, current.get(row.id), report)
+        self._apply_plain(spec, part, plain, current, report)
+
+    def _states(self, spec: SyncedTable, ids: list[str]
+                ) -> dict[str, tuple[bool, int, int, int]]:
+        """id -> (dirty, rev, hub_version, internal_version) of rows known here."""
+        found: dict[str, tuple[bool, int, int, int]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            found.update((rid, (bool(dirty), rev, hv, iv))
+                         for rid, dirty, rev, hv, iv in self.conn.execute(
+                f"SELECT id, dirty, rev, hub_version, internal_version FROM sync_row "
+                f"WHERE kind = ? AND id IN ({marks})", (spec.name, *chunk)))
+        return found
+
+    def _current(self, spec: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids):
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_wanted (id TEXT)")
+            self.conn.execute("DELETE FROM sync_wanted")
+            self.conn.executemany("INSERT INTO sync_wanted VALUES (?)", [(i,) for i in chunk])
+            found.update((rid, json.loads(data)) for rid, data in self.conn.execute(
+                f"SELECT w.id, {_row_json(spec, 't')} FROM sync_wanted w "
+                f"JOIN {spec.name} t ON {_join(spec, 't', 'w.id')}"))
+        return found
+
+    def _apply_plain(self, spec: SyncedTable, part: str, rows: list[Pulled],
+                     current: dict[str, dict[str, Any]], report: ApplyReport) -> None:
+        """Rows nothing changed here: the hub's version goes in as it is."""
+        if not rows:
+            return
+        with capture.quiet(self.conn):
+            gone = [r for r in rows if r.data is None]
+            if gone and part == "record":
+                for r in gone:
+                    if r.id in current:
+                        self._note_owner(spec, current[r.id], report)
+                        report.touched[spec.name].add(r.id)
+                self._delete(spec, [r.id for r in gone if r.id in current])
+            live = [r for r in rows if r.data is not None]
+            if part == "record":
+                for r in live:
+                    if r.id not in current:
+                        report.created[spec.name].add(r.id)
+                self._upsert(spec, live)
+            else:
+                self._update_fields(spec, live)
+            for r in live:
+                report.touched[spec.name].add(r.id)
+                self._note_owner(spec, {**current.get(r.id, {}), **(r.data or {})}, report)
+        self._set_versions(spec, part, rows, dirty=False)
+        report.applied += len(rows)
+
+    def _set_versions(self, spec: SyncedTable, part: str, rows: list[Pulled], *,
+                      dirty: bool | None) -> None:
+        column = {"record": "hub_version", "internal": "internal_version"}.get(part)
+        for r in rows:
+            deleted = int(r.data is None) if part == "record" else None
+            self.conn.execute(
+                "INSERT INTO sync_row (kind, id, hub_version, internal_version, dirty, rev, "
+                "deleted, changed_by, changed_at) VALUES (?, ?, 0, 0, 0, 1, 0, ?, ?) "
+                "ON CONFLICT (kind, id) DO NOTHING",
+                (spec.name, r.id, r.changed_by, r.changed_at))
+            sets = ["changed_by = ?", "changed_at = ?"]
+            args: list[object] = [r.changed_by, r.changed_at]
+            if column:
+                sets.append(f"{column} = ?")
+                args.append(r.version)
+            if deleted is not None:
+                sets.append("deleted = ?")
+                args.append(deleted)
+            if dirty is not None:
+                sets.append("dirty = ?")
+                args.append(int(dirty))
+            self.conn.execute(f"UPDATE sync_row SET {', '.join(sets)} WHERE kind = ? AND id = ?",
+                              (*args, spec.name, r.id))
+            if dirty is False:
+                self.conn.execute("DELETE FROM sync_base WHERE kind = ? AND id = ?",
+                                  (spec.name, r.id))
+
+    def _upsert(self, spec: SyncedTable, rows: list[Pulled]) -> None:
+        if not rows:
+            return
+        columns = list(spec.columns)
+        defaults = _defaults(spec)
+        shared = [c for c in spec.shared if c not in spec.key]
+        conflict = ", ".join(spec.key)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in shared) or None
+        sql = (f"INSERT INTO {spec.name} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT ({conflict}) "
+               + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
+        values = []
+        for r in rows:
+            data = {**defaults, **spec.key_values(r.id), **(r.data or {})}
+            values.append(tuple(data.get(c) for c in columns))
+        self.conn.executemany(sql, values)
+
+    def _update_fields(self, spec: SyncedTable, rows: list[Pulled]) -> None:
+        for r in rows:
+            fields = [c for c in (r.data or {}) if c in spec.columns and c not in spec.key]
+            if not fields:
+                continue
+            keys = spec.key_values(r.id)
+            self.conn.execute(
+                f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in fields)} "
+                f"WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
+                (*[(r.data or {})[c] for c in fields], *keys.values()))
+
+    def _delete(self, spec: SyncedTable, ids: list[str]) -> None:
+        for row_id in ids:
+            keys = spec.key_values(row_id)
+            self.conn.execute(
+                f"DELETE FROM {spec.name} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
+                tuple(keys.values()))
+
+    def _note_owner(self, spec: SyncedTable, data: dict[str, Any], report: ApplyReport) -> None:
+        owner = OWNERS.get(spec.name)
+        if owner and data.get(owner[1]):
+            report.touched[owner[0]].add(data[owner[1]])
+
+    # -- merging with local changes ------------------------------------------------------
+    def _merge_one(self, spec: SyncedTable, part: str, row: Pulled,
+                   mine: dict[str, Any] | None, report: ApplyReport) -> None:
+        base_text = self.conn.execute("SELECT data FROM sync_base WHERE kind = ? AND id = ?",
+                                      (spec.name, row.id)).fetchone()
+        base = json.loads(base_text[0]) if base_text else None
+        report.touched[spec.name].add(row.id)
+        if row.data is None or mine is None:
+            self._delete_conflict(spec, part, row, mine, base, report)
+            return
+        merged = merge_row(base, mine, row.data, spec.text_fields)
+        with capture.quiet(self.conn):
+            self._update_fields(spec, [Pulled(part, spec.name, row.id, merged.data, row.version)])
+        for conflict in merged.conflicts:
+            self._record_conflict(spec.name, row.id, conflict, row.changed_by)
+        report.conflicts += len(merged.conflicts)
+        report.merged += 1
+        new_base = {**(base or mine), **row.data}
+        still = any(merged.data.get(k) != new_base.get(k) for k in merged.data
+                    if k not in CLOCK_FIELDS | CREATION_FIELDS)
+        if not still:
+            with capture.quiet(self.conn):
+                self._update_fields(spec, [Pulled(part, spec.name, row.id, {
+                    k: new_base[k] for k in CLOCK_FIELDS | CREATION_FIELDS
+                    if k in new_base}, row.version)])
+        self._set_versions(spec, part, [row], dirty=None if still else False)
+        if still:
+            self.conn.execute(
+                "INSERT INTO sync_base (kind, id, data) VALUES (?, ?, ?) ON CONFLICT (kind, id) "
+                "DO UPDATE SET data = excluded.data", (spec.name, row.id, json.dumps(new_base)))
+        self._note_owner(spec, merged.data, report)
+
+    def _delete_conflict(self, spec: SyncedTable, part: str, row: Pulled,
+                         mine: dict[str, Any] | None, base: dict[str, Any] | None,
+                         report: ApplyReport) -> None:
+        """A delete for good on one side, an edit on the other: the hub's side stands in
+        the data (every laptop converges on it) and the other side is kept in a conflict.
+        """
+        if part != "record":
+            if mine is not None and row.data is not None:
+                with capture.quiet(self.conn):
+                    self._update_fields(spec, [row])
+            self._set_versions(spec, part, [row], dirty=None)
+            return
+        if row.data is None and mine is not None:
+            # They deleted it for good; I edited it.
+            edited = base is None or any(mine.get(k) != base.get(k) for k in mine
+                                         if k not in CLOCK_FIELDS)
+            if edited:
+                self._record_conflict(spec.name, row.id, Conflict(
+                    DELETED_MARK, _ABSENT, mine, _ABSENT), row.changed_by)
+                report.conflicts += 1
+            self._note_owner(spec, mine, report)
+            with capture.quiet(self.conn):
+                self._delete(spec, [row.id])
+        elif row.data is not None and mine is None:
+            # I deleted it for good; they edited it: it comes back, my delete is the conflict.
+            self._record_conflict(spec.name, row.id, Conflict(
+                DELETED_MARK, _ABSENT, _ABSENT, row.data), row.changed_by)
+            report.conflicts += 1
+            with capture.quiet(self.conn):
+                self._upsert(spec, [row])
+            self._note_owner(spec, row.data, report)
+        report.applied += 1
+        self._set_versions(spec, part, [row], dirty=False)
+        self.conn.execute("UPDATE sync_row SET rev = rev + 1 WHERE kind = ? AND id = ?",
+                          (spec.name, row.id))
+
+    def _record_conflict(self, kind: str, row_id: str, conflict: Conflict,
+                         by: str | None) -> None:
+        # A newer conflict on the same field replaces an open one: its "mine" is still mine.
+        self.conn.execute(
+            "DELETE FROM sync_conflict WHERE kind = ? AND row_id = ? AND field = ? "
+            "AND resolved_at IS NULL", (kind, row_id, conflict.field))
+        self.conn.execute(
+            "INSERT INTO sync_conflict (id, kind, row_id, field, base, mine, theirs, theirs_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), kind, row_id, conflict.field, _text(conflict.base),
+             _text(conflict.mine), _text(conflict.theirs), by, sql_time(utcnow())))
+
+    # -- after applying ------------------------------------------------------------------
+    def repair_references(self) -> int:
+        """Rows whose parent is gone after a pull (deleted on one side, pointed to on the
+        other): links to it are cleared or, for rows that cannot live without it, the row
+        goes, as the foreign key's own rule would do. These repairs are ordinary local
+        changes, pushed next, so the hub converges on them too."""
+        repaired = 0
+        for _ in range(5):  # a deletion can orphan grandchildren: repeat until clean
+            problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+            if not problems:
+                break
+            for child, rowid, _parent, fk_index in problems:
+                if child not in {s.name for s in synced_tables()}:
+                    continue
+                fks = self.conn.execute(f"PRAGMA foreign_key_list({child})").fetchall()
+                fk = next(f for f in fks if f[0] == fk_index)
+                column, action = fk[3], fk[6]
+                if action == "SET NULL":
+                    self.conn.execute(f"UPDATE {child} SET {column} = NULL WHERE rowid = ?",
+                                      (rowid,))
+                else:
+                    self.conn.execute(f"DELETE FROM {child} WHERE rowid = ?", (rowid,))
+                repaired += 1
+        return repaired
+
+
+class _Absent:
+    """The side of a conflict where the row no longer exists (stored as SQL NULL)."""
+
+
+_ABSENT = _Absent()
+
+
+def _text(value: Any) -> str | None:
+    """A conflict's value as JSON text (so a number stays a number), NULL when absent."""
+    if isinstance(value, _Absent):
+        return None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _defaults(spec: SyncedTable) -> dict[str, Any]:
+    """Column defaults of the model, for columns a pulled part does not carry."""
+    from sqlmodel import SQLModel
+
+    found: dict[str, Any] = {}
+    for column in SQLModel.metadata.tables[spec.name].columns:
+        default = column.default
+        if default is not None and not callable(getattr(default, "arg", None)):
+            value = default.arg
+            found[column.name] = int(value) if isinstance(value, bool) else value
+        elif not column.nullable and column.name not in spec.key:
+            found[column.name] = ""
+    return found
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,65 @@
+"""Laptops for team-hub tests: separate SQLite databases syncing with one real hub.
+
+The "network" is explicit calls, so every test decides when each laptop syncs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from coordinator.db import Database
+from coordinator.hub.connect import HubAddress
+from coordinator.services import Services
+from coordinator.sync import api
+
+
+@dataclass
+class Laptop:
+    name: str
+    db: Database
+    services: Services
+    address: HubAddress
+    password: str
+    joined: bool = field(default=False)
+
+    def join(self) -> api.SyncReport:
+        self.joined = True
+        return api.join(self.db, self.address, self.password)
+
+    def sync(self) -> api.SyncReport:
+        return api.sync(self.db, self.password)
+
+
+@pytest.fixture(scope="session")
+def laptop_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("laptop-template")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COORDINATOR_HOME", str(folder / "home"))
+        Database.open(folder / "empty.db").close()
+    return folder / "empty.db"
+
+
+@pytest.fixture
+def laptops(hub, tmp_path: Path, laptop_template: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    """`laptops("a")` makes a laptop with its own coordinator login on the test's hub;
+    `laptops("v", role="viewer")` one with a viewer's login."""
+    made: list[Laptop] = []
+
+    def make(name: str, role: str = "coordinator") -> Laptop:
+        path = tmp_path / f"{name}.db"
+        with sqlite3.connect(laptop_template) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        address, password = hub.add_login(role)
+        db = Database.open(path)
+        laptop = Laptop(name, db, Services(db), address, password)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.db.close()
