@@ -24,6 +24,10 @@ from coordinator.sync.tables import CLOCK_FIELDS, SyncedTable, synced_tables, ta
 
 DELETED_MARK = "(deleted)"  # the conflict field of an edit against a delete for good
 PARTS = ("record", "internal", "private")
+# Rows whose id comes from a folded name (coordinator.models.natural_id): two laptops
+# creating "Mobility" and "mobility" offline made one row, spelled as the hub has it.
+NATURAL_KINDS = frozenset({"tag", "meeting_series"})
+NAME_FIELDS = frozenset({"name", "name_key"})
 
 # Which top-level record a row belongs to, for the search index and the views' refresh.
 OWNERS: dict[str, tuple[str, str]] = {
@@ -188,9 +192,8 @@ class LocalStore:
             if row.data is not None:
                 row.data = {k: v for k, v in row.data.items() if k in spec.columns}
             dirty = state is not None and state[0]
-            if not dirty and state is not None and column is not None \
-                    and state[column] == row.version:
-                continue  # this laptop's own push coming back: already here
+            if state is not None and column is not None and state[column] == row.version:
+                continue  # the version this laptop already has (its own push coming back)
             if not dirty and part == "private" and row.data is not None and all(
                     current.get(row.id, {}).get(k) == v for k, v in row.data.items()):
                 continue
@@ -327,6 +330,9 @@ class LocalStore:
         if row.data is None or mine is None:
             self._delete_conflict(spec, part, row, mine, base, report)
             return
+        if base is None and spec.name in NATURAL_KINDS:
+            base = dict(row.data)  # one name created on two laptops: the hub's spelling
+            mine = {**mine, **{k: v for k, v in row.data.items() if k in NAME_FIELDS}}
         merged = merge_row(base, mine, row.data, spec.text_fields)
         with capture.quiet(self.conn):
             self._update_fields(spec, [Pulled(part, spec.name, row.id, merged.data, row.version)])

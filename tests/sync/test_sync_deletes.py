@@ -1,0 +1,126 @@
+"""Deletes travel: Trash, restore, purge, links removed, merges; an edit against a delete
+is a conflict, never a silent loss or resurrection."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from coordinator.errors import NotFound
+from coordinator.services.records import ContactData, EmailData, MeetingData
+from coordinator.sync import api
+
+WHEN = datetime(2027, 1, 12, 16, 0, tzinfo=UTC)
+
+
+def _contact(services, given="Ada", family="Lovelace", **kw) -> ContactData:  # type: ignore[no-untyped-def]
+    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))
+
+
+def _pair(laptops):  # type: ignore[no-untyped-def]
+    a, b = laptops("a"), laptops("b")
+    return a, b
+
+
+def test_trash_restore_and_purge_reach_the_other_laptop(laptops) -> None:
+    a, b = _pair(laptops)
+    ada = _contact(a.services, emails=[EmailData("ada@example.org")])
+    a.join()
+    b.join()
+    a.services.contacts.delete(ada.id)
+    a.sync()
+    b.sync()
+    with pytest.raises(NotFound):
+        b.services.contacts.get(ada.id)
+    assert b.services.contacts.get(ada.id, include_deleted=True).full_name == "Ada Lovelace"
+    b.services.contacts.restore(ada.id)
+    b.sync()
+    a.sync()
+    assert a.services.contacts.get(ada.id).full_name == "Ada Lovelace"
+    a.services.contacts.delete(ada.id)
+    a.services.trash.empty()
+    assert a.sync().deleted >= 2  # the contact and its email, as tombstones
+    b.sync()
+    with pytest.raises(NotFound):
+        b.services.contacts.get(ada.id, include_deleted=True)
+
+
+def test_removing_a_tag_and_a_meeting_consortium_travels(laptops) -> None:
+    a, b = _pair(laptops)
+    ada = _contact(a.services, tags=["mobility", "energy"])
+    consortia = [c.id for c in a.services.consortia.list()][:2]
+    meeting = a.services.meetings.create(MeetingData(title="Call", starts_at=WHEN, consortium_ids=consortia))
+    a.join()
+    b.join()
+    data = b.services.contacts.get(ada.id)
+    b.services.contacts.update(ada.id, dataclasses.replace(data, tags=["energy"]))
+    m = b.services.meetings.get(meeting.id)
+    b.services.meetings.update(meeting.id, dataclasses.replace(m, consortium_ids=consortia[:1]))
+    b.sync()
+    a.sync()
+    assert a.services.contacts.get(ada.id).tags == ["energy"]
+    assert a.services.meetings.get(meeting.id).consortium_ids == consortia[:1]
+
+
+def test_tags_and_series_created_offline_on_two_laptops_converge(laptops) -> None:
+    a, b = _pair(laptops)
+    a.join()
+    b.join()
+    ada = _contact(a.services, tags=["Mobility"])
+    grace = _contact(b.services, "Grace", "Hopper", tags=["mobility"])
+    a.services.meetings.create(MeetingData(title="Call A", starts_at=WHEN, series_name="NSCP Partnership Call"))
+    b.services.meetings.create(MeetingData(title="Call B", starts_at=WHEN, series_name="nscp partnership call"))
+    a.sync()
+    assert b.sync().conflicts == 0
+    a.sync()
+    for laptop in (a, b):
+        assert laptop.services.contacts.get(ada.id).tags == ["Mobility"]
+        assert [t.lower() for t in laptop.services.contacts.get(grace.id).tags] == ["mobility"]
+        assert [t.lower() for t in laptop.services.tags.in_use("contact")] == ["mobility"]
+        assert len(laptop.services.meetings.series()) == 1
+        assert laptop.services.meetings.list().total == 2
+
+
+def test_an_edit_against_a_purge_is_a_conflict_and_keep_mine_brings_it_back(laptops) -> None:
+    a, b = _pair(laptops)
+    ada = _contact(a.services)
+    a.join()
+    b.join()
+    a.services.contacts.delete(ada.id)
+    a.services.trash.empty()
+    a.sync()
+    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
+                                                           title="Director"))
+    report = b.sync()
+    assert report.conflicts == 1
+    [conflict] = api.list_conflicts(b.db)
+    assert conflict.field == "(deleted)" and conflict.theirs_absent
+    assert conflict.mine["title"] == "Director"
+    with pytest.raises(NotFound):
+        b.services.contacts.get(ada.id, include_deleted=True)
+    api.resolve(b.db, conflict.id, "mine")
+    assert b.services.contacts.get(ada.id).title == "Director"
+    b.sync()
+    a.sync()
+    assert a.services.contacts.get(ada.id).title == "Director"
+
+
+def test_trash_against_an_edit_is_a_conflict_with_the_edit_kept(laptops) -> None:
+    a, b = _pair(laptops)
+    ada = _contact(a.services)
+    a.join()
+    b.join()
+    a.services.contacts.delete(ada.id)
+    a.sync()
+    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
+                                                           title="Director"))
+    report = b.sync()
+    assert report.conflicts == 1
+    [conflict] = api.list_conflicts(b.db)
+    assert conflict.field == "deleted_at"
+    a.sync()
+    for laptop in (a, b):
+        kept = laptop.services.contacts.get(ada.id, include_deleted=True)
+        assert kept.title == "Director"
