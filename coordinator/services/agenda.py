@@ -30,6 +30,7 @@ STILL_BEING_WRITTEN = ("idea", "drafting", "internal_review")
 DECIDED = ("awarded", "declined", "withdrawn")
 OPEN_ACTIONS = ("open", "in_progress")
 DEFAULT_DAYS = 14
+ALL_AHEAD = 3660  # days: ten years ahead stands for "every open date" in a calendar export
 PRODID = "-//Coordinator//Smart Cities Coalition agenda//EN"
 DEADLINE_UID = "{id}@coordinator.proposal-deadline"
 ACTION_UID = "{id}@coordinator.action-item"
@@ -192,7 +193,14 @@ def agenda_ics(a: Agenda) -> bytes:
     return cal.to_ical()
 
 
+def calendar_ics(source: RawSource, today: date, days: int = ALL_AHEAD) -> bytes:
+    """Every overdue and open dated action item and deadline (within `days`) as an
+    iCalendar file: what a "Deadlines to my calendar" button writes."""
+    return agenda_ics(agenda(source, today, days))
+
+
 __all__ = [
+    "ALL_AHEAD",
     "DEFAULT_DAYS",
     "Agenda",
     "AgendaEntry",
@@ -200,5 +208,6 @@ __all__ = [
     "agenda_ics",
     "as_plain",
     "as_text",
+    "calendar_ics",
     "entry_uid",
 ]

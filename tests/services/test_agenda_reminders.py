@@ -23,6 +23,7 @@ from coordinator.services.agenda import (
     agenda_ics,
     as_plain,
     as_text,
+    calendar_ics,
 )
 from coordinator.services.home import STILL_DUE
 from coordinator.services.records import ActionItemData, MeetingData, ProposalData
@@ -105,6 +106,10 @@ def test_text_json_and_calendar(services: Services) -> None:
     assert deadline.decoded("dtend") == TODAY + timedelta(days=4)
     # The same data gives the same bytes (so a re-import is an update, not a copy).
     assert agenda_ics(agenda(services.db, TODAY, 14)) == data
+    # The calendar export takes every open date, however far ahead.
+    everything = list(Calendar.from_ical(calendar_ics(services.db, TODAY)).walk("VEVENT"))
+    assert [str(e["summary"]) for e in everything][-1] == "Deadline: Far off"
+    assert len(everything) == 4
 
 
 def test_nothing_due_says_so(services: Services) -> None:
