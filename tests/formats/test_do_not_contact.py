@@ -149,3 +149,12 @@ def test_meeting_calendar_lists_no_address_of_a_flagged_attendee(db, services, c
     attendees = attendees if isinstance(attendees, list) else [attendees]
     assert {str(a) for a in attendees} == {"mailto:zoe.martinez@plano.example.org"}
     assert b"kwame.mensah@" not in data
+
+
+def test_a_file_with_repeated_columns_reads_the_flag_too() -> None:
+    """Repeated headers take the row-as-dict path instead of the positional ones."""
+    raw = (b"Coordinator ID,Given Name,Family Name,Do Not Contact,Notes,Notes\r\n"
+           b"a1,Ana,Ruiz,yes,one,two\r\n"
+           b"b2,Ben,Cole,,one,two\r\n")
+    parsed = parse_contacts(raw, filename="c.csv")
+    assert [pc.data.do_not_contact for pc in parsed.contacts] == [True, False]
