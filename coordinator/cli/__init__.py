@@ -24,7 +24,7 @@ from coordinator.errors import CoordinatorError
 
 # Command modules, in help order. Add new modules here, and their commands to COMMANDS.
 COMMAND_MODULE_NAMES = ["core_commands", "briefing_commands", "safety_commands", "io_commands",
-                        "hub_commands", "day_commands"]
+                        "hub_commands", "sync_commands", "day_commands"]
 
 # Every command, the module that registers it and its one-line help. A command imports
 # only its own module (the others would cost a second of imports: SQLAlchemy, the
@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "duplicates": ("io_commands", "find (and merge) probable duplicates; mark pairs as "
                                   "not duplicates"),
     "hub": ("hub_commands", "set up the team hub and manage its users"),
+    "sync": ("sync_commands", "sync with the team hub: push yours, pull everyone's"),
+    "conflicts": ("sync_commands", "list, show and resolve sync conflicts"),
     "agenda": ("day_commands",
                "what is overdue and what falls due soon (action items, deadlines)"),
     "mail-merge": ("day_commands", "write a CSV for Word or Outlook mail merge"),

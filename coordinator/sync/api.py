@@ -106,26 +106,38 @@ def join(db: Database, address: HubAddress, password: str | None, *,
     (`first_push`, always: a laptop's rows are new to the hub) and everything there pulled."""
     hub = connect(address, password)
     try:
-        info = check_hub(hub, None)
-        with db.write() as session:
-            store = _store(session)
-            state = store.state()
-            if state.get("coalition_id") and state["coalition_id"] != info.coalition_id:
-                raise HubError(
-                    f"This database already syncs with the hub of {state.get('coalition')}; "
-                    "leave that hub first (`coordinator hub leave`).")
-            store.set_state(host=address.host, port=address.port, dbname=address.dbname,
-                            user=address.user, sslmode=address.sslmode or "",
-                            sslrootcert=address.sslrootcert or "",
-                            hostaddr=address.hostaddr or "", coalition_id=info.coalition_id,
-                            coalition=coalition_name or info.name)
-            if "cursor" not in state:
-                store.set_state(cursor=0)
-            capture.install(store.conn)
-            store.mark_everything()
-        return run(db, hub)
+        return join_connected(db, hub, address, coalition_name=coalition_name)
     finally:
         hub.close()
+
+
+def join_connected(db: Database, hub: psycopg.Connection[Any], address: HubAddress, *,
+                   coalition_name: str | None = None) -> SyncReport:
+    """`join` on an open connection (the CLI asks for the password before connecting)."""
+    info = check_hub(hub, None)
+    with db.write() as session:
+        store = _store(session)
+        state = store.state()
+        if state.get("coalition_id") and state["coalition_id"] != info.coalition_id:
+            raise HubError(
+                f"This database already syncs with the hub of {state.get('coalition')}; "
+                "leave that hub first (`coordinator sync leave`).")
+        store.set_state(host=address.host, port=address.port, dbname=address.dbname,
+                        user=address.user, sslmode=address.sslmode or "",
+                        sslrootcert=address.sslrootcert or "",
+                        hostaddr=address.hostaddr or "", coalition_id=info.coalition_id,
+                        coalition=coalition_name or info.name)
+        if "cursor" not in state:
+            store.set_state(cursor=0)
+        capture.install(store.conn)
+        store.mark_everything()
+    return run(db, hub)
+
+
+def hub_url(db: Database) -> str | None:
+    """The address of the hub this database syncs with, without password; None if none."""
+    address = address_of(db)
+    return address.url() if address else None
 
 
 def leave(db: Database) -> None:

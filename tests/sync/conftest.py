@@ -10,17 +10,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import keyring
 import pytest
 
+from coordinator import secrets
 from coordinator.db import Database
 from coordinator.hub.connect import HubAddress
 from coordinator.services import Services
 from coordinator.sync import api
+from tests.safety.keyrings import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Passwords go to an in-memory keyring, never the user's real one."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    secrets.default_store().forget_session()
+    yield backend
+    keyring.set_keyring(previous)
+    secrets.default_store().forget_session()
 
 
 @dataclass
 class Laptop:
     name: str
+    path: Path
     db: Database
     services: Services
     address: HubAddress
@@ -56,7 +72,7 @@ def laptops(hub, tmp_path: Path, laptop_template: Path) -> Iterator:  # type: ig
             source.backup(target)
         address, password = hub.add_login(role)
         db = Database.open(path)
-        laptop = Laptop(name, db, Services(db), address, password)
+        laptop = Laptop(name, path, db, Services(db), address, password)
         made.append(laptop)
         return laptop
 

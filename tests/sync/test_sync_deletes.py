@@ -51,7 +51,8 @@ def test_removing_a_tag_and_a_meeting_consortium_travels(laptops) -> None:
     a, b = _pair(laptops)
     ada = _contact(a.services, tags=["mobility", "energy"])
     consortia = [c.id for c in a.services.consortia.list()][:2]
-    meeting = a.services.meetings.create(MeetingData(title="Call", starts_at=WHEN, consortium_ids=consortia))
+    meeting = a.services.meetings.create(MeetingData(title="Call", starts_at=WHEN,
+                                                     consortium_ids=consortia))
     a.join()
     b.join()
     data = b.services.contacts.get(ada.id)
@@ -70,8 +71,10 @@ def test_tags_and_series_created_offline_on_two_laptops_converge(laptops) -> Non
     b.join()
     ada = _contact(a.services, tags=["Mobility"])
     grace = _contact(b.services, "Grace", "Hopper", tags=["mobility"])
-    a.services.meetings.create(MeetingData(title="Call A", starts_at=WHEN, series_name="NSCP Partnership Call"))
-    b.services.meetings.create(MeetingData(title="Call B", starts_at=WHEN, series_name="nscp partnership call"))
+    a.services.meetings.create(MeetingData(title="Call A", starts_at=WHEN,
+                                           series_name="NSCP Partnership Call"))
+    b.services.meetings.create(MeetingData(title="Call B", starts_at=WHEN,
+                                           series_name="nscp partnership call"))
     a.sync()
     assert b.sync().conflicts == 0
     a.sync()
