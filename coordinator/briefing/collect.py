@@ -22,6 +22,7 @@ from coordinator.services.briefing_queries import BriefingQueries, PipelineTotal
 
 if TYPE_CHECKING:
     from coordinator.services import Services
+    from coordinator.services.coverage import CoverageReport
     from coordinator.services.records import ProposalData
 
 
@@ -36,7 +37,10 @@ class Profile(StrEnum):
 
 PAPERS = ("letter", "a4")
 SECTIONS = ("cover", "agenda", "attendees", "organizations", "proposals", "decisions",
-            "actions", "notes", "private")
+            "actions", "coverage", "notes", "private")
+# Sections a packet holds only when asked for: the coalition-wide Coverage page.
+OPT_IN_SECTIONS = ("coverage",)
+DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s not in OPT_IN_SECTIONS)
 
 
 @dataclass
@@ -48,7 +52,7 @@ class BriefingOptions:
     prepared_by: str = ""
     prepared_on: datetime | None = None  # None: now
     today: date | None = None  # for "days left" / overdue; None: today in the reader's zone
-    sections: tuple[str, ...] = SECTIONS
+    sections: tuple[str, ...] = DEFAULT_SECTIONS
 
     def __post_init__(self) -> None:
         self.profile = Profile(self.profile)
@@ -170,6 +174,7 @@ class BriefingData:
     notes: str = ""
     private_notes: str = ""
     meeting_id: str | None = None
+    coverage: CoverageReport | None = None  # the Coverage page, when asked for
 
 
 @dataclass
@@ -322,7 +327,11 @@ def collect_briefing(services: Services, meeting_id: str,
         [label[c] for c in m.consortium_ids if c in label]
         + sorted({label[a.consortium_id] for a in m.attendees if a.consortium_id in label})))
 
+    coverage = None
+    if "coverage" in options.sections:
+        coverage = services.coverage.report(options.today or date.today())
     data = BriefingData(
+        coverage=coverage,
         meeting_id=m.id, title=m.title, starts_at=m.starts_at, time_zone=m.time_zone,
         series=m.series_name, kind=m.kind, duration_minutes=m.duration_minutes,
         location=m.location, link=m.link,

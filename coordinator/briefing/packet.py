@@ -68,6 +68,7 @@ SECTION_TITLES = {
     "proposals": "Proposals",
     "decisions": "Decisions from the last meeting",
     "actions": "Open action items",
+    "coverage": "Coverage of the consortia",
     "notes": "Notes",
     "private": "Private notes",
 }
@@ -127,7 +128,7 @@ class _Packet:
             "cover": self.cover, "agenda": self.agenda, "attendees": self.attendees,
             "organizations": self.organizations, "proposals": self.proposals,
             "decisions": self.decisions, "actions": self.actions, "notes": self.notes,
-            "private": self.private,
+            "private": self.private, "coverage": self.coverage,
         }
         for name in self.sections():
             if name != "cover" and out and not isinstance(out[-1], PageBreak):
@@ -202,6 +203,15 @@ class _Packet:
              "actions": len(d.action_items),
              "decisions": len(d.previous.decisions) if d.previous else 0}.get(section)
         return f" ({n})" if n is not None else ""
+
+    # coverage ----------------------------------------------------------------------------
+    def coverage(self) -> list[Flowable]:
+        if self.d.coverage is None:
+            return [Heading(SECTION_TITLES["coverage"], 0),
+                    empty_note("The coverage figures were not collected.")]
+        from coordinator.briefing.coverage_page import coverage_flowables
+
+        return coverage_flowables(self.d.coverage, self.w)
 
     # agenda ------------------------------------------------------------------------------
     def agenda(self) -> list[Flowable]:

@@ -15,7 +15,12 @@ from typing import Any
 
 from coordinator import about_you
 from coordinator.briefing import BriefingOptions, Profile, write_briefing, write_proposal
-from coordinator.briefing.collect import PAPERS, SECTIONS, default_author
+from coordinator.briefing.collect import (
+    DEFAULT_SECTIONS,
+    PAPERS,
+    SECTIONS,
+    default_author,
+)
 from coordinator.briefing.formatting import zone
 from coordinator.errors import CoordinatorError
 
@@ -40,7 +45,7 @@ def register(sub: Any) -> None:
                    help="include private notes (internal profile only)")
     b.add_argument("--sections", metavar="LIST",
                    help="comma-separated sections to include, in any order: "
-                        f"{','.join(SECTION_CHOICES)} (default: all)")
+                        f"{','.join(SECTION_CHOICES)} (default: all but coverage)")
     b.add_argument("--prepared-by", metavar="NAME",
                    help="name printed on the cover (default: the About you settings)")
     b.set_defaults(func=cmd_briefing)
@@ -78,7 +83,7 @@ def _output(value: str | None) -> Path | None:
 def parse_sections(value: str | None) -> tuple[str, ...]:
     """`agenda,actions` -> the sections in packet order; a clear message otherwise."""
     if value is None:
-        return SECTION_CHOICES
+        return tuple(s for s in SECTION_CHOICES if s in DEFAULT_SECTIONS)
     wanted = [w.strip().lower() for w in value.split(",") if w.strip()]
     unknown = [w for w in wanted if w not in SECTION_CHOICES]
     if unknown:

@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 
 from coordinator.db import Database
 from coordinator.formats.csv_export import write_csv
-from coordinator.models import sql_time, utcnow
+from coordinator.models import sql_time
 from coordinator.models.enums import CLOSED_STATUSES, SECTOR_LABELS, ProposalStatus
 from coordinator.reference import CONSORTIA
-from coordinator.services.home import QUIET_MONTHS, TOUCH_SQL, months_before
+from coordinator.services.home import QUIET_MONTHS, TOUCH_SQL, moment_of, months_before
 
 MEETING_DAYS = 90
 GAPS_SHOWN = 50  # organizations never in a proposal listed (the total is said)
@@ -117,7 +117,7 @@ class CoverageService:
 
     def report(self, today: date, months: int = QUIET_MONTHS,
                now: datetime | None = None) -> CoverageReport:
-        now = now or utcnow()
+        now = now or moment_of(today)
         since = months_before(today, months)
         start, end = funding_cycle(today)
         with self.db.raw() as conn:

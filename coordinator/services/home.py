@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
@@ -42,6 +42,14 @@ def months_before(day: date, months: int) -> date:
         except ValueError:
             continue
     return date(year, month, 28)
+
+
+def moment_of(day: date) -> datetime:
+    """The moment a report about `day` is as of: now on today, the day's end on a day
+    gone by (a report for an earlier day must not see what came after it)."""
+    now = utcnow()
+    end = datetime.combine(day, time.max, UTC)
+    return min(now, end)
 
 
 def week_end(day: date) -> date:
@@ -175,7 +183,7 @@ class HomeService:
     def load(self, today: date, now: datetime | None = None,
              quiet_months: int = QUIET_MONTHS) -> HomeData:
         """Every panel at once (the page reads this in one background task)."""
-        now = now or utcnow()
+        now = now or moment_of(today)
         return HomeData(today=today, next_call=self.next_call(now),
                         deadlines=self.deadlines(today), actions=self.action_items(today),
                         quiet=self.going_quiet(today, quiet_months, now=now),

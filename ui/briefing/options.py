@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator.briefing import BriefingOptions, Profile
-from coordinator.briefing.collect import PAPERS, default_author
+from coordinator.briefing.collect import OPT_IN_SECTIONS, PAPERS, default_author
 from ui.briefing.about_you import PreparedByRow
 from ui.widgets.forms import MARGIN, SPACING
 
 PAPER_KEY = "documents/paper"  # shared by briefings and proposal documents
 PROFILE_KEY = "briefing/profile"
 EXCLUDED_KEY = "briefing/excluded_sections"  # excluded, so that new sections default on
+OPTED_IN_KEY = "briefing/opted_in_sections"  # opt-in sections the user ticked
 
 PAPER_LABELS = {"letter": "US Letter (8.5 × 11 in)", "a4": "A4 (210 × 297 mm)"}
 # The sections a user picks with a checkbox; "private" follows the private-notes tick.
@@ -50,6 +51,7 @@ SECTION_LABELS = {
     "proposals": "Relevant proposals",
     "decisions": "Decisions from the last meeting",
     "actions": "Open action items",
+    "coverage": "Coverage of the consortia",
     "notes": "Meeting notes",
 }
 PROFILE_HINTS = {
@@ -79,9 +81,12 @@ def remembered_profile(settings: QSettings) -> Profile:
 
 
 def remembered_sections(settings: QSettings) -> tuple[str, ...]:
-    """The checkbox sections that were included last time (all of them at first)."""
+    """The checkbox sections that were included last time (all of them at first, but
+    the opt-in ones, such as Coverage, only once the user ticked them)."""
     excluded = {s for s in _text(settings, EXCLUDED_KEY, "").split(",") if s}
-    return tuple(s for s in SECTION_LABELS if s not in excluded)
+    opted = {s for s in _text(settings, OPTED_IN_KEY, "").split(",") if s}
+    return tuple(s for s in SECTION_LABELS if s not in excluded
+                 and (s not in OPT_IN_SECTIONS or s in opted))
 
 
 def remember(settings: QSettings, options: BriefingOptions) -> None:
@@ -89,6 +94,8 @@ def remember(settings: QSettings, options: BriefingOptions) -> None:
     settings.setValue(PROFILE_KEY, options.profile.value)
     settings.setValue(EXCLUDED_KEY,
                       ",".join(s for s in SECTION_LABELS if s not in options.sections))
+    settings.setValue(OPTED_IN_KEY,
+                      ",".join(s for s in OPT_IN_SECTIONS if s in options.sections))
     settings.sync()
 
 

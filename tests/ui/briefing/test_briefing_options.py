@@ -32,9 +32,26 @@ def test_first_dialog_offers_internal_letter_every_section_and_no_private(
     options = dialog.options()
     assert options.profile is Profile.INTERNAL
     assert options.paper == "letter"
-    assert options.sections == tuple(SECTION_LABELS)
+    # every section but the opt-in Coverage page
+    assert options.sections == tuple(s for s in SECTION_LABELS if s != "coverage")
     assert not options.include_private and "private" not in options.sections
     assert dialog.build_button.isEnabled()
+
+
+def test_coverage_is_off_until_ticked_then_remembered(qtbot, settings_file: Path) -> None:
+    first = BriefingOptionsDialog(_settings(settings_file))
+    qtbot.addWidget(first)
+    assert not first.section_boxes["coverage"].isChecked()
+    first.section_boxes["coverage"].setChecked(True)
+    first.accept()
+    second = BriefingOptionsDialog(_settings(settings_file))
+    qtbot.addWidget(second)
+    assert "coverage" in second.options().sections
+    second.section_boxes["coverage"].setChecked(False)
+    second.accept()
+    third = BriefingOptionsDialog(_settings(settings_file))
+    qtbot.addWidget(third)
+    assert "coverage" not in third.options().sections
 
 
 def test_options_are_remembered_across_instances(qtbot, settings_file: Path) -> None:
@@ -114,7 +131,7 @@ def test_no_section_means_no_build(qtbot, settings_file: Path) -> None:
     assert not dialog.build_button.isEnabled()
     dialog.accept()  # refused: nothing remembered, dialog not accepted
     assert dialog.result() != dialog.DialogCode.Accepted
-    assert remembered_sections(settings) == tuple(SECTION_LABELS)
+    assert remembered_sections(settings) == tuple(s for s in SECTION_LABELS if s != "coverage")
 
 
 def test_garbage_in_settings_falls_back_to_defaults(qtbot, settings_file: Path) -> None:
