@@ -151,10 +151,22 @@ def test_meeting_calendar_lists_no_address_of_a_flagged_attendee(db, services, c
     assert b"kwame.mensah@" not in data
 
 
-def test_a_file_with_repeated_columns_reads_the_flag_too() -> None:
-    """Repeated headers take the row-as-dict path instead of the positional ones."""
-    raw = (b"Coordinator ID,Given Name,Family Name,Do Not Contact,Notes,Notes\r\n"
-           b"a1,Ana,Ruiz,yes,one,two\r\n"
-           b"b2,Ben,Cole,,one,two\r\n")
-    parsed = parse_contacts(raw, filename="c.csv")
-    assert [pc.data.do_not_contact for pc in parsed.contacts] == [True, False]
+def test_the_row_as_dict_converter_agrees_with_the_positional_one() -> None:
+    """`google_row` (a row as a dict) and `google_indexed` (cells by position) read the
+    column alike."""
+    from coordinator.formats import csv_layouts
+    from coordinator.formats.parsed import ParsedContact
+    from coordinator.services.records import ContactData
+
+    headers = ["Coordinator ID", "Given Name", "Family Name", "Do Not Contact"]
+    indexed = csv_layouts.google_indexed(headers)
+    assert indexed is not None
+    for value, flag in (("yes", True), ("", False), ("No", False), ("maybe", True)):
+        cells = ["a1", "Ana", "Ruiz", value]
+        by_dict = ParsedContact("row 1", 1, ContactData())
+        csv_layouts.google_row(dict(zip(headers, cells, strict=True)), by_dict)
+        by_position = ParsedContact("row 1", 1, ContactData())
+        indexed([*cells, ""], by_position)
+        assert by_dict.data.do_not_contact is by_position.data.do_not_contact is flag
+        assert by_dict.warnings == by_position.warnings and bool(by_dict.warnings) == (
+            value == "maybe")
