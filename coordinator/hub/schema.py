@@ -38,7 +38,7 @@ ROLE_TIMEOUTS: dict[str, str] = {
     "idle_in_transaction_session_timeout": "60s",
 }
 _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-_COUNTED_TABLES = ("meta", "clock", "record", "internal", "private", "member")
+_COUNTED_TABLES = ("meta", "clock", "record", "internal", "private", "member")  # not tx_stamp
 
 
 @dataclass(frozen=True)

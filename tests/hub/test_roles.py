@@ -89,6 +89,22 @@ def test_coordinator_cannot_delete_truncate_alter_or_create(hub: Hub) -> None:
     assert roles == (1,)
 
 
+def test_a_row_cannot_be_renamed_away_without_a_tombstone(hub: Hub) -> None:
+    """Changing a row's key would make it vanish from other laptops unnoticed."""
+    coordinator = login(*hub.add_login("coordinator"))
+    _seed(coordinator)
+    for statement in ("UPDATE hub.record SET id = 'c2'", "UPDATE hub.record SET kind = 'x'",
+                      "UPDATE hub.internal SET id = 'p2'", "UPDATE hub.private SET id = 'c2'",
+                      "UPDATE hub.private SET owner = 'someone'"):
+        with pytest.raises(DENIED):
+            coordinator.execute(statement)
+            pytest.fail(f"allowed: {statement}")
+    coordinator.execute(
+        "INSERT INTO hub.record (kind, id, data) VALUES ('contact', 'c1', '{\"a\": 1}') "
+        "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data")
+    assert coordinator.execute("SELECT data FROM hub.record").fetchone() == ({"a": 1},)
+
+
 def test_tombstones_only_through_purge(hub: Hub) -> None:
     coordinator = login(*hub.add_login("coordinator"))
     _seed(coordinator)

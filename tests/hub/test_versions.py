@@ -62,7 +62,6 @@ def test_concurrent_writers_get_versions_in_commit_order(hub: Hub) -> None:
         assert _waiting_on_lock(hub, second_pid)
         assert commits == []
         first.commit()
-        commits.append("first")
         thread.join(30)
         assert not thread.is_alive()
     finally:
@@ -70,7 +69,8 @@ def test_concurrent_writers_get_versions_in_commit_order(hub: Hub) -> None:
         second.close()
     with connect(hub.address, hub.password) as conn:
         versions = dict(conn.execute("SELECT id, version FROM hub.record").fetchall())
-    assert commits == ["first", "second"]
+    # The second writer committed only after the first, so its version is the larger.
+    assert commits == ["second"]
     assert versions["first"] < versions["second"]
 
 
@@ -82,3 +82,33 @@ def test_a_rolled_back_transaction_leaves_no_gap_for_readers_to_miss(hub: Hub) -
         conn.commit()
         assert conn.execute("SELECT id, version FROM hub.record").fetchall() == [("kept", 1)]
         assert conn.execute("SELECT value FROM hub.clock").fetchone() == (1,)
+
+
+def test_a_client_cannot_choose_its_transactions_version(hub: Hub) -> None:
+    """Reusing an already-pulled version would hide the row from every laptop's next pull."""
+    with connect(*hub.add_login("coordinator")) as conn:
+        _insert(conn, "first")
+        conn.commit()
+        conn.execute("SELECT set_config('hub.tx_version', '1', true)")
+        _insert(conn, "second")
+        conn.commit()
+        versions = dict(conn.execute("SELECT id, version FROM hub.record").fetchall())
+    assert versions == {"first": 1, "second": 2}
+
+
+def test_one_version_per_transaction_also_across_savepoints(hub: Hub) -> None:
+    with connect(*hub.add_login("coordinator")) as conn:
+        with conn.transaction():
+            with conn.transaction():  # a savepoint
+                _insert(conn, "a")
+            with conn.transaction():
+                _insert(conn, "b")
+            try:
+                with conn.transaction():
+                    _insert(conn, "c")
+                    raise RuntimeError("roll back this savepoint only")
+            except RuntimeError:
+                pass
+            _insert(conn, "d")
+        versions = dict(conn.execute("SELECT id, version FROM hub.record").fetchall())
+    assert versions == {"a": 1, "b": 1, "d": 1}

@@ -73,22 +73,34 @@ CREATE TABLE hub.member (
     last_sync_at timestamptz
 );
 
+-- Which version the transaction that is writing now took (rows of finished transactions
+-- are cleared by the next writer). Only hub.tx_version(), as the owner, reads or writes
+-- it: a client-settable cache (a session variable) would let a client reuse an old version.
+CREATE UNLOGGED TABLE hub.tx_stamp (
+    xid xid8 PRIMARY KEY,
+    version bigint NOT NULL
+);
+
 -- The writing transaction's version. The first call in a transaction takes the clock's
 -- row lock until commit, so a later transaction gets a larger number only after this one
 -- committed: version order is commit order, and a reader that has seen version N has
--- seen every row of versions up to N.
+-- seen every row of versions up to N. Savepoints share their transaction's version.
 CREATE FUNCTION hub.tx_version() RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    cached text := current_setting('hub.tx_version', true);
-    next_value bigint;
+    me xid8 := pg_current_xact_id();
+    taken bigint;
 BEGIN
-    IF cached IS NOT NULL AND cached <> '' THEN
-        RETURN cached::bigint;
+    SELECT version INTO taken FROM hub.tx_stamp WHERE xid = me;
+    IF FOUND THEN
+        RETURN taken;
     END IF;
-    UPDATE hub.clock SET value = value + 1 RETURNING value INTO next_value;
-    PERFORM set_config('hub.tx_version', next_value::text, true);
-    RETURN next_value;
+    UPDATE hub.clock SET value = value + 1 RETURNING value INTO taken;
+    -- Holding the clock's lock, this is the only writer: every other stamp it can see
+    -- belongs to a transaction that has ended.
+    DELETE FROM hub.tx_stamp WHERE xid <> me;
+    INSERT INTO hub.tx_stamp (xid, version) VALUES (me, taken);
+    RETURN taken;
 END
 $$;
 
@@ -194,6 +206,8 @@ ALTER TABLE hub.private ENABLE ROW LEVEL SECURITY;
 ALTER TABLE hub.private FORCE ROW LEVEL SECURITY;
 ALTER TABLE hub.member ENABLE ROW LEVEL SECURITY;
 ALTER TABLE hub.member FORCE ROW LEVEL SECURITY;
+ALTER TABLE hub.tx_stamp ENABLE ROW LEVEL SECURITY;
+ALTER TABLE hub.tx_stamp FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY owner_all ON hub.meta TO ${owner} USING (true) WITH CHECK (true);
 CREATE POLICY owner_all ON hub.clock TO ${owner} USING (true) WITH CHECK (true);
@@ -201,6 +215,7 @@ CREATE POLICY owner_all ON hub.record TO ${owner} USING (true) WITH CHECK (true)
 CREATE POLICY owner_all ON hub.internal TO ${owner} USING (true) WITH CHECK (true);
 CREATE POLICY owner_all ON hub.private TO ${owner} USING (true) WITH CHECK (true);
 CREATE POLICY owner_all ON hub.member TO ${owner} USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON hub.tx_stamp TO ${owner} USING (true) WITH CHECK (true);
 
 CREATE POLICY members_read ON hub.meta FOR SELECT TO ${coordinator}, ${viewer} USING (true);
 CREATE POLICY members_read ON hub.clock FOR SELECT TO ${coordinator}, ${viewer} USING (true);
@@ -233,7 +248,12 @@ GRANT USAGE ON SCHEMA hub TO ${coordinator}, ${viewer};
 GRANT SELECT ON hub.meta, hub.clock, hub.member, hub.record, hub.private
     TO ${coordinator}, ${viewer};
 GRANT SELECT ON hub.internal TO ${coordinator};
-GRANT INSERT, UPDATE ON hub.record, hub.internal, hub.private, hub.member TO ${coordinator};
+GRANT INSERT ON hub.record, hub.internal, hub.private, hub.member TO ${coordinator};
+-- A row's key never changes: a renamed row would vanish from other laptops unnoticed.
+GRANT UPDATE (data, version, changed_by, changed_at) ON hub.record, hub.internal
+    TO ${coordinator};
+GRANT UPDATE (data, version, changed_at) ON hub.private TO ${coordinator};
+GRANT UPDATE (role, consortium, created_at, removed_at, last_sync_at) ON hub.member TO ${coordinator};
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA hub FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hub.tx_version(), hub.stamp_shared(), hub.stamp_private(),
