@@ -264,7 +264,11 @@ def test_undo_of_a_large_batch_removes_exactly_what_it_created(db, services) -> 
 
 def _as_saved_by_0004(path: Path) -> None:
     """Rewrite a database the way Coordinator 0004 saved imports (one import_batch_item
-    per created record, no import_batch_ids table)."""
+    per created record, no import_batch_ids table). Later revisions are taken back
+    first, so that only 0005's change is left to fake."""
+    from coordinator.db.migrate import downgrade
+
+    downgrade(path, "0005")
     conn = sqlite3.connect(path)
     with conn:
         rows = conn.execute("SELECT i.created_at, i.batch_id, i.entity, i.action, j.value "
