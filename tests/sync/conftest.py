@@ -66,11 +66,15 @@ def laptops(hub, tmp_path: Path, laptop_template: Path) -> Iterator:  # type: ig
     `laptops("v", role="viewer")` one with a viewer's login."""
     made: list[Laptop] = []
 
-    def make(name: str, role: str = "coordinator") -> Laptop:
+    def make(name: str, role: str = "coordinator", same_login_as: Laptop | None = None
+             ) -> Laptop:
         path = tmp_path / f"{name}.db"
         with sqlite3.connect(laptop_template) as source, sqlite3.connect(path) as target:
             source.backup(target)
-        address, password = hub.add_login(role)
+        if same_login_as is not None:  # one person's second laptop
+            address, password = same_login_as.address, same_login_as.password
+        else:
+            address, password = hub.add_login(role)
         db = Database.open(path)
         laptop = Laptop(name, path, db, Services(db), address, password)
         made.append(laptop)
