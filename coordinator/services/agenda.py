@@ -126,7 +126,7 @@ def agenda(source: RawSource, today: date, days: int = DEFAULT_DAYS) -> Agenda:
 
 def as_text(a: Agenda) -> str:
     """The agenda for a terminal or an email from cron: plain lines, no colour."""
-    lines = [f"Agenda for {a.today:%A %B %-d, %Y} (next {a.days} days)"]
+    lines = [f"Agenda for {a.today:%A %B} {a.today.day}, {a.today.year} (next {a.days} days)"]
     if not a.entries:
         lines.append("Nothing overdue and nothing due.")
     for heading, entries in (("Overdue", a.overdue), ("Coming up", a.upcoming)):
