@@ -6,7 +6,8 @@
   this build can sync.
 - `hub add-user NAME --role coordinator|viewer [--consortium X]` creates a login and
   prints its one-time password to hand over; `hub remove-user NAME` revokes it (their
-  rows stay); `hub users` lists the members.
+  rows stay); `hub users` lists the members; `hub upgrade` brings the hub's schema up to
+  this build's version.
 
 The user commands act on the hub given with `--hub URL`, else the hub this database
 syncs with. Passwords come from the OS keyring, or are asked once in a terminal and kept
@@ -55,6 +56,10 @@ def register(sub: Any) -> None:
     remove.add_argument("name", metavar="NAME")
     _hub_option(remove)
     remove.set_defaults(func=cmd_remove_user)
+
+    upgrade = hsub.add_parser("upgrade", help="bring the hub's schema up to this version")
+    _hub_option(upgrade)
+    upgrade.set_defaults(func=cmd_upgrade)
 
     users = hsub.add_parser("users", help="list the hub's members")
     _hub_option(users)
@@ -136,7 +141,12 @@ def cmd_init(args: argparse.Namespace, ctx: Any) -> int:
               f"--hub {address.url()}`.")
         return 0
     password = _password_for(address)
-    join(local_db, address, password, first_push=True)
+    try:
+        join(local_db, address, password, first_push=True)
+    except CoordinatorError as exc:
+        raise CoordinatorError(f"The hub is set up, but this database was not pushed: {exc} "
+                               f"Try again with `coordinator sync join {address.url()}`."
+                               ) from None
     print("This database was pushed as the hub's first content.")
     return 0
 
@@ -183,6 +193,21 @@ def cmd_remove_user(args: argparse.Namespace, ctx: Any) -> int:
     with open_hub(address) as conn:
         remove_user(conn, args.name)
     print(f"{args.name} can no longer use the hub; what they wrote stays.")
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace, ctx: Any) -> int:
+    from coordinator.hub.connect import read_hub_info
+    from coordinator.hub.schema import upgrade_hub
+
+    address = _address(args, ctx)
+    with open_hub(address) as conn:
+        info = read_hub_info(conn)
+        conn.rollback()
+        reached = upgrade_hub(conn)
+    before = info.hub_schema if info else reached
+    print(f"The hub's schema is at version {reached}"
+          + (f" (was {before})." if before != reached else "; nothing to do."))
     return 0
 
 

@@ -161,3 +161,15 @@ def list_users(conn: psycopg.Connection[Any]) -> list[HubUser]:
 
     result: list[HubUser] = _run(conn, "Listing the hub's users", work)
     return result
+
+
+def prune_tombstones(conn: psycopg.Connection[Any], before: int) -> int:
+    """Forget tombstones of versions before `before`; returns how many rows went. A laptop
+    that pulled less than that reads the whole hub on its next sync."""
+
+    def work() -> int:
+        row = conn.execute("SELECT hub.prune(%s)", (before,)).fetchone()
+        return int(row[0]) if row else 0
+
+    result: int = _run(conn, "Pruning tombstones", work)
+    return result

@@ -34,8 +34,14 @@ def _sync_can_join() -> bool:
 @pytest.fixture
 def local_db(db_path: Path) -> Path:
     from coordinator.db import Database
+    from coordinator.services import Services
+    from coordinator.services.records import ContactData
 
-    Database.open(db_path).close()
+    db = Database.open(db_path)
+    try:
+        Services(db).contacts.create(ContactData(given_name="Ada", family_name="Example"))
+    finally:
+        db.close()
     return db_path
 
 
@@ -53,9 +59,20 @@ def test_hub_init_sets_up_the_hub(hub_admin: HubAdmin, local_db: Path,
     with hub_admin.connect() as conn:
         assert conn.execute("SELECT coalition_name FROM hub.meta").fetchone() == (
             "Smart Cities",)
-        if _sync_can_join():  # the first push also happened
+        if _sync_can_join():  # this database was pushed as the first content
+            assert out.splitlines()[-1] == "This database was pushed as the hub's first content."
             assert conn.execute("SELECT count(*) FROM hub.meta WHERE data_schema IS NOT NULL"
                                 ).fetchone() == (1,)
+            names = conn.execute("SELECT data->>'given_name' FROM hub.record "
+                                 "WHERE kind = 'contact'").fetchall()
+            assert names == [("Ada",)]
+    if _sync_can_join():  # user commands default to the hub this database syncs with
+        code, out, err = _run(capsys, "--db", str(local_db), "hub", "users", "--format",
+                              "json")
+        assert (code, err) == (0, "")
+        assert [u["login"] for u in json.loads(out)] == [hub_admin.address.user]
+    code, out, err = _run(capsys, "--db", str(local_db), "hub", "upgrade", "--hub", url)
+    assert (code, out, err) == (0, "The hub's schema is at version 1; nothing to do.\n", "")
 
 
 def test_hub_init_on_a_non_empty_database_is_refused(hub_admin: HubAdmin, local_db: Path,

@@ -240,3 +240,29 @@ def test_stamps_cannot_be_forged(hub: Hub) -> None:
     coordinator.execute("UPDATE hub.record SET version = 5, changed_by = 'x'")
     assert coordinator.execute("SELECT version, changed_by FROM hub.record").fetchone() == (
         2, hub_login_name(coordinator))
+
+
+def test_only_the_administrator_prunes_tombstones(hub: Hub) -> None:
+    from coordinator.hub.admin import prune_tombstones
+    from coordinator.hub.connect import connect
+
+    coordinator = login(*hub.add_login("coordinator"))
+    _seed(coordinator)
+    coordinator.execute("SELECT hub.purge('contact', ARRAY['c1'])")
+    c1_gone = coordinator.execute("SELECT value FROM hub.clock").fetchone()[0]
+    coordinator.execute("INSERT INTO hub.record (kind, id, data) VALUES ('contact', 'c3', "
+                        "'{}')")
+    coordinator.execute("SELECT hub.purge('contact', ARRAY['c3'])")
+    with pytest.raises(DENIED):
+        coordinator.execute("SELECT hub.prune(1000)")
+    with connect(hub.address, hub.password) as admin:
+        # c1's record and private tombstones go; c3's is newer and stays.
+        assert prune_tombstones(admin, c1_gone + 1) == 2
+        rows = admin.execute("SELECT id, data IS NULL FROM hub.record ORDER BY id").fetchall()
+        pruned = admin.execute("SELECT pruned_before FROM hub.meta").fetchone()
+        assert prune_tombstones(admin, 1000) == 1  # capped just above the clock
+        capped = admin.execute("SELECT pruned_before, (SELECT value + 1 FROM hub.clock) "
+                               "FROM hub.meta").fetchone()
+    assert rows == [("c3", True)]
+    assert pruned == (c1_gone + 1,)
+    assert capped[0] == capped[1]

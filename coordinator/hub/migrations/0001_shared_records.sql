@@ -166,6 +166,32 @@ BEGIN
 END
 $$;
 
+-- Forgetting old tombstones (administrator only): those of versions before `before` go,
+-- and meta.pruned_before tells a laptop that pulled less than that to read everything.
+CREATE FUNCTION hub.prune(before bigint) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    upto bigint;
+    removed integer;
+    more integer;
+BEGIN
+    IF NOT hub.is_admin() THEN
+        RAISE EXCEPTION 'only the hub''s administrator can prune tombstones'
+            USING ERRCODE = '42501';
+    END IF;
+    upto := least(before, (SELECT value FROM hub.clock) + 1);
+    DELETE FROM hub.record WHERE data IS NULL AND version < upto;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    DELETE FROM hub.internal WHERE data IS NULL AND version < upto;
+    GET DIAGNOSTICS more = ROW_COUNT;
+    removed := removed + more;
+    DELETE FROM hub.private WHERE data IS NULL AND version < upto;
+    GET DIAGNOSTICS more = ROW_COUNT;
+    UPDATE hub.meta SET pruned_before = greatest(pruned_before, upto);
+    RETURN removed + more;
+END
+$$;
+
 CREATE FUNCTION hub.touch_sync() RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     UPDATE hub.member SET last_sync_at = now()
@@ -257,6 +283,6 @@ GRANT UPDATE (role, consortium, created_at, removed_at, last_sync_at) ON hub.mem
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA hub FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hub.tx_version(), hub.stamp_shared(), hub.stamp_private(),
-    hub.purge(text, text[]), hub.set_data_schema(text) TO ${coordinator};
+    hub.purge(text, text[]), hub.set_data_schema(text), hub.prune(bigint) TO ${coordinator};
 GRANT EXECUTE ON FUNCTION hub.is_coordinator(), hub.is_admin(), hub.touch_sync()
     TO ${coordinator}, ${viewer};
