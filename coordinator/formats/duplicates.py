@@ -18,20 +18,20 @@ unless `include_dismissed=True`: then they come back with `dismissed=True`.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from sqlalchemy import text
 
 from coordinator.db import Database
+from coordinator.formats.alike_names import Comparisons, alike_pairs
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import CancelCheck, ProgressCallback, check_cancel
 from coordinator.services import duplicate_rule as rule
 from coordinator.services.duplicate_decisions import dismissed_pairs
-from coordinator.services.duplicate_rule import PROBABLE, SIMILAR
+from coordinator.services.duplicate_rule import PROBABLE
 
 MAX_BLOCK = 400  # larger blocks are too generic to say anything (e.g. 'smith')
 _ORG_STOP = {"the", "of", "and", "for", "city", "town", "village", "county", "inc", "llc",
@@ -76,62 +76,21 @@ def _same_value_groups(rows: Iterable[tuple[str, str]]) -> list[list[str]]:
     return [ids for ids in groups.values() if 1 < len(ids) <= MAX_BLOCK]
 
 
-def _fuzzy_block(pairs: _Pairs, names: list[str], ids: list[str], reason: str,
-                 offset: int = 0) -> None:
-    """Pairs of similar names within one block (rapidfuzz compares in C)."""
-    if len(ids) < 2:
-        return
-    for i, name in enumerate(names[:-1]):
-        rest = names[i + 1 :]
-        for _match, score, j in process.extract(name, rest, scorer=fuzz.token_sort_ratio,
-                                                score_cutoff=SIMILAR, limit=None):
-            what = "same name" if score == 100 else "similar name"
-            pairs.add(ids[i], ids[i + 1 + j], (95 if score == 100 else int(score) - 5) - offset,
-                      f"{what}{reason}")
-
-
-def _alike_names(names: list[str]) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of names at least SIMILAR alike by token-sort ratio: the same
-    pairs as comparing every two names, found with fewer comparisons. Equal names are
-    compared once (they score alike against every other name) and are all alike; two
-    names whose lengths differ too much cannot reach SIMILAR (an insertion or deletion
-    per extra character), so each is compared only with names of nearby lengths, in C."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(names):
-        if name:
-            positions[" ".join(sorted(name.split()))].append(i)
-    found: list[tuple[int, int]] = []
-    for same in positions.values():  # equal names: every pair scores 100
-        found.extend((a, b) for n, a in enumerate(same) for b in same[n + 1:])
-    keys = sorted(positions, key=len)
-    lengths = [len(k) for k in keys]
-    # ratio = 100 * (1 - indel / (la + lb)) and indel >= lb - la: with la <= lb, a ratio
-    # of SIMILAR or more needs lb <= la * (100 + s) / s', s = 100 - SIMILAR, s' = SIMILAR.
-    stretch = (200 - SIMILAR) / SIMILAR
-    for n, key in enumerate(keys[:-1]):
-        end = bisect_right(lengths, lengths[n] * stretch + 1e-9, n + 1)
-        if end <= n + 1:
-            continue
-        for _match, _score, j in process.extract(key, keys[n + 1:end],
-                                                 scorer=fuzz.ratio, score_cutoff=SIMILAR,
-                                                 limit=None):
-            for a in positions[key]:
-                for b in positions[keys[n + 1 + j]]:
-                    found.append((a, b) if a < b else (b, a))
-    return found
-
-
 def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None = None,
                             cancelled: CancelCheck | None = None,
                             min_score: int = PROBABLE,
-                            include_dismissed: bool = False) -> list[DuplicatePair]:
+                            include_dismissed: bool = False,
+                            comparisons: Comparisons | None = None) -> list[DuplicatePair]:
+    """Probable duplicate contacts, most alike first. `comparisons`, if given, counts the
+    pairs of names scored. A contact whose organization is in Trash shows none, so here
+    it has none: it is not at the same organization as anyone, by id or by name."""
     with db.read() as session:
         dismissed = dismissed_pairs(session, "contact")
         people = session.execute(text(
-            "SELECT c.id, c.given_name, c.family_name, c.full_name, c.organization_id, "
+            "SELECT c.id, c.given_name, c.family_name, c.full_name, o.id, "
             "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
-            "ON o.id = c.organization_id WHERE c.deleted_at IS NULL "
-            "ORDER BY c.created_at, c.id")).all()
+            "ON o.id = c.organization_id AND o.deleted_at IS NULL "
+            "WHERE c.deleted_at IS NULL ORDER BY c.created_at, c.id")).all()
         emails = session.execute(text(
             "SELECT e.address_key, e.contact_id FROM contact_email e JOIN contact c "
             "ON c.id = e.contact_id WHERE c.deleted_at IS NULL")).all()
@@ -166,7 +125,7 @@ def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None =
     _report(progress, 1, steps)
     # A shared phone counts only with alike names: compare the names within each number.
     for ids in _same_value_groups((k, cid) for k, cid in phones):
-        for i, j in _alike_names([names[cid] for cid in ids]):
+        for i, j in alike_pairs([names[cid] for cid in ids], comparisons):
             candidate(ids[i], ids[j])
     check_cancel(cancelled)
     _report(progress, 2, steps)
@@ -180,8 +139,8 @@ def find_duplicate_contacts(db: Database, *, progress: ProgressCallback | None =
     for n, members in enumerate(by_org.values()):
         if n % 2000 == 0:
             check_cancel(cancelled)
-        if 1 < len(members) <= 5000:
-            for i, j in _alike_names([names[cid] for cid in members]):
+        if len(members) > 1:  # any size: only names sharing pieces are scored
+            for i, j in alike_pairs([names[cid] for cid in members], comparisons):
                 candidate(members[i], members[j])
     _report(progress, 3, steps)
     for members in by_name.values():  # the same name where one has no organization
@@ -230,8 +189,15 @@ def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
 
 
 def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None = None,
-                                 min_score: int = 70,
-                                 include_dismissed: bool = False) -> list[DuplicatePair]:
+                                 min_score: int = 70, include_dismissed: bool = False,
+                                 comparisons: Comparisons | None = None
+                                 ) -> list[DuplicatePair]:
+    """Probable duplicate organizations (in Trash: never). Names the same once folded
+    and reordered: 100 ("same name"), each with the oldest so named. Names SIMILAR or
+    more alike that share a distinctive word (one of more than two letters, not a
+    filler like 'city' or 'inc', in at most MAX_BLOCK names): their ratio less 10
+    ("same name" at 100), and 5 more for each further such word they share. Each pair
+    is scored once, however many words it shares; `comparisons` counts the scoring."""
     pairs = _Pairs("organization")
     with db.read() as session:
         dismissed = dismissed_pairs(session, "organization")
@@ -249,11 +215,32 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
             pairs.add(ids[0], other, 100, "same name")
     blocks: dict[str, list[str]] = defaultdict(list)
     for oid, key in keys.items():
-        for word in set(key.split()) - _ORG_STOP:
-            if len(word) > 2:
+        for word in dict.fromkeys(key.split()):  # each word once, in the name's order
+            if len(word) > 2 and word not in _ORG_STOP:
                 blocks[word].append(oid)
     check_cancel(cancelled)
-    for word, ids in blocks.items():
-        if 1 < len(ids) <= MAX_BLOCK:
-            _fuzzy_block(pairs, [keys[i] for i in ids], ids, f" (share '{word}')", offset=5)
+    shared: dict[tuple[str, str], list[str]] = {}  # pair -> the words it is alike through
+    for n, (word, ids) in enumerate(blocks.items()):
+        if n % 500 == 0:
+            check_cancel(cancelled)
+        if not 1 < len(ids) <= MAX_BLOCK:
+            continue
+        for i, j in alike_pairs([keys[oid] for oid in ids], comparisons):
+            a, b = ids[i], ids[j]
+            pair = (a, b) if a < b else (b, a)
+            words = shared.get(pair)
+            if words is None:
+                shared[pair] = [word]
+            elif word not in words:
+                words.append(word)
+    for (a, b), words in shared.items():
+        ratio = fuzz.token_sort_ratio(keys[a], keys[b])
+        what = "same name" if ratio == 100 else "similar name"
+        reasons = [f"{what} (share '{word}')" for word in words]
+        score = min(100, (90 if ratio == 100 else int(ratio) - 10) + 5 * (len(words) - 1))
+        known = pairs.found.get((a, b))
+        if known is None:
+            pairs.found[(a, b)] = DuplicatePair("organization", a, b, score, reasons)
+        else:  # the same name: 100 whatever else
+            known.reasons.extend(reasons)
     return _finish(pairs, labels, order, min_score, dismissed, include_dismissed)

@@ -1,0 +1,188 @@
+"""Which names in a list are alike (rapidfuzz token-sort ratio of SIMILAR or more),
+found without comparing every two, and exactly the pairs comparing every two finds.
+
+Names are compared with their words in order (what token-sort ratio compares), each
+distinct ordering once: equal names are all alike. The ratio is
+100 * (1 - d / (la + lb)), d the insertions and deletions that turn one name into the
+other, so two names of lengths la <= lb are alike only if d <= K = 12% of (la + lb)
+(for SIMILAR 88), which needs lb - la <= K.
+
+A short list is compared name by name, in C, each name only with names of a length
+that can still reach SIMILAR. A long one goes through a pigeonhole filter (after
+PassJoin, Li et al. 2011): the shorter name of a pair is cut into K + 2 pieces. Each
+edit breaks at most one piece, so two come through intact, and counting edits from the
+left, the first intact piece i has exactly i edits before it and the second one, j,
+exactly j - 1: each sits in the longer name within that many places of where it was
+(and as many from the end as the edits left allow, in steps of two). Pieces are indexed
+by name length, number of edits, piece number and text; a name is scored (by
+rapidfuzz, so exactly as comparing every two) only against the names two of whose
+pieces it holds in those places. Names sharing a long stretch (a common given name)
+still all get scored against each other, so a list crowded with such names costs more
+than one of distinct names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from coordinator.services.duplicate_rule import SIMILAR
+
+SMALL = 400  # fewer distinct names than this: compare them in C (at most 80,000), no index
+_SLACK = (100 - SIMILAR) / 100  # the edits allowed, per character of both names
+_STRETCH = (200 - SIMILAR) / SIMILAR  # the longest partner of a name, per its length
+
+
+@dataclass
+class Comparisons:
+    """How many pairs of names were scored: what a caller (or a test) counts to see that
+    the work grows with the input, not with its square."""
+
+    scored: int = 0
+
+
+def sorted_words(name: str) -> str:
+    """The name with its words in order: what token-sort ratio compares."""
+    return " ".join(sorted(name.split())) if " " in name else name
+
+
+def max_edits(la: int, lb: int) -> int:
+    """The most insertions and deletions two names of these lengths can differ by and
+    still be SIMILAR (rounded up at the boundary: rapidfuzz scores the candidates)."""
+    return int(_SLACK * (la + lb) + 1e-9)
+
+
+def alike_pairs(names: Sequence[str], counter: Comparisons | None = None
+                ) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of names at least SIMILAR alike by token-sort ratio, each
+    once: the pairs comparing every two names finds. Empty names are alike to none."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        if name:
+            positions[sorted_words(name)].append(i)
+    found: list[tuple[int, int]] = []
+    for same in positions.values():  # equal names: every pair scores 100
+        found.extend((a, b) for n, a in enumerate(same) for b in same[n + 1:])
+    keys = sorted(positions, key=len)
+    pairs = _by_length(keys, counter) if len(keys) < SMALL else _by_pieces(keys, counter)
+    for m, n in pairs:
+        for a in positions[keys[m]]:
+            for b in positions[keys[n]]:
+                found.append((a, b) if a < b else (b, a))
+    return found
+
+
+def _by_length(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
+    """Distinct keys sorted by length: each with the longer ones that can reach SIMILAR."""
+    from bisect import bisect_right
+
+    lengths = [len(k) for k in keys]
+    out: list[tuple[int, int]] = []
+    for n, key in enumerate(keys[:-1]):
+        end = bisect_right(lengths, lengths[n] * _STRETCH + 1e-9, n + 1)
+        if end <= n + 1:
+            continue
+        if counter is not None:
+            counter.scored += end - n - 1
+        out.extend((n, n + 1 + j) for _m, _s, j in process.extract(
+            key, keys[n + 1:end], scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=None))
+    return out
+
+
+def _pieces(length: int, count: int) -> list[tuple[int, int]]:
+    """(start, length) of `count` pieces of nearly equal length covering `length`."""
+    short, longer = divmod(length, count)
+    out, start = [], 0
+    for i in range(count):
+        size = short + (1 if i >= count - longer else 0)
+        out.append((start, size))
+        start += size
+    return out
+
+
+def _windows(start: int, before: int, grow: int, edits: int, size: int,
+             width: int) -> range:
+    """Where in the longer name a piece can be when exactly `before` edits come before
+    it: moved by at most `before`, by as many as are left after it from the end, and by
+    a number of the same parity as `before` (each edit moves it by one)."""
+    first = max(start - before, start + grow - (edits - before), 0)
+    if (first - start - before) % 2:
+        first += 1
+    last = min(start + before, start + grow + (edits - before), size - width)
+    return range(first, last + 1, 2)
+
+
+# per piece of the shorter name: (its text -> key numbers, where to look for it as the
+# first intact piece, where as the second) as (start, end) slices of the longer name
+_Plan = list[tuple[dict[str, list[int]], list[tuple[int, int]], list[tuple[int, int]]]]
+
+
+def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
+    """Distinct keys sorted by length, paired through the pieces index (see the module)."""
+    # (length, edits) -> one dict per piece: piece text -> key numbers
+    index: dict[tuple[int, int], list[dict[str, list[int]]]] = {}
+    layouts: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    plans: dict[tuple[int, int], _Plan] = {}  # (shorter, longer length) -> where to look
+    out: list[tuple[int, int]] = []
+    for n, key in enumerate(keys):
+        size = len(key)
+        candidates: set[int] = set()
+        shorter = size
+        while shorter > 0 and size - shorter <= max_edits(shorter, size):
+            plan = plans.get((shorter, size))
+            if plan is None:
+                plan = plans[(shorter, size)] = _plan(index, layouts, shorter, size)
+            shorter -= 1
+            earlier: set[int] = set()  # keys found as a first intact piece, further left
+            for found, firsts, seconds in plan:
+                if earlier:
+                    hits = [ids for ids in map(found.get, (key[a:b] for a, b in seconds))
+                            if ids]
+                    if hits:
+                        candidates |= earlier.intersection(set().union(*hits))
+                hits = [ids for ids in map(found.get, (key[a:b] for a, b in firsts)) if ids]
+                if hits:
+                    earlier.update(*hits)
+        if candidates:
+            if counter is not None:
+                counter.scored += len(candidates)
+            them = list(candidates)
+            out.extend((them[j], n) for _m, _s, j in process.extract(
+                key, [keys[c] for c in them], scorer=fuzz.ratio,
+                score_cutoff=SIMILAR, limit=None))
+        # index this key for the longer (or equal) keys after it
+        longest = size
+        while longest + 1 - size <= max_edits(size, longest + 1):
+            longest += 1
+        for edits in range(max(1, max_edits(size, size)), max_edits(size, longest) + 1):
+            layout = layouts.get((size, edits))
+            if layout is None:
+                layout = layouts[(size, edits)] = _pieces(size, edits + 2)
+                index[(size, edits)] = [{} for _ in layout]
+            for (start, width), found in zip(layout, index[(size, edits)], strict=True):
+                found.setdefault(key[start:start + width], []).append(n)
+    return out
+
+
+def _plan(index: dict[tuple[int, int], list[dict[str, list[int]]]],
+          layouts: dict[tuple[int, int], list[tuple[int, int]]], shorter: int,
+          size: int) -> _Plan:
+    """Where a name of length `size` looks for the pieces of names of length `shorter`
+    (nothing when only equal names could be alike)."""
+    edits = max_edits(shorter, size)
+    if not edits:
+        return []
+    layout = layouts.get((shorter, edits))
+    if layout is None:
+        layout = layouts[(shorter, edits)] = _pieces(shorter, edits + 2)
+        index[(shorter, edits)] = [{} for _ in layout]
+    grow = size - shorter
+    return [(found,
+             [(at, at + width) for at in _windows(start, i, grow, edits, size, width)],
+             [(at, at + width) for at in _windows(start, i - 1, grow, edits, size, width)]
+             if i else [])
+            for i, ((start, width), found) in enumerate(
+                zip(layout, index[(shorter, edits)], strict=True))]
