@@ -10,6 +10,12 @@ Edit → Undo or Edit → Undo Import… takes it back), Not duplicates or Skip.
 records hold different values of a one-value field (title, organization, birthday…),
 a list under the comparison asks which to keep, the kept record's value first.
 
+Merge all merges every listed pair scoring at least the chosen score (90 to begin
+with) as `coordinator duplicates --merge-all-above` does: each group of records into
+its older one, never a pair marked "not duplicates", conflicting one-value fields
+kept from the survivor with the other's in its notes; one batch, so one Edit → Undo
+takes them all back.
+
 "Not duplicates" is a decision kept in the database (`services.duplicate_decisions`),
 so `coordinator duplicates` and every later search honour it too; it is undoable on
 the app's undo stack (Undo works inside this dialog as well, and the pair comes back
@@ -37,6 +43,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QSplitter,
     QTableWidgetItem,
     QVBoxLayout,
@@ -51,11 +58,13 @@ from coordinator.services import duplicate_decisions as decisions
 from ui.io.common import fill_table, local_time, plural, read_only_table
 from ui.kit import background
 from ui.kit.background import ProgressJob
-from ui.kit.undo import MergeCommand, NotDuplicatesCommand
+from ui.kit.undo import MergeAllCommand, MergeCommand, NotDuplicatesCommand
 from ui.widgets.forms import MARGIN
 
 if TYPE_CHECKING:
     from ui.context import AppContext
+
+MERGE_ALL_SCORE = 90  # what "Merge all" proposes: as sure as `duplicates --merge-all-above 90`
 
 
 def _lines(values: list[str]) -> str:
@@ -175,10 +184,24 @@ class DuplicatesDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Duplicates status")
+        # Every listed pair at or above a score, in one step (one batch, one undo).
+        self.score_spin = QSpinBox()
+        self.score_spin.setRange(50, 100)
+        self.score_spin.setValue(MERGE_ALL_SCORE)
+        self.score_spin.setAccessibleName("Merge all pairs scoring at least")
+        self.merge_all_button = QPushButton("Merge all")
+        self.merge_all_button.setToolTip(
+            "Merge every listed pair scoring at least this much into its older record, "
+            "as one step: each other record goes to Trash, and Edit → Undo takes them "
+            "all back.")
+        self.merge_all_button.clicked.connect(self.merge_all)
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(QLabel("Merge all scoring at least"))
+        bottom.addWidget(self.score_spin)
+        bottom.addWidget(self.merge_all_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
@@ -377,6 +400,7 @@ class DuplicatesDialog(QDialog):
         for button in (self.merge_button, self.distinct_button, self.skip_button,
                        self.keep_a, self.keep_b):
             button.setEnabled(has)
+        self.merge_all_button.setEnabled(bool(self.pairs))
         if not has:
             self._fill_choices(None, [])
 
@@ -488,6 +512,39 @@ class DuplicatesDialog(QDialog):
                                 lambda p: other in (p.first_id, p.second_id))
         self._fill_pairs(select=select)
         return True
+
+    def merge_all(self) -> int:
+        """Merge every listed pair scoring at least the chosen score, each group of
+        records into its older one, as one batch; returns how many merges were made."""
+        score, entity = self.score_spin.value(), self.entity
+        service, pairs = self.ctx.services.duplicates, list(self.pairs)
+
+        def work() -> tuple[list[tuple[str, str, str]], str | None]:
+            plan = service.plan_merge_all(entity, pairs, score)
+            return plan, service.merge_all(plan)[0] if plan else None
+
+        try:
+            plan, batch_id = background.wait_for(self.ctx, work, self, "Merging…")
+        except CoordinatorError as exc:
+            QMessageBox.warning(self, "Merge all", str(exc))
+            return 0
+        if batch_id is None:
+            self.status.setText(f"No listed pair scores {score} or more.")
+            return 0
+        self.merges += len(plan)
+        text = f"Merge {plural(len(plan), 'duplicate pair')} scoring {score} or more"
+        stack = self.ctx.undo_stack
+        if stack is not None:
+            stack.push(MergeAllCommand(self.ctx, plan, batch_id, text))
+        self.status.setText(f"Merged {plural(len(plan), 'pair')} scoring {score} or more as "
+                            "one step; the other records are in Trash. Edit → Undo takes "
+                            "them all back.")
+        select = 0
+        for _entity, _keep, other in plan:
+            select = self._put_away(f"merged:{other}",
+                                    lambda p, o=other: o in (p.first_id, p.second_id))
+        self._fill_pairs(select=select)
+        return len(plan)
 
     def reject(self) -> None:
         if self.job.running:

@@ -238,6 +238,24 @@ class MergeCommand(DoneCommand):
         self._guard(lambda: self.ctx.services.duplicates.undo_merge(self.batch_id))
 
 
+class MergeAllCommand(DoneCommand):
+    """Merges already made as one batch (first redo does nothing); undo puts every
+    record of them back at once, redo makes the same merges again as one batch."""
+
+    def __init__(self, ctx: AppContext, merges: list[tuple[str, str, str]], batch_id: str,
+                 text: str) -> None:
+        super().__init__(ctx, text)
+        self.merges = list(merges)
+        self.batch_id = batch_id
+
+    def _redo(self) -> None:
+        duplicates = self.ctx.services.duplicates
+        self._guard(lambda: setattr(self, "batch_id", duplicates.merge_all(self.merges)[0]))
+
+    def undo(self) -> None:
+        self._guard(lambda: self.ctx.services.duplicates.undo_merge(self.batch_id))
+
+
 class NotDuplicatesCommand(DoneCommand):
     """A pair already marked as not duplicates (first redo does nothing); undo takes the
     decision back, so duplicate finding proposes the pair again."""
