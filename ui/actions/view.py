@@ -1,14 +1,14 @@
 """The Action items view: every action item across meetings, filtered by owner, status,
-overdue, series and proposal (in SQL through `ActionFilter`); tick to mark done.
+overdue, series, proposal and words (in SQL through `ActionFilter`), in the kit's lazy
+table; tick to mark done.
 The sidebar count (`count_changed`) is the number of overdue items."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,12 +24,11 @@ from shiboken6 import isValid
 from coordinator.changes import ChangeSet
 from coordinator.errors import CoordinatorError
 from coordinator.services import ActionFilter
-from coordinator.services.records import ActionItemData
 from coordinator.wording import plural
 from ui.actions.model import ActionItemModel
 from ui.context import AppContext
 from ui.kit.formatting import STATUS_LABELS
-from ui.kit.roles import ROW_ROLE, SORT_ROLE
+from ui.kit.lazy_table import build_lazy_table, selected_ids, sort_in_sql
 from ui.kit.undo import run_undoable
 from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
@@ -63,7 +61,7 @@ class ActionItemsView(QWidget, FeatureView):
         self.search.setToolTip("Words in the action items")
         self.search.setAccessibleName("Filter action items by text")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._apply_text)
+        self.search.textChanged.connect(lambda _: self._timer.start())
         self.owner_filter = QComboBox()
         self.owner_filter.addItem("Any owner", None)
         self.status_filter = QComboBox()
@@ -89,21 +87,10 @@ class ActionItemsView(QWidget, FeatureView):
             filters.addWidget(compact(w, 8), 1)
         self.search.setMinimumWidth(110)
 
-        self.model = ActionItemModel(self.set_done, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(ActionItemModel.TEXT)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ActionItemModel.DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        self.model = ActionItemModel(self.ctx.services, self.set_done, self.ctx.tasks, self)
+        self.table = build_lazy_table(self.model)  # sorted by due date, in SQL
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda col, order: sort_in_sql(self.table, col, order))
         m = ActionItemModel
         self.table.setColumnWidth(m.DONE, 44)
         self.table.horizontalHeader().setSectionResizeMode(m.DONE, QHeaderView.ResizeMode.Fixed)
@@ -125,7 +112,6 @@ class ActionItemsView(QWidget, FeatureView):
         layout.addWidget(self.summary)
         self.empty_state = EmptyState(covered=self.table)
         self._total = 0
-        self._summary = ""
 
     # -- loading ----------------------------------------------------------------------
     def current_filter(self, today: date | None = None) -> ActionFilter:
@@ -135,25 +121,30 @@ class ActionItemsView(QWidget, FeatureView):
             status=status if status not in (None, OPEN) else None, open_only=status == OPEN,
             overdue_on=(today or date.today()) if self.overdue_check.isChecked() else None,
             series_id=self.series_filter.currentData(),
-            proposal_id=self.proposal_filter.currentData())
+            proposal_id=self.proposal_filter.currentData(),
+            text=self.search.text().strip() or None)
 
     def refresh(self) -> None:
+        """List the ids (and load the filters' choices) off the GUI thread; the same
+        filters as shown keep the selection and the scroll."""
         services, today = self.ctx.services, date.today()
         f = self.current_filter(today)
+        keep = f == self.model.filter
+        self.model.filter = f
+        listing = self.model.lister_with_rows()
 
         def load() -> tuple:  # type: ignore[type-arg]
-            everything = services.actions.list()
-            rows = services.actions.list(f)
-            return rows, everything, services.meetings.series(), \
+            return listing(), services.actions.list(), services.meetings.series(), \
                 services.actions.count_overdue(today)
 
-        self.ctx.tasks.run(load, on_done=self._show, key=f"actions-view-{id(self)}")
+        self.ctx.tasks.run(load, on_done=lambda result: self._show(result, keep),
+                           key=f"actions-view-{id(self)}")
 
-    def _show(self, result: tuple) -> None:  # type: ignore[type-arg]
+    def _show(self, result: tuple, keep: bool) -> None:  # type: ignore[type-arg]
         if not isValid(self.table):  # a late result for a view already closed
             return
-        rows, everything, series, overdue = result
-        self.model.set_rows(rows)
+        (ids, rows), everything, series, overdue = result
+        self.model.show_ids(ids, keep=keep, rows=rows)
         self.columns.fit_new_rows()
         self._refill(self.owner_filter, sorted({(a.owner_name, a.owner_id) for a in everything
                                                 if a.owner_id}))
@@ -162,9 +153,10 @@ class ActionItemsView(QWidget, FeatureView):
                                                    for a in everything if a.proposal_id}))
         still_open = sum(1 for a in everything if a.status in ("open", "in_progress"))
         self._total = len(everything)
-        self._summary = (f"{still_open:,} open · {overdue:,} overdue · tick Done to close an "
-                         "item; double-click opens its meeting")
-        self._apply_text(self.search.text())
+        self.summary.setText(f"{self.model.rowCount():,} shown · {still_open:,} open · "
+                             f"{overdue:,} overdue · tick Done to close an item; "
+                             "double-click opens its meeting")
+        self.update_empty_state()
         self.count_changed.emit(overdue)
         self.loaded.emit()
 
@@ -179,12 +171,6 @@ class ActionItemsView(QWidget, FeatureView):
         box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
         box.blockSignals(False)
 
-    def _apply_text(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
-        # what the words leave shown, not what the other filters fetched
-        self.summary.setText(f"{self.proxy.rowCount():,} shown · {self._summary}")
-        self.update_empty_state()
-
     def update_empty_state(self) -> None:
         """Instead of an empty grid: what action items are and how to add the first, or,
         when the filters hide every item, offer to clear them."""
@@ -194,7 +180,7 @@ class ActionItemsView(QWidget, FeatureView):
                 "Action items are agreed in meetings: each has an owner and a due date, "
                 "and is added on its meeting's Action items tab.",
                 "New meeting (Ctrl+N)", self.new_record)
-        elif self.proxy.rowCount() == 0:
+        elif self.model.rowCount() == 0:
             self.empty_state.show_state(
                 "No action items match the filter",
                 f"{plural(self._total, 'action item')} in all; the filters hide every one.",
@@ -212,7 +198,9 @@ class ActionItemsView(QWidget, FeatureView):
         self.overdue_check.blockSignals(True)
         self.overdue_check.setChecked(False)
         self.overdue_check.blockSignals(False)
+        self.search.blockSignals(True)
         self.search.clear()
+        self.search.blockSignals(False)
         self.refresh()
 
     def new_record(self) -> object:
@@ -227,38 +215,31 @@ class ActionItemsView(QWidget, FeatureView):
         return editor
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.touches("action_item", "meeting", "contact", "proposal"):
+        # Stale rows are dropped now (fetched again when shown), the ids listed soon.
+        if self.model.forget_changed(changes):
             self._timer.start()
 
     # -- actions ----------------------------------------------------------------------
     def set_done(self, item_id: str, done: bool) -> None:
         """Mark an item done (or reopen it); undoable."""
-        row = next((a for a in self.model.rows if a.id == item_id), None)
+        row = self.model.record(item_id)
         if row is None:
             return
         old, new = row.status, ("done" if done else "open")
         if old == new:
             return
         actions = self.ctx.services.actions
-        try:
+        try:  # the row shows the new status when the change comes back
             run_undoable(self.ctx, f"Mark “{row.text[:40]}” {STATUS_LABELS[new].lower()}",
-                         lambda: self._replace(actions.set_status(item_id, new)),
-                         lambda: self._replace(actions.set_status(item_id, old)))
+                         lambda: actions.set_status(item_id, new),
+                         lambda: actions.set_status(item_id, old))
         except CoordinatorError as exc:
             self.ctx.status_message.emit(str(exc), 6000)
             return
         self.ctx.status_message.emit(f"“{row.text[:60]}” is {STATUS_LABELS[new].lower()}.", 4000)
 
-    def _replace(self, item: ActionItemData) -> None:
-        for i, a in enumerate(self.model.rows):
-            if a.id == item.id:
-                self.model.rows[i] = item
-                self.model.dataChanged.emit(self.model.index(i, 0),
-                                            self.model.index(i, len(self.model.HEADERS) - 1))
-
     def selected_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.index(r, 0).data(ROW_ROLE).id for r in rows]
+        return selected_ids(self.table)
 
     def _menu(self, pos: object) -> None:
         ids = self.selected_ids()
@@ -274,16 +255,18 @@ class ActionItemsView(QWidget, FeatureView):
     def set_status_of_selected(self, status: str) -> None:
         actions = self.ctx.services.actions
         for item_id in self.selected_ids():
-            row = next(a for a in self.model.rows if a.id == item_id)
+            row = self.model.record(item_id)
+            if row is None:
+                continue
             old = row.status
             run_undoable(self.ctx, f"Set status of “{row.text[:40]}”",
-                         lambda i=item_id: self._replace(actions.set_status(i, status)),
-                         lambda i=item_id, o=old: self._replace(actions.set_status(i, o)))
+                         lambda i=item_id: actions.set_status(i, status),
+                         lambda i=item_id, o=old: actions.set_status(i, o))
 
     def _open_index(self, index: QModelIndex) -> None:
-        a = index.data(ROW_ROLE)
-        if a is not None and index.column() != ActionItemModel.DONE:
-            self.open_record(a.id)
+        item_id = self.model.id_at(index.row())
+        if item_id is not None and index.column() != ActionItemModel.DONE:
+            self.open_record(item_id)
 
     def open_record(self, record_id: str) -> object:
         """Open the meeting the action item belongs to, on its Action items tab."""

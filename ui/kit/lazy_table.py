@@ -46,7 +46,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 from shiboken6 import isValid
 
 from coordinator.changes import ChangeSet
@@ -190,6 +190,11 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     def filter(self) -> Any:
         return self._filter
 
+    @filter.setter
+    def filter(self, f: Any) -> None:
+        """The filter of the next listing (`lister`), listing nothing now."""
+        self._filter = f
+
     def set_filter(self, f: Any, then: Callable[[], None] | None = None) -> None:
         self._filter = f
         self.reload(then)
@@ -217,7 +222,9 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         return self._loading
 
     # -- listing -----------------------------------------------------------------------
-    def _lister(self) -> Callable[[], list[str]]:
+    def lister(self) -> Callable[[], list[str]]:
+        """The listing of the current filter and sort, to run off the GUI thread (with
+        what else a view loads at the same time) and give to `show_ids`."""
         f, desc = self._filter, self._descending
         sort = self.columns[self._sort_column].sort or \
             self.columns[self.spec.default_sort].sort or ""
@@ -234,10 +241,12 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
 
     def _list(self, apply: Callable[[list[str]], None],
               then: Callable[[], None] | None) -> None:
-        lister = self._lister()
-        self.clock = Clock.read()
+        lister = self.lister()
 
         def done(ids: list[str]) -> None:
+            if not isValid(self):  # the view (and its model) closed meanwhile
+                return
+            self._read_clock()
             apply(ids)
             if then is not None:
                 then()
@@ -246,18 +255,53 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
             done(lister())
             return
         self._loading = True
-        self.tasks.run(lister, on_done=done, key=f"lazy-table-ids-{id(self)}", context=self)
+        self.tasks.run(lister, on_done=done, key=f"lazy-table-ids-{id(self)}")
+
+    def lister_with_rows(self, count: int | None = None) -> Callable[[], tuple[list[str],
+                                                                             list[Any]]]:
+        """`lister`, and the rows of the first `count` ids (a screenful by default)
+        fetched with them: what a view shows first comes back with the listing."""
+        lister, fetch = self.lister(), self.spec.fetch
+        count = count if count is not None else self._window() * 2
+
+        def listing() -> tuple[list[str], list[Any]]:
+            ids = lister()
+            return ids, fetch(ids[:count])
+
+        return listing
+
+    def show_ids(self, ids: list[str], *, keep: bool, rows: Iterable[RowT] = ()) -> None:
+        """Show a listing made by `lister`: merged into the rows shown (`keep`: the same
+        filter, after a change) or from the top (a new filter). `rows` fetched with the
+        listing are shown without another query."""
+        self._read_clock()
+        row_id = self.spec.row_id
+        rows = list(rows)
+        for r in rows:
+            self._rows.pop(row_id(r), None)
+        if keep and self._listed:
+            self._store(rows)
+            self._merge_ids(ids)
+        else:
+            self._set_ids(ids, rows)
+
+    def _read_clock(self) -> None:
+        clock = Clock.read()
+        if clock.today != self.clock.today:  # "in 5 d" and overdue marks move on
+            self._forget_rows()
+        self.clock = clock
 
     def _forget_rows(self) -> None:
         self._rows.clear()
         self._pending.clear()
         self._generation += 1
 
-    def _set_ids(self, ids: list[str]) -> None:
+    def _set_ids(self, ids: list[str], rows: Iterable[RowT] = ()) -> None:
         self.beginResetModel()
         self._ids = list(ids)
         self._positions = None
         self._forget_rows()
+        self._store(rows)
         self._loading = False
         self._listed = True
         self._last_row = -2
@@ -267,8 +311,14 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the model up to date after a committed write: the changed rows are
         fetched again when shown, and the ids listed again and merged."""
+        if self.forget_changed(changes):
+            self.refresh()
+
+    def forget_changed(self, changes: ChangeSet) -> bool:
+        """Drop the fetched rows a change made stale (all of them when a related kind
+        changed); True when the change touches this list at all."""
         if not changes.touches(*self.spec.entities, *self.spec.related):
-            return
+            return False
         if changes.touches(*self.spec.related):
             self._forget_rows()
         else:
@@ -277,7 +327,7 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
                     self._rows.pop(rid, None)
             self._pending.clear()
             self._generation += 1  # a prefetch begun before this change is stale
-        self.refresh()
+        return True
 
     # -- merging a new listing -------------------------------------------------------------
     def _merge_ids(self, new: list[str]) -> None:
@@ -475,13 +525,13 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
 
             def done(rows: list[RowT], ids: list[str] = ids, generation: int = generation
                      ) -> None:
-                if generation != self._generation:
-                    return  # listed again or changed meanwhile
+                if not isValid(self) or generation != self._generation:
+                    return  # closed, listed again or changed meanwhile
                 self._pending.difference_update(ids)
                 self.prefetches += 1
                 self._store(r for r in rows if self.spec.row_id(r) not in self._rows)
 
-            self.tasks.run(lambda ids=ids, fetch=fetch: fetch(ids), on_done=done, context=self)
+            self.tasks.run(lambda ids=ids, fetch=fetch: fetch(ids), on_done=done)
 
     # -- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -540,12 +590,68 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         return True
 
 
+# -- views of a lazy model -------------------------------------------------------------
+def build_lazy_table(model: LazyTableModel[Any]) -> QTableView:
+    """A read-only table of whole rows over a lazy model, sorted by the model (in SQL)
+    when a header is clicked; the model keeps its place across changes."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionsClickable(True)
+    header.setSortIndicatorShown(True)
+    show_sort(table)
+    model.keep_position(table)
+    return table
+
+
+def show_sort(table: QTableView) -> None:
+    """The header's indicator shows the model's order (without sorting again)."""
+    header = table.horizontalHeader()
+    header.blockSignals(True)
+    header.setSortIndicator(*table.model().sort_state())
+    header.blockSignals(False)
+
+
+def sort_in_sql(table: QTableView, column: int, order: Qt.SortOrder) -> None:
+    """A header click: the model sorts by the column's service key; a column that
+    cannot be sorted puts the indicator back."""
+    table.model().sort(column, order)
+    show_sort(table)
+
+
+def selected_ids(table: QTableView) -> list[str]:
+    """The ids of the selected rows, top to bottom."""
+    model = table.model()
+    rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
+    return [i for i in (model.id_at(r) for r in rows) if i is not None]
+
+
+def select_ids(table: QTableView, ids: set[str]) -> None:
+    """Select the rows of `ids` that the table lists."""
+    model, selection = table.model(), table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for record_id in ids:
+        row = model.row_of(record_id)
+        if row >= 0:
+            selection.select(model.index(row, 0), flags)
+
+
 __all__ = [
     "RIGHT",
     "Clock",
     "Column",
     "LazyTableModel",
     "TableSpec",
+    "build_lazy_table",
     "field_column",
     "long_text_tooltip",
+    "select_ids",
+    "selected_ids",
+    "show_sort",
+    "sort_in_sql",
 ]

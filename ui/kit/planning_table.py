@@ -1,12 +1,11 @@
-"""`PlanningTableModel`, the table model of the proposals, meetings and action items
-views (a read-only table over plain rows), and the consortium coverage pills."""
+"""`PlanningTableModel`, the kit's lazy table model as the proposals, meetings and action
+items views use it, and the consortium coverage pills."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -16,6 +15,7 @@ from ui.kit.formatting import (
     COVERED_FG,
     UNCOVERED_FG,
 )
+from ui.kit.lazy_table import LazyTableModel
 from ui.kit.roles import COVERAGE_ROLE
 
 RowT = TypeVar("RowT")
@@ -25,39 +25,15 @@ def coverage_text(covered: set[str]) -> str:
     return f"{len(covered & {cid for cid, _ in CONSORTIUM_ORDER})}/7"
 
 
-class PlanningTableModel(QAbstractTableModel, Generic[RowT]):
-    """A read-only table over a list of plain rows (the planning views' tables), one
-    column per entry of `HEADERS`. The clock (`today`) is read again on each
-    `set_rows`, so "in 5 d" and overdue marks stay right in a view left open."""
+class PlanningTableModel(LazyTableModel[RowT]):
+    """The lazy model of a planning table (proposals, meetings, action items): the
+    feature declares its columns and services in a `TableSpec`; the view lists the ids
+    together with what else it shows (`lister`, then `show_ids`), so one reload ends in
+    one `loaded`."""
 
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RowT] = []
-        self.read_clock()
-
-    def read_clock(self) -> None:
-        self.today = date.today()
-
-    def set_rows(self, rows: list[RowT]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.read_clock()
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    @property
+    def HEADERS(self) -> tuple[str, ...]:  # the column headers
+        return tuple(c.header for c in self.columns)
 
 
 class CoverageDelegate(QStyledItemDelegate):

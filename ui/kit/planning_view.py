@@ -1,6 +1,7 @@
-"""Shared parts of the planning views (Proposals, Meetings): a sortable table over a
-proxy of a rows model, a header menu that shows and hides columns, a reload that runs
-off the GUI thread shortly after the filters or the data change, editor windows (one
+"""Shared parts of the planning views (Proposals, Meetings): a table over the kit's lazy
+model (sorted and filtered in SQL), a header menu that shows and hides columns, a reload
+that runs off the GUI thread shortly after the filters or the data change (the ids and
+what else the view shows, in one task; selection and scroll stay), editor windows (one
 per record), moving the selection to Trash, and the offer of text recovered from
 drafts after a crash (see ui/drafts.py).
 
@@ -14,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHeaderView,
     QMenu,
@@ -32,8 +32,8 @@ from coordinator.wording import plural
 from ui.context import AppContext
 from ui.kit.drafts import Draft, DraftStore
 from ui.kit.editor import RecoveryBar
+from ui.kit.lazy_table import build_lazy_table, select_ids, selected_ids, show_sort, sort_in_sql
 from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
-from ui.kit.roles import ROW_ROLE, SORT_ROLE
 from ui.kit.undo import run_undoable
 from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
@@ -75,7 +75,6 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
     always_shown: tuple[int, ...] = ()
     editor_class: type[EditorT]
     model: PlanningTableModel[Any]
-    proxy: QSortFilterProxyModel
     table: QTableView
 
     def __init__(self, ctx: AppContext, drafts: DraftStore | None = None,
@@ -113,23 +112,14 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
                     widths: dict[int, int], hidden: Iterable[int] = (),
                     caps: dict[int, int] | None = None,
                     shrink: dict[int, int] | None = None) -> None:
-        """`self.model` behind a sorting proxy in `self.table`: `stretch` takes the spare
-        width, `coverage` paints the consortium pills, `hidden` columns wait for the
-        header menu. The other columns start at `widths`, then follow their content
-        (at most `caps`; `shrink` ones give up width in a narrow window), and the user
-        may drag any of them. Double-click opens, right-click offers the view's actions."""
+        """`self.model` in `self.table`: `stretch` takes the spare width, `coverage`
+        paints the consortium pills, `hidden` columns wait for the header menu. The
+        other columns start at `widths`, then follow their content (at most `caps`;
+        `shrink` ones give up width in a narrow window), and the user may drag any of
+        them. A header click sorts in SQL. Double-click opens, right-click offers the
+        view's actions."""
         self.model = model
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = table = QTableView()
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
+        self.table = table = build_lazy_table(model)
         table.setItemDelegateForColumn(coverage, CoverageDelegate(self))
         header = table.horizontalHeader()
         for col, width in {coverage: coverage_width(self.font()), **widths}.items():
@@ -145,6 +135,12 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._table_menu)
         table.selectionModel().selectionChanged.connect(self._update_actions)
+        header.sortIndicatorChanged.connect(lambda col, order: sort_in_sql(table, col, order))
+
+    def set_sort(self, column: int, order: Qt.SortOrder) -> None:
+        """The order of the next reload, shown by the header's indicator."""
+        if self.model.set_sort(column, order):
+            show_sort(self.table)
 
     def _header_menu(self, pos: object) -> None:
         menu = QMenu(self)
@@ -194,17 +190,35 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
 
     # -- loading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.ctx.tasks.run(self.loader(), on_done=self._show,
+        """List the ids of the filters' records and load what else the view shows, off
+        the GUI thread; the same filters as shown keep the selection and the scroll."""
+        f = self.current_filter()
+        keep = f == self.model.filter
+        self.model.filter = f
+        listing, extra = self.model.lister_with_rows(), self.loader()
+        self._keep = keep
+        self.ctx.tasks.run(lambda: (listing(), extra()), on_done=self._show,
                            key=f"{self.entity}s-view-{id(self)}")
 
-    def loader(self) -> Callable[[], Any]:
-        """The work of one reload, run off the GUI thread; the filters are read now."""
+    def current_filter(self) -> Any:
+        """The filter the view's widgets describe (the service's filter class)."""
         raise NotImplementedError
 
-    def _show(self, result: Any) -> None:
+    def loader(self) -> Callable[[], Any]:
+        """What one reload fetches besides the ids (counts, the filters' choices), run
+        off the GUI thread; the filters are read now."""
+        raise NotImplementedError
+
+    def _show(self, result: tuple[tuple[list[str], list[Any]], Any]) -> None:
         if not isValid(self.table):  # a late result for a view already closed
             return
-        self.show_loaded(result)
+        (ids, rows), extra = result
+        keep = self._keep
+        selected = set(self.selected_ids())
+        self.model.show_ids(ids, keep=keep, rows=rows)
+        if not keep:  # new filters: what was selected and is still listed stays so
+            select_ids(self.table, selected)
+        self.show_loaded(extra)
         self.columns.fit_new_rows()
         self.loaded.emit()
 
@@ -213,19 +227,13 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
         raise NotImplementedError
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*self.reload_on):
+        # Stale rows are dropped now (fetched again when shown), the ids listed soon.
+        if self.model.forget_changed(changes) or changes.touches(*self.reload_on):
             self._reload_timer.start()
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.index(r, 0).data(ROW_ROLE).id for r in rows]
-
-    def _reselect(self, ids: set[str]) -> None:
-        """Select again, after a reload, the rows that were selected before it."""
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(ROW_ROLE).id in ids:
-                self.table.selectRow(r)
+        return selected_ids(self.table)
 
     def _service(self) -> Any:
         """The service of this view's records (`services.meetings`, `.proposals`)."""
@@ -252,9 +260,9 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
 
     # -- editors ----------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:
-        row = index.data(ROW_ROLE)
-        if row is not None:
-            self.open_record(row.id)
+        record_id = self.model.id_at(index.row())
+        if record_id is not None:
+            self.open_record(record_id)
 
     def make_editor(self, record_id: str | None) -> EditorT:
         return self.editor_class(self.ctx, record_id, drafts=self.drafts,  # type: ignore[call-arg]

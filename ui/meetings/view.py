@@ -31,8 +31,6 @@ from ui.meetings.series import next_in_series_template
 from ui.widgets.combos import compact, refill_combo
 from ui.widgets.empty_state import EmptyState
 
-PAGE_LIMIT = 500  # most recent first for past meetings; the count says when more exist
-
 
 class MeetingsView(PlanningView[MeetingEditor]):
     entity = "meeting"
@@ -64,7 +62,7 @@ class MeetingsView(PlanningView[MeetingEditor]):
             self.when_group.addButton(b, i)
             when_row.addWidget(b)
         self.when_group.button(0).setChecked(True)
-        self.when_group.idClicked.connect(lambda _: self.refresh())
+        self.when_group.idClicked.connect(lambda which: self._when_chosen(which))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter meetings…")
         self.search.setToolTip("Words in the titles, agendas, notes and decisions")
@@ -90,7 +88,7 @@ class MeetingsView(PlanningView[MeetingEditor]):
         filters.addWidget(compact(self.series_filter, 8), 2)
         filters.addStretch(2)
 
-        model = MeetingTableModel(self)
+        model = MeetingTableModel(self.ctx.services, self.ctx.tasks, self)
         self.build_table(model, stretch=model.TITLE, coverage=model.CONSORTIA,
                          widths={model.WHEN: 178, model.ELSEWHERE: 150, model.SERIES: 140,
                                  model.KIND: 110, model.ATTENDEES: 55, model.OPEN_ITEMS: 85},
@@ -115,33 +113,30 @@ class MeetingsView(PlanningView[MeetingEditor]):
                              consortium_id=self.consortium_filter.currentData(),
                              upcoming=upcoming, text=self.search.text().strip() or None)
 
-    def loader(self) -> Callable[[], tuple]:  # type: ignore[type-arg]
-        services, f = self.ctx.services, self.current_filter()
-        descending = f.upcoming is not True
+    def _when_chosen(self, which: int) -> None:
+        """Upcoming meetings soonest first; past ones (and all) the latest first."""
+        order = Qt.SortOrder.AscendingOrder if which == 0 else Qt.SortOrder.DescendingOrder
+        self.set_sort(MeetingTableModel.WHEN, order)
+        self.refresh()
 
-        def load() -> tuple[list[MeetingData], int, int, list]:  # type: ignore[type-arg]
-            page = services.meetings.list(f, descending=descending, limit=PAGE_LIMIT)
+    def loader(self) -> Callable[[], tuple]:  # type: ignore[type-arg]
+        services = self.ctx.services
+
+        def load() -> tuple[int, int, list]:  # type: ignore[type-arg]
             upcoming = services.meetings.list(MeetingFilter(upcoming=True), limit=0).total
             everything = services.meetings.list(MeetingFilter(), limit=0).total
-            return page.rows, page.total, upcoming, everything, services.meetings.series()
+            return upcoming, everything, services.meetings.series()
 
         return load
 
     def show_loaded(self, result: tuple) -> None:  # type: ignore[type-arg]
-        rows, total, upcoming, everything, series = result
-        selected = set(self.selected_ids())
-        self.model.set_rows(rows)
-        if self.when_group.checkedId() == 0:
-            self.table.sortByColumn(MeetingTableModel.WHEN, Qt.SortOrder.AscendingOrder)
-        else:
-            self.table.sortByColumn(MeetingTableModel.WHEN, Qt.SortOrder.DescendingOrder)
+        upcoming, everything, series = result
+        total = self.model.rowCount()
         refill_combo(self.series_filter,
                      ((f"{s.name} ({s.meeting_count})", s.id) for s in series))
-        more = f" (the {PAGE_LIMIT:,} most recent shown)" if total > len(rows) else ""
-        self.summary.setText(f"{plural(total, 'meeting')}{more} · {upcoming:,} upcoming · "
+        self.summary.setText(f"{plural(total, 'meeting')} · {upcoming:,} upcoming · "
                              "times in each "
                              "meeting's own zone; hover for every consortium's time")
-        self._reselect(selected)
         self.count_changed.emit(everything)
         self._update_actions()
         self.update_empty_state(total, everything)
@@ -159,7 +154,7 @@ class MeetingsView(PlanningView[MeetingEditor]):
         self.search.clear()
         self.search.blockSignals(False)
         self.when_group.button(2).setChecked(True)
-        self.refresh()
+        self._when_chosen(2)
 
     # -- selection & actions ----------------------------------------------------------
     def selected_meeting(self) -> MeetingData | None:

@@ -54,7 +54,6 @@ class ProposalsView(PlanningView[ProposalEditor]):
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.rows: list[ProposalData] = []
         self.board_rows: list[ProposalData] = []
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter proposals…")
@@ -110,7 +109,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
         bar.addLayout(top)
         bar.addLayout(filters)
 
-        model = ProposalTableModel(self)
+        model = ProposalTableModel(self.ctx.services, self.ctx.tasks, self)
         self.build_table(model, stretch=model.TITLE, coverage=model.CONSORTIA,
                          widths={model.STATUS: 100, model.LEAD: 160, model.PARTNERS: 60,
                                  model.FUNDER: 125, model.AMOUNT: 92, model.DUE: 110,
@@ -118,7 +117,7 @@ class ProposalsView(PlanningView[ProposalEditor]):
                          hidden=(model.OWNER, model.PARTNERS),
                          caps={model.LEAD: 220, model.FUNDER: 260, model.OWNER: 180},
                          shrink={model.LEAD: 120, model.FUNDER: 120, model.OWNER: 100})
-        self.table.sortByColumn(model.DUE, Qt.SortOrder.AscendingOrder)
+        self.set_sort(model.DUE, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(model.CONSORTIA, QHeaderView.ResizeMode.Fixed)
         header.setMinimumSectionSize(40)
@@ -168,46 +167,41 @@ class ProposalsView(PlanningView[ProposalEditor]):
             funder=self.funder_filter.currentData(), owner_id=self.owner_filter.currentData(),
             tag=self.tag_filter.currentData(), text=self.search.text().strip() or None)
 
-    def loader(self) -> Callable[[], tuple[list[ProposalData], list[ProposalData],
-                                            list[ProposalData]]]:
+    def loader(self) -> Callable[[], tuple[list[ProposalData], list[ProposalData]]]:
         services, f = self.ctx.services, self.current_filter()
 
         board_filter = replace(f, status=None, statuses=None, open_only=False)
 
-        def load() -> tuple[list[ProposalData], list[ProposalData], list[ProposalData]]:
+        def load() -> tuple[list[ProposalData], list[ProposalData]]:
             everything = services.proposals.list().rows
-            rows = everything if f == ProposalFilter() else services.proposals.list(f).rows
             # the board shows every status column whatever the status filter says
             board = everything if board_filter == ProposalFilter() else \
                 services.proposals.list(board_filter).rows
-            return rows, everything, board
+            return everything, board
 
         return load
 
-    def show_loaded(self, result: tuple[list[ProposalData], list[ProposalData],
-                                        list[ProposalData]]) -> None:
-        rows, everything, board = result
-        selected = set(self.selected_ids())
-        self.rows = rows
-        self.model.set_rows(rows)
+    def show_loaded(self, result: tuple[list[ProposalData], list[ProposalData]]) -> None:
+        everything, board = result
+        shown_count = self.model.rowCount()
         self.board.set_rows(board)
         self.board_rows = board
         self.count_all = len(everything)
         self._fill_options(everything)
         open_count = sum(1 for p in everything if not ProposalStatus(p.status).is_closed)
-        shown = f"{len(rows):,} of {plural(len(everything), 'proposal')}" \
-            if len(rows) != len(everything) else plural(len(rows), "proposal")
+        shown = f"{shown_count:,} of {plural(len(everything), 'proposal')}" \
+            if shown_count != len(everything) else plural(shown_count, "proposal")
         self.summary_label.setText(f"{shown} · {open_count:,} open · double-click to "
                                    "open, right-click to change the status")
-        self._reselect(selected)
         self.count_changed.emit(len(everything))
         self._refresh_empty_state()
 
     def _refresh_empty_state(self) -> None:
         """The board shows every status whatever the status filter says: count what the
         current mode shows."""
-        shown = self.board_rows if self.stack.currentWidget() is self.board else self.rows
-        self.update_empty_state(len(shown), self.count_all)
+        shown = len(self.board_rows) if self.stack.currentWidget() is self.board else \
+            self.model.rowCount()
+        self.update_empty_state(shown, self.count_all)
 
     empty_text = ("A proposal gathers the partners, budget, sections and deadlines of one "
                   "funding application.")
@@ -256,7 +250,8 @@ class ProposalsView(PlanningView[ProposalEditor]):
 
     def set_status(self, proposal_id: str, status: str) -> None:
         """Change one proposal's status (board drop, menus); undoable."""
-        row = next((p for p in [*self.rows, *self.board_rows] if p.id == proposal_id), None)
+        row = self.model.record(proposal_id) or next(
+            (p for p in self.board_rows if p.id == proposal_id), None)
         old = row.status if row else None
         if old == status:
             return

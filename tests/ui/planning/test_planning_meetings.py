@@ -171,21 +171,21 @@ def test_meetings_view_filters_upcoming_and_series(qtbot, ctx, services, coaliti
         pass
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
     assert blocker.args == [3]  # every live meeting, as the sidebar shows
-    assert [m.title for m in view.model.rows] == ["Broadband workshop", "Partnership call"]
+    assert [m.title for m in view.model.rows()] == ["Broadband workshop", "Partnership call"]
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.when_group.button(1).click()
-    assert [m.title for m in view.model.rows] == ["Partnership call"]
+    assert [m.title for m in view.model.rows()] == ["Partnership call"]
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.when_group.button(2).click()
     assert view.model.rowCount() == 3
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.consortium_filter.setCurrentIndex(view.consortium_filter.findText("CSCA"))
-    assert [m.title for m in view.model.rows] == ["Broadband workshop"]
+    assert [m.title for m in view.model.rows()] == ["Broadband workshop"]
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.consortium_filter.setCurrentIndex(0)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.series_filter.setCurrentIndex(1)
-    assert {m.title for m in view.model.rows} == {"Partnership call"}
+    assert {m.title for m in view.model.rows()} == {"Partnership call"}
 
 
 def test_notes_of_a_never_saved_meeting_are_recovered(qtbot, ctx, services):

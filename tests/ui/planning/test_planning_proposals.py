@@ -96,17 +96,17 @@ def test_filters_run_through_the_service(qtbot, ctx, services, coalition):
     assert view.model.rowCount() == 2
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.consortium_filter.setCurrentIndex(view.consortium_filter.findText("KCDD"))
-    assert [p.title for p in view.model.rows] == ["Broadband for rural libraries"]
+    assert [p.title for p in view.model.rows()] == ["Broadband for rural libraries"]
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.consortium_filter.setCurrentIndex(0)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.tag_filter.setCurrentIndex(view.tag_filter.findData("freight"))
-    assert [p.title for p in view.model.rows] == ["Curb data for freight"]
+    assert [p.title for p in view.model.rows()] == ["Curb data for freight"]
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.tag_filter.setCurrentIndex(0)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.funder_filter.setCurrentIndex(view.funder_filter.findData("NTIA"))
-    assert [p.title for p in view.model.rows] == ["Broadband for rural libraries"]
+    assert [p.title for p in view.model.rows()] == ["Broadband for rural libraries"]
 
 
 def test_due_dates_overdue_red_and_soon_amber(qtbot, ctx, services):
@@ -119,9 +119,9 @@ def test_due_dates_overdue_red_and_soon_amber(qtbot, ctx, services):
                                            due_date=today - timedelta(days=5)))
     view = make_view(qtbot, ctx)
     states = {p.title: view.model.index(i, ProposalTableModel.DUE).data(DUE_STATE_ROLE)
-              for i, p in enumerate(view.model.rows)}
+              for i, p in enumerate(view.model.rows())}
     assert states == {"Late": "overdue", "Soon": "soon", "Later": "", "Sent": ""}
-    late = view.model.rows.index(next(p for p in view.model.rows if p.title == "Late"))
+    late = view.model.rows().index(next(p for p in view.model.rows() if p.title == "Late"))
     brush = view.model.index(late, ProposalTableModel.DUE).data(Qt.ItemDataRole.ForegroundRole)
     assert brush.color().name() == "#b71c1c"
     assert due_state(today + timedelta(days=14), "idea", today) == "soon"

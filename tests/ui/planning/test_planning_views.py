@@ -164,7 +164,7 @@ def test_one_editor_window_per_record(qtbot, make_view, kind, services, status_m
     record_id = kind.create(services, "Water board call")
     view = make_view(rows=1)
     # double-clicking the row opens its editor as a window of its own
-    view.table.doubleClicked.emit(view.proxy.index(0, 1))
+    view.table.doubleClicked.emit(view.table.model().index(0, 1))
     editor = view.editors[record_id]
     assert editor.isWindow() and editor.isVisible()
     assert editor.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

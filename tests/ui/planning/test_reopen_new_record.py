@@ -20,11 +20,11 @@ def open_editors(id_attr: str, record_id: str) -> list:
 
 def double_click_row(qtbot, view, record_id: str) -> None:
     view.refresh()
-    qtbot.waitUntil(lambda: any(view.proxy.index(r, 0).data(ROW_ROLE).id == record_id
-                                for r in range(view.proxy.rowCount())), timeout=5000)
-    row = next(r for r in range(view.proxy.rowCount())
-               if view.proxy.index(r, 0).data(ROW_ROLE).id == record_id)
-    index = view.proxy.index(row, 2)
+    qtbot.waitUntil(lambda: any(view.table.model().index(r, 0).data(ROW_ROLE).id == record_id
+                                for r in range(view.table.model().rowCount())), timeout=5000)
+    row = next(r for r in range(view.table.model().rowCount())
+               if view.table.model().index(r, 0).data(ROW_ROLE).id == record_id)
+    index = view.table.model().index(row, 2)
     view.table.scrollTo(index)
     center = view.table.visualRect(index).center()
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=center)
