@@ -122,10 +122,13 @@ class KnownRecords:
             k.organizations.setdefault(org_match_key(name), oid)
             k.org_consortium[oid] = cons
         joined = k.folds.joined
+        # A contact whose organization is in Trash shows none: so it has none here, and
+        # a row naming that organization is not "the same name at" it.
         for cid, given, family, full, org_name in session.execute(text(
                 "SELECT c.id, c.given_name, c.family_name, c.full_name, "
                 "coalesce(o.name, '') FROM contact c LEFT JOIN organization o "
-                "ON o.id = c.organization_id WHERE c.deleted_at IS NULL")):
+                "ON o.id = c.organization_id AND o.deleted_at IS NULL "
+                "WHERE c.deleted_at IS NULL")):
             k.live_ids.add(cid)
             k.names[cid] = full
             k.by_name.setdefault((org_match_key(org_name), joined(given, family)), cid)
