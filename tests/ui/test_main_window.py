@@ -126,26 +126,26 @@ def test_trash_restores_with_undo_and_purges_after_confirming(
     window = make_window(sample_ctx)
     trash = window.show_view("trash")
     settle(sample_ctx)
-    assert trash.tree.topLevelItemCount() == 1
+    assert trash.model.rowCount() == 1
     assert window.sidebar_items["trash"].text(1) == "1"
 
-    trash.tree.topLevelItem(0).setSelected(True)
+    trash.table.selectRow(0)
     trash.restore_button.click()
     settle(sample_ctx)
     assert services.contacts.exists(victim.id)
-    assert trash.tree.topLevelItemCount() == 0 and trash.empty.isVisible()
+    assert trash.model.rowCount() == 0 and trash.empty.isVisible()
     window.undo_action.trigger()  # back to Trash
     settle(sample_ctx)
-    assert trash.tree.topLevelItemCount() == 1
+    assert trash.model.rowCount() == 1
 
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: answers.pop(0))
-    trash.tree.topLevelItem(0).setSelected(True)
+    trash.table.selectRow(0)
     window.delete_action.trigger()  # Edit ▸ Delete in Trash = delete for good
-    assert trash.tree.topLevelItemCount() == 1  # cancelled: nothing purged
+    assert trash.model.rowCount() == 1  # cancelled: nothing purged
     trash.purge_button.click()
     settle(sample_ctx)
-    assert trash.tree.topLevelItemCount() == 0
+    assert trash.model.rowCount() == 0
     assert services.trash.list() == []
     assert not services.contacts.exists(victim.id)
 

@@ -1,4 +1,5 @@
-"""The Trash view: deleted records, to restore (undoable) or delete for good (confirmed)."""
+"""The Trash view: deleted records, to restore (undoable) or delete for good (confirmed),
+in the kit's lazy table (listed and sorted in SQL by `services.trash`)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator.errors import CoordinatorError
+from coordinator.services import Services
+from coordinator.services.trash import TrashItem
 from coordinator.wording import plural
-from ui.kit.roles import ENTITY_ROLE, ID_ROLE
+from ui.kit.lazy_table import (
+    Column,
+    LazyTableModel,
+    TableSpec,
+    build_lazy_table,
+    selected_ids,
+    sort_in_sql,
+)
+from ui.kit.roles import ENTITY_ROLE
 from ui.kit.undo import RestoreCommand, describe
 from ui.kit.views import FeatureView
 from ui.widgets.forms import SPACING
@@ -30,6 +39,25 @@ if TYPE_CHECKING:
 
 KINDS = {"contact": "Contact", "organization": "Organization", "proposal": "Proposal",
          "meeting": "Meeting"}
+NAME, KIND, DELETED = range(3)
+COLUMNS: list[Column[TrashItem]] = [
+    Column("Name", lambda t, _c: t.title or "(untitled)", "name",
+           tooltip=lambda t, _c: t.title or None),
+    Column("Kind", lambda t, _c: KINDS.get(t.entity, t.entity), "kind"),
+    Column("Deleted", lambda t, _c: t.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+           if t.deleted_at else "", "deleted"),
+]
+
+
+def trash_spec(services: Services) -> TableSpec[TrashItem]:
+    trash = services.trash
+    return TableSpec(
+        columns=COLUMNS,
+        list_ids=lambda _f, sort, desc: trash.ids(sort=sort, descending=desc),
+        fetch=trash.rows, entities=tuple(KINDS), default_sort=DELETED,
+        default_descending=True, row_roles={ENTITY_ROLE: lambda t, _c: t.entity})
+
+
 EMPTY_TEXT = ("Trash is empty.\nDeleted records wait here until you restore them "
               "or delete them for good.")
 
@@ -43,18 +71,19 @@ class TrashView(QWidget, FeatureView):
         super().__init__(parent)
         self.ctx = ctx
         self.setAccessibleName("Trash")
-        self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Records in Trash")
-        self.tree.setHeaderLabels(["Name", "Kind", "Deleted"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSortingEnabled(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.tree.header().resizeSection(0, 360)
-        self.tree.header().resizeSection(1, 130)
-        self.tree.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.model: LazyTableModel[TrashItem] = LazyTableModel(trash_spec(ctx.services),
+                                                               ctx.tasks, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.table = build_lazy_table(self.model)  # the latest deleted first
+        self.table.setAccessibleName("Records in Trash")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.resizeSection(NAME, 360)
+        header.resizeSection(KIND, 130)
+        header.sortIndicatorChanged.connect(
+            lambda col, order: sort_in_sql(self.table, col, order))
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -75,43 +104,38 @@ class TrashView(QWidget, FeatureView):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
         layout.addLayout(bar)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
-        self.tree.itemSelectionChanged.connect(self._update_buttons)
-        ctx.changed.connect(lambda _c: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        # A change in Trash is merged: the selection and the scroll stay.
+        ctx.changed.connect(self.model.apply_changes)
         self.refresh()
 
     def refresh(self) -> None:
-        items = self.ctx.services.trash.list()
-        self.tree.setSortingEnabled(False)
-        self.tree.clear()
-        for t in items:
-            when = t.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M") if t.deleted_at else ""
-            item = QTreeWidgetItem([t.title or "(untitled)", KINDS.get(t.entity, t.entity), when])
-            item.setData(0, ENTITY_ROLE, t.entity)
-            item.setData(0, ID_ROLE, t.id)
-            item.setToolTip(0, t.title)
-            self.tree.addTopLevelItem(item)
-        self.tree.setSortingEnabled(True)
-        self.tree.setVisible(bool(items))
-        self.empty.setVisible(not items)
-        self.empty_button.setEnabled(bool(items))
+        self.model.refresh()
+
+    def _on_loaded(self, count: int) -> None:
+        self.table.setVisible(bool(count))
+        self.empty.setVisible(not count)
+        self.empty_button.setEnabled(bool(count))
         self._update_buttons()
-        self.count_changed.emit(len(items))
+        self.count_changed.emit(count)
 
     def _update_buttons(self) -> None:
-        has = bool(self.tree.selectedItems())
+        has = self.table.selectionModel().hasSelection()
         self.restore_button.setEnabled(has)
         self.purge_button.setEnabled(has)
 
     def _selection(self) -> dict[str, list[str]]:
         by_entity: dict[str, list[str]] = defaultdict(list)
-        for item in self.tree.selectedItems():
-            by_entity[item.data(0, ENTITY_ROLE)].append(item.data(0, ID_ROLE))
+        for record_id in self.selected_ids():
+            item = self.model.record(record_id)
+            if item is not None:
+                by_entity[item.entity].append(record_id)
         return dict(by_entity)
 
     def selected_ids(self) -> list[str]:
-        return [i for ids in self._selection().values() for i in ids]
+        return selected_ids(self.table)
 
     def restore_selected(self) -> None:
         stack = self.ctx.undo_stack
@@ -143,7 +167,7 @@ class TrashView(QWidget, FeatureView):
         self.ctx.status_message.emit(f"Deleted {what} for good.", 5000)
 
     def empty_trash(self) -> None:
-        count = self.tree.topLevelItemCount()
+        count = self.model.rowCount()
         if not count:
             return
         answer = QMessageBox.warning(
@@ -164,8 +188,7 @@ class TrashView(QWidget, FeatureView):
         self.ctx.status_message.emit(f"Emptied Trash ({plural(purged, 'record')}).", 5000)
 
     def open_record(self, record_id: str) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item.data(0, ID_ROLE) == record_id:
-                self.tree.setCurrentItem(item)
-                return
+        row = self.model.row_of(record_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
