@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
-from coordinator.formats import merge_batch
+from coordinator.formats import contact_rows
 from coordinator.formats.combine import from_snapshot
 from coordinator.formats.merge import undo_carried_decisions
 from coordinator.models import Contact, parse_sql_time, utcnow
@@ -177,7 +177,7 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
         .order_by(text("import_batch_item.rowid DESC"))).all())
     services = {"contact": ContactService(db), "organization": OrganizationService(db)}
     # Contacts in bulk (a batch of merges trashes a thousand); organizations one by one.
-    merge_batch.restore_trashed(session, [item.entity_id for item in items
+    contact_rows.restore_trashed(session, [item.entity_id for item in items
                                           if item.action == "trashed"
                                           and item.entity == "contact"])
     for item in items:
@@ -246,7 +246,7 @@ def undo_batch(db: Database, batch_id: str) -> UndoReport:
         plan = _plan_undo(session, batch_id)
         _undo_merge(session, db, batch_id)
         if batch.format == "merge":  # up to thousands of survivors: saved back in bulk
-            report.contacts_restored = merge_batch.restore_contacts(
+            report.contacts_restored = contact_rows.restore_contacts(
                 session, contacts, [(i.entity_id, i.snapshot) for i in plan.restore])
         # Restore what was updated (in reverse, in case a contact appears twice).
         for item in reversed(plan.restore if batch.format != "merge" else []):
