@@ -178,8 +178,8 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
     services = {"contact": ContactService(db), "organization": OrganizationService(db)}
     # Contacts in bulk (a batch of merges trashes a thousand); organizations one by one.
     contact_rows.restore_trashed(session, [item.entity_id for item in items
-                                          if item.action == "trashed"
-                                          and item.entity == "contact"])
+                                           if item.action == "trashed"
+                                           and item.entity == "contact"])
     for item in items:
         if item.action == "trashed" and item.entity != "contact":
             row = session.execute(text(f"SELECT deleted_at FROM {item.entity} WHERE id = :id"),
