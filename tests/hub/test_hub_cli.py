@@ -194,3 +194,25 @@ def test_a_removed_member_can_be_added_again(hub: Hub) -> None:
     assert second != first
     with connect(address, second) as conn:
         conn.execute("INSERT INTO hub.record (kind, id, data) VALUES ('contact', 'x', '{}')")
+
+
+def test_the_password_is_asked_once_and_kept_in_the_keyring(
+        hub: Hub, local_db: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
+    import getpass
+    import sys
+
+    asked: list[str] = []
+
+    def terminal_answer(prompt: str) -> str:
+        asked.append(prompt)
+        return hub.password
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(getpass, "getpass", terminal_answer)
+    for _ in range(2):
+        code, _, err = _run(capsys, "--db", str(local_db), "hub", "users", "--hub",
+                            hub.address.url())
+        assert (code, err) == (0, "")
+    assert asked == [f"Password for {hub.address.user} at {hub.address.display()}: "]
+    assert hub.password in memory_keyring.store.values()
