@@ -162,9 +162,13 @@ _ANSWERS: list[tuple[re.Pattern[str], str]] = [
      "(check the address, or ask the hub's provider)."),
     (re.compile(r"certificate verify failed|self[- ]signed certificate|unable to get "
                 r"local issuer|certificate has expired|root certificate file|"
-                r"could not read root certificate|SSL error|SSL SYSCALL|"
-                r"server does not support SSL|sslrootcert", re.I),
+                r"could not read root certificate|sslrootcert|certificate", re.I),
      "TLS: the hub's certificate could not be verified for {host} ({detail})."),
+    (re.compile(r"server does not support SSL", re.I),
+     "TLS: the hub at {hostport} does not offer an encrypted connection: refusing to send "
+     "the password in the clear (ask the hub's provider to enable TLS)."),
+    (re.compile(r"SSL error|SSL SYSCALL|SSL connection has been closed", re.I),
+     "TLS: the encrypted connection to the hub at {hostport} failed ({detail})."),
     (re.compile(r"database \".*\" does not exist", re.I),
      "There is no database {dbname} at {hostport}: check the hub address."),
     (re.compile(r"role \".*\" does not exist", re.I),

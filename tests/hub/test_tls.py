@@ -119,3 +119,16 @@ def test_the_systems_authorities_are_the_default(
     with pytest.raises(HubError) as exc:  # the test CA is in no system store
         connect(address, PASSWORD)
     assert str(exc.value).startswith("TLS: the hub's certificate could not be verified")
+
+
+def test_a_hub_without_tls_gets_no_password(pg_server: PgServer,
+                                            tls_server: tuple[PgServer, Path, Path]) -> None:
+    _, trusted, _ = tls_server
+    address = HubAddress(host=RIGHT_NAME, port=pg_server.port, dbname="postgres",
+                         user=USER, sslrootcert=str(trusted), hostaddr="127.0.0.1")
+    with pytest.raises(HubError) as exc:
+        connect(address, PASSWORD)
+    assert str(exc.value) == (
+        f"TLS: the hub at {RIGHT_NAME}:{pg_server.port} does not offer an encrypted "
+        "connection: refusing to send the password in the clear (ask the hub's provider to "
+        "enable TLS).")
