@@ -157,7 +157,10 @@ def _refuse_non_empty(conn: psycopg.Connection[Any], roles: HubRoles) -> None:
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
         "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND n.nspname NOT LIKE 'pg\\_%'").fetchone()
+        "AND n.nspname NOT LIKE 'pg\\_%' "
+        # A provider's extensions (monitoring views and the like) are not content.
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+        "AND d.objid = c.oid AND d.deptype = 'e')").fetchone()
     if row and row[0]:
         raise HubError(f"This database is not empty ({row[0]} tables or other objects): a hub "
                        "needs an empty database; nothing was changed.")

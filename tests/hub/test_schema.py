@@ -42,6 +42,14 @@ def test_init_refuses_a_database_that_is_not_empty(hub_admin: HubAdmin) -> None:
     assert _hub_objects(hub_admin) == 0
 
 
+def test_init_accepts_a_database_with_only_the_providers_extensions(
+        hub_admin: HubAdmin) -> None:
+    with hub_admin.server.superuser_conn(hub_admin.dbname) as su:
+        su.execute("CREATE EXTENSION pg_stat_statements")  # views in schema public
+    with hub_admin.connect() as conn:
+        assert init_hub(conn, "Coalition").hub_schema == HUB_SCHEMA
+
+
 def test_init_refuses_an_existing_hub(hub: Hub) -> None:
     with connect(hub.address, hub.password) as conn, pytest.raises(HubError) as exc:
         init_hub(conn, "Again")
