@@ -9,16 +9,17 @@ other, so two names of lengths la <= lb are alike only if d <= K = 12% of (la + 
 
 A short list is compared name by name, in C, each name only with names of a length
 that can still reach SIMILAR. A long one goes through a pigeonhole filter (after
-PassJoin, Li et al. 2011): the shorter name of a pair is cut into K + 2 pieces. Each
-edit breaks at most one piece, so two come through intact, and counting edits from the
-left, the first intact piece i has exactly i edits before it and the second one, j,
-exactly j - 1: each sits in the longer name within that many places of where it was
-(and as many from the end as the edits left allow, in steps of two). Pieces are indexed
-by name length, number of edits, piece number and text; a name is scored (by
-rapidfuzz, so exactly as comparing every two) only against the names two of whose
-pieces it holds in those places. Names sharing a long stretch (a common given name)
-still all get scored against each other, so a list crowded with such names costs more
-than one of distinct names.
+PassJoin, Li et al. 2011): the shorter name of a pair is cut into K + INTACT pieces.
+Each edit breaks at most one piece, so at least INTACT come through intact; and
+counting from the left, some k-th intact piece (k = 1..INTACT), number i, has exactly
+i - (k - 1) edits before it, so it sits in the longer name that many places (in steps
+of two) from where it was, and no further from its place counted from the end than
+the edits left allow. Pieces are indexed by name length, number of edits, piece number
+and text; a name is scored (by rapidfuzz, so exactly as comparing every two) only
+against the names of which it holds INTACT pieces in such places, in order. Scored
+names grow about as the list does when its names are distinct; names sharing a long
+stretch (a common long given name) are all scored against each other, as comparing
+every two would.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from coordinator.services.duplicate_rule import SIMILAR
 
+INTACT = 4  # pieces that come through intact: the name is cut into edits + INTACT
 SMALL = 400  # fewer distinct names than this: compare them in C (at most 80,000), no index
 _SLACK = (100 - SIMILAR) / 100  # the edits allowed, per character of both names
 _STRETCH = (200 - SIMILAR) / SIMILAR  # the longest partner of a name, per its length
@@ -38,8 +40,8 @@ _STRETCH = (200 - SIMILAR) / SIMILAR  # the longest partner of a name, per its l
 
 @dataclass
 class Comparisons:
-    """How many pairs of names were scored: what a caller (or a test) counts to see that
-    the work grows with the input, not with its square."""
+    """How many pairs of names were scored (by rapidfuzz): what a caller or a test
+    counts to see how the work grows with the input."""
 
     scored: int = 0
 
@@ -103,21 +105,49 @@ def _pieces(length: int, count: int) -> list[tuple[int, int]]:
     return out
 
 
-def _windows(start: int, before: int, grow: int, edits: int, size: int,
-             width: int) -> range:
-    """Where in the longer name a piece can be when exactly `before` edits come before
-    it: moved by at most `before`, by as many as are left after it from the end, and by
-    a number of the same parity as `before` (each edit moves it by one)."""
-    first = max(start - before, start + grow - (edits - before), 0)
-    if (first - start - before) % 2:
+def _places(start: int, width: int, grow: int, edits: int, size: int, *,
+            before: int | None = None, after: int | None = None) -> list[tuple[int, int]]:
+    """Slices of the longer name where an intact piece can be when exactly `before`
+    edits come before it (or exactly `after` after it): moved by at most that many
+    places, in steps of two (each edit moves it by one), from where it was (from the
+    end), and by no more than the other edits allow from the other side."""
+    if before is not None:
+        near, far, exact = start, start + grow, before
+    else:
+        assert after is not None
+        near, far, exact = start + grow, start, after
+    first = max(near - exact, far - (edits - exact), 0)
+    if (first - near - exact) % 2:
         first += 1
-    last = min(start + before, start + grow + (edits - before), size - width)
-    return range(first, last + 1, 2)
+    last = min(near + exact, far + (edits - exact), size - width)
+    return [(at, at + width) for at in range(first, last + 1, 2)]
 
 
-# per piece of the shorter name: (its text -> key numbers, where to look for it as the
-# first intact piece, where as the second) as (start, end) slices of the longer name
-_Plan = list[tuple[dict[str, list[int]], list[tuple[int, int]], list[tuple[int, int]]]]
+# per piece of the shorter name: its text -> key numbers, and, for k = 1..INTACT, the
+# slices of the longer name where it can be as the k-th intact piece from the left
+_Plan = list[tuple[dict[str, list[int]], list[list[tuple[int, int]]]]]
+
+
+def _intact(plan: _Plan, key: str) -> set[int]:
+    """Keys with INTACT pieces in place, the k-th one where a k-th intact piece can be."""
+    found: list[set[int]] = [set() for _ in range(INTACT + 1)]  # [k]: k pieces so far
+    top = 0  # the most pieces in place so far, for some key
+    for i, (pieces, places) in enumerate(plan):
+        if top + len(plan) - i < INTACT:  # too few pieces left for any key to make it
+            break
+        for k in range(min(top + 1, INTACT, len(places)), 0, -1):
+            hits = [ids for ids in map(pieces.get, (key[a:b] for a, b in places[k - 1]))
+                    if ids]
+            if not hits:
+                continue
+            if k == 1:
+                found[1].update(*hits)
+            else:
+                found[k] |= found[k - 1].intersection(set().union(*hits))
+                if not found[k]:
+                    continue
+            top = max(top, k)
+    return found[INTACT]
 
 
 def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
@@ -136,16 +166,8 @@ def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, 
             if plan is None:
                 plan = plans[(shorter, size)] = _plan(index, layouts, shorter, size)
             shorter -= 1
-            earlier: set[int] = set()  # keys found as a first intact piece, further left
-            for found, firsts, seconds in plan:
-                if earlier:
-                    hits = [ids for ids in map(found.get, (key[a:b] for a, b in seconds))
-                            if ids]
-                    if hits:
-                        candidates |= earlier.intersection(set().union(*hits))
-                hits = [ids for ids in map(found.get, (key[a:b] for a, b in firsts)) if ids]
-                if hits:
-                    earlier.update(*hits)
+            if plan:
+                candidates |= _intact(plan, key)
         if candidates:
             if counter is not None:
                 counter.scored += len(candidates)
@@ -160,7 +182,7 @@ def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, 
         for edits in range(max(1, max_edits(size, size)), max_edits(size, longest) + 1):
             layout = layouts.get((size, edits))
             if layout is None:
-                layout = layouts[(size, edits)] = _pieces(size, edits + 2)
+                layout = layouts[(size, edits)] = _pieces(size, edits + INTACT)
                 index[(size, edits)] = [{} for _ in layout]
             for (start, width), found in zip(layout, index[(size, edits)], strict=True):
                 found.setdefault(key[start:start + width], []).append(n)
@@ -177,12 +199,10 @@ def _plan(index: dict[tuple[int, int], list[dict[str, list[int]]]],
         return []
     layout = layouts.get((shorter, edits))
     if layout is None:
-        layout = layouts[(shorter, edits)] = _pieces(shorter, edits + 2)
+        layout = layouts[(shorter, edits)] = _pieces(shorter, edits + INTACT)
         index[(shorter, edits)] = [{} for _ in layout]
     grow = size - shorter
-    return [(found,
-             [(at, at + width) for at in _windows(start, i, grow, edits, size, width)],
-             [(at, at + width) for at in _windows(start, i - 1, grow, edits, size, width)]
-             if i else [])
+    return [(found, [_places(start, width, grow, edits, size, before=i - k)
+                     for k in range(min(i + 1, INTACT))])
             for i, ((start, width), found) in enumerate(
                 zip(layout, index[(shorter, edits)], strict=True))]
