@@ -174,7 +174,7 @@ def test_admin_is_bound_by_row_level_security_too(hub: Hub) -> None:
     with pytest.raises(DENIED):
         admin.execute("ALTER TABLE hub.record ADD COLUMN extra text")
     owner = f"{hub.dbname}_owner"
-    member_of_owner = admin.execute("SELECT pg_has_role(session_user, %s, 'MEMBER')",
+    member_of_owner = admin.execute("SELECT pg_has_role(session_user, %s, 'USAGE')",
                                     (owner,)).fetchone()
     assert member_of_owner == (False,)
 

@@ -119,7 +119,7 @@ def test_upgrade_applies_the_next_migration_and_keeps_every_row(hub: Hub,
         assert upgrade_hub(conn, folder=folder) == HUB_SCHEMA + 1
         info = read_hub_info(conn)
         rows = conn.execute("SELECT count(*), count(origin) FROM hub.record").fetchone()
-        owner = conn.execute("SELECT pg_has_role(session_user, %s, 'MEMBER')",
+        owner = conn.execute("SELECT pg_has_role(session_user, %s, 'USAGE')",
                              (f"{hub.dbname}_owner",)).fetchone()
     assert info is not None and info.hub_schema == HUB_SCHEMA + 1
     assert rows == (50, 50)

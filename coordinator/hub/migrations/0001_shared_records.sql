@@ -133,7 +133,7 @@ CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON hub.private
 
 CREATE FUNCTION hub.is_coordinator() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_has_role(session_user, ${coordinator_name}, 'MEMBER')
+    SELECT pg_has_role(session_user, ${coordinator_name}, 'USAGE')
 $$;
 
 CREATE FUNCTION hub.is_admin() RETURNS boolean
