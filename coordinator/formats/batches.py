@@ -186,6 +186,7 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
                                   {"id": item.entity_id}).first()
             if row is not None and row[0] is not None:
                 services[item.entity].restore(item.entity_id)
+    moved_back: list[str] = []  # contacts back at their organization: re-indexed at once
     for item in items:
         if item.action == "repointed":
             table, column = item.entity.split(".")
@@ -196,12 +197,13 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
                     "UPDATE contact SET consortium_id = (SELECT o.consortium_id FROM "
                     "organization o WHERE o.id = contact.organization_id) WHERE id = :id"),
                     {"id": item.entity_id})
-                indexing.refresh(session, "contact", [item.entity_id])
+                moved_back.append(item.entity_id)
         elif item.action == "deleted":
             row = json.loads(item.snapshot)
             columns = ", ".join(row)
             marks = ", ".join(f":{k}" for k in row)
             session.execute(text(f"INSERT INTO {item.entity} ({columns}) VALUES ({marks})"), row)
+    contact_rows.reindex(session, list(dict.fromkeys(moved_back)))
     for item in reversed(_items(session, batch_id, "organization", "updated")):
         before = json.loads(item.snapshot)
         orgs = services["organization"]

@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
-from coordinator.formats import bulk
+from coordinator.formats import bulk, contact_rows
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.loading import load_contacts
 from coordinator.formats.parsed import CancelCheck, check_cancel
@@ -136,27 +136,35 @@ def settle(survivor: ContactData | OrganizationData, other: ContactData | Organi
 
 
 def _repoint(session: Session, batch_id: str, links: tuple[tuple[str, str], ...],
-             survivor: str, other: str) -> int:
-    count = 0
+             survivor: str, other: str) -> tuple[int, list[str]]:
+    """Point every row of `links` at `other` to `survivor`; where both are on the same
+    meeting or proposal, the other's row is dropped. Each change is recorded for undo.
+    Returns (rows changed, ids of the contacts that moved: their search entries name
+    their organization)."""
+    count, moved_contacts = 0, []
     for table, column in links:
         rows = session.execute(text(f"SELECT * FROM {table} WHERE {column} = :o"),
                                {"o": other}).mappings().all()
         unique = UNIQUE_WITH.get(table)
-        for row in rows:
-            clash = unique and session.execute(text(
-                f"SELECT 1 FROM {table} WHERE {column} = :s AND {unique} = :u"),
-                {"s": survivor, "u": row[unique]}).first()
-            if clash:  # both on the same meeting/proposal: keep the survivor's row
-                session.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": row["id"]})
-                bulk.record_items(session, batch_id, table, "deleted", [row["id"]],
-                                  [json.dumps(dict(row), default=str)])
-            else:
-                session.execute(text(f"UPDATE {table} SET {column} = :s WHERE id = :id"),
-                                {"s": survivor, "id": row["id"]})
-                bulk.record_items(session, batch_id, f"{table}.{column}", "repointed",
-                                  [row["id"]], [other])
-            count += 1
-    return count
+        taken = {r[0] for r in session.execute(text(
+            f"SELECT {unique} FROM {table} WHERE {column} = :s"), {"s": survivor})
+                 } if unique and rows else set()
+        dropped = [row for row in rows if unique and row[unique] in taken]
+        moving = [row for row in rows if not (unique and row[unique] in taken)]
+        if dropped:  # both on the same meeting/proposal: keep the survivor's row
+            session.execute(text(f"DELETE FROM {table} WHERE id = :id"),
+                            [{"id": row["id"]} for row in dropped])
+            bulk.record_items(session, batch_id, table, "deleted", [r["id"] for r in dropped],
+                              [json.dumps(dict(row), default=str) for row in dropped])
+        if moving:
+            session.execute(text(f"UPDATE {table} SET {column} = :s WHERE id = :id"),
+                            [{"s": survivor, "id": row["id"]} for row in moving])
+            bulk.record_items(session, batch_id, f"{table}.{column}", "repointed",
+                              [row["id"] for row in moving], [other] * len(moving))
+        if table == "contact":
+            moved_contacts = [row["id"] for row in moving]
+        count += len(rows)
+    return count, moved_contacts
 
 
 def _carry_decisions(session: Session, batch_id: str, entity: str, survivor: str,
@@ -271,7 +279,7 @@ def _merge_contact_pair(session: Session, contacts: ContactService, batch_id: st
     if not survivor.organization_id and other.organization_id:
         survivor.organization_id = other.organization_id
         added.append("organization")
-    repointed = _repoint(session, batch_id, CONTACT_LINKS, survivor_id, other_id)
+    repointed, _none = _repoint(session, batch_id, CONTACT_LINKS, survivor_id, other_id)
     _carry_decisions(session, batch_id, "contact", survivor_id, other_id)
     contacts.update(survivor_id, survivor)
     contacts.delete(other_id)
@@ -300,11 +308,13 @@ def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_
         survivor.notes = (survivor.notes + "\n\n" if survivor.notes else "") + other.notes
         added.append("notes")
     survivor.tags = list(dict.fromkeys([*survivor.tags, *other.tags]))
-    repointed = _repoint(session, batch_id, ORGANIZATION_LINKS, survivor_id, other_id)
+    repointed, moved = _repoint(session, batch_id, ORGANIZATION_LINKS, survivor_id, other_id)
     _carry_decisions(session, batch_id, "organization", survivor_id, other_id)
     orgs.update(survivor_id, survivor)  # also refreshes its contacts' consortium
     session.execute(text("UPDATE contact SET consortium_id = :c WHERE organization_id = :o"),
                     {"c": survivor.consortium_id, "o": survivor_id})
     orgs.delete(other_id)
+    contact_rows.reindex(session, moved)  # found under the survivor's name from now on
+    record_change(session, "contact", ChangeKind.UPDATED, *moved)
     bulk.record_items(session, batch_id, "organization", "trashed", [other_id])
     return MergeReport(batch_id, survivor_id, other_id, repointed, added, taken, noted)

@@ -254,3 +254,26 @@ def test_a_merge_that_would_save_an_invalid_contact_saves_nothing(services, db) 
         merge.merge_all(db, [("contact", c, a), ("contact", c, b)])
     assert services.contacts.count() == 3
     assert not services.contacts.get(c).notes
+
+
+def _found(services, query: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return {h.id for h in services.search.search(query).hits if h.entity == "contact"}
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_contacts_of_a_merged_organization_are_found_under_the_survivors_name(
+        services, db, batch: bool) -> None:  # type: ignore[no-untyped-def]
+    """A contact moved to the surviving organization is searchable by its name, and no
+    longer by the name of the organization now in Trash (before, the contacts kept the
+    other's name in the search index until the next full re-index)."""
+    acme = services.organizations.create(OrganizationData(name="Acme Widgets")).id
+    other = services.organizations.create(OrganizationData(name="Acme Widgets Zebracorp")).id
+    moved = services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace",
+                                                 organization_id=other)).id
+    assert _found(services, "zebracorp") == {moved}
+    if batch:
+        merge.merge_all(db, [("organization", acme, other)])
+    else:
+        merge.merge_organizations(db, acme, other)
+    assert moved in _found(services, "acme widgets")
+    assert _found(services, "zebracorp") == set()
