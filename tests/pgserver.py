@@ -74,6 +74,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _server_parent(run_as: str | None) -> str:
+    """Where the cluster's folder goes: the temporary folder, unless the server's user
+    could not reach it or its socket path would be too long for a Unix socket."""
+    parent = tempfile.gettempdir()
+    reachable = run_as is None or all(
+        os.stat(p).st_mode & 0o001 for p in [parent, *map(str, Path(parent).parents)])
+    return parent if reachable and len(parent) <= 40 else "/tmp"
+
+
 def _quote_conf(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -184,7 +193,7 @@ def start_cluster(settings: Mapping[str, str] | None = None,
             pwd.getpwnam(run_as)
         except KeyError:
             pytest.fail("running as root needs a 'postgres' system user to run the server")
-    root = Path(tempfile.mkdtemp(prefix="coordinator-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="coordinator-pg-", dir=_server_parent(run_as)))
     server = PgServer(bindir=bindir, root=root, run_as=run_as)
     try:
         server.init()
