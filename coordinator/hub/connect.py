@@ -118,11 +118,10 @@ def connection_params(address: HubAddress, password: str | None,
         "host": address.host, "port": address.port, "dbname": address.dbname,
         "user": address.user, "sslmode": sslmode,
         "connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": application_name,
-        # The password comes only from the caller: never from ~/.pgpass or PGPASSWORD.
-        "passfile": os.devnull,
+        # The password comes only from the caller: never from ~/.pgpass or PGPASSWORD
+        # (an explicit empty value keeps libpq from reading the environment).
+        "passfile": os.devnull, "password": password or "",
     }
-    if password is not None:
-        params["password"] = password
     if address.hostaddr:
         params["hostaddr"] = address.hostaddr
     if sslmode in ("verify-ca", "verify-full"):

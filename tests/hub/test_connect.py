@@ -137,3 +137,11 @@ def test_hub_schema_newer_than_this_build(hub: Hub) -> None:
     assert _one_line(exc) == (
         f"The hub at {hub.address.display()} uses a newer hub schema ({HUB_SCHEMA + 1}) than "
         f"this Coordinator knows ({HUB_SCHEMA}): update Coordinator.")
+
+
+def test_the_password_never_comes_from_the_environment(hub: Hub,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGPASSWORD", hub.password)
+    with pytest.raises(HubError) as exc:
+        connect(hub.address, None)
+    assert "refused the password" in _one_line(exc)
