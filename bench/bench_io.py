@@ -85,16 +85,19 @@ def organizations(count: int) -> list[str]:
     return names[:count]
 
 
-def google_csv(n: int, seed: int = 7) -> bytes:
+def google_csv(n: int, seed: int = 7, *, organization_count: int | None = None,
+               first: int = 0) -> bytes:
     """N contacts in Google's current layout; 1 in 100 repeats an earlier person at the
-    same organization with another email (the duplicates the detection should find)."""
+    same organization with another email (the duplicates the detection should find).
+    They work at N / 5 organizations unless `organization_count` says; `first` numbers
+    the rows (emails, phones) after another file's."""
     rnd = random.Random(seed)
-    orgs = organizations(max(1, n // 5))
+    orgs = organizations(organization_count or max(1, n // 5))
     out = io.StringIO(newline="")
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(HEADER)
     people: list[tuple[str, str, str]] = []
-    for i in range(n):
+    for i in range(first, first + n):
         if i % 100 == 99 and people:
             given, family, org = rnd.choice(people)
         else:
@@ -229,6 +232,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the database and files in this folder")
     parser.add_argument("--memory-only", action="store_true",
                         help="only the peak memory of the import command")
+    parser.add_argument("--doubling-only", action="store_true",
+                        help="only planning and detection as 10 organizations double")
     parser.add_argument("--merge-only", action="store_true",
                         help="only the import and merging its duplicates")
     parser.add_argument("--merge-score", type=int, default=90)
@@ -242,6 +247,9 @@ def main() -> int:
     print(f"{n:,} contacts, Google layout CSV of {len(raw) / 1e6:.1f} MB; files in {folder}")
     if args.memory_only:
         memory(folder, raw, n)
+        return 0
+    if args.doubling_only:
+        planning_doubling(folder, max(1000, n * 2 // 5))
         return 0
 
     print("Import")
@@ -291,6 +299,7 @@ def main() -> int:
     db.close()
     merge_all_above(folder / "bench.db", args.merge_score, args.per_pair_sample)
     sample_duplicates(folder / "sample.db", n)
+    planning_doubling(folder, max(1000, n * 2 // 5))
     memory(folder, raw, n)
     return 0
 
@@ -326,6 +335,42 @@ def merge_all_above(path: Path, score: int, sample: int) -> None:
           f"({t_batch / max(len(plan), 1) * 1000:.1f} ms a merge)")
     for leftover in (copy, copy.with_name(copy.name + ".writers")):
         leftover.unlink(missing_ok=True)
+
+
+def planning_doubling(folder: Path, n: int = 40_000) -> None:
+    """Import planning and duplicate detection when the people of the same 10
+    organizations double: N contacts are imported, then the preview of a second file of
+    N more people there (every row matched by email and by name at its organization
+    against the database and the rows before it) is timed, and Find Duplicates over the
+    2N; the same with 2N + 2N. Reported as the ratio of the larger to the smaller: 2 is
+    linear, 4 is every pair."""
+    from coordinator.formats.alike_names import Comparisons
+
+    print(f"Doubling the people of 10 organizations ({n:,} + {n:,} vs "
+          f"{2 * n:,} + {2 * n:,})")
+    figures = []
+    for size in (n, 2 * n):
+        path = folder / f"doubling-{size}.db"
+        path.unlink(missing_ok=True)
+        db = Database.open(path)
+        importer.apply(db, parse_contacts(google_csv(size, organization_count=10)),
+                       importer.ImportOptions(duplicates="create"))
+        second = parse_contacts(google_csv(size, seed=8, organization_count=10, first=size))
+        preview, t_plan = timed(f"plan {size:,} rows into {size:,} contacts",
+                                lambda second=second, db=db: importer.preview(db, second))
+        importer.apply(db, second, importer.ImportOptions(duplicates="create"))
+        counted = Comparisons()
+        pairs, t_scan = timed(f"find duplicates in {2 * size:,} contacts",
+                              lambda db=db, counted=counted:
+                              duplicates.find_duplicate_contacts(db, comparisons=counted))
+        print(f"  {'':<44} {'':8}     {len(preview.duplicates):,} duplicate rows planned; "
+              f"{len(pairs):,} pairs, {counted.scored:,} pairs of names scored")
+        figures.append((t_plan, t_scan, counted.scored, len(pairs)))
+        db.close()
+        path.unlink(missing_ok=True)
+    (p1, s1, c1, f1), (p2, s2, c2, f2) = figures
+    print(f"  doubling ratio: planning {p2 / p1:.2f}x, detection {s2 / s1:.2f}x, names "
+          f"scored {c2 / c1:.2f}x, pairs found {f2 / f1:.2f}x (linear 2, every pair 4)")
 
 
 def peak_mb(args: list[str], home: Path) -> tuple[float, int, str]:

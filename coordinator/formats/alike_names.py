@@ -7,19 +7,19 @@ distinct ordering once: equal names are all alike. The ratio is
 other, so two names of lengths la <= lb are alike only if d <= K = 12% of (la + lb)
 (for SIMILAR 88), which needs lb - la <= K.
 
-A short list is compared name by name, in C, each name only with names of a length
-that can still reach SIMILAR. A long one goes through a pigeonhole filter (after
-PassJoin, Li et al. 2011): the shorter name of a pair is cut into K + INTACT pieces.
-Each edit breaks at most one piece, so at least INTACT come through intact; and
-counting from the left, some k-th intact piece (k = 1..INTACT), number i, has exactly
-i - (k - 1) edits before it, so it sits in the longer name that many places (in steps
-of two) from where it was, and no further from its place counted from the end than
-the edits left allow. Pieces are indexed by name length, number of edits, piece number
-and text; a name is scored (by rapidfuzz, so exactly as comparing every two) only
-against the names of which it holds INTACT pieces in such places, in order. Scored
-names grow about as the list does when its names are distinct; names sharing a long
-stretch (a common long given name) are all scored against each other, as comparing
-every two would.
+A short list (up to a few thousand names) is compared name by name, in C, each name
+only with names of a length that can still reach SIMILAR. A long one goes through a
+pigeonhole filter (after PassJoin, Li et al. 2011): the shorter name of a pair is cut
+into K + INTACT pieces. Each edit breaks at most one piece, so at least INTACT come
+through intact; and counting from the left, some k-th intact piece (k = 1..INTACT),
+number i, has exactly i - (k - 1) edits before it, so it sits in the longer name that
+many places (in steps of two) from where it was, and no further from its place
+counted from the end than the edits left allow. Pieces are indexed by name length,
+number of edits, piece number and text; a name is scored (by rapidfuzz, so exactly as
+comparing every two) only against the names of which it holds INTACT pieces in such
+places, in order. Scored names grow about as the list does when its names are
+distinct; names sharing a long stretch (a common long given name) are all scored
+against each other, as comparing every two would.
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ from rapidfuzz import fuzz, process
 from coordinator.services.duplicate_rule import SIMILAR
 
 INTACT = 4  # pieces that come through intact: the name is cut into edits + INTACT
-SMALL = 400  # fewer distinct names than this: compare them in C (at most 80,000), no index
+# Fewer distinct names than this are compared in C, each with every name of a length
+# that can reach SIMILAR: a comparison there costs about 40 ns, the filter about 100 us
+# a name, so below a few thousand names comparing them all is the quicker way.
+SMALL = 2000
 _SLACK = (100 - SIMILAR) / 100  # the edits allowed, per character of both names
 _STRETCH = (200 - SIMILAR) / SIMILAR  # the longest partner of a name, per its length
 
@@ -57,10 +60,12 @@ def max_edits(la: int, lb: int) -> int:
     return int(_SLACK * (la + lb) + 1e-9)
 
 
-def alike_pairs(names: Sequence[str], counter: Comparisons | None = None
-                ) -> list[tuple[int, int]]:
+def alike_pairs(names: Sequence[str], counter: Comparisons | None = None, *,
+                small: int | None = None) -> list[tuple[int, int]]:
     """Index pairs (i < j) of names at least SIMILAR alike by token-sort ratio, each
-    once: the pairs comparing every two names finds. Empty names are alike to none."""
+    once: the pairs comparing every two names finds. Empty names are alike to none.
+    Fewer than `small` (SMALL) distinct names are compared in C, more through the
+    pieces filter."""
     positions: dict[str, list[int]] = defaultdict(list)
     for i, name in enumerate(names):
         if name:
@@ -69,7 +74,8 @@ def alike_pairs(names: Sequence[str], counter: Comparisons | None = None
     for same in positions.values():  # equal names: every pair scores 100
         found.extend((a, b) for n, a in enumerate(same) for b in same[n + 1:])
     keys = sorted(positions, key=len)
-    pairs = _by_length(keys, counter) if len(keys) < SMALL else _by_pieces(keys, counter)
+    limit = SMALL if small is None else small
+    pairs = _by_length(keys, counter) if len(keys) < limit else _by_pieces(keys, counter)
     for m, n in pairs:
         for a in positions[keys[m]]:
             for b in positions[keys[n]]:

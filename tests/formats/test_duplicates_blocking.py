@@ -9,10 +9,11 @@ from __future__ import annotations
 import random
 from itertools import combinations
 
+import pytest
 from rapidfuzz import fuzz
 
-from coordinator.formats import duplicates, importer
-from coordinator.formats.alike_names import SMALL, Comparisons, alike_pairs
+from coordinator.formats import alike_names, duplicates, importer
+from coordinator.formats.alike_names import Comparisons, alike_pairs
 from coordinator.formats.duplicates import _ORG_STOP, MAX_BLOCK
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.reader import parse_contacts
@@ -80,15 +81,18 @@ def _people(rng: random.Random, count: int) -> list[tuple[str, str]]:
 
 # -- contacts ------------------------------------------------------------------------------
 
+LARGE = 120  # more distinct names than this go through the pieces filter in these tests
+
+
 def _contact_coalition(services: Services, seed: int) -> None:
-    """A large organization (more distinct names than SMALL: the pieces filter), two small
+    """A large organization (more distinct names than LARGE: the pieces filter), two small
     ones and people with none; switchboards shared by many; near-duplicates everywhere;
     a few planted with the same email (as the same person at another organization)."""
     rng = random.Random(seed)
     big = services.organizations.create(OrganizationData(name="Regional Transit Authority"))
     plano = services.organizations.create(OrganizationData(name="City of Plano"))
     acme = services.organizations.create(OrganizationData(name="Acme Labs Inc"))
-    places = [(big, SMALL + 120, "+1 214 555 0100"), (plano, 40, "+1 972 555 0100"),
+    places = [(big, LARGE + 200, "+1 214 555 0100"), (plano, 40, "+1 972 555 0100"),
               (acme, 40, "+1 817 555 0100"), (None, 70, "")]
     lines = ["First Name,Last Name,Company,E-mail Address,Business Phone"]
     n = 0
@@ -142,7 +146,9 @@ def _contact_pairs_by_brute_force(services: Services) -> dict[frozenset[str], tu
     return found
 
 
-def test_contacts_the_same_pairs_as_comparing_every_two(services: Services) -> None:
+def test_contacts_the_same_pairs_as_comparing_every_two(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(alike_names, "SMALL", LARGE)
     _contact_coalition(services, seed=16)
     counted = Comparisons()
     pairs = duplicates.find_duplicate_contacts(services.db, comparisons=counted)
@@ -155,7 +161,7 @@ def test_contacts_the_same_pairs_as_comparing_every_two(services: Services) -> N
     assert {"same email", "same name", "similar name", "same name and phone",
             "same name, no organization", "same name, one without an organization"} <= reasons
     # far fewer names scored than there are pairs of people in the large organization
-    assert 0 < counted.scored < (SMALL + 120) ** 2 / 2 / 4
+    assert 0 < counted.scored < (LARGE + 200) ** 2 / 2 / 4
 
 
 # -- organizations -------------------------------------------------------------------------
@@ -217,7 +223,10 @@ def _organization_pairs_by_brute_force(orgs: list[tuple[str, str]]) -> dict:
     return found
 
 
-def test_organizations_the_same_pairs_as_comparing_every_two(services: Services) -> None:
+@pytest.mark.parametrize("large", [20, 10_000])  # the pieces filter, or all in C
+def test_organizations_the_same_pairs_as_comparing_every_two(
+        services: Services, monkeypatch: pytest.MonkeyPatch, large: int) -> None:
+    monkeypatch.setattr(alike_names, "SMALL", large)
     rng = random.Random(7)
     orgs = []
     for name in _organization_names(rng, 160):
@@ -252,7 +261,7 @@ def test_doubling_the_names_of_one_organization() -> None:
     scored, found = [], []
     for size in (1500, 3000, 6000):
         counted = Comparisons()
-        found.append(len(alike_pairs(everyone[:size], counted)))
+        found.append(len(alike_pairs(everyone[:size], counted, small=0)))
         scored.append(counted.scored)
         assert counted.scored < size * (size - 1) / 2 / 1000
     print("scored", scored, "alike", found)
