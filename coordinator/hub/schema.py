@@ -195,10 +195,11 @@ def init_hub(conn: psycopg.Connection[Any], coalition_name: str) -> HubInfo:
             conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
                                  "NOBYPASSRLS NOREPLICATION").format(_ident(role)))
         conn.execute(sql.SQL("GRANT {} TO {}").format(_ident(roles.coordinator), _ident(admin)))
-        # Only the hub's members may connect; nobody may create objects in schema public.
+        # Only the hub's members may connect; nobody may create objects in schema public
+        # nor temporary tables.
         db = _ident(dbname)
         conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(db))
-        conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}, {}").format(
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}, {}").format(
             db, _ident(roles.coordinator), _ident(roles.viewer)))
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
         conn.execute(sql.SQL("GRANT {} TO {}").format(_ident(roles.owner), _ident(admin)))

@@ -73,6 +73,7 @@ def test_coordinator_cannot_delete_truncate_alter_or_create(hub: Hub) -> None:
         "CREATE FUNCTION hub.mine() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         "CREATE TABLE public.mine (x int)",
         "CREATE SCHEMA mine",
+        "CREATE TEMPORARY TABLE mine (x int)",
         "UPDATE hub.clock SET value = 0",
         "UPDATE hub.meta SET coalition_name = 'x'",
         "INSERT INTO hub.member (login, role) VALUES ('someone', 'coordinator')",
