@@ -216,36 +216,34 @@ def merge_all(db: Database, pairs: Sequence[tuple[str, str, str]],
     """Merge each (entity, survivor id, other id) in order, in one unit of work recorded
     as one batch (one undo takes every merge back). Returns (batch id, merges).
 
-    Runs of contact pairs are merged set-based (`merge_batch`: the same result as one
-    merge after the other, for a fraction of the statements); organizations one by one.
+    Each run of contact pairs, and of organization pairs, is merged set-based
+    (`merge_batch`, `merge_organizations`: the same result as one merge after the
+    other, for a fraction of the statements).
     With conflicting one-value fields, the survivor's value stays and the other's goes
     into its notes (as a single merge without choices). `cancelled` is asked between
     steps; a cancel rolls everything back (`ImportCancelled`).
     """
     from coordinator.formats.merge_batch import merge_contact_run
+    from coordinator.formats.merge_organizations import merge_organization_run
 
     if not pairs:
         raise Conflict("Nothing to merge.")
-    contacts, orgs = ContactService(db), OrganizationService(db)
+    for entity, _survivor, _other in pairs:
+        if entity not in ("contact", "organization"):
+            raise NotFound("kind of record", entity)
+    run_of = {"contact": merge_contact_run, "organization": merge_organization_run}
     with db.write() as session:
         batch = _new_batch(session, f"{len(pairs)} duplicate pairs merged", len(pairs))
-        run: list[tuple[str, str]] = []
-        for entity, survivor_id, other_id in pairs:
-            if entity == "contact":
-                run.append((survivor_id, other_id))
-                continue
-            if run:
-                merge_contact_run(session, contacts, batch.id, run, cancelled)
-                run = []
-            check_cancel(cancelled)
-            if survivor_id == other_id:
-                raise Conflict("Choose two different records to merge.")
-            if entity != "organization":
-                raise NotFound("kind of record", entity)
-            _merge_organization_pair(session, orgs, batch.id, orgs.get(survivor_id),
-                                     orgs.get(other_id), None)
-        if run:
-            merge_contact_run(session, contacts, batch.id, run, cancelled)
+        services = {"contact": ContactService(db), "organization": OrganizationService(db)}
+        start = 0
+        while start < len(pairs):  # each run of pairs of one kind at once, in order
+            entity = pairs[start][0]
+            end = start
+            while end < len(pairs) and pairs[end][0] == entity:
+                end += 1
+            run_of[entity](session, services[entity], batch.id,  # type: ignore[operator]
+                           [(s, o) for _e, s, o in pairs[start:end]], cancelled)
+            start = end
         check_cancel(cancelled)
         return batch.id, len(pairs)
 
@@ -288,16 +286,13 @@ def _merge_contact_pair(session: Session, contacts: ContactService, batch_id: st
     return MergeReport(batch_id, survivor_id, other_id, repointed, added, taken, noted)
 
 
-def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_id: str,
-                             survivor: OrganizationData, other: OrganizationData,
-                             choices: Mapping[str, str] | None) -> MergeReport:
-    """One organization merge inside the caller's unit of work, recorded in `batch_id`."""
-    survivor_id, other_id = str(survivor.id), str(other.id)
-    bulk.record_items(session, batch_id, "organization", "updated", [survivor_id],
-                      [json.dumps({"notes": survivor.notes, "tags": survivor.tags,
-                                   "website": survivor.website, "city": survivor.city,
-                                   "state": survivor.state,
-                                   "consortium_id": survivor.consortium_id})])
+def combine_organizations(survivor: OrganizationData, other: OrganizationData,
+                          choices: Mapping[str, str] | None
+                          ) -> tuple[list[str], list[str], list[str]]:
+    """Put `other` into `survivor` (in place): the user's choices (`settle`), then the
+    other's website, city, state and consortium where the survivor has none, its notes
+    and its tags. Returns (fields chosen from the other, labels kept in the notes,
+    fields added)."""
     taken, noted = settle(survivor, other, other.name, choices)
     added = []
     for name in ("website", "city", "state", "consortium_id"):
@@ -308,6 +303,20 @@ def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_
         survivor.notes = (survivor.notes + "\n\n" if survivor.notes else "") + other.notes
         added.append("notes")
     survivor.tags = list(dict.fromkeys([*survivor.tags, *other.tags]))
+    return taken, noted, added
+
+
+def _merge_organization_pair(session: Session, orgs: OrganizationService, batch_id: str,
+                             survivor: OrganizationData, other: OrganizationData,
+                             choices: Mapping[str, str] | None) -> MergeReport:
+    """One organization merge inside the caller's unit of work, recorded in `batch_id`."""
+    survivor_id, other_id = str(survivor.id), str(other.id)
+    bulk.record_items(session, batch_id, "organization", "updated", [survivor_id],
+                      [json.dumps({"notes": survivor.notes, "tags": survivor.tags,
+                                   "website": survivor.website, "city": survivor.city,
+                                   "state": survivor.state,
+                                   "consortium_id": survivor.consortium_id})])
+    taken, noted, added = combine_organizations(survivor, other, choices)
     repointed, moved = _repoint(session, batch_id, ORGANIZATION_LINKS, survivor_id, other_id)
     _carry_decisions(session, batch_id, "organization", survivor_id, other_id)
     orgs.update(survivor_id, survivor)  # also refreshes its contacts' consortium

@@ -55,10 +55,12 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class _Link:
-    """A row of a linking table: its contact before the batch and now."""
+class Link:
+    """A row of a linking table (`row`: all its columns where a clash may drop it, else
+    its id): the record it pointed at before the batch, and now."""
 
     table: str
+    column: str
     row: dict
     original: str
     owner: str
@@ -71,7 +73,7 @@ class _Plan:
     originals: dict[str, ContactData]  # as it was before the batch
     rows: dict[str, dict] = field(default_factory=dict)  # ever a survivor: what is saved
     trashed: list[str] = field(default_factory=list)
-    links: list[_Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     new_tags: dict[str, str] = field(default_factory=dict)  # folded name -> name
 
 
@@ -130,10 +132,8 @@ def merge_contact_run(session: Session, contacts: ContactService, batch_id: str,
     orgs = contact_rows.organizations(session, {c.organization_id for c in loaded
                                                 if c.organization_id})
     tags = {r[0]: r[1] for r in session.execute(text("SELECT name_key, name FROM tag"))}
-    links = _links(session, ids)
-    by_owner: dict[str, list[_Link]] = {}
-    for link in links:
-        by_owner.setdefault(link.owner, []).append(link)
+    by_owner = links_to(session, ids, CONTACT_LINKS)
+    links = [link for owned in by_owner.values() for link in owned]
     decided = _with_decisions(session, ids)
     carried: list[str] = []
     gone: set[str] = set()
@@ -156,7 +156,7 @@ def merge_contact_run(session: Session, contacts: ContactService, batch_id: str,
         contact_rows.as_saved(survivor, values, orgs, tags, plan.new_tags)
         gone.add(other_id)
         plan.trashed.append(other_id)
-        _follow(by_owner, survivor_id, other_id)
+        follow(by_owner, survivor_id, other_id)
         if other_id in decided:
             carried.extend(decisions.carry_over(session, "contact", survivor_id, other_id))
             decided.add(survivor_id)
@@ -174,25 +174,32 @@ def _combine_pair(survivor: ContactData, other: ContactData) -> None:
         survivor.organization_id = other.organization_id
 
 
-def _links(session: Session, ids: list[str]) -> list[_Link]:
-    """Every row of the linking tables that points at one of `ids`."""
-    out = []
-    for table, column in CONTACT_LINKS:
+def links_to(session: Session, ids: list[str],
+             tables: tuple[tuple[str, str], ...]) -> dict[str, list[Link]]:
+    """Every row of the linking `tables` ((table, column)) that points at one of `ids`,
+    by the record it points at."""
+    by_owner: dict[str, list[Link]] = {}
+    for table, column in tables:
+        columns = "*" if table in UNIQUE_WITH else f"id, {column}"
         rows = session.execute(text(
-            f"SELECT * FROM {table} WHERE {column} IN (SELECT value FROM json_each(:ids)) "
-            "ORDER BY rowid"), {"ids": json.dumps(ids)}).mappings().all()
-        out.extend(_Link(table, dict(r), r[column], r[column]) for r in rows)
-    return out
+            f"SELECT {columns} FROM {table} WHERE {column} IN "
+            "(SELECT value FROM json_each(:ids)) ORDER BY rowid"),
+            {"ids": json.dumps(ids)}).mappings().all()
+        for r in rows:
+            by_owner.setdefault(r[column], []).append(
+                Link(table, column, dict(r), r[column], r[column]))
+    return by_owner
 
 
-def _follow(by_owner: dict[str, list[_Link]], survivor_id: str, other_id: str) -> None:
-    """The other's links move to the survivor; an attendance of a meeting the survivor
-    attends already is dropped (the survivor's row stays)."""
+def follow(by_owner: dict[str, list[Link]], survivor_id: str, other_id: str) -> None:
+    """The other's links move to the survivor; where both are on the same meeting or
+    proposal, the other's row is dropped (the survivor's stays)."""
     mine = by_owner.setdefault(survivor_id, [])
-    attending = {link.row["meeting_id"] for link in mine if link.table == "attendee"}
+    held = {(link.table, link.row[UNIQUE_WITH[link.table]]) for link in mine
+            if link.table in UNIQUE_WITH}
     for link in by_owner.pop(other_id, []):
         unique = UNIQUE_WITH.get(link.table)
-        if unique and link.row[unique] in attending:
+        if unique and (link.table, link.row[unique]) in held:
             link.dropped = True
             continue
         link.owner = survivor_id
@@ -225,7 +232,7 @@ def _write(session: Session, batch_id: str, plan: _Plan, carried: list[str]) -> 
          [{"t": stamp, "id": cid} for cid in survivors_gone])
     many(session, "UPDATE contact SET deleted_at = :t WHERE id = :id",
          [{"t": stamp, "id": cid} for cid in survivors if cid in trashed])
-    _write_links(session, batch_id, plan.links)
+    write_links(session, batch_id, plan.links)
     if carried:
         kind, action = CARRIED_DECISION
         bulk.record_items(session, batch_id, kind, action,
@@ -259,15 +266,15 @@ def _before_batch(data: ContactData, earlier: dict[str, str]) -> ContactData:
     return data
 
 
-def _write_links(session: Session, batch_id: str, links: list[_Link]) -> None:
-    """Move each link to its survivor, drop the clashing attendances, and remember both
+def write_links(session: Session, batch_id: str, links: list[Link]) -> None:
+    """Move each link to its survivor, drop the clashing rows, and remember both
     as they were before the batch."""
-    moved: dict[tuple[str, str], list[_Link]] = {}
+    moved: dict[tuple[str, str], list[Link]] = {}
     for link in links:
         if link.dropped:
             continue
         if link.owner != link.original:
-            moved.setdefault((link.table, _column(link.table)), []).append(link)
+            moved.setdefault((link.table, link.column), []).append(link)
     for (table, column), group in moved.items():
         many(session, f"UPDATE {table} SET {column} = :s WHERE id = :id",
              [{"s": link.owner, "id": link.row["id"]} for link in group])
@@ -281,8 +288,4 @@ def _write_links(session: Session, batch_id: str, links: list[_Link]) -> None:
              [{"id": link.row["id"]} for link in group])
         bulk.record_items(session, batch_id, table, "deleted", [link.row["id"] for link in group],
                           [json.dumps(link.row, default=str) for link in group])
-
-
-def _column(table: str) -> str:
-    return dict(CONTACT_LINKS)[table]
 

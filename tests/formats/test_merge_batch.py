@@ -34,6 +34,7 @@ from coordinator.services.records import (
     EmailData,
     MeetingData,
     OrganizationData,
+    PartnerData,
     PhoneData,
     ProposalData,
 )
@@ -92,18 +93,34 @@ def _group_pairs(rng: random.Random, ids: list[str]) -> list[tuple[str, str]]:
     return pairs + [(last, r) for r in rest]
 
 
-def _build(path: Path, groups: int = 160) -> dict[str, Any]:
+def _organization(rng: random.Random, i: int, member: int,
+                  consortia: list[str]) -> OrganizationData:
+    return OrganizationData(
+        name=rng.choice([f"Agency {i}", f"agency {i}", f"Agency {i} Inc"]),
+        sector=rng.choice(["county", "university", "other"]),
+        consortium_id=rng.choice([None, *consortia]),
+        city=rng.choice(["", "Plano", "plano", "Denton"]), state=rng.choice(["", "TX"]),
+        website=rng.choice(["", f"https://agency{i}.example.org"]),
+        notes=rng.choice(["", "Water board", f"Note {member}", "water board"]),
+        tags=rng.sample(TAGS, rng.randint(0, 3)))
+
+
+def _build(path: Path, groups: int = 160, org_groups: int = 14) -> dict[str, Any]:
     rng = random.Random(16)
     db = Database.open(path)
     s = Services(db)
+    consortia = [c.id for c in s.consortia.list()]
     orgs = [s.organizations.create(OrganizationData(name=f"Org {k}", city="Plano")).id
             for k in range(4)]
     twin = s.organizations.create(OrganizationData(name="Org 0 Inc", city="Plano",
                                                    notes="Same as Org 0")).id
+    org_members = [[s.organizations.create(_organization(rng, i, m, consortia)).id
+                    for m in range(rng.choice([2, 3, 3, 4]))] for i in range(org_groups)]
+    every_org = [*orgs, twin, *(o for g in org_members for o in g)]
     members: list[list[str]] = []
     for i in range(groups):
         size = rng.choice([2, 2, 3, 3, 4])
-        members.append([s.contacts.create(_person(rng, i, m, [*orgs, twin])).id
+        members.append([s.contacts.create(_person(rng, i, m, every_org)).id
                         for m in range(size)])
     everyone = [c for group in members for c in group]
     bystanders = [s.contacts.create(ContactData(given_name=f"Other{k}", family_name="Person"))
@@ -118,15 +135,23 @@ def _build(path: Path, groups: int = 160) -> dict[str, Any]:
             agenda=[AgendaItemData(f"Item {j}", rng.choice(everyone), 5) for j in range(3)],
             action_items=[ActionItemData(f"Do {j}", rng.choice(everyone)) for j in range(3)],
         )).id)
-    proposals = [s.proposals.create(ProposalData(title=f"Proposal {k}",
-                                                 owner_id=rng.choice(everyone))).id
-                 for k in range(15)]
+    proposals = [s.proposals.create(ProposalData(
+        title=f"Proposal {k}", owner_id=rng.choice(everyone),
+        lead_organization_id=rng.choice([None, *every_org]),
+        partners=[PartnerData(o) for o in rng.sample(every_org, 4)])).id
+        for k in range(15)]
+    for _ in range(6):  # organizations said to be different, some carried over
+        group = rng.choice(org_members)
+        other = rng.choice([*orgs, *rng.choice(org_members)])
+        if other != group[-1]:
+            decisions.mark_not_duplicates(db, "organization", group[-1], other)
     for _ in range(40):  # some carried over, some within a group (nothing to carry)
         group = rng.choice(members)
         other = rng.choice([*bystanders, *rng.choice(members), group[0]])
         if other != group[-1]:
             decisions.mark_not_duplicates(db, "contact", group[-1], other)
     per_group = [_group_pairs(rng, g) for g in members]
+    per_org_group = [_group_pairs(rng, g) for g in org_members]
     pairs: list[tuple[str, str, str]] = []
     while any(per_group):  # interleaved, each group's pairs kept in their order
         group = rng.choice([g for g in per_group if g])
@@ -134,8 +159,14 @@ def _build(path: Path, groups: int = 160) -> dict[str, Any]:
         if len(pairs) in (90, 200):  # organization merges between contact runs
             pairs.append(("organization", *((orgs[0], twin) if len(pairs) < 100
                                             else (orgs[1], orgs[2]))))
+        if len(pairs) % 40 == 0:  # and runs of several
+            for _ in range(rng.randint(1, 4)):
+                left = [g for g in per_org_group if g]
+                if left:
+                    pairs.append(("organization", *rng.choice(left).pop(0)))
+    pairs.extend(("organization", *pair) for g in per_org_group for pair in g)
     db.close()
-    return {"contacts": everyone + bystanders, "organizations": [*orgs, twin],
+    return {"contacts": everyone + bystanders, "organizations": every_org,
             "meetings": meetings, "proposals": proposals, "pairs": pairs}
 
 
@@ -207,6 +238,8 @@ def test_the_batch_leaves_what_merging_one_by_one_leaves(generated, tmp_path) ->
     contacts = found["contacts"]
     assert sum(c["deleted_at"] for c in contacts) == sum(p[0] == "contact" for p in pairs)
     assert any("Also on the merged record" in c["notes"] for c in contacts)
+    assert sum(p[0] == "organization" for p in pairs) > 20
+    assert any("Also on the merged record" in o["notes"] for o in found["organizations"])
 
 
 def test_one_undo_of_the_batch_puts_everything_back(generated, tmp_path) -> None:  # type: ignore[no-untyped-def]
