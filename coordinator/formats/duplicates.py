@@ -9,8 +9,11 @@ Plano" / "Plano, City of" / "CITY OF PLANO") score 100, similar names that share
 distinctive word score by their similarity.
 
 Comparisons are blocked (candidates come from shared emails, shared phones, one
-organization, one name; organizations by distinctive word) so 100,000 contacts take
-seconds, not hours.
+organization, one name; organizations by distinctive word), and names within a block
+are paired by `alike_names`, which finds the same pairs as comparing every two names
+while scoring few of them in a large block: 100,000 contacts take seconds, and an
+organization of any size is searched. An organization in Trash matches nothing, and
+its contacts have no organization here, as everywhere they are shown.
 
 Pairs the user marked "not duplicates" (`services.duplicate_decisions`) are left out,
 unless `include_dismissed=True`: then they come back with `dismissed=True`.

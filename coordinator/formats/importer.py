@@ -12,7 +12,8 @@ organization as an existing contact or an earlier row is a probable duplicate, l
 unless asked (`known.KnownRecords.probable_duplicate`). A shared phone or a similar name
 alone never leaves a row out: Find Duplicates shows such pairs after the import.
 Organizations are matched by name (case, accents, word order and "Plano, City of"
-inversions ignored) or created, with a sector guessed from the name; a label or category
+inversions ignored) or created, with a sector guessed from the name (one in Trash is
+not matched, and its contacts count as having no organization); a label or category
 that names a consortium links a new organization to it (and is not kept as a tag).
 Matched contacts are updated: the file's non-empty values win, and emails, phones,
 addresses and tags are added, never removed. Every apply is an `ImportBatch`.
