@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
 from coordinator.errors import Conflict, NotFound
-from coordinator.formats import contact_rows
+from coordinator.formats import contact_rows, merge_organizations
 from coordinator.formats.combine import from_snapshot
 from coordinator.formats.merge import undo_carried_decisions
 from coordinator.models import Contact, parse_sql_time, utcnow
@@ -175,17 +175,12 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
         ImportBatchItem.batch_id == batch_id,
         ImportBatchItem.action.in_(("trashed", "repointed", "deleted")))  # type: ignore[attr-defined]
         .order_by(text("import_batch_item.rowid DESC"))).all())
-    services = {"contact": ContactService(db), "organization": OrganizationService(db)}
-    # Contacts in bulk (a batch of merges trashes a thousand); organizations one by one.
-    contact_rows.restore_trashed(session, [item.entity_id for item in items
-                                           if item.action == "trashed"
-                                           and item.entity == "contact"])
-    for item in items:
-        if item.action == "trashed" and item.entity != "contact":
-            row = session.execute(text(f"SELECT deleted_at FROM {item.entity} WHERE id = :id"),
-                                  {"id": item.entity_id}).first()
-            if row is not None and row[0] is not None:
-                services[item.entity].restore(item.entity_id)
+    # In bulk: a batch of merges trashes a thousand records.
+    trashed = {kind: [item.entity_id for item in items
+                      if item.action == "trashed" and item.entity == kind]
+               for kind in ("contact", "organization")}
+    contact_rows.restore_trashed(session, trashed["contact"])
+    merge_organizations.restore_trashed(session, trashed["organization"])
     moved_back: list[str] = []  # contacts back at their organization: re-indexed at once
     for item in items:
         if item.action == "repointed":
@@ -204,13 +199,9 @@ def _undo_merge(session: Session, db: Database, batch_id: str) -> None:
             marks = ", ".join(f":{k}" for k in row)
             session.execute(text(f"INSERT INTO {item.entity} ({columns}) VALUES ({marks})"), row)
     contact_rows.reindex(session, list(dict.fromkeys(moved_back)))
-    for item in reversed(_items(session, batch_id, "organization", "updated")):
-        before = json.loads(item.snapshot)
-        orgs = services["organization"]
-        data = orgs.get(item.entity_id)  # type: ignore[attr-defined]
-        for name, value in before.items():
-            setattr(data, name, value)
-        orgs.update(item.entity_id, data)  # type: ignore[attr-defined]
+    merge_organizations.restore(session, OrganizationService(db), [
+        (item.entity_id, item.snapshot)
+        for item in _items(session, batch_id, "organization", "updated")])
 
 
 @dataclass(frozen=True)

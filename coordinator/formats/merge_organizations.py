@@ -197,9 +197,7 @@ def _write(session: Session, batch_id: str, plan: _Plan, links: list[Link],
         kind, action = CARRIED_DECISION
         bulk.record_items(session, batch_id, kind, action,
                           [json.loads(note)["id"] for note in carried], carried)
-    touched = [*survivors, *never_survivors]
-    indexing.unindex_many(session, touched)
-    indexing.index_new(session, "organization", live)
+    _reindex(session, [*survivors, *never_survivors])
     bulk.record_items(session, batch_id, "organization", "trashed", plan.trashed)
     record_change(session, "organization", ChangeKind.UPDATED, *survivors)
     record_change(session, "organization", ChangeKind.DELETED, *plan.trashed)
@@ -230,3 +228,71 @@ def _write_rows(session: Session, plan: _Plan, stamp: str, tag_id_of: dict[str, 
     bulk.insert_tuples(session, "organization_tag", ("organization_id", "tag_id"),
                        [(oid, tag_id_of[key]) for oid in saved
                         for key in plan.tag_keys[oid]])
+
+
+def restore(session: Session, orgs: OrganizationService,
+            befores: Sequence[tuple[str, str]]) -> int:
+    """Save back each (organization id, `snapshot` JSON) as `OrganizationService.update`
+    would, checked alike, in a few statements (the undo of a batch of merges). Where
+    an organization comes more than once the first snapshot wins (the oldest); purged
+    ones are skipped. Returns how many were saved back."""
+    first: dict[str, dict] = {}
+    for oid, before in befores:
+        first.setdefault(oid, json.loads(before))
+    current = _load(session, list(first))
+    consortia = {r[0]: r[1] or "" for r in session.execute(text(
+        "SELECT id, short_name FROM consortium"))}
+    tags = {r[0]: r[1] for r in session.execute(text("SELECT name_key, name FROM tag"))}
+    plan = _Plan(state={}, originals=current)
+    moved = []
+    for oid, before in first.items():
+        if oid not in current:
+            continue
+        data = copy.deepcopy(current[oid])
+        for name, value in before.items():
+            setattr(data, name, value)
+        _check(orgs, data, consortia)
+        if (data.consortium_id or None) != current[oid].consortium_id:
+            moved.append(oid)
+        plan.tag_keys[oid] = _as_saved(data, consortia, tags, plan.new_tags)
+        plan.saved[oid] = data
+    stamp = sql_time(utcnow())
+    _write_rows(session, plan, stamp, _tag_ids(session, plan.new_tags, stamp))
+    # Contacts carry their organization's consortium, and are re-indexed with it.
+    many(session, "UPDATE contact SET consortium_id = :c WHERE organization_id = :o",
+         [{"c": plan.saved[oid].consortium_id, "o": oid} for oid in moved])
+    contacts = [r[0] for r in session.execute(text(
+        "SELECT id FROM contact WHERE organization_id IN (SELECT value FROM json_each(:ids))"),
+        {"ids": json.dumps(moved)})]
+    contact_rows.reindex(session, contacts)
+    _reindex(session, list(plan.saved))
+    record_change(session, "organization", ChangeKind.UPDATED, *plan.saved)
+    record_change(session, "contact", ChangeKind.UPDATED, *contacts)
+    return len(plan.saved)
+
+
+def restore_trashed(session: Session, ids: Sequence[str]) -> list[str]:
+    """Bring organizations `ids` back from Trash as `OrganizationService.restore` does
+    (their live contacts show them again), in a few statements; those no longer in
+    Trash (or purged) are left alone. Returns those brought back."""
+    found = [oid for oid, deleted in session.execute(text(
+        "SELECT o.id, o.deleted_at FROM json_each(:ids) j JOIN organization o "
+        "ON o.id = j.value"), {"ids": json.dumps(list(dict.fromkeys(ids)))})
+        if deleted is not None]
+    stamp = sql_time(utcnow())
+    many(session, "UPDATE organization SET deleted_at = NULL, updated_at = :t WHERE id = :id",
+         [{"t": stamp, "id": oid} for oid in found])
+    _reindex(session, found)
+    contacts = [r[0] for r in session.execute(text(
+        "SELECT id FROM contact WHERE deleted_at IS NULL AND organization_id IN "
+        "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(found)})]
+    contact_rows.reindex(session, contacts)
+    record_change(session, "organization", ChangeKind.RESTORED, *found)
+    record_change(session, "contact", ChangeKind.UPDATED, *contacts)
+    return found
+
+
+def _reindex(session: Session, ids: list[str]) -> None:
+    """The search index of organizations `ids`, in bulk: those in Trash drop out."""
+    indexing.unindex_many(session, ids)
+    indexing.index_new(session, "organization", ids)
