@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
-from coordinator.errors import Conflict, NotFound
+from coordinator.errors import Conflict, NotFound, ValidationError
 from coordinator.formats import bulk, contact_rows
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.loading import load_contacts
@@ -92,6 +92,15 @@ def _shown(record: ContactData | OrganizationData, name: str) -> str:
     if name == "consortium_id":
         return record.consortium_short_name or str(record.consortium_id)
     return str(getattr(record, name) or "")
+
+
+def refused(exc: ValidationError, survivor_label: str, other_label: str) -> ValidationError:
+    """`exc` (a merged record its service refuses) saying which merge of a batch it is:
+    among a thousand merges the field alone does not tell the user where to look."""
+    found = ValidationError(exc.problems)
+    found.args = (f"Merging {other_label} into {survivor_label} would save a record that "
+                  f"is refused: {exc}",)
+    return found
 
 
 def field_conflicts(survivor: ContactData | OrganizationData,

@@ -36,12 +36,18 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coordinator.changes import ChangeKind
-from coordinator.errors import Conflict, NotFound
+from coordinator.errors import Conflict, NotFound, ValidationError
 from coordinator.formats import bulk, contact_rows
 from coordinator.formats.combine import combine, snapshot
 from coordinator.formats.contact_rows import many
 from coordinator.formats.loading import load_contacts
-from coordinator.formats.merge import CARRIED_DECISION, CONTACT_LINKS, UNIQUE_WITH, settle
+from coordinator.formats.merge import (
+    CARRIED_DECISION,
+    CONTACT_LINKS,
+    UNIQUE_WITH,
+    refused,
+    settle,
+)
 from coordinator.formats.parsed import CancelCheck, check_cancel
 from coordinator.models import utcnow
 from coordinator.models.base import sql_time
@@ -151,7 +157,10 @@ def merge_contact_run(session: Session, contacts: ContactService, batch_id: str,
         survivor, other = plan.state[survivor_id], plan.state[other_id]
         current_org = survivor.organization_id
         _combine_pair(survivor, other)
-        contact_rows.check(contacts, survivor, current_org, orgs)
+        try:
+            contact_rows.check(contacts, survivor, current_org, orgs)
+        except ValidationError as exc:
+            raise refused(exc, survivor.full_name, other.full_name) from None
         values = plan.rows[survivor_id] = contact_rows.row_values(survivor, orgs)
         contact_rows.as_saved(survivor, values, orgs, tags, plan.new_tags)
         gone.add(other_id)

@@ -32,6 +32,7 @@ from coordinator.formats.merge import (
     CARRIED_DECISION,
     ORGANIZATION_LINKS,
     combine_organizations,
+    refused,
 )
 from coordinator.formats.merge_batch import Link, follow, links_to, write_links
 from coordinator.formats.parsed import CancelCheck, check_cancel
@@ -93,7 +94,10 @@ def merge_organization_run(session: Session, orgs: OrganizationService, batch_id
             plan.state[survivor_id] = copy.deepcopy(plan.state[survivor_id])
         survivor, other = plan.state[survivor_id], plan.state[other_id]
         combine_organizations(survivor, other, None)
-        _check(orgs, survivor, consortia)
+        try:
+            _check(orgs, survivor, consortia)
+        except ValidationError as exc:
+            raise refused(exc, survivor.name, other.name) from None
         plan.tag_keys[survivor_id] = _as_saved(survivor, consortia, tags, plan.new_tags)
         plan.saved[survivor_id] = survivor
         gone.add(other_id)

@@ -283,7 +283,7 @@ def test_a_merge_that_would_save_an_invalid_contact_saves_nothing(services, db) 
     services.organizations.delete(gone)
     with pytest.raises(ValidationError):
         merge.merge_contacts(db, a, b)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Merging Ada Lovelace into Ada King"):
         merge.merge_all(db, [("contact", c, a), ("contact", c, b)])
     assert services.contacts.count() == 3
     assert not services.contacts.get(c).notes
