@@ -86,7 +86,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--merge-all-above", type=int, metavar="SCORE",
                       help="merge every pair scoring SCORE or more into the older record "
-                           "(never a pair marked as not duplicates)")
+                           "(never a pair marked as not duplicates), as one batch that "
+                           "`import undo` takes back; where both hold different values of "
+                           "a one-value field, the older record's stays and the other's "
+                           "goes into its notes")
     what.add_argument("--not-duplicates", nargs=2, metavar=("ID1", "ID2"),
                       help="remember that two contacts (or organizations) are not "
                            "duplicates, so they are not listed again (ids as listed: a "
