@@ -310,3 +310,29 @@ def test_contacts_of_a_merged_organization_are_found_under_the_survivors_name(
         merge.merge_organizations(db, acme, other)
     assert moved in _found(services, "acme widgets")
     assert _found(services, "zebracorp") == set()
+
+
+def _pair(a: str, b: str, score: int = 100, dismissed: bool = False) -> Any:
+    from coordinator.formats.duplicates import DuplicatePair
+
+    return DuplicatePair("contact", a, b, score, dismissed=dismissed)
+
+
+def test_the_plan_merges_each_group_into_one_survivor() -> None:
+    from coordinator.formats.merge_batch import plan_merges
+
+    pairs = [_pair("a", "b"), _pair("b", "c"), _pair("d", "a"), _pair("a", "c"),
+             _pair("e", "f", score=80), _pair("g", "h", dismissed=True)]
+    # b ~ c stands for a ~ c once b is in a; d ~ a merges a's whole group into d
+    assert plan_merges(pairs, 90, set()) == [("contact", "a", "b"), ("contact", "a", "c"),
+                                             ("contact", "d", "a")]
+    assert plan_merges(pairs, 80, set())[-1] == ("contact", "e", "f")
+
+
+def test_the_plan_never_puts_together_records_said_to_be_different() -> None:
+    from coordinator.formats.merge_batch import plan_merges
+
+    pairs = [_pair("a", "b"), _pair("c", "d"), _pair("b", "d"), _pair("a", "e")]
+    # c is not b: once a holds b and c holds d, b ~ d would put b and c together
+    assert plan_merges(pairs, 90, {("b", "c")}) == [
+        ("contact", "a", "b"), ("contact", "c", "d"), ("contact", "a", "e")]
