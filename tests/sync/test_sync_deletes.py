@@ -127,3 +127,26 @@ def test_trash_against_an_edit_is_a_conflict_with_the_edit_kept(laptops) -> None
     for laptop in (a, b):
         kept = laptop.services.contacts.get(ada.id, include_deleted=True)
         assert kept.title == "Director"
+
+
+def test_an_import_and_its_undo_both_travel(laptops, tmp_path) -> None:
+    from coordinator.formats.importer import ImportOptions
+    from coordinator.formats.reader import parse_file
+
+    a, b = _pair(laptops)
+    a.join()
+    b.join()
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("First Name,Last Name,E-mail 1 - Value,Organization 1 - Name\n"
+                     "Ana,Ruiz,ana@example.org,Ruiz Labs\n"
+                     "Bo,Chen,bo@example.org,Ruiz Labs\n")
+    report = a.services.imports.apply(parse_file(sheet), ImportOptions(source=str(sheet)))
+    a.sync()
+    b.sync()
+    assert b.services.contacts.count() == 2
+    assert {c.full_name for c in b.services.contacts.list().rows} == {"Ana Ruiz", "Bo Chen"}
+    a.services.imports.undo(report.batch_id)
+    a.sync()
+    b.sync()
+    assert b.services.contacts.count() == 0
+    assert b.services.contacts.list().total == 0
