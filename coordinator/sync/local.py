@@ -385,11 +385,37 @@ class LocalStore:
             report.conflicts += 1
             with capture.quiet(self.conn):
                 self._upsert(spec, [row])
+                self._bring_back_children(spec, row.id)
             self._note_owner(spec, row.data, report)
         report.applied += 1
         self._set_versions(spec, part, [row], dirty=False)
         self.conn.execute("UPDATE sync_row SET rev = rev + 1 WHERE kind = ? AND id = ?",
                           (spec.name, row.id))
+
+    def _bring_back_children(self, spec: SyncedTable, parent_id: str) -> None:
+        """A record this laptop deleted for good comes back (someone edited it meanwhile):
+        so do the child rows the delete took with it (emails, sections...), from their
+        last-synced copies, and their deletions are no longer pushed. Otherwise the hub
+        would get the record back but lose its children to this laptop's cascade."""
+        for child in synced_tables():
+            for column, (parent, action) in child.references.items():
+                if parent != spec.name or action != "CASCADE":
+                    continue
+                found = self.conn.execute(
+                    "SELECT r.id, b.data FROM sync_row r JOIN sync_base b "
+                    "ON b.kind = r.kind AND b.id = r.id WHERE r.kind = ? AND r.dirty = 1 "
+                    "AND r.deleted = 1 AND json_extract(b.data, ?) = ?",
+                    (child.name, f"$.{column}", parent_id)).fetchall()
+                for child_id, data in found:
+                    self._upsert(child, [Pulled("record", child.name, child_id,
+                                                json.loads(data), 0)])
+                    self.conn.execute(
+                        "UPDATE sync_row SET dirty = 0, deleted = 0, rev = rev + 1 "
+                        "WHERE kind = ? AND id = ?", (child.name, child_id))
+                    self.conn.execute("DELETE FROM sync_base WHERE kind = ? AND id = ?",
+                                      (child.name, child_id))
+                    if not child.is_link:
+                        self._bring_back_children(child, child_id)
 
     def _record_conflict(self, kind: str, row_id: str, conflict: Conflict,
                          by: str | None) -> None:

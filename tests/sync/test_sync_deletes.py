@@ -150,3 +150,24 @@ def test_an_import_and_its_undo_both_travel(laptops, tmp_path) -> None:
     b.sync()
     assert b.services.contacts.count() == 0
     assert b.services.contacts.list().total == 0
+
+
+def test_a_purge_refused_by_an_edit_brings_back_the_children_it_took(laptops) -> None:
+    """A deletes a contact for good (its emails and tags go with it) while B edits it: the
+    contact comes back with a conflict, and its emails and tags with it, on every laptop."""
+    a, b = _pair(laptops)
+    ada = _contact(a.services, emails=[EmailData("ada@example.org")], tags=["mobility"])
+    a.join()
+    b.join()
+    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
+                                                           title="Director"))
+    b.sync()
+    a.services.contacts.delete(ada.id)
+    a.services.trash.empty()
+    assert a.sync().conflicts == 1
+    b.sync()
+    for laptop in (a, b):
+        kept = laptop.services.contacts.get(ada.id)
+        assert kept.title == "Director"
+        assert [e.address for e in kept.emails] == ["ada@example.org"]
+        assert kept.tags == ["mobility"]
