@@ -1,6 +1,6 @@
-"""Names alike within an organization: the faster comparison (equal names once, lengths
-that can still reach the threshold) finds exactly the pairs that comparing every two
-names finds."""
+"""Names alike within an organization: both ways `alike_names` pairs them (in C, equal
+names once and only lengths that can still reach the threshold; or through the pieces
+filter) find exactly the pairs that comparing every two names finds."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def test_the_same_pairs_as_comparing_every_two_names() -> None:
                 if rng.random() < 0.3:
                     parts.reverse()
                 names.append(" ".join(parts))
-        fast = alike_pairs(names)
-        assert len(fast) == len(set(fast))  # each pair once
-        assert all(i < j for i, j in fast)
-        assert set(fast) == _every_pair(names), size
+        every = _every_pair(names)
+        for small in (None, 0):  # in C when short, and through the pieces filter
+            fast = alike_pairs(names, small=small)
+            assert len(fast) == len(set(fast))  # each pair once
+            assert all(i < j for i, j in fast)
+            assert set(fast) == every, (size, small)
