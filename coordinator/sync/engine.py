@@ -72,12 +72,18 @@ def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -
             cursor = int(store.state().get("cursor", "0"))
             top = int(hub.execute("SELECT value FROM hub.clock").fetchone()[0])  # type: ignore[index]
             pruned = int(hub.execute("SELECT pruned_before FROM hub.meta").fetchone()[0])  # type: ignore[index]
-            if cursor and cursor < pruned:
-                cursor = 0  # tombstones this laptop has not seen were pruned: read it all
+            full = bool(cursor) and cursor < pruned
+            if full:
+                # Tombstones this laptop has not seen were pruned: read the whole hub, and
+                # let go of synced rows it no longer has.
+                cursor = 0
+                store.track_seen()
             store.conn.execute("PRAGMA defer_foreign_keys = ON")
             report = ApplyReport()
             for batch in _read_changes(hub, cursor, top):
                 store.apply(batch, report)
+            if full:
+                store.drop_unseen(report)
             result.repaired = store.repair_references()
             result.pulled = report.applied + report.merged
             result.merged, result.conflicts = report.merged, report.conflicts

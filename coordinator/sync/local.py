@@ -101,6 +101,35 @@ class LocalStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._tracking = False
+
+    def track_seen(self) -> None:
+        """Remember every shared row the next pull reads (a full resync)."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_seen "
+                          "(kind TEXT, id TEXT, PRIMARY KEY (kind, id)) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM sync_seen")
+        self._tracking = True
+
+    def drop_unseen(self, report: ApplyReport) -> int:
+        """After a full resync: rows that came from the hub, unchanged here, that the hub
+        no longer has (their tombstones were pruned) are deleted here too."""
+        gone = self.conn.execute(
+            "SELECT r.kind, r.id FROM sync_row r WHERE r.hub_version > 0 AND r.dirty = 0 "
+            "AND r.deleted = 0 AND NOT EXISTS (SELECT 1 FROM sync_seen s "
+            "WHERE s.kind = r.kind AND s.id = r.id)").fetchall()
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for kind, row_id in gone:
+            by_kind[kind].append(row_id)
+        order = {spec.name: spec.order for spec in synced_tables()}
+        with capture.quiet(self.conn):
+            for kind in sorted(by_kind, key=lambda k: -order.get(k, 0)):
+                spec = table(kind)
+                self._delete(spec, by_kind[kind])
+                report.touched[kind].update(by_kind[kind])
+        self.conn.executemany("UPDATE sync_row SET deleted = 1 WHERE kind = ? AND id = ?",
+                              gone)
+        self._tracking = False
+        return len(gone)
 
     # -- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, str]:
@@ -183,6 +212,9 @@ class LocalStore:
     def _apply_kind(self, spec: SyncedTable, part: str, rows: list[Pulled],
                     report: ApplyReport) -> None:
         ids = [r.id for r in rows]
+        if self._tracking and part == "record":
+            self.conn.executemany("INSERT OR IGNORE INTO sync_seen (kind, id) VALUES (?, ?)",
+                                  [(spec.name, r.id) for r in rows if r.data is not None])
         states = self._states(spec, ids)
         current = self._current(spec, ids)
         plain: list[Pulled] = []

@@ -171,3 +171,24 @@ def test_a_purge_refused_by_an_edit_brings_back_the_children_it_took(laptops) ->
         assert kept.title == "Director"
         assert [e.address for e in kept.emails] == ["ada@example.org"]
         assert kept.tags == ["mobility"]
+
+
+def test_a_laptop_behind_pruned_tombstones_resyncs_and_drops_what_the_hub_dropped(
+        laptops, hub) -> None:
+    from coordinator.hub.admin import prune_tombstones
+
+    a, b = _pair(laptops)
+    ada = _contact(a.services)
+    grace = _contact(a.services, "Grace", "Hopper")
+    a.join()
+    b.join()
+    a.services.contacts.delete(ada.id)
+    a.services.trash.empty()
+    a.sync()
+    with hub.connect() as conn:
+        top = conn.execute("SELECT value FROM hub.clock").fetchone()[0]
+        assert prune_tombstones(conn, top + 1) >= 1
+    b.sync()
+    with pytest.raises(NotFound):
+        b.services.contacts.get(ada.id, include_deleted=True)
+    assert b.services.contacts.get(grace.id).full_name == "Grace Hopper"
