@@ -22,7 +22,10 @@
    1,021 merges at 100,000 contacts: well under 10 s. `--merge-only` runs the import
    and this part. Then the same over the sample coalition of step 3, organizations
    included (`--sample-merge-only` builds the sample and runs just that).
-6. Peak memory of `coordinator import contacts` (a child process, measured by a fresh
+6. Doubling the people of 10 organizations: Find Duplicates over 40,000 contacts there
+   (at 100,000) against 80,000, and the import preview of as many more people into
+   each, as ratios (2 is linear, 4 every pair); `--doubling-only` runs just this part.
+7. Peak memory of `coordinator import contacts` (a child process, measured by a fresh
    parent with `getrusage(RUSAGE_CHILDREN)`): the N-contact CSV (target for 100,000:
    under 600 MB), and a CSV of 2,000,000 rows, which must be refused or streamed and
    never take more than 1 GB. `--memory-only` runs just this part.
@@ -346,15 +349,15 @@ def merge_all_above(path: Path, score: int, sample: int) -> None:
 
 def planning_doubling(folder: Path, n: int = 40_000) -> None:
     """Import planning and duplicate detection when the people of the same 10
-    organizations double: N contacts are imported, then the preview of a second file of
-    N more people there (every row matched by email and by name at its organization
-    against the database and the rows before it) is timed, and Find Duplicates over the
-    2N; the same with 2N + 2N. Reported as the ratio of the larger to the smaller: 2 is
-    linear, 4 is every pair."""
+    organizations double. N contacts (the generated file: 1 in 100 repeats an earlier
+    person there) are imported; Find Duplicates over them is timed, with the pairs of
+    names it scores; then the preview of a second file of N more people at the same 10
+    organizations (every row matched by email and by name at its organization against
+    the database and the rows before it). The same with 2N. Reported as ratios of the
+    larger to the smaller: 2 is linear, 4 is every pair."""
     from coordinator.formats.alike_names import Comparisons
 
-    print(f"Doubling the people of 10 organizations ({n:,} + {n:,} vs "
-          f"{2 * n:,} + {2 * n:,})")
+    print(f"Doubling the people of 10 organizations ({n:,} vs {2 * n:,})")
     figures = []
     for size in (n, 2 * n):
         path = folder / f"doubling-{size}.db"
@@ -362,16 +365,15 @@ def planning_doubling(folder: Path, n: int = 40_000) -> None:
         db = Database.open(path)
         importer.apply(db, parse_contacts(google_csv(size, organization_count=10)),
                        importer.ImportOptions(duplicates="create"))
-        second = parse_contacts(google_csv(size, seed=8, organization_count=10, first=size))
-        preview, t_plan = timed(f"plan {size:,} rows into {size:,} contacts",
-                                lambda second=second, db=db: importer.preview(db, second))
-        importer.apply(db, second, importer.ImportOptions(duplicates="create"))
         counted = Comparisons()
-        pairs, t_scan = timed(f"find duplicates in {2 * size:,} contacts",
+        pairs, t_scan = timed(f"find duplicates in {size:,} contacts",
                               lambda db=db, counted=counted:
                               duplicates.find_duplicate_contacts(db, comparisons=counted))
-        print(f"  {'':<44} {'':8}     {len(preview.duplicates):,} duplicate rows planned; "
-              f"{len(pairs):,} pairs, {counted.scored:,} pairs of names scored")
+        second = parse_contacts(google_csv(size, seed=8, organization_count=10, first=size))
+        preview, t_plan = timed(f"plan {size:,} more rows (the preview)",
+                                lambda second=second, db=db: importer.preview(db, second))
+        print(f"  {'':<44} {'':8}     {len(pairs):,} pairs, {counted.scored:,} pairs of "
+              f"names scored; {len(preview.duplicates):,} duplicate rows planned")
         figures.append((t_plan, t_scan, counted.scored, len(pairs)))
         db.close()
         path.unlink(missing_ok=True)

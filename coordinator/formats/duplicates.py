@@ -197,6 +197,7 @@ def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
             min_score: int, dismissed: set[tuple[str, str]],
             include_dismissed: bool) -> list[DuplicatePair]:
     out = []
+    folded: dict[str, str] = {}  # each label case folded once, not once per pair
     for key, pair in pairs.found.items():  # keys are in canonical order, as decisions
         if pair.score < min_score:
             continue
@@ -206,10 +207,13 @@ def _finish(pairs: _Pairs, labels: dict[str, str], order: dict[str, int],
             pair.dismissed = True
         if order.get(pair.second_id, 0) < order.get(pair.first_id, 0):
             pair.first_id, pair.second_id = pair.second_id, pair.first_id
+        for record_id in key:
+            if record_id not in folded:
+                folded[record_id] = labels.get(record_id, "").casefold()
         pair.first_label = labels.get(pair.first_id, "")
         pair.second_label = labels.get(pair.second_id, "")
         out.append(pair)
-    out.sort(key=lambda p: (-p.score, p.first_label.casefold(), p.second_label.casefold()))
+    out.sort(key=lambda p: (-p.score, folded[p.first_id], folded[p.second_id]))
     return out
 
 
