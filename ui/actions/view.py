@@ -28,7 +28,7 @@ from coordinator.wording import plural
 from ui.actions.model import ActionItemModel
 from ui.context import AppContext
 from ui.kit.formatting import STATUS_LABELS
-from ui.kit.lazy_table import build_lazy_table, selected_ids, sort_in_sql
+from ui.kit.lazy_table import build_lazy_table, selected_ids
 from ui.kit.undo import run_undoable
 from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
@@ -89,8 +89,6 @@ class ActionItemsView(QWidget, FeatureView):
 
         self.model = ActionItemModel(self.ctx.services, self.set_done, self.ctx.tasks, self)
         self.table = build_lazy_table(self.model)  # sorted by due date, in SQL
-        self.table.horizontalHeader().sortIndicatorChanged.connect(
-            lambda col, order: sort_in_sql(self.table, col, order))
         m = ActionItemModel
         self.table.setColumnWidth(m.DONE, 44)
         self.table.horizontalHeader().setSectionResizeMode(m.DONE, QHeaderView.ResizeMode.Fixed)

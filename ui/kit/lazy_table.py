@@ -511,7 +511,7 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     def _prefetch_around(self, row: int) -> None:
         """Fetch a page above and below `row`'s window in the background, so scrolling
         never waits."""
-        if self.tasks is None:
+        if self.tasks is None or not isValid(self.tasks):  # none, or closed with its view
             return
         page, fetch = self.spec.page, self.spec.fetch
         window = self._window()
@@ -605,6 +605,7 @@ def build_lazy_table(model: LazyTableModel[Any]) -> QTableView:
     header.setSectionsClickable(True)
     header.setSortIndicatorShown(True)
     show_sort(table)
+    header.sortIndicatorChanged.connect(lambda col, order: sort_in_sql(table, col, order))
     model.keep_position(table)
     return table
 

@@ -32,7 +32,7 @@ from coordinator.wording import plural
 from ui.context import AppContext
 from ui.kit.drafts import Draft, DraftStore
 from ui.kit.editor import RecoveryBar
-from ui.kit.lazy_table import build_lazy_table, select_ids, selected_ids, show_sort, sort_in_sql
+from ui.kit.lazy_table import build_lazy_table, select_ids, selected_ids, show_sort
 from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
 from ui.kit.undo import run_undoable
 from ui.kit.views import FeatureView
@@ -135,7 +135,6 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._table_menu)
         table.selectionModel().selectionChanged.connect(self._update_actions)
-        header.sortIndicatorChanged.connect(lambda col, order: sort_in_sql(table, col, order))
 
     def set_sort(self, column: int, order: Qt.SortOrder) -> None:
         """The order of the next reload, shown by the header's indicator."""

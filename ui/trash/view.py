@@ -27,7 +27,6 @@ from ui.kit.lazy_table import (
     TableSpec,
     build_lazy_table,
     selected_ids,
-    sort_in_sql,
 )
 from ui.kit.roles import ENTITY_ROLE
 from ui.kit.undo import RestoreCommand, describe
@@ -82,8 +81,6 @@ class TrashView(QWidget, FeatureView):
         header.setStretchLastSection(True)
         header.resizeSection(NAME, 360)
         header.resizeSection(KIND, 130)
-        header.sortIndicatorChanged.connect(
-            lambda col, order: sort_in_sql(self.table, col, order))
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
