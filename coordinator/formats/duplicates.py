@@ -254,19 +254,20 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
         for oid in ids:
             words_of[oid].add(word)
     check_cancel(cancelled)
+    seen: set[tuple[str, str]] = set()
     with gc_paused():  # a few objects per pair, all kept: as for contacts
         for n, (word, ids) in enumerate(distinctive.items()):
             if n % 500 == 0:
                 check_cancel(cancelled)
             for i, j in alike_pairs([keys[oid] for oid in ids], comparisons):
-                a, b = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+                a, b = ids[i], ids[j]
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen:  # listed from the first block they share, with all words
+                    continue
+                seen.add(pair)
+                a, b = pair
                 shared = words_of[a] & words_of[b]
-                if len(shared) > 1:  # listed once, from the first block they share
-                    if min(shared, key=rank) != word:
-                        continue
-                    words = sorted(shared, key=rank)
-                else:
-                    words = [word]
+                words = sorted(shared, key=rank) if len(shared) > 1 else [word]
                 ratio = fuzz.token_sort_ratio(keys[a], keys[b])
                 what = "same name" if ratio == 100 else "similar name"
                 reasons = [f"{what} (share '{w}')" for w in words]
