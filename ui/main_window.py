@@ -450,7 +450,8 @@ class MainWindow(QMainWindow):
         if isinstance(dismissed, str):
             dismissed = [dismissed]
         self.ctx.settings.setValue("welcome/dismissed", [*dismissed, str(self.ctx.db_path)])
-        self.show_view(DEFAULT_VIEW)
+        # Home once there is data (the sample); an empty database starts on its contacts.
+        self.show_view(DEFAULT_VIEW if choice == "sample" else "contacts")
         if choice == "import":
             self.import_contacts()
         self.refresh_counts()

@@ -86,6 +86,9 @@ class Services:
 
         self.home = HomeService(db)
         self.coverage = CoverageService(db)
+        from coordinator.services.timeline import TimelineService
+
+        self.timeline = TimelineService(db)
         from coordinator.services.mailing import MailingService
 
         self.mailing = MailingService(db)

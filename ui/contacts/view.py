@@ -47,6 +47,9 @@ class ContactsView(MemberView, FeatureView):
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._on_sort_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        from ui.contacts.timeline import attach_timeline  # the history under the details
+
+        self.timeline = attach_timeline(self)
         self.table.activated.connect(lambda _i: self.edit_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
