@@ -132,20 +132,30 @@ def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int) -> Iterat
 def _reindex(session: Any, report: ApplyReport) -> None:
     """The search index and the open views follow what the pull changed."""
     touched = report.touched
+    conn = session.connection().connection.driver_connection
     for entity in INDEXED:
         ids = touched.get(entity, set())
         if entity == "contact" and touched.get("organization"):
             # A contact's search text carries its organization's name.
-            conn = session.connection().connection.driver_connection
             orgs = list(touched["organization"])
             for start in range(0, len(orgs), 500):
                 part = orgs[start : start + 500]
                 ids = ids | {r[0] for r in conn.execute(
                     f"SELECT id FROM contact WHERE organization_id IN "
                     f"({','.join('?' * len(part))})", part)}
-        if ids:
-            indexing.refresh(session, entity, ids)
-            record_change(session, entity, ChangeKind.UPDATED, *ids)
+        if not ids:
+            continue
+        # Records the pull created have nothing in the index to replace: they go in by
+        # the bulk path (a first pull brings the whole coalition).
+        created = ids & report.created.get(entity, set())
+        if created:
+            created -= {r[0] for r in conn.execute(
+                "SELECT d.entity_id FROM json_each(?) j JOIN search_doc d "
+                "ON d.entity_id = j.value", (json.dumps(sorted(created)),))}
+            indexing.index_new(session, entity, sorted(created))
+        if ids - created:
+            indexing.refresh(session, entity, ids - created)
+        record_change(session, entity, ChangeKind.UPDATED, *ids)
     for entity in ("action_item", "tag", "meeting_series"):
         if touched.get(entity):
             record_change(session, entity, ChangeKind.UPDATED, *touched[entity])
@@ -174,19 +184,12 @@ def push(db: Database, hub: psycopg.Connection[Any], *, me: str) -> PushResult:
                 accepted = _push_live(hub, spec, [p for p in chunk if not p.deleted])
                 accepted.update(_push_deleted(hub, spec, [p for p in chunk if p.deleted]))
             with _local(db) as (store, _session):
-                for p in chunk:
-                    outcome = accepted.get(p.id)
-                    if outcome is None:
-                        result.refused += 1
-                        continue
-                    version, internal_version = outcome
-                    if store.mark_pushed(spec.name, p.id, p.rev, version=version,
-                                         internal_version=internal_version,
-                                         deleted=p.deleted, by=me):
-                        if p.deleted:
-                            result.deleted += 1
-                        else:
-                            result.pushed += 1
+                marked = store.mark_pushed(
+                    spec.name, [(p.id, p.rev, *accepted[p.id], p.deleted)
+                                for p in chunk if p.id in accepted], by=me)
+            result.refused += sum(1 for p in chunk if p.id not in accepted)
+            result.deleted += sum(1 for p in chunk if p.deleted and p.id in marked)
+            result.pushed += sum(1 for p in chunk if not p.deleted and p.id in marked)
     return result
 
 
@@ -236,18 +239,24 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
     """Rows written (or found already written) on hub.`table`: id -> version."""
     if not rows:
         return {}
-    payload = Jsonb([{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows])
+    # Rows the hub had go in by UPDATE, new ones by INSERT: each statement gets only its
+    # own rows (a first push sends every row once, not twice).
     source = "jsonb_to_recordset(%(rows)s) AS x(id text, data jsonb, seen bigint)"
+    seen_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen > 0]
+    new_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen <= 0]
     done: dict[str, int] = {}
-    done.update(hub.execute(
-        f"UPDATE hub.{table} r SET data = coalesce(r.data, '{{}}'::jsonb) || x.data "
-        f"FROM {source} WHERE r.kind = %(kind)s AND r.id = x.id AND x.seen > 0 "
-        f"AND r.version = x.seen RETURNING r.id, r.version",
-        {"rows": payload, "kind": kind}).fetchall())
-    done.update(hub.execute(
-        f"INSERT INTO hub.{table} (kind, id, data) SELECT %(kind)s, x.id, x.data FROM {source} "
-        f"WHERE x.seen = 0 ON CONFLICT (kind, id) DO NOTHING RETURNING id, version",
-        {"rows": payload, "kind": kind}).fetchall())
+    if seen_rows:
+        done.update(hub.execute(
+            f"UPDATE hub.{table} r SET data = coalesce(r.data, '{{}}'::jsonb) || x.data "
+            f"FROM {source} WHERE r.kind = %(kind)s AND r.id = x.id AND x.seen > 0 "
+            f"AND r.version = x.seen RETURNING r.id, r.version",
+            {"rows": Jsonb(seen_rows), "kind": kind}).fetchall())
+    if new_rows:
+        done.update(hub.execute(
+            f"INSERT INTO hub.{table} (kind, id, data) SELECT %(kind)s, x.id, x.data "
+            f"FROM {source} WHERE x.seen = 0 ON CONFLICT (kind, id) DO NOTHING "
+            f"RETURNING id, version",
+            {"rows": Jsonb(new_rows), "kind": kind}).fetchall())
     rest = [{"id": p.id, "data": d} for p, d, _ in rows if p.id not in done]
     if rest:
         # Already there with exactly this data: an earlier push whose answer was lost.

@@ -166,36 +166,50 @@ class LocalStore:
             "SELECT kind, count(*) FROM sync_row WHERE dirty = 1 GROUP BY kind").fetchall())
 
     def pending(self, spec: SyncedTable, after: str, limit: int) -> list[Pending]:
+        # The row's columns as they are (not json_object text parsed back: a first push
+        # reads every row of the database through here).
+        columns = spec.columns
         rows = self.conn.execute(
             f"SELECT r.id, r.rev, r.hub_version, r.internal_version, r.deleted, "
-            f"CASE WHEN t.rowid IS NULL THEN NULL ELSE {_row_json(spec, 't')} END, b.data "
+            f"b.data, t.rowid IS NULL, {', '.join(f't.{c}' for c in columns)} "
             f"FROM sync_row r LEFT JOIN {spec.name} t ON {_join(spec, 't', 'r.id')} "
             f"LEFT JOIN sync_base b ON b.kind = r.kind AND b.id = r.id "
             f"WHERE r.kind = ? AND r.dirty = 1 AND r.id > ? ORDER BY r.id LIMIT ?",
             (spec.name, after, limit)).fetchall()
-        return [Pending(spec.name, rid, rev, hv, iv, bool(deleted) or data is None,
-                        json.loads(data) if data is not None else None,
-                        json.loads(base) if base is not None else None)
-                for rid, rev, hv, iv, deleted, data, base in rows]
+        found = []
+        for rid, rev, hv, iv, deleted, base, missing, *values in rows:
+            data = None if missing else dict(zip(columns, values, strict=True))
+            found.append(Pending(spec.name, rid, rev, hv, iv, bool(deleted) or data is None,
+                                 data, json.loads(base) if base is not None else None))
+        return found
 
-    def mark_pushed(self, kind: str, row_id: str, rev: int, *, version: int | None,
-                    internal_version: int | None, deleted: bool, by: str) -> bool:
-        """The hub holds this revision of the row: clean, unless it changed meanwhile."""
-        sets = ["dirty = 0", "changed_by = ?", "changed_at = ?"]
-        args: list[object] = [by, sql_time(utcnow())]
-        if version is not None:
-            sets.append("hub_version = ?")
-            args.append(version)
-        if internal_version is not None:
-            sets.append("internal_version = ?")
-            args.append(internal_version)
-        cursor = self.conn.execute(
-            f"UPDATE sync_row SET {', '.join(sets)} "
-            f"WHERE kind = ? AND id = ? AND rev = ? AND deleted = ?",
-            (*args, kind, row_id, rev, int(deleted)))
-        if cursor.rowcount:
-            self.conn.execute("DELETE FROM sync_base WHERE kind = ? AND id = ?", (kind, row_id))
-        return bool(cursor.rowcount)
+    def mark_pushed(self, kind: str, rows: list[tuple[str, int, int | None, int | None, bool]],
+                    *, by: str) -> set[str]:
+        """The hub holds these revisions of rows of `kind`, each (id, rev, version,
+        internal version, deleted): those still at that revision here become clean
+        (a row changed during the push stays dirty). Returns the ids marked."""
+        if not rows:
+            return set()
+        now = sql_time(utcnow())
+        still = set()
+        for chunk in _chunks(rows):
+            # Inside the write transaction nothing changes between this read and the update.
+            wanted = {(rid, rev, bool(deleted)) for rid, rev, _v, _iv, deleted in chunk}
+            still.update(rid for rid, rev, deleted in self.conn.execute(
+                "SELECT r.id, r.rev, r.deleted FROM json_each(?) j JOIN sync_row r "
+                "ON r.kind = ? AND r.id = j.value",
+                (json.dumps([r[0] for r in chunk]), kind))
+                if (rid, rev, bool(deleted)) in wanted)
+        marked = [r for r in rows if r[0] in still]
+        self.conn.executemany(
+            "UPDATE sync_row SET dirty = 0, changed_by = ?, changed_at = ?, "
+            "hub_version = coalesce(?, hub_version), "
+            "internal_version = coalesce(?, internal_version) WHERE kind = ? AND id = ?",
+            [(by, now, version, internal, kind, rid)
+             for rid, _rev, version, internal, _deleted in marked])
+        self.conn.executemany("DELETE FROM sync_base WHERE kind = ? AND id = ?",
+                              [(kind, r[0]) for r in marked])
+        return {r[0] for r in marked}
 
     # -- applying pulled rows ------------------------------------------------------------
     def apply(self, batch: Iterable[Pulled], report: ApplyReport) -> None:
@@ -287,30 +301,31 @@ class LocalStore:
 
     def _set_versions(self, spec: SyncedTable, part: str, rows: list[Pulled], *,
                       dirty: bool | None) -> None:
+        """Record the pulled versions in sync_row, in one statement for all `rows` (an
+        existing row keeps what this part does not carry, a new one starts clean)."""
+        if not rows:
+            return
         column = {"record": "hub_version", "internal": "internal_version"}.get(part)
-        for r in rows:
-            deleted = int(r.data is None) if part == "record" else None
-            self.conn.execute(
-                "INSERT INTO sync_row (kind, id, hub_version, internal_version, dirty, rev, "
-                "deleted, changed_by, changed_at) VALUES (?, ?, 0, 0, 0, 1, 0, ?, ?) "
-                "ON CONFLICT (kind, id) DO NOTHING",
-                (spec.name, r.id, r.changed_by, r.changed_at))
-            sets = ["changed_by = ?", "changed_at = ?"]
-            args: list[object] = [r.changed_by, r.changed_at]
-            if column:
-                sets.append(f"{column} = ?")
-                args.append(r.version)
-            if deleted is not None:
-                sets.append("deleted = ?")
-                args.append(deleted)
-            if dirty is not None:
-                sets.append("dirty = ?")
-                args.append(int(dirty))
-            self.conn.execute(f"UPDATE sync_row SET {', '.join(sets)} WHERE kind = ? AND id = ?",
-                              (*args, spec.name, r.id))
-            if dirty is False:
-                self.conn.execute("DELETE FROM sync_base WHERE kind = ? AND id = ?",
-                                  (spec.name, r.id))
+        sets = ["changed_by = excluded.changed_by", "changed_at = excluded.changed_at"]
+        if column:
+            sets.append(f"{column} = excluded.{column}")
+        if part == "record":
+            sets.append("deleted = excluded.deleted")
+        if dirty is not None:
+            sets.append("dirty = excluded.dirty")
+        self.conn.executemany(
+            "INSERT INTO sync_row (kind, id, hub_version, internal_version, dirty, rev, "
+            "deleted, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
+            f"ON CONFLICT (kind, id) DO UPDATE SET {', '.join(sets)}",
+            [(spec.name, r.id,
+              r.version if column == "hub_version" else 0,
+              r.version if column == "internal_version" else 0,
+              int(bool(dirty)),
+              int(r.data is None) if part == "record" else 0,
+              r.changed_by, r.changed_at) for r in rows])
+        if dirty is False:
+            self.conn.executemany("DELETE FROM sync_base WHERE kind = ? AND id = ?",
+                                  [(spec.name, r.id) for r in rows])
 
     def _upsert(self, spec: SyncedTable, rows: list[Pulled]) -> None:
         if not rows:
