@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from coordinator.changes import ChangeSet
 from coordinator.db import Database
 from coordinator.services import Services
+from ui.hub.service import HubService
 from ui.settings import default_settings
 from ui.tasks import TaskRunner
 
@@ -33,6 +34,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.db = db
         self.services = Services(db)
+        self.hub = HubService(db)  # the team hub: sync, conflicts, users
         self.settings = settings if settings is not None else default_settings()
         self.tasks = TaskRunner(self)
         self.unsaved = False
@@ -42,6 +44,8 @@ class AppContext(QObject):
         self.undo_stack: QUndoStack | None = None
         self.open_record: Callable[[str, str], object] | None = None
         self.show_view: Callable[[str], object] | None = None
+        # The background sync with the team hub (ui.hub.syncer.HubSync), when a window runs one.
+        self.hub_sync: object | None = None
         # Writes may commit on worker threads: a queued signal hop brings the report
         # back to the GUI thread before any view touches it.
         self._bridge = _ChangeBridge()

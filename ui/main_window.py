@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from coordinator.wording import plural
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
+from ui.hub.window import HubHooks
 from ui.kit.roles import NAME_ROLE
 from ui.kit.views import FeatureView
 from ui.settings import default_settings
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
+        self.hub_hooks = HubHooks(self)  # team hub: menu entries, sync status, Conflicts
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
         ctx.undo_stack = self.undo_stack
         ctx.open_record = self.open_record
         ctx.show_view = self.show_view
+        self.hub_hooks.attach(ctx)
         self.search.ctx = ctx
         ctx.changed.connect(self._on_changed)
         ctx.status_message.connect(self._show_message)
@@ -611,6 +614,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx is not None:
+            self.hub_hooks.finish()  # the last push, bounded to a few seconds
             self.save_state()
         self.search.hide_popup()
         super().closeEvent(event)

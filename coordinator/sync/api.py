@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -336,3 +337,133 @@ def _after_local_edit(session: Any, kind: str, row_id: str, data: dict[str, Any]
         indexing.refresh(session, entity, [parent_id])
     if parent_id:
         record_change(session, entity, ChangeKind.UPDATED, parent_id)
+
+
+# -- for the desktop app: who changed a record, what a conflict is about, undo --------------
+@dataclass(frozen=True)
+class ChangedBy:
+    login: str
+    at: datetime | None
+
+
+def _aware(text: str | None) -> datetime | None:
+    """A time stored by a sync (this laptop's UTC text, or the hub's own with an offset)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def changed_by(db: Database, kind: str, row_id: str) -> ChangedBy | None:
+    """Who last changed this row on the hub (or pushed it from here) and when; None for a
+    row that never travelled, or on a laptop that does not sync."""
+    with db.read() as session:
+        row = _store(session).conn.execute(
+            "SELECT changed_by, changed_at FROM sync_row WHERE kind = ? AND id = ?",
+            (kind, row_id)).fetchone()
+    if row is None or not row[0]:
+        return None
+    return ChangedBy(str(row[0]), _aware(row[1]))
+
+
+def changed_by_many(db: Database, kind: str, ids: list[str]) -> dict[str, ChangedBy]:
+    """`changed_by` for many rows of one kind at once (the Trash's "deleted by")."""
+    found: dict[str, ChangedBy] = {}
+    with db.read() as session:
+        conn = _store(session).conn
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for rid, login, at in conn.execute(
+                    f"SELECT id, changed_by, changed_at FROM sync_row WHERE kind = ? "
+                    f"AND changed_by IS NOT NULL AND id IN ({','.join('?' * len(part))})",
+                    (kind, *part)):
+                found[rid] = ChangedBy(str(login), _aware(at))
+    return found
+
+
+_TITLE_COLUMNS = ("title", "name", "acronym", "address", "number", "label", "text")
+
+
+def record_title(db: Database, kind: str, row_id: str) -> tuple[str, str, str]:
+    """(entity, id, title) of the record a conflict's row belongs to: a contact's email
+    names its contact. The title is empty when the row is gone."""
+    spec = table(kind)
+    keys = spec.key_values(row_id)
+    with db.read() as session:
+        conn = _store(session).conn
+        cursor = conn.execute(f"SELECT * FROM {spec.name} WHERE "
+                              f"{' AND '.join(f'{k} = ?' for k in keys)}", tuple(keys.values()))
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+        data = dict(zip(names, found, strict=True)) if found else {}
+        entity, record_id = kind, row_id
+        if kind in OWNERS:
+            entity, column = OWNERS[kind]
+            record_id = str(data.get(column) or "")
+            if record_id:
+                owner = conn.execute(f"SELECT * FROM {entity} WHERE id = ?",
+                                     (record_id,))
+                names = [d[0] for d in owner.description]
+                found = owner.fetchone()
+                data = dict(zip(names, found, strict=True)) if found else {}
+    if entity == "contact" and data:
+        title = " ".join(str(data.get(k) or "") for k in ("given_name", "family_name")).strip()
+    else:
+        title = next((str(data[c]) for c in _TITLE_COLUMNS if data.get(c)), "")
+    return entity, record_id, title
+
+
+def row_snapshot(db: Database, kind: str, row_id: str) -> dict[str, Any] | None:
+    """The row as it is now (None when absent), to put back when a resolution is undone."""
+    spec = table(kind)
+    keys = spec.key_values(row_id)
+    with db.read() as session:
+        cursor = _store(session).conn.execute(
+            f"SELECT * FROM {spec.name} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
+            tuple(keys.values()))
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+    return dict(zip(names, found, strict=True)) if found else None
+
+
+def unresolve(db: Database, conflict_id: str, snapshot: dict[str, Any] | None) -> None:
+    """Undo `resolve`: the row goes back to `snapshot` (taken just before resolving; None
+    when it did not exist) as a local edit that syncs, and the conflict is open again."""
+    conflict = get_conflict(db, conflict_id)
+    spec = table(conflict.kind)
+    keys = spec.key_values(conflict.row_id)
+    where = " AND ".join(f"{k} = ?" for k in keys)
+    with db.write() as session:
+        conn = _store(session).conn
+        exists = conn.execute(f"SELECT 1 FROM {spec.name} WHERE {where}",
+                              tuple(keys.values())).fetchone() is not None
+        owner_data: dict[str, Any] = dict(snapshot or {})
+        if snapshot is None:
+            if exists:
+                owner_data = row_snapshot_in(conn, spec.name, where, keys) or {}
+                conn.execute(f"DELETE FROM {spec.name} WHERE {where}", tuple(keys.values()))
+        else:
+            columns = [c for c in spec.columns if c in snapshot]
+            if exists:  # an UPDATE, never REPLACE: a replace would cascade to child rows
+                changing = [c for c in columns if c not in keys]
+                conn.execute(f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in changing)} "
+                             f"WHERE {where}",
+                             (*[snapshot[c] for c in changing], *keys.values()))
+            else:
+                conn.execute(f"INSERT INTO {spec.name} ({', '.join(columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})",
+                             [snapshot[c] for c in columns])
+        conn.execute("UPDATE sync_conflict SET resolved_at = NULL, resolution = NULL "
+                     "WHERE id = ?", (conflict.id,))
+        _after_local_edit(session, spec.name, conflict.row_id, owner_data)
+
+
+def row_snapshot_in(conn: Any, name: str, where: str, keys: dict[str, str]
+                    ) -> dict[str, Any] | None:
+    cursor = conn.execute(f"SELECT * FROM {name} WHERE {where}", tuple(keys.values()))
+    names = [d[0] for d in cursor.description]
+    found = cursor.fetchone()
+    return dict(zip(names, found, strict=True)) if found else None

@@ -220,8 +220,8 @@ def test_controls_have_accessible_names_and_take_keyboard_focus(sample_ctx, make
                 unfocusable.append(f"{type(widget).__name__} in {type(root).__name__}")
     assert unnamed == []
     assert unfocusable == []
-    # Views are reachable with Ctrl+1 … Ctrl+7.
-    for number, name in enumerate(window.view_actions, start=1):
+    # The first nine views are reachable with Ctrl+1 … Ctrl+9.
+    for number, name in enumerate(list(window.view_actions)[:9], start=1):
         assert window.view_actions[name].shortcut().toString() == f"Ctrl+{number}"
 
 

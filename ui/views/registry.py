@@ -76,6 +76,7 @@ _SPECS: list[ViewSpec] = [
     ViewSpec("actions", "Action items", _lazy("ui.actions.view", "ActionItemsView")),
     ViewSpec("coverage", "Coverage", _lazy("ui.coverage.view", "CoverageView")),
     ViewSpec("trash", "Trash", _lazy("ui.trash.view", "TrashView")),
+    ViewSpec("conflicts", "Conflicts", _lazy("ui.hub.conflicts", "ConflictsView")),
 ]
 
 VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in _SPECS}
