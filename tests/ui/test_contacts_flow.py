@@ -35,7 +35,7 @@ def test_create_edit_delete_undo_contact(ctx, make_window, qtbot) -> None:
     qtbot.keyClicks(dialog.family, "Lovelace")
     qtbot.keyClicks(dialog.emails.rows[0].edit, "ada@example.org")
     assert dialog.save_button.isEnabled()
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_close_button, Qt.MouseButton.LeftButton)
     settle(ctx)
 
     # THEN it is saved, listed and selected
@@ -50,7 +50,7 @@ def test_create_edit_delete_undo_contact(ctx, make_window, qtbot) -> None:
     dialog = view.dialog
     assert dialog.given.text() == "Ada"
     qtbot.keyClicks(dialog.title_edit, "Analyst")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_close_button, Qt.MouseButton.LeftButton)
     settle(ctx)
     assert services.contacts.get(contact_id).title == "Analyst"
     assert view.model.contact_row(0).title == "Analyst"
@@ -100,7 +100,7 @@ def test_bad_email_shows_message_and_disables_save(ctx, qtbot) -> None:
     qtbot.keyClicks(dialog.website, "not a site")
     assert not dialog.save_button.isEnabled()
     assert dialog.website_message.isVisible()
-    dialog._initial = dialog.collect()  # nothing to ask on close
+    dialog.dirty = False  # nothing to ask on close
     dialog.close()
 
 

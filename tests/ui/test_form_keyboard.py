@@ -1,7 +1,7 @@
 """The contact and organization forms driven by the keyboard alone: Ctrl+N starts in
 the first field, Tab walks every field top to bottom (email and phone rows included)
-before the buttons, an empty email/phone row never blocks saving, Ctrl+S and
-Ctrl+Enter save, and F2 opens the selected record."""
+before the buttons, an empty email/phone row never blocks saving, Ctrl+S saves (the
+form stays open), Ctrl+Enter saves and closes, and F2 opens the selected record."""
 
 from __future__ import annotations
 
@@ -73,9 +73,9 @@ def open_with_ctrl_n(qtbot, window, view_name: str) -> object:
 CONTACT_ORDER = [
     "First name", "Last name", "Title or role", "Pronouns", "Organization",
     "Email label", "Email", "Remove email", "Add email",
-    "Phone label", "Phone", "Remove phone", "Add phone",
+    "Phone label", "Phone", "Remove phone", "Add phone", "Do not contact",
     "Street", "City", "State or region", "Postal code", "Country", "Website", "Birthday",
-    "Tags", "Notes", "Private notes", "Save", "Cancel"]
+    "Tags", "Notes", "Private notes", "Save", "Save and close", "Close"]
 
 
 def test_ctrl_n_then_typing_and_tab_saves_a_contact_with_ctrl_s(
@@ -98,6 +98,11 @@ def test_ctrl_n_then_typing_and_tab_saves_a_contact_with_ctrl_s(
     press(qtbot, Qt.Key.Key_S, CTRL)
     settle(ctx)
 
+    # saved, and the form stays open on the saved contact; Escape then closes it
+    assert dialog.isVisible() and dialog.record_id and not dialog.dirty
+    assert dialog.state_label.text() == "Saved"
+    press(qtbot, Qt.Key.Key_Escape)
+    settle(ctx)
     assert not isValid(dialog) or not dialog.isVisible()
     (row,) = ctx.services.contacts.list().rows
     saved = ctx.services.contacts.get(row.id)
@@ -116,7 +121,7 @@ def test_tab_walks_every_contact_field_top_to_bottom_before_the_buttons(ctx, qtb
         dialog.activateWindow()
     assert focused() is dialog.given
     type_text(qtbot, "Ada")  # a valid form: Save takes focus too
-    order = ["First name", *tab_to(qtbot, "Cancel")]
+    order = ["First name", *tab_to(qtbot, "Close")]
     assert order == CONTACT_ORDER
     # and back again with Shift+Tab
     back = []
@@ -137,7 +142,7 @@ def test_rows_added_later_join_the_tab_order_in_place(ctx, qtbot) -> None:
     press(qtbot, Qt.Key.Key_Space)  # "Add email": a second row, focused
     assert focused() is dialog.emails.rows[1].edit
     assert tab_to(qtbot, "Add email") == ["Remove email", "Add email"]
-    assert tab_to(qtbot, "Street") == ["Add phone", "Street"]
+    assert tab_to(qtbot, "Street") == ["Add phone", "Do not contact", "Street"]
     dialog.close()
 
 

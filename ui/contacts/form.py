@@ -4,7 +4,8 @@
     dialog.saved.connect(...); dialog.open()
 
 Saving a contact whose email another contact already has warns and offers to open
-the existing contact instead (`open_existing(contact_id)` is emitted).
+the existing contact instead (`open_existing(contact_id)` is emitted). Checking,
+saving, closing, drafts and undo are the editors' own (`ui/kit/editor.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -26,8 +28,9 @@ from shiboken6 import isValid
 from coordinator.errors import FieldProblem
 from coordinator.models import fold
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
-from ui.kit.record_form import RecordDialog
-from ui.widgets.forms import FieldMessage, RowList, connect_all, with_message
+from ui.kit.drafts import DraftStore
+from ui.kit.editor import RecordEditor, line_edit
+from ui.widgets.forms import MARGIN, FieldMessage, RowList, connect_all, with_message
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -37,41 +40,46 @@ def split_tags(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
-class ContactDialog(RecordDialog):
+class ContactDialog(RecordEditor):
     noun = "contact"
+    record_type = ContactData
+    adopts_new_drafts = True
 
     def __init__(self, ctx: AppContext, contact_id: str | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self.record_id = contact_id
-        self._loaded = (ctx.services.contacts.get(contact_id) if contact_id
-                        else ContactData())
+                 parent: QWidget | None = None, drafts: DraftStore | None = None) -> None:
+        super().__init__(ctx, contact_id, drafts, parent)
+        data = ctx.services.contacts.get(contact_id) if contact_id else ContactData()
+        self.loaded = data
         self._org_ids: dict[str, str] = {}
-        self.setWindowTitle(f"Edit {self._loaded.full_name}" if contact_id else "New contact")
+        self.setWindowTitle(f"Edit {data.full_name}" if contact_id else "New contact")
         self.setAccessibleName(self.windowTitle())
         self._build()
-        self._fill(self._loaded)
+        self.load(data)
         self._load_organizations()
         self.finish_setup()
-        self.resize(560, 640)
+        self.resize(560, 680)
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
-        self.given = self._line("First name")
-        self.family = self._line("Last name")
-        self.title_edit = self._line("Title or role", "e.g. Chief Innovation Officer")
-        self.pronouns = self._line("Pronouns", "e.g. she/her")
-        self.organization = self._line("Organization", "Type to choose an organization")
+        self.given = line_edit("First name")
+        self.family = line_edit("Last name")
+        self.title_edit = line_edit("Title or role", "e.g. Chief Innovation Officer")
+        self.pronouns = line_edit("Pronouns", "e.g. she/her")
+        self.organization = line_edit("Organization", "Type to choose an organization")
         self.emails = RowList("Email")
         self.phones = RowList("Phone")
-        self.street = self._line("Street")
-        self.city = self._line("City")
-        self.region = self._line("State or region")
-        self.postal = self._line("Postal code")
-        self.country = self._line("Country")
-        self.website = self._line("Website", "https://example.org")
-        self.birthday = self._line("Birthday", "YYYY-MM-DD or --MM-DD")
-        self.tags = self._line("Tags", "Comma-separated, e.g. mobility, broadband")
+        self.do_not_contact = QCheckBox("&Do not contact: asked not to be emailed")
+        self.do_not_contact.setAccessibleName("Do not contact")
+        self.do_not_contact.setToolTip("Left out of group emails, copied addresses and mail "
+                                       "merge exports (and counted there)")
+        self.street = line_edit("Street")
+        self.city = line_edit("City")
+        self.region = line_edit("State or region")
+        self.postal = line_edit("Postal code")
+        self.country = line_edit("Country")
+        self.website = line_edit("Website", "https://example.org")
+        self.birthday = line_edit("Birthday", "YYYY-MM-DD or --MM-DD")
+        self.tags = line_edit("Tags", "Comma-separated, e.g. mobility, broadband")
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setTabChangesFocus(True)
@@ -121,6 +129,7 @@ class ContactDialog(RecordDialog):
         form.addRow("O&rganization", with_message(self.organization, self.org_message))
         form.addRow("&Email", self.emails)
         form.addRow("&Phone", self.phones)
+        form.addRow("", self.do_not_contact)
         form.addRow("&Address", address)
         form.addRow("&Website", with_message(self.website, self.website_message))
         form.addRow("&Birthday", with_message(self.birthday, self.birthday_message))
@@ -132,8 +141,7 @@ class ContactDialog(RecordDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes to the fields
         scroll.setWidget(form_widget)
-        self.outer.addWidget(scroll, 1)
-        self.outer.addWidget(self.buttons)
+        self.frame(scroll, margin=MARGIN)
 
         touch = {"name": (self.given, self.family), "title": (self.title_edit,),
                  "organization_id": (self.organization,), "website": (self.website,),
@@ -143,12 +151,16 @@ class ContactDialog(RecordDialog):
                 w.textEdited.connect(lambda _t, f=field: self.touch(f))
         for rows in (self.emails, self.phones):
             rows.rows_changed.connect(self.update_tab_order)
-        connect_all(self.revalidate, self.given, self.family, self.title_edit, self.pronouns,
+        connect_all(self._mark_dirty, self.given, self.family, self.title_edit, self.pronouns,
                     self.organization, self.emails, self.phones, self.street, self.city,
                     self.region, self.postal, self.country, self.website, self.birthday,
                     self.tags, self.notes, self.private_notes)
+        self.do_not_contact.toggled.connect(self._mark_dirty)
 
-    def _fill(self, c: ContactData) -> None:
+    def fill(self, c: ContactData) -> None:
+        for rows in (self.emails, self.phones):  # a recovered edit replaces the rows
+            for row in list(rows.rows):
+                rows.remove_row(row)
         self.given.setText(c.given_name)
         self.family.setText(c.family_name)
         self.title_edit.setText(c.title)
@@ -175,6 +187,7 @@ class ContactDialog(RecordDialog):
         self.tags.setText(", ".join(c.tags))
         self.notes.setPlainText(c.notes)
         self.private_notes.setPlainText(c.private_notes)
+        self.do_not_contact.setChecked(c.do_not_contact)
 
     def _load_organizations(self) -> None:
         orgs = self.ctx.services.organizations
@@ -197,7 +210,8 @@ class ContactDialog(RecordDialog):
 
     def focus_order(self) -> list[QWidget]:
         return [self.given, self.family, self.title_edit, self.pronouns, self.organization,
-                *self.emails.focus_order(), *self.phones.focus_order(), self.street,
+                *self.emails.focus_order(), *self.phones.focus_order(),
+                self.do_not_contact, self.street,
                 self.city, self.region, self.postal, self.country, self.website,
                 self.birthday, self.tags, self.notes, self.private_notes]
 
@@ -208,7 +222,7 @@ class ContactDialog(RecordDialog):
         if not text:
             # An organization in Trash shows no name, but the contact keeps the link so
             # that restoring the organization brings it back.
-            loaded = self._loaded
+            loaded = self.loaded
             if loaded.organization_id and not loaded.organization_name:
                 return loaded.organization_id, True
             return None, True
@@ -221,8 +235,8 @@ class ContactDialog(RecordDialog):
             return found.id, True
         return None, False
 
-    def collect(self) -> ContactData:
-        base = self._loaded
+    def value(self) -> ContactData:
+        base = self.loaded
         org_id, _known = self._organization_id()
         old_primary = {e.address for e in base.emails if e.is_primary}
         emails = [EmailData(addr, label, addr in old_primary)
@@ -242,13 +256,21 @@ class ContactDialog(RecordDialog):
         return dataclasses.replace(
             base, given_name=self.given.text().strip(), family_name=self.family.text().strip(),
             title=self.title_edit.text().strip(), pronouns=self.pronouns.text().strip(),
-            organization_id=org_id, emails=emails, phones=phones, addresses=addresses,
+            organization_id=org_id, organization_name=self.organization.text().strip(),
+            emails=emails, phones=phones, addresses=addresses,
             website=self.website.text().strip(), birthday=self.birthday.text().strip(),
             tags=split_tags(self.tags.text()), notes=self.notes.toPlainText(),
-            private_notes=self.private_notes.toPlainText())
+            private_notes=self.private_notes.toPlainText(),
+            do_not_contact=self.do_not_contact.isChecked())
 
-    def problems(self, data: ContactData) -> list[FieldProblem]:
-        problems = list(self.ctx.services.contacts.validate(data))
+    def record_title(self) -> str:
+        return " ".join(t for t in (self.given.text().strip(), self.family.text().strip()) if t)
+
+    def name_of(self, record: ContactData) -> str:
+        return record.full_name
+
+    def problems(self) -> list[FieldProblem]:
+        problems = list(self.ctx.services.contacts.validate(self.value()))
         if not self._organization_id()[1]:
             problems.append(FieldProblem(
                 "organization_id", "No organization has this name; choose one from the list "
@@ -259,6 +281,10 @@ class ContactDialog(RecordDialog):
         return {"name": self.name_message, "organization_id": self.org_message,
                 "website": self.website_message, "birthday": self.birthday_message,
                 "title": self.title_message}
+
+    def has_field_message(self, field: str) -> bool:
+        return (field in self.messages() or field.startswith("emails[")
+                or field in ("given_name", "family_name"))
 
     def extra_messages(self, problems: list[FieldProblem]) -> None:
         # The service numbers only the emails collected: the rows that have a value.
@@ -272,9 +298,11 @@ class ContactDialog(RecordDialog):
         if long_names and not self.name_message.isVisible():
             self.name_message.set_message(long_names[0])
 
-    def save(self, data: ContactData) -> str | None:
-        contacts = self.ctx.services.contacts
-        found = contacts.probable_duplicates(data, exclude_id=self.record_id)
+    def after_save(self, saved: ContactData) -> None:
+        self.setWindowTitle(f"Edit {saved.full_name}")
+
+    def is_duplicate_confirmed(self, data: ContactData) -> bool:
+        found = self.ctx.services.contacts.probable_duplicates(data, exclude_id=self.record_id)
         if found:  # the same email, or the same name at the same organization...
             other = found[0].contact
             if found[0].emails:
@@ -285,6 +313,5 @@ class ContactDialog(RecordDialog):
                 title = "Contact already exists"
                 text = (f"{other.full_name}{at} already exists "
                         f"({', '.join(found[0].reasons)}).")
-            if not self.save_or_open_existing(title, text, other.id):
-                return None
-        return self.write_record(contacts, data, lambda c: c.full_name)
+            return self.save_or_open_existing(title, text, other.id)
+        return True

@@ -5,15 +5,16 @@
 - `undo`: every undoable step (create, edit, delete, restore, status changes) as a
   command on the main window's undo stack, and `push_saved` for an editor's save;
 - `roles`: the item-data roles of every model;
-- `editor`: the frame of the record editors (recovered-edit bar, problems line, Save /
-  Save and close / Close, Ctrl+S);
+- `editor`: `RecordEditor`, the one base of every record form and editor (contact,
+  organization, proposal, meeting): live validation, Save / Save and close / Close with
+  Ctrl+S and Ctrl+Enter, asking before unsaved changes are dropped, drafts, undo;
 - `drafts`: autosaved drafts of an editor's text and whole state, offered after a crash;
 - `planning_table`, `formatting`: the planning tables' model and coverage pills, and how
   money, due dates and statuses look;
 - `pickers`, `markdown`: the record search field and the Markdown editor with preview.
 
-- `member_view`, `planning_view`, `record_form`, `views`: the bases of the members'
-  views, of the planning views, of the member forms, and what every view declares.
+- `member_view`, `planning_view`, `views`: the bases of the members' views and of the
+  planning views, and what every view declares.
 
 Feature packages (`ui/contacts`, `ui/organizations`, `ui/consortia`, `ui/trash`,
 `ui/proposals`, `ui/meetings`, `ui/actions`, `ui/io`, `ui/safety`, `ui/briefing`) use the

@@ -9,23 +9,20 @@ an offer to copy its agenda and lists the open action items carried forward.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
@@ -37,25 +34,16 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from coordinator.errors import CoordinatorError, ValidationError
+from coordinator.errors import CoordinatorError, FieldProblem
 from coordinator.models.enums import MeetingKind
 from coordinator.reference import CONSORTIA
 from coordinator.services import MeetingFilter, ProposalFilter
 from coordinator.services.records import AgendaItemData, MeetingData
-from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
-from ui.kit.drafts import (
-    STATE_FIELD,
-    Draft,
-    DraftAutosaver,
-    DraftKey,
-    DraftStore,
-    StateAutosaver,
-    read_state,
-)
-from ui.kit.editor import EditorChrome, describe_drafts
+from ui.kit.drafts import Draft, DraftAutosaver, DraftKey, DraftStore
+from ui.kit.editor import RecordEditor
 from ui.kit.markdown import MarkdownEditor
-from ui.kit.undo import push_saved, run_undoable
+from ui.kit.undo import run_undoable
 from ui.meetings.attendees import AttendeesEditor
 from ui.meetings.items import ActionItemsEditor, AgendaEditor
 from ui.meetings.previous import PreviousMeetingPanel
@@ -71,27 +59,22 @@ from ui.timezones import (
 from ui.widgets.dates import to_date
 
 
-class MeetingEditor(EditorChrome, QDialog):
-    saved = Signal(str)
+class MeetingEditor(RecordEditor):
+    noun = "meeting"
+    record_type = MeetingData
     open_meeting = Signal(str)
 
     def __init__(self, ctx: AppContext, meeting_id: str | None = None,
                  template: MeetingData | None = None, drafts: DraftStore | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.meeting_id = ctx, meeting_id
-        self.drafts = drafts or DraftStore.shared()
-        self.record_key = meeting_id or f"new:{uuid.uuid4()}"
-        self.dirty, self._loading = False, True
+        super().__init__(ctx, meeting_id, drafts, parent)
+        self._private_notes = ""
         order = {c.id: i for i, c in enumerate(CONSORTIA)}  # the coalition's usual order
         self.consortia = sorted(ctx.services.consortia.list(),
                                 key=lambda c: (order.get(c.id, 99), c.name))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1180, 760)
         self._build()
-        self.state_saver = StateAutosaver(
-            self.drafts, lambda: DraftKey("meeting", self.record_key, STATE_FIELD),
-            self.value, lambda: self.title_edit.text().strip(), parent=self)
         if meeting_id:
             data = ctx.services.meetings.get(meeting_id)
         else:
@@ -100,7 +83,11 @@ class MeetingEditor(EditorChrome, QDialog):
                 data.starts_at = self._default_start(data.time_zone)
         self.load(data)
         self._load_proposals()
-        self._offer_recovered()
+        self.finish_setup()
+
+    @property
+    def meeting_id(self) -> str | None:
+        return self.record_id
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -231,13 +218,7 @@ class MeetingEditor(EditorChrome, QDialog):
         body.setSizes([880, 290])
         body.setStretchFactor(0, 1)
 
-        buttons = self.build_chrome(lambda: self.save() and self.close())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title_edit)
-        layout.addWidget(self.recovery)
-        layout.addWidget(body, 1)
-        layout.addWidget(self.problems_label)
-        layout.addLayout(buttons)
+        self.frame(body, top=(self.title_edit,))
 
         for signal in (self.title_edit.textChanged, self.series_box.currentTextChanged,
                        self.kind_box.currentIndexChanged, self.location_edit.textChanged,
@@ -261,9 +242,7 @@ class MeetingEditor(EditorChrome, QDialog):
         self.action_items.changed.connect(self._update_tab_titles)
 
     # -- data -------------------------------------------------------------------------
-    def load(self, d: MeetingData) -> None:
-        self._loading = True
-        self._saved_data = d if d.id else None  # what an undo of the next save goes back to
+    def fill(self, d: MeetingData) -> None:
         self.title_edit.setText(d.title)
         self.series_box.setCurrentText(d.series_name)
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(d.kind)))
@@ -288,10 +267,13 @@ class MeetingEditor(EditorChrome, QDialog):
         self.decisions_edit.setPlainText("\n".join(d.decisions))
         self._private_notes = d.private_notes
         self.setWindowTitle(f"Meeting — {d.title}" if self.meeting_id else "New meeting")
-        self._loading = False
-        self._on_time_changed()
+        self._show_times()
+
+    def load(self, data: MeetingData) -> None:
+        super().load(data)
         self._on_series_changed()
-        self._set_dirty(not self.meeting_id and bool(d.series_name))
+        if not self.meeting_id and data.series_name:
+            self._set_dirty(True)  # the next meeting of a series, prepared: worth saving
 
     def starts_at(self) -> datetime | None:
         zone = self.zone_box.currentText().strip()
@@ -315,39 +297,30 @@ class MeetingEditor(EditorChrome, QDialog):
                        if x.strip()],
             action_items=[a for a in self.action_items.values() if a.text])
 
-    def problems(self) -> list[str]:
-        data = self.value()
-        problems = [p.message for p in self.ctx.services.meetings.validate(data)
-                    if not (p.field == "starts_at" and not is_valid_zone(data.time_zone))]
-        return problems  # (an unknown zone is said once, by the time_zone problem)
+    def record_title(self) -> str:
+        return self.title_edit.text().strip()
 
-    def save(self) -> bool:
-        if self.revalidate():
-            return False
+    def problems(self) -> list[FieldProblem]:
         data = self.value()
+        # an unknown zone is said once, by the time_zone problem
+        return [p for p in self.ctx.services.meetings.validate(data)
+                if not (p.field == "starts_at" and not is_valid_zone(data.time_zone))]
+
+    def after_save(self, saved: MeetingData) -> None:
+        self._loading = True
         try:
-            meetings = self.ctx.services.meetings
-            saved = meetings.update(self.meeting_id, data) if self.meeting_id \
-                else meetings.create(data)
-        except ValidationError as exc:
-            self.problems_label.setText("\n".join(p.message for p in exc.problems))
-            return False
-        except CoordinatorError as exc:
-            self.problems_label.setText(str(exc))
-            return False
-        self.problems_label.clear()
-        self.state_saver.cancel()
-        push_saved(self.ctx, "meeting", self._saved_data, saved, saved.title)
-        self._saved_data = saved
-        self.drafts.discard_record("meeting", self.record_key)
-        self.meeting_id = self.record_key = saved.id or ""
-        self.autosaver.set_key(DraftKey("meeting", self.record_key, "notes"))
-        self.action_items.set_values(saved.action_items)  # keep the ids given on save
+            self.action_items.set_values(saved.action_items)  # keep the ids given on save
+        finally:
+            self._loading = False
         self.setWindowTitle(f"Meeting — {saved.title}")
-        self._set_dirty(False)
-        self.ctx.status_message.emit(f"Saved “{saved.title}”.", 3000)
-        self.saved.emit(saved.id)
-        return True
+
+    def set_record_key(self, record_key: str) -> None:
+        super().set_record_key(record_key)
+        self.autosaver.set_key(DraftKey("meeting", record_key, "notes"))
+
+    def stop_autosave(self) -> None:
+        super().stop_autosave()
+        self.autosaver.stop()
 
     # -- series -----------------------------------------------------------------------
     def previous_meeting(self) -> MeetingData | None:
@@ -421,48 +394,18 @@ class MeetingEditor(EditorChrome, QDialog):
         self._on_attendees_changed()
 
     # -- drafts -----------------------------------------------------------------------
-    def _recovered(self) -> list[Draft]:
-        """Drafts of this meeting that differ from what the editor shows."""
-        found = []
-        state = read_state(self.drafts, "meeting", self.record_key, MeetingData)
-        if state is not None and to_plain(state) != to_plain(self.value()):
-            found.append(self.drafts.get(DraftKey("meeting", self.record_key, STATE_FIELD)))
+    def recovered_texts(self, state: MeetingData | None) -> list[Draft]:
+        """The notes, when typed since the whole state was saved."""
         notes = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
         if notes is not None and notes.text != (state.notes if state else self.notes.text()):
-            found.append(notes)
-        return [d for d in found if d is not None]
+            return [notes]
+        return []
 
-    def _offer_recovered(self) -> None:
-        found = self._recovered()
-        if found:
-            self.recovery.label.setText(describe_drafts(found))
-            self.recovery.show()
-
-    def adopt_drafts_of(self, record_key: str) -> None:
-        """Take over the drafts of a meeting never saved (recovered after a crash)."""
-        self.record_key = record_key
-        self.autosaver.set_key(DraftKey("meeting", record_key, "notes"))
-
-    def use_recovered(self) -> None:
-        """Put the recovered edit back: the whole state, then newer notes text."""
-        key = DraftKey("meeting", self.record_key, STATE_FIELD)
-        state_draft = self.drafts.get(key)
-        state = read_state(self.drafts, "meeting", self.record_key, MeetingData)
-        notes = self.drafts.get(DraftKey("meeting", self.record_key, "notes"))
-        if state is not None:
-            saved_data = self._saved_data
-            self.load(state)
-            self._saved_data = saved_data  # an undo of the next save goes back to the saved
-        if notes is not None and (state_draft is None or notes.saved_at >= state_draft.saved_at):
-            self.notes.set_text(notes.text)
-            self.tabs.setCurrentIndex(self.tabs.count() - 2)  # Notes & decisions
-        if state is not None or notes is not None:
-            self._set_dirty(True)
-        self.recovery.hide()
-
-    def discard_recovered(self) -> None:
-        self.drafts.discard_record("meeting", self.record_key)
-        self.recovery.hide()
+    def apply_recovered_texts(self, found: list[Draft], state_draft: Draft | None) -> None:
+        for notes in (d for d in found if d.field == "notes"):
+            if state_draft is None or notes.saved_at >= state_draft.saved_at:
+                self.notes.set_text(notes.text)
+                self.tabs.setCurrentIndex(self.tabs.count() - 2)  # Notes & decisions
 
     # -- helpers ----------------------------------------------------------------------
     @staticmethod
@@ -474,8 +417,12 @@ class MeetingEditor(EditorChrome, QDialog):
         return local_to_utc(day, time(10, 0), zone)
 
     def _on_time_changed(self, *_: object) -> None:
-        start, zone = self.starts_at(), self.zone_box.currentText().strip()
+        self._show_times()
         self._mark_dirty()
+
+    def _show_times(self) -> None:
+        """The end time and the start in each attending consortium's zone."""
+        start, zone = self.starts_at(), self.zone_box.currentText().strip()
         if start is None:
             self.zone_times.setText("Pick a time zone from the list.")
             self.end_label.clear()
@@ -525,36 +472,8 @@ class MeetingEditor(EditorChrome, QDialog):
             self.tabs.setTabText(index if index < 3 else 4, f"{name} ({count})" if count
                                  else name)
 
-    def _mark_dirty(self, *_: object) -> None:
-        if not self._loading:
-            self._set_dirty(True)
-            self.state_saver.touch()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self.save_button.setEnabled(dirty or not self.meeting_id)
-        self.revalidate(show=dirty)
-        self.state_label.setText("Unsaved changes" if dirty else
-                                 ("Saved" if self.meeting_id else "New meeting"))
+    def after_dirty_changed(self) -> None:
         self._update_tab_titles()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.dirty:
-            answer = QMessageBox.question(
-                self, "Unsaved changes", "Save the changes to this meeting?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Discard:
-                self.autosaver.stop()
-                self.state_saver.stop()
-                self.drafts.discard_record("meeting", self.record_key)
-        self.autosaver.stop()
-        self.state_saver.stop()
-        event.accept()
 
 
 __all__ = ["MeetingEditor"]

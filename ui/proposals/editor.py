@@ -2,20 +2,17 @@
 summary, partners with live consortia coverage), ordered Markdown sections with a live
 preview, and related meetings and action items.
 
-Save is enabled only with a title; problems reported by the service are listed under
-the form. Section text is autosaved as a draft while typed; when the editor opens a
-proposal that has recovered drafts, a bar offers to put the recovered text back.
+Checking, saving, closing, drafts and undo are the editors' own (`ui/kit/editor.py`);
+section text is also autosaved as a draft of its own while typed, and offered back
+with the rest of the edit after a crash.
 """
 
 from __future__ import annotations
 
-import uuid
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QTabWidget,
@@ -32,17 +28,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from coordinator.errors import CoordinatorError, ValidationError
+from coordinator.errors import FieldProblem
 from coordinator.models.enums import ProposalStatus
 from coordinator.services.proposals import CURRENCY_CODES
 from coordinator.services.records import ProposalData
-from coordinator.services.snapshots import to_plain
 from ui.context import AppContext
-from ui.kit.drafts import STATE_FIELD, Draft, DraftKey, DraftStore, StateAutosaver, read_state
-from ui.kit.editor import EditorChrome, describe_drafts
+from ui.kit.drafts import Draft, DraftStore
+from ui.kit.editor import RecordEditor
 from ui.kit.pickers import RecordPicker
 from ui.kit.roles import ID_ROLE
-from ui.kit.undo import push_saved
 from ui.proposals.budget import BudgetEditor
 from ui.proposals.links import LinkedRecord, linked_records
 from ui.proposals.partners import PartnersEditor
@@ -51,30 +45,24 @@ from ui.widgets.dates import OptionalDateEdit
 from ui.widgets.money import currency_prefix
 
 
-class ProposalEditor(EditorChrome, QDialog):
-    saved = Signal(str)  # proposal id
+class ProposalEditor(RecordEditor):
+    noun = "proposal"
+    record_type = ProposalData
     open_link = Signal(str, str)  # entity, id
 
     def __init__(self, ctx: AppContext, proposal_id: str | None = None,
                  drafts: DraftStore | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.drafts = drafts or DraftStore.shared()
-        self.proposal_id = proposal_id
-        self.record_key = proposal_id or f"new:{uuid.uuid4()}"
-        self.dirty = False
-        self._loading = True
+        super().__init__(ctx, proposal_id, drafts, parent)
         self.setWindowTitle("New proposal" if proposal_id is None else "Proposal")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1180, 760)
         self._build()
-        self.state_saver = StateAutosaver(
-            self.drafts, lambda: DraftKey("proposal", self.record_key, STATE_FIELD),
-            self.value, lambda: self.title_edit.text().strip(), parent=self)
-        data = ctx.services.proposals.get(proposal_id) if proposal_id else ProposalData()
-        self.load(data)
-        self._loading = False
-        self._offer_recovered()
+        self.load(ctx.services.proposals.get(proposal_id) if proposal_id else ProposalData())
+        self.finish_setup()
+
+    @property
+    def proposal_id(self) -> str | None:
+        return self.record_id
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -153,14 +141,7 @@ class ProposalEditor(EditorChrome, QDialog):
         header.addWidget(self.title_edit, 1)
         header.addWidget(QLabel("Status"))
         header.addWidget(self.status_box)
-        buttons = self.build_chrome(self._save_and_close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.partners.coverage)
-        layout.addWidget(self.recovery)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.problems_label)
-        layout.addLayout(buttons)
+        self.frame(self.tabs, top=(header, self.partners.coverage))
 
         for signal in (self.title_edit.textChanged, self.funder_edit.textChanged,
                        self.call_edit.textChanged, self.tags_edit.textChanged,
@@ -171,10 +152,14 @@ class ProposalEditor(EditorChrome, QDialog):
                        self.sections.changed, self.budget.changed):
             signal.connect(self._mark_dirty)
         self.currency_box.currentTextChanged.connect(self._on_currency)
+        # A name typed in a picker but never picked is said at once (see `problems`).
+        for picker, field in ((self.lead_picker, "lead_organization_id"),
+                              (self.owner_picker, "owner_id")):
+            picker.textEdited.connect(lambda _t, f=field: self.touch(f))
+            picker.textEdited.connect(self._mark_dirty)
 
     # -- data -------------------------------------------------------------------------
-    def load(self, d: ProposalData) -> None:
-        self._loading = True
+    def fill(self, d: ProposalData) -> None:
         self.title_edit.setText(d.title)
         self.status_box.setCurrentIndex(max(0, self.status_box.findData(d.status)))
         self.funder_edit.setText(d.funder)
@@ -190,10 +175,10 @@ class ProposalEditor(EditorChrome, QDialog):
         self.partners.set_partners(d.partners)
         self.sections.set_sections(d.sections)
         self.budget.set_values(d.budget_lines, d.internal_notes)
-        self._saved_data = d if d.id else None  # what an undo of the next save goes back to
         self.setWindowTitle(f"Proposal — {d.title}" if d.id else "New proposal")
-        self._loading = False
-        self._set_dirty(False)
+
+    def load(self, data: ProposalData) -> None:
+        super().load(data)
         self._load_related()
 
     def value(self) -> ProposalData:
@@ -208,97 +193,52 @@ class ProposalEditor(EditorChrome, QDialog):
             internal_notes=self.budget.internal_notes(), partners=self.partners.partners(),
             sections=self.sections.value(), budget_lines=self.budget.lines(),
             tags=[t.strip() for t in self.tags_edit.text().split(",") if t.strip()],
+            lead_organization_name=self.lead_picker.text().strip(),
+            owner_name=self.owner_picker.text().strip(),
         )
 
-    def problems(self) -> list[str]:
+    def record_title(self) -> str:
+        return self.title_edit.text().strip()
+
+    def problems(self) -> list[FieldProblem]:
         data = self.value()
-        problems = [p.message for p in self.ctx.services.proposals.validate(data)]
+        problems = list(self.ctx.services.proposals.validate(data))
         if self.lead_picker.text().strip() and not data.lead_organization_id:
-            problems.append("Pick the lead organization from the suggestions (or clear it).")
+            problems.append(FieldProblem(
+                "lead_organization_id",
+                "Pick the lead organization from the suggestions (or clear it)."))
         if self.owner_picker.text().strip() and not data.owner_id:
-            problems.append("Pick the owner from the suggestions (or clear the field).")
+            problems.append(FieldProblem(
+                "owner_id", "Pick the owner from the suggestions (or clear the field)."))
         return problems
 
-    def save(self) -> bool:
-        if self.revalidate():
-            return False
-        data = self.value()
-        try:
-            if self.proposal_id:
-                saved = self.ctx.services.proposals.update(self.proposal_id, data)
-            else:
-                saved = self.ctx.services.proposals.create(data)
-        except ValidationError as exc:
-            self.problems_label.setText("\n".join(p.message for p in exc.problems))
-            return False
-        except CoordinatorError as exc:
-            self.problems_label.setText(str(exc))
-            return False
-        self.problems_label.clear()
-        self.state_saver.cancel()
-        push_saved(self.ctx, "proposal", self._saved_data, saved, saved.title)
-        self._saved_data = saved
-        self.drafts.discard_record("proposal", self.record_key)
-        self.proposal_id = saved.id
-        if self.record_key != saved.id:
-            self.record_key = saved.id or ""
-            self.sections.set_record_key(self.record_key)
+    def after_save(self, saved: ProposalData) -> None:
         self.setWindowTitle(f"Proposal — {saved.title}")
-        self._set_dirty(False)
-        self.ctx.status_message.emit(f"Saved “{saved.title}”.", 3000)
-        self.saved.emit(saved.id)
         self._load_related()
-        return True
 
-    def _save_and_close(self) -> None:
-        if self.save():
-            self.close()
-
-    # -- drafts -----------------------------------------------------------------------
-    def recovered_drafts(self) -> list[Draft]:
-        """Drafts of this proposal that differ from what the editor shows: its whole
-        state (every field), and the text of each section typed since."""
-        found = []
-        state = read_state(self.drafts, "proposal", self.record_key, ProposalData)
-        if state is not None and to_plain(state) != to_plain(self.value()):
-            found.append(self.drafts.get(DraftKey("proposal", self.record_key, STATE_FIELD)))
-        shown = state.sections if state is not None else self.sections.sections
-        saved = {s.id: s.body for s in shown}
-        found += [d for d in self.drafts.for_record("proposal", self.record_key)
-                  if d.field.startswith("section:") and saved.get(d.field[8:]) != d.text]
-        return [d for d in found if d is not None]
-
-    def adopt_drafts_of(self, record_key: str) -> None:
-        """Take over the drafts of a proposal never saved (recovered after a crash)."""
-        self.record_key = record_key
+    def set_record_key(self, record_key: str) -> None:
+        super().set_record_key(record_key)
         self.sections.set_record_key(record_key)
 
-    def _offer_recovered(self) -> None:
-        found = self.recovered_drafts()
-        if found:
-            self.recovery.label.setText(describe_drafts(found))
-            self.recovery.show()
+    def stop_autosave(self) -> None:
+        super().stop_autosave()
+        self.sections.autosaver.stop()
 
-    def use_recovered(self) -> None:
-        """Put the recovered edit back: the whole state, then section text typed since."""
-        found = self.recovered_drafts()
-        state = read_state(self.drafts, "proposal", self.record_key, ProposalData)
-        if state is not None and any(d.field == STATE_FIELD for d in found):
-            saved_data = self._saved_data
-            self._loading = True
-            self.load(state)
-            self._saved_data = saved_data  # an undo of the next save goes back to the saved
+    # -- drafts -----------------------------------------------------------------------
+    def recovered_texts(self, state: ProposalData | None) -> list[Draft]:
+        """The text of each section typed since the whole state was saved."""
+        shown = state.sections if state is not None else self.sections.sections
+        saved = {s.id: s.body for s in shown}
+        return [d for d in self.drafts.for_record("proposal", self.record_key)
+                if d.field.startswith("section:") and saved.get(d.field[8:]) != d.text]
+
+    def apply_recovered_texts(self, found: list[Draft], state_draft: Draft | None) -> None:
+        if state_draft is not None:
             self.tabs.setCurrentIndex(0)
         for d in found:
             if d.field.startswith("section:"):
                 self.sections.apply_recovered(d.field[8:], d.label, d.text)
                 self.tabs.setCurrentWidget(self.sections)
-        self.recovery.hide()
-        self._set_dirty(True)
-
-    def discard_recovered(self) -> None:
-        self.drafts.discard_record("proposal", self.record_key)
-        self.recovery.hide()
 
     # -- misc -------------------------------------------------------------------------
     def _on_currency(self, currency: str) -> None:
@@ -306,17 +246,7 @@ class ProposalEditor(EditorChrome, QDialog):
         self.partners.set_currency(currency)
         self.budget.set_currency(currency)
 
-    def _mark_dirty(self, *_: object) -> None:
-        if not self._loading:
-            self._set_dirty(True)
-            self.state_saver.touch()
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self.save_button.setEnabled(dirty or self.proposal_id is None)
-        self.revalidate(show=dirty)
-        self.state_label.setText("Unsaved changes" if dirty else
-                                 ("Saved" if self.proposal_id else "New proposal"))
+    def after_dirty_changed(self) -> None:
         self.sections.setToolTip("")
         count = len(self.sections.sections)
         self.tabs.setTabText(1, f"Sections ({count})" if count else "Sections")
@@ -354,22 +284,3 @@ class ProposalEditor(EditorChrome, QDialog):
         link = item.data(ID_ROLE)
         if link:
             self.open_link.emit(*link)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.dirty:
-            answer = QMessageBox.question(
-                self, "Unsaved changes", "Save the changes to this proposal?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Discard:
-                self.sections.autosaver.stop()
-                self.state_saver.stop()
-                self.drafts.discard_record("proposal", self.record_key)
-                self.dirty = False
-        self.sections.autosaver.stop()
-        self.state_saver.stop()
-        event.accept()
