@@ -178,6 +178,10 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         self.prefetches = 0   # row queries made in the background
         self._aligns = {i: int(c.align) for i, c in enumerate(self.columns) if c.align}
         self._checkable = {i for i, c in enumerate(self.columns) if c.checkable}
+        self._answered = frozenset({_DISPLAY, _ACCESSIBLE, _ID, _ROW, _TOOLTIP}
+                                   | ({_ALIGN} if self._aligns else set())
+                                   | {int(r) for c in self.columns for r in c.roles}
+                                   | {int(r) for r in spec.row_roles})
         self._last_row = -2
         self._jumped = False
         self._settled = QTimer(self)
@@ -548,9 +552,18 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called for every painted cell and role: the common paths first and short.
+        # Called for every painted cell and every role a delegate asks: a role no column
+        # answers costs one set look-up, a fetched cell's text two dict look-ups.
+        if role not in self._answered:
+            return None
         if role in (_DISPLAY, _ACCESSIBLE):
-            entry = self._entry(index.row())
+            row = index.row()
+            if 0 <= row < len(self._ids):
+                entry = self._rows.get(self._ids[row])
+                if entry is not None:
+                    self._last_row = row
+                    return entry[1][index.column()]
+            entry = self._entry(row)
             return entry[1][index.column()] if entry is not None else None
         if role == _ALIGN:
             return self._aligns.get(index.column())
@@ -572,7 +585,7 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if index.column() in self._checkable:
+        if self._checkable and index.column() in self._checkable:
             return _FLAGS | Qt.ItemFlag.ItemIsUserCheckable
         return _FLAGS
 
