@@ -150,8 +150,8 @@ def _reindex(session: Any, report: ApplyReport) -> None:
         created = ids & report.created.get(entity, set())
         if created:
             created -= {r[0] for r in conn.execute(
-                "SELECT d.entity_id FROM json_each(?) j JOIN search_doc d "
-                "ON d.entity_id = j.value", (json.dumps(sorted(created)),))}
+                "SELECT entity_id FROM search_doc WHERE entity_id IN "
+                "(SELECT value FROM json_each(?))", (json.dumps(sorted(created)),))}
             indexing.index_new(session, entity, sorted(created))
         if ids - created:
             indexing.refresh(session, entity, ids - created)
@@ -208,7 +208,8 @@ def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
             shared.append((p, {k: data.get(k) for k in spec.shared}, p.hub_version))
         if spec.internal and (base is None or _differs(data, base, spec.internal)):
             internal.append((p, {k: data.get(k) for k in spec.internal}, p.internal_version))
-        if spec.private and (_differs(data, base or {}, spec.private)):
+        if spec.private and (_differs(data, base, spec.private) if base is not None
+                             else any(data.get(k) for k in spec.private)):
             private.append((p, {k: data.get(k) for k in spec.private}, 0))
     record_ok = _upsert(hub, "record", spec.name, shared)
     internal_ok = _upsert(hub, "internal", spec.name, internal)
