@@ -227,3 +227,28 @@ def test_no_editor_base_but_one() -> None:
     with pytest.raises(ImportError):
         __import__("ui.kit.record_form")
 
+
+
+def test_typing_a_new_record_past_the_offer_keeps_the_recovered_edit(qtbot, ctx, asked):
+    editor = ContactDialog(ctx)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.keyClicks(editor.given, "Never saved")
+    editor.state_saver.flush()
+    DraftStore.shared().wait()
+    editor.stop_autosave()
+    editor.dirty = False
+    editor.close()
+    DraftStore.forget_shared()
+
+    other = ContactDialog(ctx)  # the offer is ignored: another contact is typed
+    qtbot.addWidget(other)
+    other.show()
+    assert other.recovery.isVisible()
+    qtbot.keyClicks(other.given, "Someone else")
+    other.state_saver.flush()
+    DraftStore.shared().wait()
+    assert len({d.record_id for d in DraftStore.shared().for_entity("contact")}) == 2
+    other.use_recovered()  # still there to take
+    assert other.given.text() == "Never saved"
+    other.dirty = False

@@ -2,12 +2,14 @@
 
 While a proposal section or meeting notes field is being typed, `DraftAutosaver` saves
 its text to the `DraftStore` at most ~2 s after the first unsaved keystroke (so a
-crash loses at most the last few seconds). `StateAutosaver` does the same for an
-editor's whole state — every field and child row (attendees, agenda, action items,
-partners, budget...) as the JSON of its record dataclass — after any change, so that
-recovery after a crash brings back the whole edit, not only the long texts; `read_state`
-reads it back. Saving the record clears its drafts. At the next start the store file
-is read back and the views offer the recovered edits.
+crash loses at most the last few seconds). `StateAutosaver` does the same for the whole
+state of every record editor (`ui/kit/editor.py`: contact, organization, proposal,
+meeting) — every field and child row (emails, attendees, agenda, action items, partners,
+budget...) as the JSON of its record dataclass — after any change, so that recovery
+after a crash brings back the whole edit, not only the long texts; `read_state` reads it
+back. Saving the record clears its drafts. At the next start the store file is read
+back: the planning views offer their recovered edits at once, and a contact or
+organization form offers its own (a new record's, in the next new form) when opened.
 
 The store is one JSON file under ``data_dir()/drafts``, private to the user (0600),
 rewritten atomically (temp file, fsync, rename, fsync of the folder) on a background

@@ -113,6 +113,7 @@ class RecordEditor(QDialog):
         self._clean: dict[str, Any] = {}  # the value as loaded or saved, to see changes
         self._touched: set[str] = set()
         self._show_all = False
+        self._recovery_key: str | None = None  # drafts of another new record, offered
         self._build_chrome()
         self.state_saver = StateAutosaver(
             self.drafts, lambda: DraftKey(self.noun, self.record_key, STATE_FIELD),
@@ -261,8 +262,8 @@ class RecordEditor(QDialog):
             fields[0].setFocus(Qt.FocusReason.OtherFocusReason)
         if self.record_id is None and self.adopts_new_drafts:
             recovered = [d for d in self.drafts.for_entity(self.noun) if d.key.is_new_record]
-            if recovered:  # the newest edit of a new record, which this form takes over
-                self.set_record_key(recovered[0].record_id)
+            if recovered:  # the newest edit of a new record, offered; taken over on Use
+                self._recovery_key = recovered[0].record_id
         self.offer_recovered()
 
     def update_tab_order(self) -> None:
@@ -433,10 +434,11 @@ class RecordEditor(QDialog):
     def recovered_drafts(self) -> list[Draft]:
         """Drafts of this record that differ from what the editor shows: its whole
         state (every field), and single texts typed since."""
+        key = self._recovery_key or self.record_key
         found = []
-        state = read_state(self.drafts, self.noun, self.record_key, self.record_type)
+        state = read_state(self.drafts, self.noun, key, self.record_type)
         if state is not None and to_plain(state) != to_plain(self.value()):
-            found.append(self.drafts.get(DraftKey(self.noun, self.record_key, STATE_FIELD)))
+            found.append(self.drafts.get(DraftKey(self.noun, key, STATE_FIELD)))
         found += self.recovered_texts(state)
         return [d for d in found if d is not None]
 
@@ -452,6 +454,9 @@ class RecordEditor(QDialog):
 
     def use_recovered(self) -> None:
         """Put the recovered edit back: the whole state, then texts typed since."""
+        if self._recovery_key is not None:  # a new record's edit: this editor takes it over
+            self.set_record_key(self._recovery_key)
+            self._recovery_key = None
         found = self.recovered_drafts()
         state_draft = next((d for d in found if d.field == STATE_FIELD), None)
         state = read_state(self.drafts, self.noun, self.record_key, self.record_type)
@@ -466,7 +471,8 @@ class RecordEditor(QDialog):
         self._set_dirty(True)
 
     def discard_recovered(self) -> None:
-        self.drafts.discard_record(self.noun, self.record_key)
+        self.drafts.discard_record(self.noun, self._recovery_key or self.record_key)
+        self._recovery_key = None
         self.recovery.hide()
 
 
