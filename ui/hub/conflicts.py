@@ -128,7 +128,7 @@ class ResolveCommand(QUndoCommand):
                  on_done: Any = None) -> None:
         what = {"mine": "Keep mine", "theirs": "Keep theirs", "text": "Merge"}[keep]
         super().__init__(f"{what}: {row.title or row.entity} ({field_label(row.conflict)})")
-        self.ctx, self.row, self.keep, self.text = ctx, row, keep, text
+        self.ctx, self.row, self.keep, self.merged_text = ctx, row, keep, text
         self.snapshot: dict[str, Any] | None = None
         self.taken = False
         self.on_done = on_done
@@ -149,7 +149,7 @@ class ResolveCommand(QUndoCommand):
         if not self.taken:
             self.snapshot = self.ctx.hub.row_snapshot(conflict.kind, conflict.row_id)
             self.taken = True
-        self._guard(self.ctx.hub.resolve, conflict.id, self.keep, self.text)
+        self._guard(self.ctx.hub.resolve, conflict.id, self.keep, self.merged_text)
 
     def undo(self) -> None:
         self._guard(self.ctx.hub.unresolve, self.row.conflict.id, self.snapshot)

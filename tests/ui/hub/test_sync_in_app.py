@@ -15,16 +15,20 @@ from ui.app import settle
 from ui.hub.status import status_text
 
 
-def synced(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    """Ask for a sync the way the user does (F9) and wait for it to end."""
+def synced(qtbot, window, *, key: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Ask for a sync the way the user does (F9, or View > Sync Now) and wait for it."""
     syncer = window.hub_hooks.syncer
     qtbot.waitUntil(lambda: not syncer.running, timeout=30_000)
-    with qtbot.waitActive(window):
-        window.activateWindow()
     assert window.hub_hooks.sync_action.isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_F9)
-    assert syncer.state.syncing or syncer.running
-    qtbot.waitUntil(lambda: not syncer.running and not syncer.state.syncing, timeout=30_000)
+    before = syncer.state.last_attempt_at
+    if key:
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+    else:
+        window.hub_hooks.sync_action.trigger()
+    qtbot.waitUntil(lambda: syncer.state.last_attempt_at != before and not syncer.running
+                    and not syncer.state.syncing, timeout=30_000)
     settle(window.ctx)
 
 
