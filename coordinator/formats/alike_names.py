@@ -129,16 +129,21 @@ def _places(start: int, width: int, grow: int, edits: int, size: int, *,
     return [(at, at + width) for at in range(first, last + 1, 2)]
 
 
-# per piece of the shorter name: its text -> the keys so cut (a bit per key number),
-# and, for k = 1..INTACT, the slices of the longer name where it can be as the k-th
-# intact piece from the left
-_Plan = list[tuple[dict[str, int], list[list[tuple[int, int]]]]]
+# The keys a piece of text holds: a short list of their numbers, or, once more than
+# _FEW share it, a Python integer with a bit per key (a union or an intersection is then
+# one operation in C however many keys share the piece). Numbers count from the first
+# key of the same length (keys come sorted by length), which keeps the integers short.
+_Keys = list[int] | int
+_FEW = 8
+
+# per piece of the shorter name: its text -> the keys so cut, and, for k = 1..INTACT,
+# the slices of the longer name where it can be as the k-th intact piece from the left
+_Plan = list[tuple[dict[str, _Keys], list[list[tuple[int, int]]]]]
 
 
 def _intact(plan: _Plan, key: str) -> int:
     """Keys (a bit each) with INTACT pieces in place, the k-th one where a k-th intact
-    piece can be. Sets of keys are Python integers used as bit sets: a union or an
-    intersection is one operation in C however many keys share a piece."""
+    piece can be."""
     found = [0] * (INTACT + 1)  # [k]: keys with k pieces in place so far
     top = 0  # the most pieces in place so far, for some key
     for i, (pieces, places) in enumerate(plan):
@@ -147,7 +152,14 @@ def _intact(plan: _Plan, key: str) -> int:
         for k in range(min(top + 1, INTACT, len(places)), 0, -1):
             hits = 0
             for a, b in places[k - 1]:
-                hits |= pieces.get(key[a:b], 0)
+                keys = pieces.get(key[a:b])
+                if keys is None:
+                    continue
+                if isinstance(keys, int):
+                    hits |= keys
+                else:
+                    for number in keys:
+                        hits |= 1 << number
             if k > 1:
                 hits &= found[k - 1]
             if hits:
@@ -168,31 +180,34 @@ def _numbers(bits: int) -> list[int]:
 
 def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
     """Distinct keys sorted by length, paired through the pieces index (see the module)."""
-    # (length, edits) -> one dict per piece: piece text -> the keys so cut, a bit each
-    index: dict[tuple[int, int], list[dict[str, int]]] = {}
+    # (length, edits) -> one dict per piece: piece text -> the keys so cut
+    index: dict[tuple[int, int], list[dict[str, _Keys]]] = {}
     layouts: dict[tuple[int, int], list[tuple[int, int]]] = {}
     plans: dict[tuple[int, int], _Plan] = {}  # (shorter, longer length) -> where to look
+    first: dict[int, int] = {}  # length -> the number of the first key that long
     out: list[tuple[int, int]] = []
     for n, key in enumerate(keys):
         size = len(key)
-        candidates = 0
+        first.setdefault(size, n)
+        them: list[int] = []
         shorter = size
         while shorter > 0 and size - shorter <= max_edits(shorter, size):
             plan = plans.get((shorter, size))
             if plan is None:
                 plan = plans[(shorter, size)] = _plan(index, layouts, shorter, size)
-            shorter -= 1
             if plan:
-                candidates |= _intact(plan, key)
-        if candidates:
-            them = _numbers(candidates)
+                bits = _intact(plan, key)
+                if bits:
+                    them += [first[shorter] + r for r in _numbers(bits)]
+            shorter -= 1
+        if them:
             if counter is not None:
                 counter.scored += len(them)
             out.extend((them[j], n) for _m, _s, j in process.extract(
                 key, [keys[c] for c in them], scorer=fuzz.ratio,
                 score_cutoff=SIMILAR, limit=None))
         # index this key for the longer (or equal) keys after it
-        bit = 1 << n
+        number = n - first[size]
         longest = size
         while longest + 1 - size <= max_edits(size, longest + 1):
             longest += 1
@@ -203,11 +218,22 @@ def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, 
                 index[(size, edits)] = [{} for _ in layout]
             for (start, width), found in zip(layout, index[(size, edits)], strict=True):
                 piece = key[start:start + width]
-                found[piece] = found.get(piece, 0) | bit
+                held = found.get(piece)
+                if held is None:
+                    found[piece] = [number]
+                elif isinstance(held, int):
+                    found[piece] = held | 1 << number
+                elif len(held) < _FEW:
+                    held.append(number)
+                else:
+                    bits = 1 << number
+                    for other in held:
+                        bits |= 1 << other
+                    found[piece] = bits
     return out
 
 
-def _plan(index: dict[tuple[int, int], list[dict[str, int]]],
+def _plan(index: dict[tuple[int, int], list[dict[str, _Keys]]],
           layouts: dict[tuple[int, int], list[tuple[int, int]]], shorter: int,
           size: int) -> _Plan:
     """Where a name of length `size` looks for the pieces of names of length `shorter`
