@@ -196,9 +196,9 @@ class LocalStore:
             # Inside the write transaction nothing changes between this read and the update.
             wanted = {(rid, rev, bool(deleted)) for rid, rev, _v, _iv, deleted in chunk}
             still.update(rid for rid, rev, deleted in self.conn.execute(
-                "SELECT r.id, r.rev, r.deleted FROM json_each(?) j JOIN sync_row r "
-                "ON r.kind = ? AND r.id = j.value",
-                (json.dumps([r[0] for r in chunk]), kind))
+                "SELECT id, rev, deleted FROM sync_row WHERE kind = ? "
+                "AND id IN (SELECT value FROM json_each(?))",
+                (kind, json.dumps([r[0] for r in chunk])))
                 if (rid, rev, bool(deleted)) in wanted)
         marked = [r for r in rows if r[0] in still]
         self.conn.executemany(
