@@ -61,11 +61,12 @@ def app_laptops(hub, tmp_path: Path, empty_template: Path, qapp: QApplication
                 ) -> Iterator[Callable[..., AppLaptop]]:
     made: list[tuple[AppLaptop, Database]] = []
 
-    def make(name: str, role: str = "coordinator") -> AppLaptop:
+    def make(name: str, role: str = "coordinator", *, admin: bool = False) -> AppLaptop:
+        """A laptop with its own new login of `role`, or the hub administrator's login."""
         path = tmp_path / f"{name}.db"
         with sqlite3.connect(empty_template) as source, sqlite3.connect(path) as target:
             source.backup(target)
-        address, password = hub.add_login(role)
+        address, password = (hub.address, hub.password) if admin else hub.add_login(role)
         db = Database.open(path)
         settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
         settings.setValue("welcome/dismissed", [str(path)])
