@@ -192,3 +192,23 @@ def test_every_list_shows_the_rows_its_service_lists(sample_ctx, make_window) ->
         assert [model.id_at(r) for r in range(model.rowCount())] == ids, name
         shown = [model.index(r, 0).data(ROW_ROLE) for r in range(min(5, len(ids)))]
         assert [getattr(x, "id", None) for x in shown] == ids[:5], name
+
+
+def test_scrolling_finds_the_next_rows_fetched_in_the_background(sample_ctx, qtbot) -> None:
+    model = LazyTableModel(replace(contact_spec(sample_ctx.services), page=PAGE),
+                           sample_ctx.tasks, filter=ContactFilter())
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() > 500, timeout=10_000)
+    table = _table(qtbot, model)
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    for _ in range(8):  # page by page, letting the background work land in between
+        qtbot.keyClick(table, Qt.Key.Key_PageDown)
+        table.viewport().repaint()
+        qtbot.waitUntil(lambda: sample_ctx.tasks.pending() == 0, timeout=5000)
+    blocking = model.fetches
+    assert blocking <= 2  # the first screen (and at most one more): the rest was prefetched
+    assert model.prefetches >= 3
+    # The rows after the screen are at hand before the user scrolls to them.
+    bottom = table.rowAt(table.viewport().height() - 1)
+    assert all(model.is_fetched(r) for r in range(bottom, bottom + PAGE))

@@ -183,6 +183,7 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
                                    | {int(r) for c in self.columns for r in c.roles}
                                    | {int(r) for r in spec.row_roles})
         self._last_row = -2
+        self._last_top = 0
         self._jumped = False
         self._settled = QTimer(self)
         self._settled.setSingleShot(True)
@@ -405,9 +406,30 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
 
     # -- views that keep their place -----------------------------------------------------------
     def keep_position(self, view: QAbstractItemView) -> None:
-        """Keep `view`'s top record at the top when rows above it come or go, and fetch
-        as many rows as it shows when it jumps."""
+        """Keep `view`'s top record at the top when rows above it come or go, fetch as
+        many rows as it shows when it jumps, and the rows next to them in the background
+        as it scrolls."""
         self._views.append(view)
+        view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def _on_scrolled(self, value: int) -> None:
+        """The view moved: the neighbouring rows are fetched in the background, so that
+        scrolling on finds them; after a jump (the thumb dragged), only once the view
+        stays put, so that they never compete with the rows the user waits for."""
+        views = self._live_views()
+        if not views or not self._ids:
+            return
+        view = views[0]
+        if view.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
+            value //= max(1, view.verticalHeader().defaultSectionSize())
+        top = min(max(0, value), len(self._ids) - 1)
+        jumped = abs(top - self._last_top) > 2 * self._window()
+        self._last_top = top
+        if jumped and self.tasks is not None:
+            self._jumped = True
+            self._settled.start()
+        elif not self._jumped:
+            self._prefetch_around(top)
 
     def _live_views(self) -> list[QAbstractItemView]:
         self._views = [v for v in self._views if isValid(v) and v.model() is self]
