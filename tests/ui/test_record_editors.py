@@ -252,3 +252,19 @@ def test_typing_a_new_record_past_the_offer_keeps_the_recovered_edit(qtbot, ctx,
     other.use_recovered()  # still there to take
     assert other.given.text() == "Never saved"
     other.dirty = False
+
+
+def test_an_error_from_the_save_is_shown_and_nothing_typed_is_lost(qtbot, ctx, kind, asked):
+    editor = open_editor(qtbot, kind, ctx)
+    name = field(editor, kind.name_field)
+    type_into(qtbot, name, "Soon in Trash")
+    assert editor.save()
+    editor.service.delete(editor.record_id)  # meanwhile, elsewhere: moved to Trash
+    type_into(qtbot, name, "Edited after")
+    qtbot.keyClick(name, Qt.Key.Key_S, CTRL)
+    assert editor.isVisible() and editor.dirty
+    assert name.text() == "Edited after"
+    assert editor.problems_label.text()  # what went wrong, in the editor, not a traceback
+    qtbot.keyClick(name, Qt.Key.Key_Return, CTRL)
+    assert editor.isVisible() and name.text() == "Edited after"  # still not closed
+    editor.dirty = False

@@ -71,7 +71,7 @@ class RecoveryBar(QFrame):
         )
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.use_button = QPushButton("Use recovered text")
+        self.use_button = QPushButton("Use recovered changes")
         self.discard_button = QPushButton("Discard")
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
