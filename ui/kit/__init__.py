@@ -9,6 +9,8 @@
   organization, proposal, meeting): live validation, Save / Save and close / Close with
   Ctrl+S and Ctrl+Enter, asking before unsaved changes are dropped, drafts, undo;
 - `drafts`: autosaved drafts of an editor's text and whole state, offered after a crash;
+- `lazy_table`: `LazyTableModel`, the one model of every list: ids listed in SQL, rows
+  fetched by id for what is shown, columns declared as data, changes merged in place;
 - `planning_table`, `formatting`: the planning tables' model and coverage pills, and how
   money, due dates and statuses look;
 - `pickers`, `markdown`: the record search field and the Markdown editor with preview.
