@@ -268,3 +268,18 @@ def test_an_error_from_the_save_is_shown_and_nothing_typed_is_lost(qtbot, ctx, k
     qtbot.keyClick(name, Qt.Key.Key_Return, CTRL)
     assert editor.isVisible() and name.text() == "Edited after"  # still not closed
     editor.dirty = False
+
+
+def test_a_meeting_moved_to_trash_while_open_keeps_its_editor_working(qtbot, ctx, asked):
+    """The previous-meeting panel looks the meeting up again when the series or the date
+    changes: a meeting moved to Trash meanwhile is said on the panel's terms (none
+    found), never an exception out of the event loop."""
+    editor = open_editor(qtbot, KINDS[3], ctx)
+    type_into(qtbot, editor.title_edit, "Series call")
+    editor.series_box.setCurrentText("Freight WG")
+    assert editor.save()
+    editor.service.delete(editor.record_id)
+    editor.series_box.setCurrentText("Freight WG, renamed")
+    qtbot.wait(500)  # the series look-up runs 300 ms after typing
+    assert editor.previous_panel.previous is None
+    editor.dirty = False

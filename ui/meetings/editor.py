@@ -346,8 +346,11 @@ class MeetingEditor(RecordEditor):
     def _on_series_changed(self, *_: object) -> None:
         if self._loading:
             return
-        prev = self.previous_meeting()
-        items = self.ctx.services.meetings.relevant_action_items(prev.id) if prev else []
+        try:
+            prev = self.previous_meeting()
+            items = self.ctx.services.meetings.relevant_action_items(prev.id) if prev else []
+        except CoordinatorError:  # this meeting (or the previous) went to Trash meanwhile
+            prev, items = None, []
         items = [a for a in items if a.meeting_id != self.meeting_id]
         self.previous_panel.set_previous(prev, items)
 
