@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
 from coordinator.services import ActionFilter, Services
@@ -113,6 +113,12 @@ class ActionItemModel(PlanningTableModel[ActionItemData]):
                  tasks: TaskRunner | None = None, parent: object = None) -> None:
         super().__init__(action_spec(services), tasks, parent,
                          filter=ActionFilter(open_only=True), on_check=on_toggle)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == self.DONE:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
 
 
 __all__ = ["OVERDUE_ROLE", "ActionItemModel"]

@@ -7,9 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.kit.lazy_table import Column, LazyTableModel, TableSpec
 
 # (header, service sort key or None when the column cannot be sorted, row attribute)
 COLUMNS: list[tuple[str, str | None, str]] = [
@@ -55,27 +53,18 @@ def cell_texts(full_name: str, title: str | None, organization: str | None,
             display_phone(phone or ""))
 
 
-class FirstPageModel(QAbstractTableModel):
+class FirstPageModel(LazyTableModel[tuple[str, tuple[str, ...]]]):
     """Read-only rows of `coordinator.db.first_page.FirstPage`: what the window shows
-    until the full contacts view is ready."""
+    until the full contacts view is ready (the kit's table model over rows at hand)."""
 
     def __init__(self, rows: list[tuple], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._texts = [cell_texts(*r[1:3], *r[4:8]) for r in rows]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._texts)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
-            return self._texts[index.row()][index.column()]
-        return None
+        entries = {r[0]: (r[0], cell_texts(*r[1:3], *r[4:8])) for r in rows}
+        ids = list(entries)
+        spec: TableSpec[tuple[str, tuple[str, ...]]] = TableSpec(
+            columns=[Column(header, lambda e, _c, i=i: e[1][i])
+                     for i, (header, _sort, _attribute) in enumerate(COLUMNS)],
+            list_ids=lambda _f, _sort, _desc: ids,
+            fetch=lambda wanted: [entries[i] for i in wanted if i in entries],
+            entities=(), row_id=lambda e: e[0])
+        super().__init__(spec, parent=parent)
+        self.reload()

@@ -68,7 +68,6 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _CHECK = int(Qt.ItemDataRole.CheckStateRole.value)
 _ID = int(ID_ROLE)
 _ROW = int(ROW_ROLE)
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -604,12 +603,8 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         make = column.roles.get(role) or self.spec.row_roles.get(role)
         return make(row, self.clock) if make is not None else None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if self._checkable and index.column() in self._checkable:
-            return _FLAGS | Qt.ItemFlag.ItemIsUserCheckable
-        return _FLAGS
+    # No flags(): Qt's own (enabled, selectable) serve every list without a Python call
+    # per painted cell; a model with a check box column adds ItemIsUserCheckable there.
 
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """A ticked check box becomes the `on_check(id, checked)` call (a service call
