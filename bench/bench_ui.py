@@ -11,7 +11,13 @@
 - scrolling the contacts table top to bottom page by page: longest step (< 16 ms);
 - dragging the scrollbar thumb to random places: each jump set and painted, p95
   (< 16 ms), against the same table over a bare Python model;
-- peak memory of the process with the whole database open and scrolled (< 300 MB).
+- peak memory of the process with the whole database open and scrolled (< 300 MB);
+- team-hub sync (`--sync`, or alone with `--sync-only`): an open window pulls
+  `--sync-contacts` (10,000) contacts another laptop pushed to a throwaway local hub
+  (`tests/pgserver.py`), by its background syncer, with the contacts table shown; the
+  longest time the GUI thread was unavailable (gaps between 1 ms timer ticks) during the
+  sync and the views' refresh after it (target < 50 ms), against the same ticks while
+  the window sits idle in the same run.
 
 Without --db the sample coalition is built once with `coordinator.demo.build_demo`
 into a cache folder under the system temp dir and reused by later runs.
@@ -20,6 +26,7 @@ into a cache folder under the system temp dir and reused by later runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import resource
@@ -335,6 +342,98 @@ def bench_in_process(db_path: Path) -> dict[str, float]:
     return results
 
 
+def gui_gaps(app: object, until: object, limit_s: float = 600.0) -> list[float]:
+    """Gaps (ms) between the ticks of a 1 ms timer on the GUI thread while `until()` is
+    false: how long the event loop was unavailable at a time."""
+    from PySide6.QtCore import QTimer
+
+    ticks: list[float] = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    deadline = time.perf_counter() + limit_s
+    while not until() and time.perf_counter() < deadline:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.0002)
+    timer.stop()
+    ticks.append(time.perf_counter())
+    return [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+
+
+def bench_sync_gui(contacts: int) -> dict[str, float]:
+    """A window's background sync pulling `contacts` contacts: GUI-thread gaps."""
+    import bench_sync
+    from PySide6.QtCore import QSettings
+
+    from coordinator.db import Database
+    from coordinator.demo import build_demo
+    from coordinator.hub import credentials
+    from coordinator.services import Services
+    from coordinator.sync import api
+    from tests.pgserver import find_pg_bin, start_cluster
+    from ui.app import make_application, settle
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    if find_pg_bin() is None:
+        raise SystemExit("PostgreSQL's server (initdb, pg_ctl) is not installed: "
+                         "apt-get install postgresql, or put its bin folder on PATH")
+    app = make_application([])
+    home = Path(tempfile.mkdtemp(prefix="coordinator-bench-sync-"))
+    os.environ["COORDINATOR_HOME"] = str(home)
+    server = start_cluster()
+    try:
+        admin, admin_password = bench_sync.make_hub(server, "hub_ui")
+        alice, alice_password = bench_sync.add_login(admin, admin_password, "alice")
+        bob, bob_password = bench_sync.add_login(admin, admin_password, "bob")
+        # The window's laptop joins the empty hub first: its first pull comes later, in
+        # the window, by the background syncer.
+        db_b = Database.open(home / "b.db")
+        api.join(db_b, bob, bob_password)
+        credentials.store_password(bob, bob_password)  # the keyring, or this session
+        db_a = Database.open(home / "a.db")
+        build_demo(Services(db_a), contacts=contacts)
+        api.join(db_a, alice, alice_password)
+        db_a.close()
+
+        settings = QSettings(str(home / "ui.ini"), QSettings.Format.IniFormat)
+        settings.setValue("welcome/dismissed", [str(db_b.path)])
+        ctx = AppContext(db_b, settings)
+        window = MainWindow(ctx)
+        window.resize(1280, 800)
+        window.show()
+        syncer = window.hub_hooks.syncer
+        syncer.INTERVAL_MS = 10**9
+        # The start-up sync (at attach) is the pull measured; wait for the view first.
+        window.show_view("contacts")
+        results: dict[str, float] = {}
+        started = time.perf_counter()
+        gaps = gui_gaps(app, lambda: syncer.state.known and not syncer.running
+                        and syncer.state.report is not None and ctx.tasks.pending() == 0)
+        results["sync_s"] = time.perf_counter() - started
+        report = syncer.state.report
+        results["pulled"] = report.pulled if report is not None else 0
+        results["sync_max_gap_ms"] = max(gaps)
+        results["sync_p99_gap_ms"] = percentile(gaps, 99)
+        results["sync_gaps_over_50"] = sum(1 for g in gaps if g > 50)
+        settle(ctx)
+        view = window.pages["contacts"]
+        results["rows_shown"] = view.model.rowCount()
+        idle_until = time.perf_counter() + min(results["sync_s"], 10.0)
+        idle = gui_gaps(app, lambda: time.perf_counter() >= idle_until)
+        results["idle_max_gap_ms"] = max(idle)
+        results["idle_p99_gap_ms"] = percentile(idle, 99)
+        syncer.finish(0)
+        window.close()
+        ctx.close()
+        db_b.close()
+        app.processEvents()
+        return results
+    finally:
+        server.cleanup()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="an existing Coordinator database")
@@ -342,7 +441,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="start-up runs of each (median)")
     parser.add_argument("--skip-startup", action="store_true",
                         help="only the in-process figures (search, scrolling, memory)")
+    parser.add_argument("--sync", action="store_true",
+                        help="also the team-hub sync of an open window (needs PostgreSQL)")
+    parser.add_argument("--sync-only", action="store_true", help="only the team-hub sync")
+    parser.add_argument("--sync-contacts", type=int, default=10_000)
     args = parser.parse_args()
+    if args.sync_only:
+        print_sync(bench_sync_gui(args.sync_contacts), args.sync_contacts)
+        return 0
     db = args.db or build_database(args.contacts)
 
     if not args.skip_startup:
@@ -373,7 +479,20 @@ def main() -> int:
           f"-> ratio p95 {r['jump_p95_ms'] / r['base_jump_p95_ms']:.2f}x; "
           f"{int(r['jump_fetches'])} blocking row fetches for the jumps")
     print(f"Peak memory: {r['peak_rss_mb']:.0f} MB (target < 300 MB)", flush=True)
+    if args.sync:
+        print_sync(bench_sync_gui(args.sync_contacts), args.sync_contacts)
     return 0
+
+
+def print_sync(r: dict[str, float], contacts: int) -> None:
+    print(f"Team-hub sync in an open window: {contacts:,} contacts pulled by the background "
+          f"syncer ({int(r['pulled']):,} rows) in {r['sync_s']:.1f} s, the contacts table "
+          f"then showing {int(r['rows_shown']):,} rows")
+    print(f"  GUI thread unavailable at most {r['sync_max_gap_ms']:.1f} ms at a time during "
+          f"the sync (p99 {r['sync_p99_gap_ms']:.1f} ms, {int(r['sync_gaps_over_50'])} gaps "
+          f"over 50 ms; target < 50 ms); idle window in the same run: max "
+          f"{r['idle_max_gap_ms']:.1f} ms, p99 {r['idle_p99_gap_ms']:.1f} ms -> ratio max "
+          f"{r['sync_max_gap_ms'] / max(r['idle_max_gap_ms'], 0.001):.1f}x", flush=True)
 
 
 if __name__ == "__main__":

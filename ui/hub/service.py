@@ -151,6 +151,7 @@ class HubService:
     def sync(self, *, timeout: int | None = None, opened: Opened | None = None) -> SyncReport:
         """Pull, then push, with the stored password. `opened(conn)` receives the
         connection as soon as it exists (so a quit can cancel it)."""
+        from coordinator.formats.parsed import gc_paused
         from coordinator.sync import api
 
         if not self._one_sync.acquire(blocking=False):
@@ -163,7 +164,11 @@ class HubService:
             try:
                 if opened is not None:
                     opened(hub)
-                return api.run(self._db, hub)
+                # A pull makes and keeps many objects: with the cyclic collector on, its
+                # full passes walk the whole app's heap holding the GIL (80-150 ms each
+                # on a 10,000-contact pull), and the GUI thread waits meanwhile.
+                with gc_paused():
+                    return api.run(self._db, hub)
             finally:
                 hub.close()
         finally:
@@ -182,6 +187,7 @@ class HubService:
     def join(self, address: HubAddress, password: str) -> JoinResult:
         """Join the hub at `address`, sync for the first time, then keep the password in
         the keyring (or for this session only, which the result says)."""
+        from coordinator.formats.parsed import gc_paused
         from coordinator.hub import credentials
         from coordinator.hub.connect import check_hub
         from coordinator.sync import api
@@ -192,8 +198,9 @@ class HubService:
             hub = self.connect(address, password)
             try:
                 info = check_hub(hub, None)
+                with gc_paused():  # see `sync`
+                    report = api.join_connected(self._db, hub, address)
                 stored = credentials.store_password(address, password)
-                report = api.join_connected(self._db, hub, address)
             finally:
                 hub.close()
         finally:
