@@ -570,7 +570,8 @@ def reopen_from_table(ex: Explorer, view: object, record_id: str) -> QWidget | N
     """Double-click the record's row in its view, as a user would."""
     from ui.kit.roles import ROW_ROLE
 
-    table, proxy = view.table, view.proxy  # type: ignore[attr-defined]
+    table = view.table  # type: ignore[attr-defined]
+    proxy = table.model()
     clear_filters(view)
     ex.reload(view)
     for r in range(proxy.rowCount()):
