@@ -84,7 +84,8 @@ def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -
                 store.apply(batch, report)
             if full:
                 store.drop_unseen(report)
-            result.repaired = store.repair_references()
+            # After a full read every row may be new: check them all at once.
+            result.repaired = store.repair_references(None if cursor == 0 else report.touched)
             result.pulled = report.applied + report.merged
             result.merged, result.conflicts = report.merged, report.conflicts
             result.cursor = top

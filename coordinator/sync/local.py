@@ -13,7 +13,7 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -477,14 +477,19 @@ class LocalStore:
              _text(conflict.mine), _text(conflict.theirs), by, sql_time(utcnow())))
 
     # -- after applying ------------------------------------------------------------------
-    def repair_references(self) -> int:
+    def repair_references(self, written: Mapping[str, Iterable[str]] | None = None) -> int:
         """Rows whose parent is gone after a pull (deleted on one side, pointed to on the
         other): links to it are cleared or, for rows that cannot live without it, the row
         goes, as the foreign key's own rule would do. These repairs are ordinary local
-        changes, pushed next, so the hub converges on them too."""
+        changes, pushed next, so the hub converges on them too.
+
+        `written`: the rows the pull wrote, by kind. When every foreign key of the synced
+        tables deletes or clears its rows as its parent goes, only a written row can
+        point to a missing parent, so only those are checked (an incremental pull then
+        costs what it brought, not the size of the database). None checks every row."""
         repaired = 0
         for _ in range(5):  # a deletion can orphan grandchildren: repeat until clean
-            problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+            problems = self._reference_problems(written)
             if not problems:
                 break
             for child, rowid, _parent, fk_index in problems:
@@ -500,6 +505,43 @@ class LocalStore:
                     self.conn.execute(f"DELETE FROM {child} WHERE rowid = ?", (rowid,))
                 repaired += 1
         return repaired
+
+    def _reference_problems(self, written: Mapping[str, Iterable[str]] | None
+                            ) -> list[tuple[str, int, str, int]]:
+        """What `PRAGMA foreign_key_check` reports, limited to the `written` rows when
+        that is enough (see `repair_references`)."""
+        keys = self._foreign_keys()
+        if written is None or keys is None:
+            return self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        found: list[tuple[str, int, str, int]] = []
+        for kind, ids in written.items():
+            if kind not in keys or not keys[kind]:
+                continue
+            wanted = json.dumps(sorted(ids))
+            spec = table(kind)
+            for fk_index, parent, column, target in keys[kind]:
+                found.extend((kind, rowid, parent, fk_index) for (rowid,) in self.conn.execute(
+                    f"SELECT t.rowid FROM json_each(?) j CROSS JOIN {kind} t "
+                    f"ON {_join(spec, 't', 'j.value')} WHERE t.{column} IS NOT NULL "
+                    f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{target} = t.{column})",
+                    (wanted,)))
+        return found
+
+    def _foreign_keys(self) -> dict[str, list[tuple[int, str, str, str]]] | None:
+        """kind -> (fk index, parent, column, parent column) of every synced table; None
+        when some key does not delete or clear its rows with its parent, or spans
+        several columns (then only the whole check is sure)."""
+        keys: dict[str, list[tuple[int, str, str, str]]] = {}
+        for spec in synced_tables():
+            rows = self.conn.execute(f"PRAGMA foreign_key_list({spec.name})").fetchall()
+            keys[spec.name] = []
+            for fk_index, seq, parent, column, target, _on_update, on_delete, _match in rows:
+                if seq or on_delete not in ("CASCADE", "SET NULL") or target is None:
+                    return None
+                if sum(1 for r in rows if r[0] == fk_index) > 1:
+                    return None
+                keys[spec.name].append((fk_index, parent, column, target))
+        return keys
 
 
 class _Absent:
