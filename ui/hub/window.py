@@ -56,6 +56,11 @@ class HubHooks(QObject):
         self.button.open_conflicts.connect(lambda: window.show_view(VIEW))
         self.button.open_dialog.connect(self.open_dialog)
         self.syncer.changed.connect(self._on_state)
+        from ui.hub.editors import EditorWatcher, install_detail_sections
+
+        self.editors = EditorWatcher(ctx, self)
+        self.syncer.remote_changes.connect(self.editors.remote_changes)
+        install_detail_sections()
         self.team_hub_action.setEnabled(True)
         self.sync_action.setEnabled(False)
         self.syncer.start()
