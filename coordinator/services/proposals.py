@@ -56,7 +56,8 @@ class ProposalFilter:
 _STATUS_ORDER = "CASE p.status " + " ".join(
     f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(ProposalStatus)) + " ELSE 99 END"
 SORTS = {"due": "coalesce(p.due_date, '9999-12-31')", "title": "p.title COLLATE NOCASE",
-         "status": "p.status", "stage": _STATUS_ORDER, "amount": "p.amount_minor", "updated": "p.updated_at",
+         "status": "p.status", "stage": _STATUS_ORDER, "amount": "p.amount_minor",
+         "updated": "p.updated_at",
          "funder": "p.funder COLLATE NOCASE",
          "lead": "coalesce((SELECT o.name FROM organization o WHERE o.id = "
                  "p.lead_organization_id), '') COLLATE NOCASE",
