@@ -62,8 +62,10 @@ class ProbableDuplicate:
     emails: tuple[str, ...]  # the addresses both have
 
 
+# An organization in Trash is none: its contacts show none until it is restored.
 _DUPLICATE_CANDIDATES = text("""
-SELECT c.id, c.given_name, c.family_name, coalesce(c.organization_id, '') FROM contact c
+SELECT c.id, c.given_name, c.family_name, coalesce(o.id, '') FROM contact c
+LEFT JOIN organization o ON o.id = c.organization_id AND o.deleted_at IS NULL
 WHERE c.deleted_at IS NULL AND (
     c.id IN (SELECT contact_id FROM contact_email WHERE address_key IN :emails)
     OR c.id IN (SELECT contact_id FROM contact_phone WHERE e164 IN :phones)

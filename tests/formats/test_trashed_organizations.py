@@ -59,3 +59,23 @@ def test_an_import_does_not_match_an_organization_in_trash(services: Services) -
     made = [c for c in services.contacts.list(limit=10).rows if c.id != ada]
     assert len(made) == 1 and made[0].organization_id not in (None, acme)
     assert services.organizations.get(acme, include_deleted=True).deleted_at is not None
+
+
+def test_the_contact_form_warns_as_find_duplicates_lists(services: Services) -> None:
+    """The check before saving follows the same rule: a namesake whose organization is
+    in Trash has none, so typing the same name at another organization is a probable
+    duplicate ("one without an organization"), as Find Duplicates lists it."""
+    acme = services.organizations.create(OrganizationData(name="Acme Mobility")).id
+    plano = services.organizations.create(OrganizationData(name="City of Plano")).id
+    ada = _person(services, "Ada", "Lovelace", acme, "ada@acme.example.org")
+    typed = ContactData(given_name="Ada", family_name="Lovelace", organization_id=plano)
+    assert services.contacts.probable_duplicates(typed) == []  # two organizations
+
+    services.organizations.delete(acme)
+    [found] = services.contacts.probable_duplicates(typed)
+    assert found.contact.id == ada
+    assert found.reasons == ("same name, one without an organization",)
+    saved = services.contacts.create(typed)
+    [pair] = duplicates.find_duplicate_contacts(services.db)
+    assert {pair.first_id, pair.second_id} == {ada, saved.id}
+    assert (pair.score, tuple(pair.reasons)) == (found.score, found.reasons)
