@@ -53,6 +53,7 @@ class ProposalFilter:
     open_only: bool = False
 
 
+# "stage" sorts by the statuses' order in a proposal's life (idea first), "status" by name.
 _STATUS_ORDER = "CASE p.status " + " ".join(
     f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(ProposalStatus)) + " ELSE 99 END"
 SORTS = {"due": "coalesce(p.due_date, '9999-12-31')", "title": "p.title COLLATE NOCASE",
