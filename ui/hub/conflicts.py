@@ -105,6 +105,14 @@ def line_diff_html(mine: str, theirs: str) -> str:
     return "".join(rows) or "<i>No difference in the lines.</i>"
 
 
+def _local(text: str) -> str:
+    """A conflict's time (stored in UTC) in this computer's time zone."""
+    from ui.hub.syncer import parse_time
+
+    moment = parse_time(text)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _load(ctx: AppContext) -> list[ConflictRow]:
     from coordinator.sync.tables import table
 
@@ -201,7 +209,10 @@ class ConflictsView(QWidget, FeatureView):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(RECORD, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RECORD, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_current)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -298,7 +309,7 @@ class ConflictsView(QWidget, FeatureView):
         for n, row in enumerate(rows):
             c = row.conflict
             values = [f"{KIND_NAMES.get(row.entity, row.entity)}: {row.title or '(gone)'}",
-                      field_label(c), c.theirs_by or "", c.created_at[:16]]
+                      field_label(c), c.theirs_by or "", _local(c.created_at)]
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

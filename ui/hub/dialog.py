@@ -162,7 +162,8 @@ class TeamHubDialog(QDialog):
     def _update_buttons(self) -> None:
         filled = all(f.text().strip() for f in (self.host, self.dbname, self.user))
         has_password = bool(self.password.text())
-        self.test_button.setEnabled(filled and has_password)
+        joined = self.joined_address() is not None
+        self.test_button.setEnabled(filled and (has_password or joined))
         self.join_button.setEnabled(filled and has_password and not self.ctx.read_only)
         self.save_button.setEnabled(has_password)
 
@@ -204,9 +205,13 @@ class TeamHubDialog(QDialog):
 
     # -- actions --------------------------------------------------------------------------
     def test_connection(self) -> bool:
+        """Connect with the typed password (the kept one when none is typed on a hub this
+        database already syncs with) and say in one line what the hub answered."""
         address, password = self.address(), self.password.text()
         hub = self.ctx.hub
         try:
+            if not password:
+                password = hub.password(address)
             info = background.wait_for(self.ctx, lambda: hub.test(address, password), self,
                                        "Testing the connection…")
         except CoordinatorError as exc:

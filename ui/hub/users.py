@@ -4,6 +4,7 @@ hand over privately; removing a login keeps everything its owner wrote."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,10 @@ class UsersPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.name = QLineEdit()
         self.name.setAccessibleName("New login")
         self.name.setPlaceholderText("login, e.g. ana")
@@ -126,8 +130,11 @@ class UsersPage(QWidget):
         self.consortium.clear()
         self.one_time.setText(password)
         self.one_time.show()
-        self._say(f"Added {name} ({role}). Hand over this one-time password privately; "
-                  "it is shown only now:", ok=True)
+        address = self.ctx.hub.address()
+        where = (f" Their hub address: {replace(address, user=name).url()}."
+                 if address is not None else "")
+        self._say(f"Added {name} ({role}).{where} Hand over this one-time password "
+                  "privately; it is shown only now:", ok=True)
         self.refresh()
         return str(password)
 

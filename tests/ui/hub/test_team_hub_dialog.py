@@ -63,6 +63,9 @@ def test_join_through_the_dialog_then_leave_keeping_every_record(
                         r"merged 0, conflicts 0\.", dialog.result.text())
     assert "Test coalition" in dialog.state_label.text()
     assert dialog.password.text() == ""
+    # Joined: Test connection uses the kept password.
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text() == "Connected: the hub of Test coalition."
     # The password is in the keyring, and nowhere in the database.
     assert memory_keyring.store[("Coordinator", credentials.secret_name(a.address))] == \
         a.password

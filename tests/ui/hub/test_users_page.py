@@ -32,7 +32,10 @@ def test_the_administrator_adds_lists_and_removes_users(
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     password = page.one_time.text()
     assert page.one_time.isVisible() and len(password) >= 16
-    assert page.message.text().startswith("Added ana (coordinator). Hand over this one-time")
+    assert page.message.text() == (
+        f"Added ana (coordinator). Their hub address: postgresql://ana@127.0.0.1:"
+        f"{admin.address.port}/{admin.address.dbname}. Hand over this one-time password "
+        "privately; it is shown only now:")
     assert _cells(page)["ana"] == ["coordinator", "CSCA", "never", ""]
     ana = admin.address.__class__(**{**admin.address.__dict__, "user": "ana"})
     connect(ana, password).close()  # the new login works
