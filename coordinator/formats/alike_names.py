@@ -66,36 +66,43 @@ def alike_pairs(names: Sequence[str], counter: Comparisons | None = None, *,
     once: the pairs comparing every two names finds. Empty names are alike to none.
     Fewer than `small` (SMALL) distinct names are compared in C, more through the
     pieces filter."""
+    return [(a, b) for a, b, _score in alike_scores(names, counter, small=small)]
+
+
+def alike_scores(names: Sequence[str], counter: Comparisons | None = None, *,
+                 small: int | None = None) -> list[tuple[int, int, float]]:
+    """`alike_pairs` with each pair's token-sort ratio (100 for the same name)."""
     positions: dict[str, list[int]] = defaultdict(list)
     for i, name in enumerate(names):
         if name:
             positions[sorted_words(name)].append(i)
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, float]] = []
     for same in positions.values():  # equal names: every pair scores 100
-        found.extend((a, b) for n, a in enumerate(same) for b in same[n + 1:])
+        found.extend((a, b, 100.0) for n, a in enumerate(same) for b in same[n + 1:])
     keys = sorted(positions, key=len)
     limit = SMALL if small is None else small
     pairs = _by_length(keys, counter) if len(keys) < limit else _by_pieces(keys, counter)
-    for m, n in pairs:
+    for m, n, score in pairs:
         for a in positions[keys[m]]:
             for b in positions[keys[n]]:
-                found.append((a, b) if a < b else (b, a))
+                found.append((a, b, score) if a < b else (b, a, score))
     return found
 
 
-def _by_length(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
+def _by_length(keys: list[str], counter: Comparisons | None
+               ) -> list[tuple[int, int, float]]:
     """Distinct keys sorted by length: each with the longer ones that can reach SIMILAR."""
     from bisect import bisect_right
 
     lengths = [len(k) for k in keys]
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, float]] = []
     for n, key in enumerate(keys[:-1]):
         end = bisect_right(lengths, lengths[n] * _STRETCH + 1e-9, n + 1)
         if end <= n + 1:
             continue
         if counter is not None:
             counter.scored += end - n - 1
-        out.extend((n, n + 1 + j) for _m, _s, j in process.extract(
+        out.extend((n, n + 1 + j, score) for _m, score, j in process.extract(
             key, keys[n + 1:end], scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=None))
     return out
 
@@ -178,14 +185,15 @@ def _numbers(bits: int) -> list[int]:
     return out
 
 
-def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, int]]:
+def _by_pieces(keys: list[str], counter: Comparisons | None
+               ) -> list[tuple[int, int, float]]:
     """Distinct keys sorted by length, paired through the pieces index (see the module)."""
     # (length, edits) -> one dict per piece: piece text -> the keys so cut
     index: dict[tuple[int, int], list[dict[str, _Keys]]] = {}
     layouts: dict[tuple[int, int], list[tuple[int, int]]] = {}
     plans: dict[tuple[int, int], _Plan] = {}  # (shorter, longer length) -> where to look
     first: dict[int, int] = {}  # length -> the number of the first key that long
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, float]] = []
     for n, key in enumerate(keys):
         size = len(key)
         first.setdefault(size, n)
@@ -203,7 +211,7 @@ def _by_pieces(keys: list[str], counter: Comparisons | None) -> list[tuple[int, 
         if them:
             if counter is not None:
                 counter.scored += len(them)
-            out.extend((them[j], n) for _m, _s, j in process.extract(
+            out.extend((them[j], n, score) for _m, score, j in process.extract(
                 key, [keys[c] for c in them], scorer=fuzz.ratio,
                 score_cutoff=SIMILAR, limit=None))
         # index this key for the longer (or equal) keys after it

@@ -25,11 +25,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
 from sqlalchemy import text
 
 from coordinator.db import Database
-from coordinator.formats.alike_names import Comparisons, alike_pairs
+from coordinator.formats.alike_names import Comparisons, alike_pairs, alike_scores
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -259,7 +258,7 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
         for n, (word, ids) in enumerate(distinctive.items()):
             if n % 500 == 0:
                 check_cancel(cancelled)
-            for i, j in alike_pairs([keys[oid] for oid in ids], comparisons):
+            for i, j, ratio in alike_scores([keys[oid] for oid in ids], comparisons):
                 a, b = ids[i], ids[j]
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:  # listed from the first block they share, with all words
@@ -268,7 +267,6 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
                 a, b = pair
                 shared = words_of[a] & words_of[b]
                 words = sorted(shared, key=rank) if len(shared) > 1 else [word]
-                ratio = fuzz.token_sort_ratio(keys[a], keys[b])
                 what = "same name" if ratio == 100 else "similar name"
                 reasons = [f"{what} (share '{w}')" for w in words]
                 known = pairs.found.get((a, b))
