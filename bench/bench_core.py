@@ -13,7 +13,9 @@ plain equivalent on the same machine at the same time:
 - command line: `coordinator --version`, `stats`, `search`, `list contacts --format json`,
   each a fresh process from start to its last byte of output, vs a bare `python` with
   `sqlite3` printing the same answer (the same SQL);
-- the database file: its size per table and index (SQLite's dbstat).
+- the database file: its size per table and index (SQLite's dbstat), and what the search
+  index would take with the two- and three-letter prefix indexes schema 0008 dropped,
+  built from the same text in a scratch file, with 2- and 3-letter searches timed on both.
 """
 
 from __future__ import annotations
@@ -196,6 +198,7 @@ def main() -> None:
     size_mb = db.path.stat().st_size / 1e6
     print(f"\nDatabase file: {size_mb:.0f} MB; peak memory (RSS): {peak_memory_mb():.0f} MB")
     report_sizes(db.path, args.contacts)
+    compare_prefix_indexes(db.path, home / "prefix-123.db")
     bench_cli(db.path)
 
 
@@ -218,6 +221,73 @@ def report_sizes(path, contacts: int) -> None:  # type: ignore[no-untyped-def]
     for name, size in sizes[:25]:
         print(f"  {name:<40} {size / 1e6:7.1f} MB  {size / total:5.1%}")
 
+
+
+OLD_FTS = ("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 "
+           "remove_diacritics 2', prefix = '1 2 3')")
+
+
+def _fts_bytes(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_fts%'"
+                        ).fetchone()[0]
+
+
+def _search_once(conn: sqlite3.Connection, q: str) -> None:
+    """What services.search runs for `q` (the bench's bare search)."""
+    match = fts_query(q)
+    broad = is_short(q) or conn.execute(COUNT_SQL, {"q": match, "cap": RANK_CAP + 1}
+                                        ).fetchone()[0] > RANK_CAP
+    m = "{title} : (" + match + ")" if broad else match
+    rows = conn.execute(search_sql(short=broad), {"q": m, "limit": 160}).fetchall()
+    conn.execute(BODY_SQL, {"rowids": json.dumps([r[3] for r in rows[:40]]),
+                            "chars": SNIPPET_SCAN_CHARS + 1}).fetchall()
+
+
+def compare_prefix_indexes(path, scratch) -> None:  # type: ignore[no-untyped-def]
+    """Schema 0008 keeps the one-letter prefix index of the search index only. The same
+    text indexed as before (prefixes of 1, 2 and 3 letters) in a scratch file: its size,
+    and the commonest 2- and 3-letter prefixes of names searched on both (best of 5)."""
+    conn = sqlite3.connect(scratch)
+    conn.execute("ATTACH DATABASE ? AS app", (f"file:{path}?mode=ro",))
+    conn.execute("CREATE TABLE search_doc (rowid INTEGER PRIMARY KEY, entity TEXT NOT NULL,"
+                 " entity_id TEXT NOT NULL UNIQUE)")
+    conn.execute("INSERT INTO search_doc SELECT rowid, entity, entity_id FROM app.search_doc")
+    conn.execute(OLD_FTS)
+    conn.execute("INSERT INTO search_fts (rowid, title, body) SELECT rowid, title, body "
+                 "FROM app.search_fts ORDER BY rowid")
+    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+    conn.commit()
+    titles = [t for (t,) in conn.execute("SELECT title FROM app.search_fts")]
+    conn.execute("DETACH DATABASE app")
+    old_bytes = _fts_bytes(conn)
+    ours = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    new_bytes = _fts_bytes(ours)
+    file_bytes = path.stat().st_size
+    print(f"\nSearch index (FTS5): {new_bytes / 1e6:.1f} MB; with the 2- and 3-letter prefix "
+          f"indexes as before schema 0008: {old_bytes / 1e6:.1f} MB, so the file is "
+          f"{(old_bytes - new_bytes) / 1e6:.1f} MB smaller "
+          f"({(old_bytes - new_bytes) / (file_bytes + old_bytes - new_bytes):.1%})")
+    counts: dict[int, dict[str, int]] = {2: {}, 3: {}}
+    for title in titles:
+        for word in fold(title).split():
+            for n in (2, 3):
+                if len(word) >= n and word[:n].isalpha():
+                    counts[n][word[:n]] = counts[n].get(word[:n], 0) + 1
+    for conn_ in (conn, ours):
+        conn_.create_function("fold", 1, fold, deterministic=True)
+    for n in (2, 3):
+        prefixes = sorted(counts[n], key=lambda k: -counts[n][k])[:20]
+        best = {"now": [], "before": []}
+        for q in prefixes:
+            for label, c in (("now", ours), ("before", conn)):
+                best[label].append(min(timed(lambda c=c, q=q: _search_once(c, q))[0]
+                                       for _ in range(5)))
+        print(f"  {n}-letter searches, 20 commonest prefixes: now "
+              f"{summary_ms(best['now'])}; before {summary_ms(best['before'])}; median "
+              f"ratio {statistics.median(best['now']) / statistics.median(best['before']):.2f}x")
+    ours.close()
+    conn.close()
+    scratch.unlink()
 
 # The same answers as `coordinator stats --format json` and `coordinator search`, in a
 # bare Python with only sqlite3 (the statements are the app's own).
