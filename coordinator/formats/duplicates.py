@@ -163,7 +163,7 @@ def _contacts(db: Database, progress: ProgressCallback | None, cancelled: Cancel
     for n, members in enumerate(by_org.values()):
         if n % 2000 == 0:
             check_cancel(cancelled)
-        if len(members) > 1:  # any size: only names sharing pieces are scored
+        if len(members) > 1:  # any size: a large one goes through the pieces filter
             for i, j in alike_pairs([names[cid] for cid in members], comparisons):
                 candidate(members[i], members[j])
     _report(progress, 3, steps)
@@ -223,8 +223,8 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     """Probable duplicate organizations (in Trash: never). Names the same once folded
     and reordered: 100 ("same name"), each with the oldest so named. Names SIMILAR or
     more alike that share a distinctive word (one of more than two letters, not a
-    filler like 'city' or 'inc', in at most MAX_BLOCK names): their ratio less 10
-    ("same name" at 100), and 5 more for each further such word they share. Each pair
+    filler like 'city' or 'inc', in at most MAX_BLOCK names): their ratio less 10 (90
+    when their words are the same), and 5 more for each further such word they share. Each pair
     is scored once, however many words it shares; `comparisons` counts the scoring."""
     pairs = _Pairs("organization")
     with db.read() as session:
