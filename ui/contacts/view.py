@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter
+from coordinator.services.mailing import MailingSelection
 from coordinator.wording import plural
 from ui.contacts.form import ContactDialog
 from ui.contacts.model import ContactTableModel
@@ -210,6 +211,10 @@ class ContactsView(MemberView, FeatureView):
         edit.setEnabled(has)
         delete.setEnabled(has)
         menu.addActions([edit, delete])
+        from ui.mailing.actions import add_mail_actions  # the selection, else the whole list
+
+        add_mail_actions(menu, self.ctx, self, lambda: MailingSelection(
+            contact_ids=self.selected_ids() or self.model.ids()))
         menu.addSeparator()
         menu.addAction(new)
         menu.popup(self.table.viewport().mapToGlobal(pos))

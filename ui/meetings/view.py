@@ -183,6 +183,10 @@ class MeetingsView(PlanningView[MeetingEditor]):
         menu.addAction("Prepare briefing…", self.prepare_briefing)
         if m.series_id:
             menu.addAction("Plan the next meeting in this series", self.new_in_series)
+        from ui.mailing.actions import MailingSelection, add_mail_actions
+
+        add_mail_actions(menu, self.ctx, self, lambda: MailingSelection(meeting_id=m.id),
+                         "the attendees")
         self.popup_row_menu(menu, pos)
 
     # -- editors ----------------------------------------------------------------------

@@ -197,6 +197,11 @@ class OrganizationsView(MemberView, FeatureView):
         edit.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown in the menu; F2 works anywhere
         edit.setEnabled(has)
         menu.addAction("Move to Trash", self.delete_selected).setEnabled(has)
+        if has:
+            from ui.mailing.actions import add_mail_actions, organization_people
+
+            add_mail_actions(menu, self.ctx, self, lambda: organization_people(
+                self.ctx, self.selected_ids()), "their people")
         menu.addSeparator()
         menu.addAction("New organization…", self.new_record)
         menu.popup(self.table.viewport().mapToGlobal(pos))

@@ -280,6 +280,10 @@ class ProposalsView(PlanningView[ProposalEditor]):
         status = menu.addMenu("Set status")
         for action in self._status_menu().actions():
             status.addAction(action)
+        from ui.mailing.actions import add_mail_actions, proposal_partner_people
+
+        add_mail_actions(menu, self.ctx, self, lambda: proposal_partner_people(
+            self.ctx, self.selected_ids()), "the partners' people")
         self.popup_row_menu(menu, pos)
 
     # -- editors ----------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Writing to members from any list: mail drafts, copied addresses, mail merge."""
