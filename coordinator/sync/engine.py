@@ -80,7 +80,9 @@ def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -
                 store.track_seen()
             store.conn.execute("PRAGMA defer_foreign_keys = ON")
             report = ApplyReport()
-            for batch in _read_changes(hub, cursor, top):
+            # This laptop's own pushes are here already; a full read takes everything.
+            skip = [] if full else store.own_versions()
+            for batch in _read_changes(hub, cursor, top, skip):
                 store.apply(batch, report)
             if full:
                 store.drop_unseen(report)
@@ -93,6 +95,7 @@ def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -
             if dry_run:
                 raise _DryRun
             store.set_state(cursor=top)
+            store.forget_own_versions(upto=top)
             _reindex(session, report)
     except _DryRun:
         pass
@@ -106,28 +109,52 @@ class _DryRun(Exception):
     """Raised to roll both transactions back after counting what a pull would do."""
 
 
-def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int) -> Iterator[list[Pulled]]:
+def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int,
+                  skip: list[tuple[int, int]] | None = None) -> Iterator[list[Pulled]]:
+    """Rows of versions in (cursor, top], except those of the `skip` ranges."""
+    spans = _spans(cursor, top, skip or [])
+    if not spans:
+        return
+    versions = "(" + " OR ".join("(version > %s AND version <= %s)" for _ in spans) + ")"
+    bounds = [bound for span in spans for bound in span]
     can_read_internal = hub.execute(
         "SELECT has_table_privilege('hub.internal', 'SELECT')").fetchone()[0]  # type: ignore[index]
     parts = [("record", "SELECT 'record', kind, id, data, version, changed_by, "
-              "changed_at::text FROM hub.record WHERE version > %(c)s AND version <= %(v)s")]
+              f"changed_at::text FROM hub.record WHERE {versions}")]
     if can_read_internal:
         parts.append(("internal", "SELECT 'internal', kind, id, data, version, changed_by, "
-                      "changed_at::text FROM hub.internal "
-                      "WHERE version > %(c)s AND version <= %(v)s"))
+                      f"changed_at::text FROM hub.internal WHERE {versions}"))
     parts.append(("private", "SELECT 'private', kind, id, data, version, owner, "
                   "changed_at::text FROM hub.private WHERE owner = session_user "
-                  "AND version > %(c)s AND version <= %(v)s"))
+                  f"AND {versions}"))
     for _part, query in parts:
         with hub.cursor(name=f"sync_pull_{_part}") as rows:
             rows.itersize = PULL_BATCH
-            rows.execute(query, {"c": cursor, "v": top})
+            rows.execute(query, bounds)
             while True:
                 chunk = rows.fetchmany(PULL_BATCH)
                 if not chunk:
                     break
                 yield [Pulled(part, kind, rid, data, int(version), by, at)
                        for part, kind, rid, data, version, by, at in chunk]
+
+
+def _spans(cursor: int, top: int, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(after, upto] spans of versions covering (cursor, top] without the `skip` ranges
+    (inclusive [low, high] pairs)."""
+    spans: list[tuple[int, int]] = []
+    start = cursor
+    for low, high in sorted(skip):
+        if high <= start:
+            continue
+        if low > top:
+            break
+        if low - 1 > start:
+            spans.append((start, low - 1))
+        start = max(start, high)
+    if start < top:
+        spans.append((start, top))
+    return spans
 
 
 def _reindex(session: Any, report: ApplyReport) -> None:
@@ -181,13 +208,22 @@ def push(db: Database, hub: psycopg.Connection[Any], *, me: str) -> PushResult:
             if not chunk:
                 break
             after = chunk[-1].id
+            alone = hub.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
             with hub.transaction():
-                accepted = _push_live(hub, spec, [p for p in chunk if not p.deleted])
+                accepted, written = _push_live(hub, spec, [p for p in chunk if not p.deleted])
                 accepted.update(_push_deleted(hub, spec, [p for p in chunk if p.deleted]))
             with _local(db) as (store, _session):
                 marked = store.mark_pushed(
                     spec.name, [(p.id, p.rev, *accepted[p.id], p.deleted)
                                 for p in chunk if p.id in accepted], by=me)
+                # Every row the hub stamped with this transaction's version is now here
+                # as the hub has it: the next pull need not download that version.
+                # Not when a row was refused or changed here meanwhile (the pull must
+                # bring its version to merge), nor with deletions (a purge also writes
+                # rows this laptop does not track), nor inside a wider transaction.
+                if (written is not None and alone and len(marked) == len(chunk)
+                        and not any(p.deleted for p in chunk)):
+                    store.note_own_version(written)
             result.refused += sum(1 for p in chunk if p.id not in accepted)
             result.deleted += sum(1 for p in chunk if p.deleted and p.id in marked)
             result.pushed += sum(1 for p in chunk if not p.deleted and p.id in marked)
@@ -198,9 +234,10 @@ Outcome = tuple[int | None, int | None]  # (record version, internal version) no
 
 
 def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
-               rows: list[Pending]) -> dict[str, Outcome]:
+               rows: list[Pending]) -> tuple[dict[str, Outcome], int | None]:
+    """What the hub accepted, and the version of this transaction if it wrote a row."""
     if not rows:
-        return {}
+        return {}, None
     shared, internal, private = [], [], []
     for p in rows:
         data = p.data or {}
@@ -212,14 +249,16 @@ def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
         if spec.private and (_differs(data, base, spec.private) if base is not None
                              else any(data.get(k) for k in spec.private)):
             private.append((p, {k: data.get(k) for k in spec.private}, 0))
-    record_ok = _upsert(hub, "record", spec.name, shared)
-    internal_ok = _upsert(hub, "internal", spec.name, internal)
+    record_ok, record_version = _upsert(hub, "record", spec.name, shared)
+    internal_ok, internal_version = _upsert(hub, "internal", spec.name, internal)
+    versions = {v for v in (record_version, internal_version) if v is not None}
     if private:
-        hub.execute(
+        versions.update(int(r[0]) for r in hub.execute(
             "INSERT INTO hub.private (kind, id, data) SELECT %s, x.id, x.data "
             "FROM jsonb_to_recordset(%s) AS x(id text, data jsonb) "
-            "ON CONFLICT (owner, kind, id) DO UPDATE SET data = EXCLUDED.data",
-            (spec.name, Jsonb([{"id": p.id, "data": d} for p, d, _ in private])))
+            "ON CONFLICT (owner, kind, id) DO UPDATE SET data = EXCLUDED.data "
+            "RETURNING version",
+            (spec.name, Jsonb([{"id": p.id, "data": d} for p, d, _ in private]))).fetchall())
     sent_record = {p.id for p, _, _ in shared}
     sent_internal = {p.id for p, _, _ in internal}
     accepted: dict[str, Outcome] = {}
@@ -229,7 +268,7 @@ def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
         if p.id in sent_internal and p.id not in internal_ok:
             continue
         accepted[p.id] = (record_ok.get(p.id), internal_ok.get(p.id))
-    return accepted
+    return accepted, max(versions, default=None)
 
 
 def _differs(data: dict[str, Any], base: dict[str, Any], fields: tuple[str, ...]) -> bool:
@@ -237,16 +276,18 @@ def _differs(data: dict[str, Any], base: dict[str, Any], fields: tuple[str, ...]
 
 
 def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
-            rows: list[tuple[Pending, dict[str, Any], int]]) -> dict[str, int]:
-    """Rows written (or found already written) on hub.`table`: id -> version."""
+            rows: list[tuple[Pending, dict[str, Any], int]]) -> tuple[dict[str, int], int | None]:
+    """Rows written (or found already written) on hub.`table`: id -> version; and the
+    version of this transaction if it wrote any row (None if it wrote none)."""
     if not rows:
-        return {}
+        return {}, None
     # Rows the hub had go in by UPDATE, new ones by INSERT: each statement gets only its
     # own rows (a first push sends every row once, not twice).
     source = "jsonb_to_recordset(%(rows)s) AS x(id text, data jsonb, seen bigint)"
     seen_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen > 0]
     new_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen <= 0]
     done: dict[str, int] = {}
+    written: set[int] = set()
     if seen_rows:
         done.update(hub.execute(
             f"UPDATE hub.{table} r SET data = coalesce(r.data, '{{}}'::jsonb) || x.data "
@@ -259,6 +300,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"FROM {source} WHERE x.seen = 0 ON CONFLICT (kind, id) DO NOTHING "
             f"RETURNING id, version",
             {"rows": Jsonb(new_rows), "kind": kind}).fetchall())
+    written.update(int(v) for v in done.values())
     rest = [{"id": p.id, "data": d} for p, d, _ in rows if p.id not in done]
     if rest:
         # Already there with exactly this data: an earlier push whose answer was lost.
@@ -267,7 +309,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"AS x(id text, data jsonb) ON r.kind = %(kind)s AND r.id = x.id "
             f"WHERE r.data @> x.data",
             {"rows": Jsonb(rest), "kind": kind}).fetchall())
-    return {k: int(v) for k, v in done.items()}
+    return {k: int(v) for k, v in done.items()}, max(written, default=None)
 
 
 def _push_deleted(hub: psycopg.Connection[Any], spec: SyncedTable,

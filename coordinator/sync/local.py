@@ -28,6 +28,7 @@ PARTS = ("record", "internal", "private")
 # creating "Mobility" and "mobility" offline made one row, spelled as the hub has it.
 NATURAL_KINDS = frozenset({"tag", "meeting_series"})
 NAME_FIELDS = frozenset({"name", "name_key"})
+OWN_VERSIONS = "own_versions"  # sync_state key (see LocalStore.own_versions)
 
 # Which top-level record a row belongs to, for the search index and the views' refresh.
 OWNERS: dict[str, tuple[str, str]] = {
@@ -140,6 +141,26 @@ class LocalStore:
             "INSERT INTO sync_state (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [(k, str(v)) for k, v in values.items()])
+
+    # Versions the hub gave this laptop's own pushes, as inclusive [low, high] ranges:
+    # every row of those versions is here as the hub has it, so pulls skip them.
+    def own_versions(self) -> list[tuple[int, int]]:
+        text = self.state().get(OWN_VERSIONS)
+        return [(int(low), int(high)) for low, high in json.loads(text)] if text else []
+
+    def note_own_version(self, version: int) -> None:
+        ranges = self.own_versions()
+        if ranges and ranges[-1][0] <= version <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], version))
+        else:
+            ranges.append((version, version))
+        self.set_state(**{OWN_VERSIONS: json.dumps(ranges)})
+
+    def forget_own_versions(self, upto: int) -> None:
+        """A pull read everything up to `upto`: ranges at or below it serve no more."""
+        ranges = self.own_versions()
+        if ranges:
+            self.set_state(**{OWN_VERSIONS: json.dumps([r for r in ranges if r[1] > upto])})
 
     def clear_state(self) -> None:
         self.conn.execute("DELETE FROM sync_state")
