@@ -342,8 +342,9 @@ def _after_local_edit(session: Any, kind: str, row_id: str, data: dict[str, Any]
 # -- for the desktop app: who changed a record, what a conflict is about, undo --------------
 @dataclass(frozen=True)
 class ChangedBy:
-    login: str
+    login: str  # who last changed it on the hub (this login, for its own pushes)
     at: datetime | None
+    pending: bool = False  # changed here since, not pushed yet
 
 
 def _aware(text: str | None) -> datetime | None:
@@ -362,11 +363,11 @@ def changed_by(db: Database, kind: str, row_id: str) -> ChangedBy | None:
     row that never travelled, or on a laptop that does not sync."""
     with db.read() as session:
         row = _store(session).conn.execute(
-            "SELECT changed_by, changed_at FROM sync_row WHERE kind = ? AND id = ?",
+            "SELECT changed_by, changed_at, dirty FROM sync_row WHERE kind = ? AND id = ?",
             (kind, row_id)).fetchone()
     if row is None or not row[0]:
         return None
-    return ChangedBy(str(row[0]), _aware(row[1]))
+    return ChangedBy(str(row[0]), _aware(row[1]), bool(row[2]))
 
 
 def changed_by_many(db: Database, kind: str, ids: list[str]) -> dict[str, ChangedBy]:
@@ -376,11 +377,11 @@ def changed_by_many(db: Database, kind: str, ids: list[str]) -> dict[str, Change
         conn = _store(session).conn
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            for rid, login, at in conn.execute(
-                    f"SELECT id, changed_by, changed_at FROM sync_row WHERE kind = ? "
+            for rid, login, at, dirty in conn.execute(
+                    f"SELECT id, changed_by, changed_at, dirty FROM sync_row WHERE kind = ? "
                     f"AND changed_by IS NOT NULL AND id IN ({','.join('?' * len(part))})",
                     (kind, *part)):
-                found[rid] = ChangedBy(str(login), _aware(at))
+                found[rid] = ChangedBy(str(login), _aware(at), bool(dirty))
     return found
 
 

@@ -40,8 +40,28 @@ def changed_line(ctx: AppContext, kind: str, record_id: str) -> str:
         return ""
     if who is None:
         return ""
+    if who.pending:
+        return "Changed by you here, not synced yet"
     name = "you" if address is not None and who.login == address.user else who.login
     return f"Changed by {name}, {ago(who.at)}" if who.at else f"Changed by {name}"
+
+
+def deleted_by(ctx: AppContext) -> Any:
+    """`names(entity, ids) -> {id: who}` for the Trash's "Deleted by": the hub's login
+    that deleted each record ("you" for this login, or for a delete not pushed yet)."""
+    hub = ctx.hub
+
+    def names(entity: str, ids: list[str]) -> dict[str, str]:
+        try:
+            found = hub.changed_by_many(entity, ids)
+            address = hub.address() if found else None
+        except CoordinatorError:
+            return {}
+        me = address.user if address is not None else None
+        return {rid: "you" if who.pending or who.login == me else who.login
+                for rid, who in found.items()}
+
+    return names
 
 
 class RemoteChangeBar(QFrame):

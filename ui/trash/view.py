@@ -4,6 +4,7 @@ in the kit's lazy table (listed and sorted in SQL by `services.trash`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -48,12 +49,34 @@ COLUMNS: list[Column[TrashItem]] = [
 ]
 
 
-def trash_spec(services: Services) -> TableSpec[TrashItem]:
+DeletedBy = Callable[[str, list[str]], dict[str, str]]
+
+
+def trash_spec(services: Services, deleted_by: DeletedBy | None = None
+               ) -> TableSpec[TrashItem]:
+    """The Trash's table; with `deleted_by` (a database that syncs with a team hub), a
+    "Deleted by" column names who deleted each record."""
     trash = services.trash
+    columns = COLUMNS
+    fetch: Callable[[list[str]], list[TrashItem]] = trash.rows
+    if deleted_by is not None:
+        who: dict[str, str] = {}
+
+        def fetch_with_who(ids: list[str]) -> list[TrashItem]:
+            rows = trash.rows(ids)
+            by_entity: dict[str, list[str]] = defaultdict(list)
+            for row in rows:
+                by_entity[row.entity].append(row.id)
+            for entity, some in by_entity.items():
+                who.update(deleted_by(entity, some))
+            return rows
+
+        fetch = fetch_with_who
+        columns = [*COLUMNS, Column("Deleted by", lambda t, _c: who.get(t.id, ""))]
     return TableSpec(
-        columns=COLUMNS,
+        columns=columns,
         list_ids=lambda _f, sort, desc: trash.ids(sort=sort, descending=desc),
-        fetch=trash.rows, entities=tuple(KINDS), default_sort=DELETED,
+        fetch=fetch, entities=tuple(KINDS), default_sort=DELETED,
         default_descending=True, row_roles={ENTITY_ROLE: lambda t, _c: t.entity})
 
 
@@ -70,8 +93,14 @@ class TrashView(QWidget, FeatureView):
         super().__init__(parent)
         self.ctx = ctx
         self.setAccessibleName("Trash")
-        self.model: LazyTableModel[TrashItem] = LazyTableModel(trash_spec(ctx.services),
-                                                               ctx.tasks, self)
+        from ui.hub.editors import deleted_by
+
+        # A database that syncs with a team hub says who deleted what.
+        syncer = ctx.hub_sync
+        state = getattr(syncer, "state", None)
+        joined = state.joined if state is not None and state.known else ctx.hub.status().joined
+        self.model: LazyTableModel[TrashItem] = LazyTableModel(
+            trash_spec(ctx.services, deleted_by(ctx) if joined else None), ctx.tasks, self)
         self.model.loaded.connect(self._on_loaded)
         self.table = build_lazy_table(self.model)  # the latest deleted first
         self.table.setAccessibleName("Records in Trash")

@@ -90,3 +90,34 @@ def test_the_detail_pane_says_who_changed_a_record_from_the_hub(
     view.open_record(mine.id)
     settle(b.ctx)
     assert "Changed by you, just now" in view.detail.toPlainText()
+
+
+def test_the_trash_says_who_deleted_each_record(
+        app_laptops, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    a, b = app_laptops("a"), app_laptops("b")
+    ada = a.ctx.services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
+    grace = a.ctx.services.contacts.create(ContactData(given_name="Grace",
+                                                       family_name="Hopper"))
+    a.join()
+    b.join()
+    a.ctx.services.contacts.delete(ada.id)
+    a.ctx.hub.sync()
+    window = make_window(b.ctx)
+    synced(qtbot, window, key=False)
+    b.ctx.services.contacts.delete(grace.id)  # here, not pushed yet
+    view = window.show_view("trash")
+    settle(b.ctx)
+    model = view.model
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert header[-1] == "Deleted by"
+    who = {model.id_at(r): model.index(r, len(header) - 1).data()
+           for r in range(model.rowCount())}
+    assert who == {ada.id: a.address.user, grace.id: "you"}
+
+
+def test_a_trash_that_syncs_with_no_hub_has_no_deleted_by_column(ctx, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(ctx)
+    view = window.show_view("trash")
+    headers = [view.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(view.model.columnCount())]
+    assert "Deleted by" not in headers
