@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 
 from coordinator.errors import CoordinatorError
 from ui.kit.background import ProgressJob, is_alive
@@ -240,14 +240,12 @@ class HubSync(QObject):
         return not self._job.running
 
     def _wait(self, deadline: float) -> None:
-        remaining = int((deadline - time.monotonic()) * 1000)
-        if remaining <= 0 or not self._job.running:
-            return
-        loop = QEventLoop()
-        self.idle.connect(loop.quit)
-        QTimer.singleShot(remaining, loop.quit)
-        loop.exec()
-        self.idle.disconnect(loop.quit)
+        """Let the sync's result arrive until `deadline`. Events are processed by hand,
+        not by a nested event loop: one would also carry out deletions the caller
+        scheduled (deleteLater) while the window closes."""
+        while self._job.running and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
 
     def _cancel_connection(self) -> None:
         """Ask the hub to stop the running statement: the worker's sync then fails and

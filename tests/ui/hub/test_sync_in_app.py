@@ -143,3 +143,23 @@ def test_status_words() -> None:
     assert status_text(dataclasses.replace(state, offline=True, waiting=0, conflicts=0),
                        now) == "Offline"
     assert status_text(SyncState(joined=False), now) == ""
+
+
+def test_syncs_by_themselves_after_an_edit_and_every_few_minutes(
+        app_laptops, make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ui.hub.syncer import HubSync
+
+    # Shortened here; the app waits a minute after an edit and syncs every 5 minutes.
+    monkeypatch.setattr(HubSync, "AFTER_EDIT_MS", 300)
+    monkeypatch.setattr(HubSync, "INTERVAL_MS", 700)
+    a, b = app_laptops("a"), app_laptops("b")
+    a.join()
+    b.join()
+    wa, wb = make_window(a.ctx), make_window(b.ctx)
+    view = wb.show_view("contacts")
+    settle(b.ctx)
+    grace = a.ctx.services.contacts.create(ContactData(given_name="Grace",
+                                                       family_name="Hopper"))
+    # a pushes a moment after the edit, b pulls on its next round: nobody pressed F9.
+    qtbot.waitUntil(lambda: view.model.row_of(grace.id) >= 0, timeout=20_000)
+    assert wa.hub_hooks.syncer.state.waiting == 0
