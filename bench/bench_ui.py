@@ -12,6 +12,9 @@
 - dragging the scrollbar thumb to random places: each jump set and painted, p95
   (< 16 ms), against the same table over a bare Python model;
 - peak memory of the process with the whole database open and scrolled (< 300 MB);
+- Home (`--home-only`): each panel's read, median and p95 (< 50 ms each), as a ratio to
+  the first page of contacts read the same way, the whole page from refresh to painted,
+  and the Coverage report;
 - team-hub sync (`--sync`, or alone with `--sync-only`): an open window pulls
   `--sync-contacts` (10,000) contacts another laptop pushed to a throwaway local hub
   (`tests/pgserver.py`), by its background syncer, with the contacts table shown; the
@@ -434,6 +437,89 @@ def bench_sync_gui(contacts: int) -> dict[str, float]:
         server.cleanup()
 
 
+HOME_RUNS = 15
+
+
+def bench_home(db_path: Path, runs: int = HOME_RUNS) -> dict[str, float]:
+    """Each Home panel's read (median and p95 over `runs`), the whole page from refresh
+    to painted, and the Coverage report; the baseline is the first page of contacts (50
+    rows, what start-up reads) read by the same services in the same run. Works on a
+    copy of `db_path` made with SQLite's backup API (an older file is upgraded on open,
+    and the cached one is shared)."""
+    import sqlite3
+    from datetime import UTC, date, datetime
+
+    from PySide6.QtCore import QSettings
+
+    from coordinator.db import Database
+    from ui.app import make_application, settle
+    from ui.context import AppContext
+    from ui.home.view import HomeView
+
+    folder = Path(tempfile.mkdtemp(prefix="coordinator-bench-home-"))
+    os.environ.setdefault("COORDINATOR_HOME", str(folder / "home"))
+    copy = folder / "home.db"
+    source, target = sqlite3.connect(db_path), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    app = make_application([])
+    db = Database.open(copy)
+    ctx = AppContext(db, QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
+    home, contacts = ctx.services.home, ctx.services.contacts
+    today, now = date.today(), datetime.now(UTC)
+    steps = {
+        "first contacts page (baseline)": lambda: contacts.list(limit=50),
+        "next partnership call": lambda: home.next_call(now),
+        "deadlines": lambda: home.deadlines(today),
+        "action items": lambda: home.action_items(today),
+        "going quiet": lambda: home.going_quiet(today, now=now),
+        "recently changed": lambda: home.recently_changed(),
+    }
+    results: dict[str, float] = {}
+    for name, fn in steps.items():
+        fn()  # warm the page cache
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        results[f"{name} p50"] = statistics.median(times)
+        results[f"{name} p95"] = percentile(times, 95)
+    view = HomeView(ctx)
+    view.resize(1060, 760)
+    view.show()
+    settle(ctx)
+    page = []
+    for _ in range(5):
+        started = time.perf_counter()
+        view.refresh()
+        while view.data is None or ctx.tasks.pending():
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.0005)
+        view.repaint()
+        page.append((time.perf_counter() - started) * 1000)
+    results["page p50"] = statistics.median(page)
+    started = time.perf_counter()
+    ctx.services.coverage.report(today)
+    results["coverage"] = (time.perf_counter() - started) * 1000
+    view.close()
+    ctx.close()
+    return results
+
+
+def print_home(r: dict[str, float]) -> None:
+    base = r["first contacts page (baseline) p50"]
+    print(f"Home panels (median / p95 of {HOME_RUNS} reads; target < 50 ms each), against "
+          f"the first page of contacts read the same way: {base:.1f} ms")
+    for name in ("next partnership call", "deadlines", "action items", "going quiet",
+                 "recently changed"):
+        print(f"  {name}: {r[name + ' p50']:.1f} / {r[name + ' p95']:.1f} ms -> "
+              f"{r[name + ' p50'] / base:.1f}x the baseline")
+    print(f"  whole page, refresh to painted: {r['page p50']:.0f} ms (median of 5)")
+    print(f"Coverage report (every figure and gap): {r['coverage']:.0f} ms", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="an existing Coordinator database")
@@ -445,7 +531,12 @@ def main() -> int:
                         help="also the team-hub sync of an open window (needs PostgreSQL)")
     parser.add_argument("--sync-only", action="store_true", help="only the team-hub sync")
     parser.add_argument("--sync-contacts", type=int, default=10_000)
+    parser.add_argument("--home-only", action="store_true",
+                        help="only the Home page's panels and the Coverage report")
     args = parser.parse_args()
+    if args.home_only:
+        print_home(bench_home(args.db or build_database(args.contacts)))
+        return 0
     if args.sync_only:
         print_sync(bench_sync_gui(args.sync_contacts), args.sync_contacts)
         return 0

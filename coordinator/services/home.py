@@ -57,6 +57,15 @@ def week_end(day: date) -> date:
     return day + timedelta(days=6 - day.weekday())
 
 
+# Each live proposal's organizations (lead and partners) as (org, p.*): append
+# conditions on `p` with AND.
+_PROPOSAL_ORGS = """
+SELECT x.org AS org, p.due_date AS due_date FROM (
+  SELECT lead_organization_id AS org, id AS pid FROM proposal
+   WHERE lead_organization_id IS NOT NULL
+  UNION SELECT organization_id, proposal_id FROM proposal_partner) x
+JOIN proposal p ON p.id = x.pid WHERE p.deleted_at IS NULL"""
+
 # The latest contact with each organization, one row per organization that had any
 # (parameters :today, :now). Used by Home ("going quiet") and by Coverage.
 TOUCH_SQL = f"""
@@ -290,28 +299,60 @@ class HomeService:
     def going_quiet(self, today: date, months: int = QUIET_MONTHS, *,
                     now: datetime | None = None, limit: int = QUIET_SHOWN) -> QuietList:
         """Member organizations (those in a consortium) with no contact since `months`
-        months before `today`: never contacted first, then the longest quiet."""
+        months before `today`: never contacted first, then the longest quiet.
+
+        Two queries: the first finds the quiet members in one pass over the contacts
+        (their latest `last contacted` and their number), ruling out members with a
+        meeting attended or a proposal since; the second dates the last meeting and
+        proposal of only those quiet members, for the order and the date shown."""
         since = months_before(today, months)
-        now = now or utcnow()
+        now = now or moment_of(today)
+        params = {"today": today.isoformat(), "now": sql_time(now),
+                  "since": since.isoformat(), "since_t": sql_time(datetime.combine(
+                      since, time.min, UTC))}
         with self.db.raw() as conn:
-            rows = conn.execute(
-                f"WITH touch AS ({TOUCH_SQL}),"
-                " people AS (SELECT organization_id AS org, count(*) AS n FROM contact"
+            quiet = conn.execute(
+                "WITH people AS (SELECT organization_id AS org, count(*) AS n,"
+                "  max(last_contacted_on) AS day FROM contact"
                 "  WHERE deleted_at IS NULL AND organization_id IS NOT NULL"
-                "  GROUP BY organization_id)"
-                " SELECT o.id, o.name, coalesce(cs.short_name, ''), t.day,"
-                " coalesce(pe.n, 0), count(*) OVER ()"
-                " FROM organization o LEFT JOIN touch t ON t.org = o.id"
+                "  GROUP BY organization_id),"
+                " met AS (SELECT DISTINCT c.organization_id AS org FROM meeting m"
+                "  JOIN attendee a ON a.meeting_id = m.id JOIN contact c ON c.id = a.contact_id"
+                "  WHERE m.starts_at >= :since_t AND m.starts_at <= :now"
+                "  AND m.deleted_at IS NULL AND a.attended = 1 AND c.deleted_at IS NULL"
+                "  AND c.organization_id IS NOT NULL),"
+                f" active AS ({_PROPOSAL_ORGS} AND (p.status NOT IN ({_CLOSED})"
+                "  OR p.due_date >= :since))"
+                " SELECT o.id, o.name, coalesce(cs.short_name, ''), pe.day,"
+                " coalesce(pe.n, 0), o.name_key FROM organization o"
                 " LEFT JOIN people pe ON pe.org = o.id"
                 " LEFT JOIN consortium cs ON cs.id = o.consortium_id"
                 " WHERE o.deleted_at IS NULL AND o.consortium_id IS NOT NULL"
-                " AND (t.day IS NULL OR t.day < :since)"
-                " ORDER BY t.day IS NOT NULL, t.day, o.name_key LIMIT :limit",
-                {"today": today.isoformat(), "now": sql_time(now), "since": since.isoformat(),
-                 "limit": limit}).fetchall()
-        total = rows[0][5] if rows else 0
-        return QuietList(rows=[QuietOrganization(r[0], r[1], r[2], _day(r[3]), int(r[4]))
-                               for r in rows], total=int(total), months=months, since=since)
+                " AND (pe.day IS NULL OR pe.day < :since)"
+                " AND o.id NOT IN (SELECT org FROM met) AND o.id NOT IN (SELECT org FROM active)",
+                params).fetchall()
+            ids = json.dumps([r[0] for r in quiet])
+            earlier = dict(conn.execute(
+                "WITH q AS (SELECT value AS org FROM json_each(:ids))"
+                " SELECT org, max(day) FROM ("
+                "  SELECT c.organization_id AS org, max(substr(m.starts_at, 1, 10)) AS day"
+                "  FROM contact c JOIN attendee a ON a.contact_id = c.id"
+                "  JOIN meeting m ON m.id = a.meeting_id"
+                "  WHERE c.organization_id IN (SELECT org FROM q) AND c.deleted_at IS NULL"
+                "  AND a.attended = 1 AND m.deleted_at IS NULL AND m.starts_at <= :now"
+                "  GROUP BY c.organization_id"
+                "  UNION ALL"
+                f" SELECT x.org, max(x.due_date) FROM ({_PROPOSAL_ORGS}) x"
+                "  WHERE x.org IN (SELECT org FROM q) GROUP BY x.org"
+                " ) GROUP BY org", {"ids": ids, "now": sql_time(now)}).fetchall())
+        rows = []
+        for oid, name, consortium, day, n, key in quiet:
+            days = [d for d in (_day(day), _day(earlier.get(oid))) if d is not None]
+            rows.append((max(days) if days else None, key, QuietOrganization(
+                oid, name, consortium, max(days) if days else None, int(n))))
+        rows.sort(key=lambda r: (r[0] is not None, r[0] or date.min, r[1]))
+        return QuietList(rows=[r[2] for r in rows[:limit]], total=len(rows), months=months,
+                         since=since)
 
     def mark_contacted(self, organization_id: str, day: date) -> dict[str, date | None]:
         """Set `last contacted` to `day` on every live contact of the organization;
