@@ -45,6 +45,13 @@ def test_home_is_first_and_shown_at_start(sample_ctx, make_window, qtbot) -> Non
     assert f"Invited ({len(call.invited)})" in view.call_invited.text()
     # the call's time in each consortium's zone, one line per zone
     assert view.call_zones.text().count("\n") + 1 == len({z.time_zone for z in call.zones})
+    # an invitee's name opens the contact
+    first = call.invited[0]
+    assert first.name in view.call_invited.text()
+    view.call_invited.linkActivated.emit(f"contact:{first.contact_id}")
+    assert window.current_view == "contacts"
+    contacts = window.pages["contacts"]
+    qtbot.waitUntil(lambda: contacts.selected_ids() == [first.contact_id], timeout=10_000)
 
 
 def test_a_deadline_opens_its_proposal(sample_ctx, make_window, qtbot) -> None:

@@ -10,6 +10,7 @@ task (`services.home.load`) and reads again after every committed change.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -141,6 +142,9 @@ class HomeView(QScrollArea, FeatureView):
         self.call_invited = QLabel()
         self.call_invited.setWordWrap(True)
         self.call_invited.setAccessibleName("Invited")
+        self.call_invited.setTextFormat(Qt.TextFormat.RichText)
+        self.call_invited.linkActivated.connect(
+            lambda target: self._open("contact", target.removeprefix("contact:")))
         self.carried = RecordList(["Due", "Open item carried to the call", "Owner"],
                                   "Open items carried to the call")
         self.carried.stretch(1)
@@ -248,7 +252,8 @@ class HomeView(QScrollArea, FeatureView):
         self.call_when.setText(f"{format_in_zone(call.starts_at, zone)} ({zone}), "
                                f"{call.duration_minutes} minutes")
         self.call_zones.setText(describe_consortium_times(call.starts_at, call.zones, zone))
-        names = [p.name for p in call.invited[:INVITED_NAMED]]
+        names = [f'<a href="contact:{html.escape(p.contact_id)}">{html.escape(p.name, quote=False)}</a>'
+                 for p in call.invited[:INVITED_NAMED]]
         more = len(call.invited) - len(names)
         invited = ", ".join(names) + (f" and {more} more" if more > 0 else "")
         self.call_invited.setText(f"Invited ({len(call.invited)}): {invited}" if names
