@@ -252,8 +252,8 @@ class HomeView(QScrollArea, FeatureView):
         self.call_when.setText(f"{format_in_zone(call.starts_at, zone)} ({zone}), "
                                f"{call.duration_minutes} minutes")
         self.call_zones.setText(describe_consortium_times(call.starts_at, call.zones, zone))
-        names = [f'<a href="contact:{html.escape(p.contact_id)}">{html.escape(p.name, quote=False)}</a>'
-                 for p in call.invited[:INVITED_NAMED]]
+        names = [f'<a href="contact:{html.escape(p.contact_id)}">'
+                 f"{html.escape(p.name, quote=False)}</a>" for p in call.invited[:INVITED_NAMED]]
         more = len(call.invited) - len(names)
         invited = ", ".join(names) + (f" and {more} more" if more > 0 else "")
         self.call_invited.setText(f"Invited ({len(call.invited)}): {invited}" if names
