@@ -35,8 +35,8 @@ from coordinator.services.base import record_change
 from coordinator.sync.local import INDEXED, ApplyReport, LocalStore, Pending, Pulled
 from coordinator.sync.tables import SyncedTable, synced_tables
 
-PULL_BATCH = 2000
-PUSH_CHUNK = 1000
+PULL_BATCH = 5000
+PUSH_CHUNK = 5000
 
 
 @dataclass

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from coordinator.models import sql_time, utcnow
@@ -254,10 +255,11 @@ class LocalStore:
         current = self._current(spec, ids)
         plain: list[Pulled] = []
         column = {"record": 2, "internal": 3}.get(part)
+        known = frozenset(spec.columns)
         for row in rows:
             state = states.get(row.id)
             if row.data is not None:
-                row.data = {k: v for k, v in row.data.items() if k in spec.columns}
+                row.data = {k: v for k, v in row.data.items() if k in known}
             dirty = state is not None and state[0]
             if state is not None and column is not None and state[column] == row.version:
                 continue  # the version this laptop already has (its own push coming back)
@@ -359,10 +361,11 @@ class LocalStore:
         sql = (f"INSERT INTO {spec.name} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT ({conflict}) "
                + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
+        start = {**dict.fromkeys(columns), **defaults}
+        pick = itemgetter(*columns) if len(columns) > 1 else lambda d: (d[columns[0]],)
         values = []
         for r in rows:
-            data = {**defaults, **spec.key_values(r.id), **(r.data or {})}
-            values.append(tuple(data.get(c) for c in columns))
+            values.append(pick({**start, **spec.key_values(r.id), **(r.data or {})}))
         self.conn.executemany(sql, values)
 
     def _update_fields(self, spec: SyncedTable, rows: list[Pulled]) -> None:

@@ -92,9 +92,11 @@ def synced_tables() -> tuple[SyncedTable, ...]:
             for fk in table.foreign_keys if fk.column.table.name not in LOCAL_ONLY
         }
         found.append(SyncedTable(
-            name=table.name,
-            columns=tuple(c.name for c in table.columns),
-            key=tuple(c.name for c in table.primary_key.columns),
+            # Plain str, not SQLAlchemy's quoted_name: bound as a parameter, a str
+            # subclass costs sqlite3 an adapter lookup per row.
+            name=str(table.name),
+            columns=tuple(str(c.name) for c in table.columns),
+            key=tuple(str(c.name) for c in table.primary_key.columns),
             order=order,
             private=PRIVATE_FIELDS.get(table.name, ()),
             internal=INTERNAL_FIELDS.get(table.name, ()),
