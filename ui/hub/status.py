@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 from coordinator.wording import plural
 from ui.hub.syncer import HubSync, SyncState
@@ -86,6 +86,10 @@ class SyncStatusButton(QToolButton):
         super().__init__(parent)
         self.syncer = syncer
         self.setAutoRaise(True)
+        # No taller than the status bar's labels: the bar (and the views above it) must
+        # not change height when the entry appears, or a table scrolled to its end moves.
+        self.setMaximumHeight(QLabel("Ag").sizeHint().height())
+        self.setStyleSheet("QToolButton { padding: 0px 4px; }")
         self.setAccessibleName("Sync status")
         self.clicked.connect(self._clicked)
         syncer.changed.connect(self.show_state)

@@ -157,7 +157,10 @@ class HubSync(QObject):
         database does not sync with a hub."""
         if self._closed and self._timeout is None:
             return False
-        if not self.state.joined and self.state.known:
+        if not self.state.known:  # the status first (this is the start-up sync)
+            self.refresh_status(sync_after=True)
+            return True
+        if not self.state.joined:
             return False
         if self._job.running:
             self._again = True
@@ -231,7 +234,7 @@ class HubSync(QObject):
             if not status.joined or not sum(status.waiting.values()) or self.state.offline:
                 return True
             self._timeout = max(2, int(seconds))
-            self._set(joined=True)
+            self._apply_status(status)
             self.sync_now()
         self._wait(deadline)
         if self._job.running:

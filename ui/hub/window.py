@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.hub.status import SyncStatusButton
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 SYNC_SHORTCUT = QKeySequence(Qt.Key.Key_F9)
+# The first status read and sync wait until the window has shown its data: they import
+# the hub's driver, which would compete with the views loading at start.
+START_DELAY_MS = 1500
 VIEW = "conflicts"
 
 
@@ -63,7 +66,7 @@ class HubHooks(QObject):
         install_detail_sections()
         self.team_hub_action.setEnabled(True)
         self.sync_action.setEnabled(False)
-        self.syncer.start()
+        QTimer.singleShot(START_DELAY_MS, self.syncer, self.syncer.start)
 
     def _on_state(self, state: SyncState) -> None:
         self.sync_action.setEnabled(state.joined and not state.syncing)

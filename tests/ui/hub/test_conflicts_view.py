@@ -9,7 +9,7 @@ import dataclasses
 from PySide6.QtCore import Qt
 
 from coordinator.services.records import ContactData
-from tests.ui.hub.test_sync_in_app import synced
+from tests.ui.hub.test_sync_in_app import started, synced
 from ui.app import settle
 
 
@@ -30,6 +30,7 @@ def test_conflicts_show_side_by_side_and_resolve_every_way_undoably(
     _edit(b, ada.id, title="Chair", nickname="Enchantress", notes="one\nTWO (b)\nthree\n")
     a.ctx.hub.sync()
     window = make_window(b.ctx)
+    started(qtbot, window)
     synced(qtbot, window)
     hooks = window.hub_hooks
     assert hooks.syncer.state.conflicts == 3

@@ -18,7 +18,7 @@ from ui.hub.status import status_text
 def synced(qtbot, window, *, key: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Ask for a sync the way the user does (F9, or View > Sync Now) and wait for it."""
     syncer = window.hub_hooks.syncer
-    qtbot.waitUntil(lambda: not syncer.running, timeout=30_000)
+    qtbot.waitUntil(lambda: syncer.state.known and not syncer.running, timeout=30_000)
     assert window.hub_hooks.sync_action.isEnabled()
     before = syncer.state.last_attempt_at
     if key:
@@ -32,6 +32,16 @@ def synced(qtbot, window, *, key: bool = True) -> None:  # type: ignore[no-untyp
     settle(window.ctx)
 
 
+def started(qtbot, *windows) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the windows' start-up sync (a moment after they opened) to end."""
+    for window in windows:
+        syncer = window.hub_hooks.syncer
+        qtbot.waitUntil(lambda s=syncer: s.state.known and not s.running
+                        and (not s.state.joined or s.state.last_attempt_at is not None),
+                        timeout=30_000)
+        settle(window.ctx)
+
+
 def test_an_edit_on_one_laptop_appears_in_the_others_open_table(
         app_laptops, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     a, b = app_laptops("a"), app_laptops("b")
@@ -42,6 +52,7 @@ def test_an_edit_on_one_laptop_appears_in_the_others_open_table(
     a.join()
     b.join()
     wa, wb = make_window(a.ctx), make_window(b.ctx)
+    started(qtbot, wa, wb)
     view = wb.show_view("contacts")
     settle(b.ctx)
     assert view.model.rowCount() == 41
@@ -72,6 +83,7 @@ def test_a_laptop_that_never_joined_shows_no_sync_and_f9_says_how_to_join(
         ctx, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window(ctx)
     hooks = window.hub_hooks
+    qtbot.waitUntil(lambda: hooks.syncer.state.known, timeout=10_000)
     assert not hooks.button.isVisible()
     assert window.sidebar_items["conflicts"].isHidden()
     assert not hooks.sync_action.isEnabled()
@@ -104,6 +116,7 @@ def test_quitting_waits_a_bounded_time_and_keeps_unpushed_work_for_next_time(
     a = app_laptops("a")
     a.join()
     window = make_window(a.ctx)
+    started(qtbot, window)
     syncer = window.hub_hooks.syncer
     qtbot.waitUntil(lambda: not syncer.running, timeout=30_000)
     a.ctx.services.contacts.create(ContactData(given_name="Grace", family_name="Hopper"))

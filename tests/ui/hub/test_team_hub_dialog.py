@@ -21,7 +21,7 @@ from coordinator.services.records import ContactData
 from tests.hub.test_tls import PASSWORD as TLS_PASSWORD
 from tests.hub.test_tls import USER as TLS_USER
 from tests.hub.test_tls import tls_server  # noqa: F401  (a fixture)
-from tests.ui.hub.test_sync_in_app import synced
+from tests.ui.hub.test_sync_in_app import started, synced
 from ui.app import settle
 from ui.hub.dialog import NO_KEYRING_NOTE, TeamHubDialog
 
@@ -52,6 +52,7 @@ def test_join_through_the_dialog_then_leave_keeping_every_record(
     a = app_laptops("a")
     ada = a.ctx.services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
     window = make_window(a.ctx)
+    started(qtbot, window)
     assert not window.hub_hooks.button.isVisible()
     dialog = _dialog(qtbot, a)
     assert not dialog.join_button.isEnabled()
@@ -164,6 +165,7 @@ def test_background_sync_failures_show_one_line_and_the_app_keeps_working(
     a = app_laptops("a")
     a.join()
     window = make_window(a.ctx)
+    started(qtbot, window)
     hooks = window.hub_hooks
     where = a.address.display()
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from coordinator.services.records import ContactData
-from tests.ui.hub.test_sync_in_app import synced
+from tests.ui.hub.test_sync_in_app import started, synced
 from ui.app import settle
 from ui.contacts.form import ContactDialog
 from ui.hub.editors import WHO_NAME, RemoteChangeBar
@@ -32,6 +32,7 @@ def test_an_open_editor_offers_to_reload_a_record_changed_on_the_hub(
     a.join()
     b.join()
     window = make_window(b.ctx)
+    started(qtbot, window)
     editor = _open_editor(qtbot, b.ctx, ada.id)
     who = editor.findChild(QLabel, WHO_NAME)
     assert who is not None and who.text() == f"Changed by {a.address.user}, just now"
@@ -75,6 +76,7 @@ def test_the_detail_pane_says_who_changed_a_record_from_the_hub(
     mine = b.ctx.services.contacts.create(ContactData(given_name="Local", family_name="Only"))
     a.join()
     window = make_window(b.ctx)
+    started(qtbot, window)
     view = window.show_view("contacts")
     settle(b.ctx)
     view.open_record(mine.id)
@@ -103,6 +105,7 @@ def test_the_trash_says_who_deleted_each_record(
     a.ctx.services.contacts.delete(ada.id)
     a.ctx.hub.sync()
     window = make_window(b.ctx)
+    started(qtbot, window)
     synced(qtbot, window, key=False)
     b.ctx.services.contacts.delete(grace.id)  # here, not pushed yet
     view = window.show_view("trash")
