@@ -131,10 +131,29 @@ def marks(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     return found
 
 
+def leave_on_contacts(home: Path) -> None:
+    """The start-up figures are about the first page of contacts: the app opens on the
+    view it was left on (Home when none), so leave it on Contacts in `home`'s settings."""
+    saved = os.environ.get("COORDINATOR_HOME")
+    os.environ["COORDINATOR_HOME"] = str(home)
+    try:
+        from ui.settings import default_settings
+
+        settings = default_settings()
+        settings.setValue("main/view", "contacts")
+        settings.sync()
+    finally:
+        if saved is None:
+            os.environ.pop("COORDINATOR_HOME", None)
+        else:
+            os.environ["COORDINATOR_HOME"] = saved
+
+
 def bench_startup(db: Path, runs: int) -> tuple[float, float, float]:
     """Medians of: the bare window with the first page, Coordinator's first page of
     contacts painted, Coordinator loaded and idle."""
     home = Path(tempfile.mkdtemp(prefix="coordinator-bench-home-"))
+    leave_on_contacts(home)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COORDINATOR_HOME=str(home),
                XDG_CONFIG_HOME=str(home / "xdg"), COORDINATOR_EXIT_AFTER_PAINT="1",
                PYTHONPATH=str(ROOT))
