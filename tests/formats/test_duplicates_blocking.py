@@ -264,5 +264,30 @@ def test_doubling_the_names_of_one_organization() -> None:
         found.append(len(alike_pairs(everyone[:size], counted, small=0)))
         scored.append(counted.scored)
         assert counted.scored < size * (size - 1) / 2 / 1000
-    print("scored", scored, "alike", found)
     assert scored[1] / scored[0] < 2.7 and scored[2] / scored[1] < 2.7
+
+
+def test_doubling_one_organization_through_find_duplicates(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same through Find Duplicates: the people of one organization imported in two
+    halves; the names scored by the second search about twice the first's."""
+    monkeypatch.setattr(alike_names, "SMALL", LARGE)
+    rng = random.Random(5)
+    people: list[tuple[str, str]] = []
+    while len(people) < 3000:
+        if people and rng.random() < 0.2:
+            people.append(_variant(rng, *rng.choice(people)))
+        else:
+            people.append((_family(rng)[:rng.randint(3, 7)].capitalize(), _family(rng)))
+    scored = []
+    for half in (people[:1500], people[1500:]):
+        start = len(scored) * 1500
+        lines = ["First Name,Last Name,Company,E-mail Address"] + [
+            f"{given},{family},Regional Transit Authority,p{start + n}@example.org"
+            for n, (given, family) in enumerate(half)]
+        importer.apply(services.db, parse_contacts(("\n".join(lines) + "\n").encode()),
+                       importer.ImportOptions(duplicates="create"))
+        counted = Comparisons()
+        duplicates.find_duplicate_contacts(services.db, comparisons=counted)
+        scored.append(counted.scored)
+    assert scored[0] > 0 and scored[1] / scored[0] < 2.7, scored
