@@ -5,9 +5,10 @@ index only when the typed length equals one of the lengths it was built for; oth
 merges the entries of every word starting with those letters. The one-letter index earns
 its place: the first keystroke matches a twentieth of every word in the file, and merging
 them costs 20-40 ms at 100,000 contacts instead of 3 ms. Two and three letters match few
-enough words that merging costs a few milliseconds (median 0.9 -> 1.4 ms and 5.7 -> 8 ms
-over the commonest prefixes of names), while each of those two indexes took as much room
-as the whole word index (about 10 MB per 100,000 contacts each, 6% of the file together).
+enough words that merging costs a millisecond or two (over the commonest prefixes of
+names: two letters, median 0.8 -> 1.8 ms; three letters, no measurable change), while
+each of those two indexes took as much room as the whole word index (about 10 MB per
+100,000 contacts each, 5% of the file together).
 Results, ranks and snippets are the same: a prefix index only answers faster.
 
 FTS5 cannot change the options of an existing table: its text is set aside in a temporary
