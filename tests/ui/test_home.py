@@ -163,3 +163,23 @@ def test_home_on_an_empty_database_says_so(ctx, qtbot) -> None:
     assert "No partnership call" in view.call_panel.note.text()
     assert not view.briefing_button.isVisible()
     assert "Nothing overdue" in view.actions_panel.note.text()
+
+
+def test_an_action_item_opens_its_meeting(sample_ctx, make_window, qtbot) -> None:
+    window = make_window(sample_ctx)
+    view = _home(window, qtbot)
+    item = view.actions.topLevelItem(0)
+    meeting_id = sample_ctx.services.actions.get(item.data(0, ID_ROLE)).meeting_id
+    view.actions.setFocus()
+    view.actions.setCurrentItem(item)
+    qtbot.keyClick(view.actions, Qt.Key.Key_Return)
+    assert window.current_view == "actions"
+    from PySide6.QtWidgets import QApplication
+
+    from ui.meetings.editor import MeetingEditor
+
+    editors = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, MeetingEditor) and w.isVisible()]
+    assert [e.meeting_id for e in editors] == [meeting_id]
+    editors[0].close()
+    settle(sample_ctx)
