@@ -183,3 +183,22 @@ def test_an_action_item_opens_its_meeting(sample_ctx, make_window, qtbot) -> Non
     assert [e.meeting_id for e in editors] == [meeting_id]
     editors[0].close()
     settle(sample_ctx)
+
+
+def test_ticking_an_item_whose_meeting_went_to_trash_says_so(sample_ctx, make_window,
+                                                             qtbot) -> None:
+    window = make_window(sample_ctx)
+    view = _home(window, qtbot)
+    item = view.actions.topLevelItem(0)
+    item_id = item.data(0, ID_ROLE)
+    meeting_id = sample_ctx.services.actions.get(item_id).meeting_id
+    said: list[str] = []
+    sample_ctx.status_message.connect(lambda text, _ms: said.append(text))
+    sample_ctx.services.meetings.delete(meeting_id)  # elsewhere, before the page re-reads
+    steps = window.undo_stack.count()
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert said and said[-1].startswith("Could not mark")
+    assert window.undo_stack.count() == steps  # nothing to undo: nothing was done
+    qtbot.waitUntil(lambda: item_id not in view.actions.ids(), timeout=5000)
+    sample_ctx.services.meetings.restore(meeting_id)
+    assert sample_ctx.services.actions.get(item_id).status in ("open", "in_progress")
