@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from coordinator.db import Database
-from coordinator.formats.csv_export import write_csv
 from coordinator.models import sql_time
 from coordinator.models.enums import CLOSED_STATUSES, SECTOR_LABELS, ProposalStatus
 from coordinator.reference import CONSORTIA
@@ -216,6 +215,8 @@ CSV_HEADER = (
 
 def coverage_csv(report: CoverageReport) -> bytes:
     """One row per consortium, in the app's CSV form (UTF-8 with BOM, CRLF, no formulas)."""
+    from coordinator.formats.csv_export import write_csv
+
     rows = []
     for c in report.consortia:
         share = c.contacted_share
