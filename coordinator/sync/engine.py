@@ -239,11 +239,14 @@ def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
     if not rows:
         return {}, None
     shared, internal, private = [], [], []
+    fields = spec.shared
+    whole = fields == spec.columns  # nothing private or internal: the row is its record
     for p in rows:
         data = p.data or {}
         base = p.base
-        if base is None or _differs(data, base, spec.shared):
-            shared.append((p, {k: data.get(k) for k in spec.shared}, p.hub_version))
+        if base is None or _differs(data, base, fields):
+            shared.append((p, data if whole and p.data else {k: data.get(k) for k in fields},
+                           p.hub_version))
         if spec.internal and (base is None or _differs(data, base, spec.internal)):
             internal.append((p, {k: data.get(k) for k in spec.internal}, p.internal_version))
         if spec.private and (_differs(data, base, spec.private) if base is not None
@@ -294,13 +297,20 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"FROM {source} WHERE r.kind = %(kind)s AND r.id = x.id AND x.seen > 0 "
             f"AND r.version = x.seen RETURNING r.id, r.version",
             {"rows": Jsonb(seen_rows), "kind": kind}).fetchall())
-    if new_rows:
-        done.update(hub.execute(
-            f"INSERT INTO hub.{table} (kind, id, data) SELECT %(kind)s, x.id, x.data "
-            f"FROM {source} WHERE x.seen = 0 ON CONFLICT (kind, id) DO NOTHING "
-            f"RETURNING id, version",
-            {"rows": Jsonb(new_rows), "kind": kind}).fetchall())
     written.update(int(v) for v in done.values())
+    if new_rows:
+        # All inserted (the usual case): one version for all, and no list of ids back.
+        count, version, ids = hub.execute(
+            f"WITH added AS (INSERT INTO hub.{table} (kind, id, data) "
+            f"SELECT %(kind)s, x.id, x.data FROM {source} WHERE x.seen = 0 "
+            f"ON CONFLICT (kind, id) DO NOTHING RETURNING id, version) "
+            f"SELECT count(*), max(version), CASE WHEN count(*) < %(n)s "
+            f"THEN array_agg(id) END FROM added",
+            {"rows": Jsonb(new_rows), "kind": kind, "n": len(new_rows)}).fetchone()  # type: ignore[misc]
+        if count:
+            written.add(int(version))
+            added = [r["id"] for r in new_rows] if ids is None else ids
+            done.update(dict.fromkeys(added, int(version)))
     rest = [{"id": p.id, "data": d} for p, d, _ in rows if p.id not in done]
     if rest:
         # Already there with exactly this data: an earlier push whose answer was lost.

@@ -364,8 +364,10 @@ class LocalStore:
         start = {**dict.fromkeys(columns), **defaults}
         pick = itemgetter(*columns) if len(columns) > 1 else lambda d: (d[columns[0]],)
         values = []
+        link = spec.is_link
         for r in rows:
-            values.append(pick({**start, **spec.key_values(r.id), **(r.data or {})}))
+            keys = spec.key_values(r.id) if link else {"id": r.id}
+            values.append(pick({**start, **keys, **(r.data or {})}))
         self.conn.executemany(sql, values)
 
     def _update_fields(self, spec: SyncedTable, rows: list[Pulled]) -> None:
