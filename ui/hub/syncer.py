@@ -191,8 +191,8 @@ class HubSync(QObject):
                   last_sync_at=datetime.now(UTC), waiting=report.waiting,
                   conflicts=report.open_conflicts)
         self.synced.emit(report)
-        if report.touched:
-            self.remote_changes.emit({k: set(v) for k, v in report.touched.items()})
+        if report.touched:  # the report's own sets: copying 70,000 ids costs a frame
+            self.remote_changes.emit(report.touched)
         self._after()
 
     def _failed(self, exc: BaseException) -> None:
