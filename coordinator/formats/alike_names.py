@@ -37,6 +37,7 @@ INTACT = 4  # pieces that come through intact: the name is cut into edits + INTA
 # that can reach SIMILAR: a comparison there costs about 40 ns and the filter about
 # 80 us a name, so up to about this many names comparing them all is as quick.
 SMALL = 4000
+_TINY = 12  # up to this many names, every two are simply scored
 _SLACK = (100 - SIMILAR) / 100  # the edits allowed, per character of both names
 _STRETCH = (200 - SIMILAR) / SIMILAR  # the longest partner of a name, per its length
 
@@ -72,6 +73,13 @@ def alike_pairs(names: Sequence[str], counter: Comparisons | None = None, *,
 def alike_scores(names: Sequence[str], counter: Comparisons | None = None, *,
                  small: int | None = None) -> list[tuple[int, int, float]]:
     """`alike_pairs` with each pair's token-sort ratio (100 for the same name)."""
+    if len(names) <= _TINY:  # most organizations: a few calls beat any bookkeeping
+        if counter is not None:
+            counter.scored += len(names) * (len(names) - 1) // 2
+        return [(i, j, score) for i, a in enumerate(names) if a
+                for j in range(i + 1, len(names)) if names[j]
+                for score in (fuzz.token_sort_ratio(a, names[j], score_cutoff=SIMILAR),)
+                if score]
     positions: dict[str, list[int]] = defaultdict(list)
     for i, name in enumerate(names):
         if name:
