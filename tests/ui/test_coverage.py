@@ -104,3 +104,17 @@ def test_a_new_member_refreshes_the_page(sample_ctx, make_window, qtbot) -> None
         name="Prairie Water Utility", sector="utility", consortium_id=first.id))
     qtbot.waitUntil(lambda: view.report.consortia[0].organizations == before + 1, timeout=5000)
     assert view.table.item(0, 1).text() == f"{before + 1:,}"
+
+
+def test_the_months_setting_is_shared_with_home(sample_ctx, make_window, qtbot) -> None:
+    window = make_window(sample_ctx)
+    home = window.pages["home"]
+    qtbot.waitUntil(lambda: home.data is not None, timeout=10_000)
+    home.months.setValue(3)
+    view = _coverage(window, qtbot)
+    assert view.months.value() == 3
+    qtbot.waitUntil(lambda: view.report.months == 3, timeout=5000)
+    view.months.setValue(9)
+    window.show_view("home")
+    assert home.months.value() == 9
+    qtbot.waitUntil(lambda: home.data.quiet.months == 9, timeout=5000)

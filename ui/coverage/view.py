@@ -45,7 +45,7 @@ from coordinator.services.coverage import (
 from ui.context import AppContext
 from ui.coverage.charts import STATUS_COLOURS, BarChart, HeatMap, Series
 from ui.home.panels import Panel, RecordList
-from ui.home.quiet import months_box, quiet_months
+from ui.home.quiet import months_box, quiet_months, sync_box
 from ui.kit.formatting import format_money
 from ui.kit.roles import ID_ROLE
 from ui.kit.views import FeatureView
@@ -152,7 +152,7 @@ class CoverageView(QScrollArea, FeatureView):
     # -- loading ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale:
+        if sync_box(self.months, self.ctx.settings) or self._stale:
             self.refresh()
 
     def _on_changed(self, _changes: ChangeSet) -> None:

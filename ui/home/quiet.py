@@ -34,4 +34,15 @@ def months_box(settings: QSettings, parent: QWidget | None = None) -> QSpinBox:
     return box
 
 
-__all__ = ["KEY", "months_box", "quiet_months"]
+def sync_box(box: QSpinBox, settings: QSettings) -> bool:
+    """Show the setting again (the other page may have changed it); True if it had."""
+    value = quiet_months(settings)
+    if box.value() == value:
+        return False
+    box.blockSignals(True)
+    box.setValue(value)
+    box.blockSignals(False)
+    return True
+
+
+__all__ = ["KEY", "months_box", "quiet_months", "sync_box"]

@@ -34,7 +34,7 @@ from coordinator.services.home import ActionRow, HomeData, NextCall
 from coordinator.wording import plural
 from ui.context import AppContext
 from ui.home.panels import Panel, RecordList, paint_row
-from ui.home.quiet import months_box, quiet_months
+from ui.home.quiet import months_box, quiet_months, sync_box
 from ui.kit.formatting import OVERDUE_BG, OVERDUE_FG, STATUS_LABELS, enum_label
 from ui.kit.roles import ID_ROLE
 from ui.kit.undo import DoneCommand
@@ -204,7 +204,7 @@ class HomeView(QScrollArea, FeatureView):
     # -- loading ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale:
+        if sync_box(self.months, self.ctx.settings) or self._stale:
             self.refresh()
 
     def _on_changed(self, _changes: ChangeSet) -> None:
