@@ -224,8 +224,9 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     and reordered: 100 ("same name"), each with the oldest so named. Names SIMILAR or
     more alike that share a distinctive word (one of more than two letters, not a
     filler like 'city' or 'inc', in at most MAX_BLOCK names): their ratio less 10 (90
-    when their words are the same), and 5 more for each further such word they share. Each pair
-    is scored once, however many words it shares; `comparisons` counts the scoring."""
+    when their words are the same), and 5 more for each further such word they share. A
+    pair is listed once however many words it shares (it is scored in each of their
+    blocks, in C); `comparisons` counts the names scored."""
     pairs = _Pairs("organization")
     with db.read() as session:
         dismissed = dismissed_pairs(session, "organization")
