@@ -146,6 +146,10 @@ def test_test_connection_says_in_one_line_what_is_wrong(
     assert dialog.result.text() == (
         f"The hub at {where} uses a newer hub schema ({HUB_SCHEMA + 1}) than this "
         f"Coordinator knows ({HUB_SCHEMA}): update Coordinator.")
+    # None of it changed anything here: the database still works on its own.
+    assert a.ctx.hub.address() is None and dialog.join_button.isVisible()
+    made = a.ctx.services.contacts.create(ContactData(given_name="Still", family_name="Here"))
+    assert a.ctx.services.contacts.get(made.id).full_name == "Still Here"
 
 
 def _still_works_locally(qtbot, window, laptop) -> None:  # type: ignore[no-untyped-def]
