@@ -68,22 +68,26 @@ def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -
     result = PullResult()
     hub.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     try:
-        with hub.transaction(), _local(db) as (store, session):
-            cursor = int(store.state().get("cursor", "0"))
-            top = int(hub.execute("SELECT value FROM hub.clock").fetchone()[0])  # type: ignore[index]
-            pruned = int(hub.execute("SELECT pruned_before FROM hub.meta").fetchone()[0])  # type: ignore[index]
-            full = bool(cursor) and cursor < pruned
-            if full:
-                # Tombstones this laptop has not seen were pruned: read the whole hub, and
-                # let go of synced rows it no longer has.
-                cursor = 0
-                store.track_seen()
-            store.conn.execute("PRAGMA defer_foreign_keys = ON")
-            report = ApplyReport()
-            # This laptop's own pushes are here already; a full read takes everything.
-            skip = [] if full else store.own_versions()
-            for batch in _read_changes(hub, cursor, top, skip):
-                store.apply(batch, report)
+        with _local(db) as (store, session):
+            with hub.transaction():
+                cursor = int(store.state().get("cursor", "0"))
+                top = int(hub.execute("SELECT value FROM hub.clock").fetchone()[0])  # type: ignore[index]
+                pruned = int(hub.execute("SELECT pruned_before FROM hub.meta").fetchone()[0])  # type: ignore[index]
+                full = bool(cursor) and cursor < pruned
+                if full:
+                    # Tombstones this laptop has not seen were pruned: read the whole hub,
+                    # and let go of synced rows it no longer has.
+                    cursor = 0
+                    store.track_seen()
+                store.conn.execute("PRAGMA defer_foreign_keys = ON")
+                report = ApplyReport()
+                # This laptop's own pushes are here already; a full read takes everything.
+                skip = [] if full else store.own_versions()
+                for batch in _read_changes(hub, cursor, top, skip):
+                    store.apply(batch, report)
+            # Everything is read: the hub's transaction ends before the local work below
+            # (checks, search index, commit), which after a first pull of a big coalition
+            # could outlast the hub's limit on sessions idle in a transaction.
             if full:
                 store.drop_unseen(report)
             # After a full read every row may be new: check them all at once.

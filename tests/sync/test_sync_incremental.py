@@ -187,3 +187,27 @@ def test_the_spans_read_leave_out_exactly_the_own_versions() -> None:
     covered = {v for after, upto in engine._spans(0, 50, [(5, 9), (10, 10), (30, 41)])
                for v in range(after + 1, upto + 1)}
     assert covered == set(range(1, 51)) - set(range(5, 11)) - set(range(30, 42))
+
+
+def test_slow_local_work_after_a_pull_does_not_hold_the_hub_transaction(
+        laptops, hub, monkeypatch) -> None:
+    """The hub ends sessions idle in a transaction (a minute in production): indexing
+    and committing a big first pull happen after the hub's read transaction ended."""
+    import time
+
+    a, b = laptops("a"), laptops("b")
+    ada = _contact(a.services)
+    a.join()
+    with hub.server.superuser_conn(hub.dbname) as su:
+        su.execute(f'ALTER ROLE "{b.address.user}" SET idle_in_transaction_session_timeout '
+                   "= '500ms'")
+    original = engine._reindex
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(1.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_reindex", slow)
+    b.join()
+    assert b.services.contacts.get(ada.id).full_name == ada.full_name
+    assert ada.id in {hit.id for hit in b.services.search.search("lovelace").hits}
