@@ -12,10 +12,12 @@ printed next to a baseline measured in the same run on the same server:
   hub.record / hub.internal / hub.private of a fresh hub on the same server (as the
   superuser, whom row-level security does not stop; the version-stamping triggers run);
 - first pull: an empty laptop B joins (`api.join`: the whole coalition comes down), in a
-  child process whose peak memory is its `resource.getrusage` ru_maxrss (printed before
-  the pull too), against reading the same rows from the hub with psycopg and loading them
-  bare into the same SQLite tables of another empty laptop with `executemany` (same
-  pragmas as the app's connections, one transaction);
+  child process (started through a small fresh parent, since Linux carries a process's
+  peak over fork and exec) whose peak memory is its `resource.getrusage` ru_maxrss
+  (printed before the join too), against reading the same rows from the hub with
+  psycopg and loading them bare into the same SQLite tables of another empty laptop with
+  `executemany` (same pragmas as the app's connections, one transaction; no sync
+  bookkeeping and no search index, which the pull must also write);
 - incremental: rounds of 100 contacts edited on laptop A through the contact service, A
   syncs (pull + push), then B syncs (pull + push), each a fresh connection with a
   password as `coordinator sync` makes one, against a bare round trip: connect, one
