@@ -69,4 +69,4 @@ def test_a_new_meeting_appears_on_the_timeline(sample_ctx, make_window, qtbot) -
         attendees=[AttendeeData(contact_id)]))
     qtbot.waitUntil(lambda: view.timeline.list.ids()[:1] == [made.id], timeout=5000)
     first = view.timeline.list.topLevelItem(0)
-    assert first.text(1) == "Curb data workshop" and "Invited" in first.text(2)
+    assert first.text(1) == "Meeting: Curb data workshop — Invited"

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 KINDS = {"meeting": "Meeting", "proposal": "Proposal", "action_item": "Action item",
          "contacted": "Contacted"}
+MIN_WIDTH = 280
 WATCHED = ("contact", "meeting", "proposal", "action_item", "organization")
 
 
@@ -35,7 +36,7 @@ class ContactTimeline(QWidget):
         self.contact_id: str | None = None
         self.entries: list[TimelineEntry] = []
         self.panel = Panel("Timeline")
-        self.list = RecordList(["Date", "Record", "What"], "Contact timeline")
+        self.list = RecordList(["Date", "What"], "Contact timeline")
         self.list.stretch(1)
         self.list.record_activated.connect(self._open)
         self.panel.body.addWidget(self.list, 1)
@@ -70,9 +71,12 @@ class ContactTimeline(QWidget):
         self.list.clear()
         for e in self.entries:
             entity = "contact" if e.entity == "contacted" else e.entity
-            what = KINDS.get(e.entity, e.entity) + (f" — {e.detail}" if e.detail else "")
-            self.list.add([f"{e.day:%b} {e.day.day}, {e.day.year}", e.title, what], entity,
-                          e.record_id, f"{e.title}\n{what}")
+            kind = KINDS.get(e.entity, e.entity)
+            what = f"{kind}: {e.title}" if e.entity != "contacted" else "Last contacted"
+            if e.detail:
+                what += f" — {e.detail}"
+            self.list.add([f"{e.day:%b} {e.day.day}, {e.day.year}", what], entity,
+                          e.record_id, what)
         self.panel.say("" if self.entries else "No meetings, proposals or action items yet.")
 
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -92,6 +96,7 @@ def attach_timeline(view: QWidget) -> ContactTimeline:
     detail = view.detail  # type: ignore[attr-defined]
     column = QSplitter(Qt.Orientation.Vertical)
     column.setChildrenCollapsible(False)
+    column.setMinimumWidth(MIN_WIDTH)  # a date, a title and what it was stay readable
     sizes = splitter.sizes()
     splitter.insertWidget(splitter.indexOf(detail), column)
     column.addWidget(detail)  # moves the pane out of the outer splitter, into the column
