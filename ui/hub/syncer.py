@@ -225,6 +225,8 @@ class HubSync(QObject):
             return not self._job.running
         self._closed = True
         deadline = time.monotonic() + seconds
+        if self.state.known and not self.state.joined:
+            return True  # syncs with no hub: nothing to push, no driver to load
         if not self._job.running:
             try:
                 status = self.ctx.hub.status()

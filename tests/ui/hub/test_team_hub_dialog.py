@@ -217,3 +217,23 @@ def test_background_sync_failures_show_one_line_and_the_app_keeps_working(
     synced(qtbot, window)
     assert hooks.syncer.state.error == "" and hooks.syncer.state.waiting == 0
     assert hooks.button.text() == "Synced just now"
+
+
+def test_a_forgotten_password_is_entered_again_in_the_dialog(
+        app_laptops, qtbot, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    a = app_laptops("a")
+    a.join()
+    credentials.forget_password(a.address)
+    dialog = _dialog(qtbot, a)
+    assert dialog.save_button.isVisible() and not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.password, "a-wrong-one")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text().startswith("The hub refused the password")
+    assert credentials.get_password(a.address) is None  # a refused password is not kept
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, a.password)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text() == ("Connected: the hub of Test coalition. The password is "
+                                    "saved in the keyring.")
+    assert credentials.get_password(a.address) == a.password
+    assert a.ctx.hub.sync().waiting == 0
