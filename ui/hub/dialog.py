@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -84,6 +85,13 @@ class TeamHubDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
+        self.set_up_box = QCheckBox("Set up this empty database as our coalition's new hub "
+                                    "(you become its administrator)")
+        self.set_up_box.toggled.connect(self._set_up_toggled)
+        self.coalition = QLineEdit()
+        self.coalition.setAccessibleName("Coalition name")
+        self.coalition.setPlaceholderText("the coalition's name, e.g. Smart Cities Coalition")
+        self.coalition.textChanged.connect(self._update_buttons)
         self.keyring_note = QLabel(KEYRING_NOTE if secrets.keyring_available()
                                    else NO_KEYRING_NOTE)
         self.keyring_note.setWordWrap(True)
@@ -109,6 +117,9 @@ class TeamHubDialog(QDialog):
         form.addRow("&Database:", self.dbname)
         form.addRow("User &name:", self.user)
         form.addRow("&Password:", self.password)
+        form.addRow("", self.set_up_box)
+        form.addRow("Coalition &name:", self.coalition)
+        self.form = form
         row = QHBoxLayout()
         for button in (self.test_button, self.join_button, self.save_button):
             row.addWidget(button)
@@ -154,6 +165,8 @@ class TeamHubDialog(QDialog):
         for field in (self.url, self.host, self.port, self.dbname, self.user):
             field.setEnabled(not joined)
         self.join_button.setVisible(not joined)
+        self.set_up_box.setVisible(not joined)
+        self._set_up_toggled(self.set_up_box.isChecked() and not joined)
         self.save_button.setVisible(joined)
         self.leave_button.setVisible(joined)
         self.tabs.setTabEnabled(1, joined)
@@ -164,7 +177,9 @@ class TeamHubDialog(QDialog):
         has_password = bool(self.password.text())
         joined = self.joined_address() is not None
         self.test_button.setEnabled(filled and (has_password or joined))
-        self.join_button.setEnabled(filled and has_password and not self.ctx.read_only)
+        naming = not self.set_up_box.isChecked() or bool(self.coalition.text().strip())
+        self.join_button.setEnabled(filled and has_password and naming
+                                    and not self.ctx.read_only)
         self.save_button.setEnabled(has_password)
 
     def address(self) -> HubAddress:
@@ -220,12 +235,25 @@ class TeamHubDialog(QDialog):
         self._say(f"Connected: the hub of {info.name}.", ok=True)
         return True
 
+    def _set_up_toggled(self, on: bool) -> None:
+        self.coalition.setVisible(on)
+        label = self.form.labelForField(self.coalition)
+        if label is not None:
+            label.setVisible(on)
+        self.join_button.setText("Set &up and join" if on else "&Join")
+        self._update_buttons()
+
     def join(self) -> None:
         address, password = self.address(), self.password.text()
         hub = self.ctx.hub
+        name = self.coalition.text().strip()
+        set_up = self.set_up_box.isChecked()
         try:
-            result = background.wait_for(self.ctx, lambda: hub.join(address, password), self,
-                                         "Joining the hub and syncing for the first time…")
+            result = background.wait_for(
+                self.ctx, (lambda: hub.set_up(address, password, name)) if set_up
+                else (lambda: hub.join(address, password)), self,
+                "Setting up the hub and pushing this database…" if set_up
+                else "Joining the hub and syncing for the first time…")
         except CoordinatorError as exc:
             self._say(str(exc), ok=False)
             return

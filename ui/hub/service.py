@@ -207,6 +207,38 @@ class HubService:
             self._one_sync.release()
         return JoinResult(report, info.name, stored)
 
+    def set_up(self, address: HubAddress, password: str, coalition_name: str) -> JoinResult:
+        """Make the empty PostgreSQL database at `address` the coalition's hub (this login
+        becomes its administrator), then join it with this database as its first
+        content."""
+        from coordinator.hub.schema import init_hub
+
+        hub = self.connect(address, password)
+        try:
+            info = init_hub(hub, coalition_name)
+        finally:
+            hub.close()
+        try:
+            result = self.join(address, password)
+        except CoordinatorError as exc:
+            raise CoordinatorError(f"The hub of {info.name} is set up, but this database "
+                                   f"did not join it: {exc} Join it again.") from None
+        return result
+
+    def upgrade_hub(self) -> tuple[int, int]:
+        """Bring the hub's schema up to this version (its administrator only): the
+        versions (before, after)."""
+        from coordinator.hub.connect import read_hub_info
+        from coordinator.hub.schema import upgrade_hub
+
+        def work(hub: psycopg.Connection[Any]) -> tuple[int, int]:
+            info = read_hub_info(hub)
+            hub.rollback()
+            reached = upgrade_hub(hub)
+            return (info.hub_schema if info else reached), reached
+
+        return self._admin(work)  # type: ignore[no-any-return]
+
     def _admin(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
         from coordinator.sync import api
 

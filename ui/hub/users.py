@@ -69,6 +69,10 @@ class UsersPage(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.refresh_button = QPushButton("Re&fresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self.upgrade_button = QPushButton("Up&grade hub…")
+        self.upgrade_button.setToolTip("After updating Coordinator: bring the hub's schema "
+                                       "up to this version (every laptop then needs it)")
+        self.upgrade_button.clicked.connect(self.upgrade)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Users message")
@@ -83,6 +87,7 @@ class UsersPage(QWidget):
         add.addWidget(self.add_button)
         tools = QHBoxLayout()
         tools.addWidget(self.refresh_button)
+        tools.addWidget(self.upgrade_button)
         tools.addStretch(1)
         tools.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -164,4 +169,23 @@ class UsersPage(QWidget):
         self.one_time.hide()
         self._say(f"Removed {login}; what they wrote stays.", ok=True)
         self.refresh()
+        return True
+
+    def upgrade(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Upgrade the hub?", "Bring the hub's schema up to this version of "
+            "Coordinator? Laptops with an older Coordinator then need updating to sync.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        hub = self.ctx.hub
+        try:
+            before, after = background.wait_for(self.ctx, hub.upgrade_hub, self,
+                                                "Upgrading the hub…")
+        except CoordinatorError as exc:
+            self._say(str(exc), ok=False)
+            return False
+        self._say(f"The hub's schema is at version {after}"
+                  + (f" (was {before})." if before != after else "; nothing to do."), ok=True)
         return True

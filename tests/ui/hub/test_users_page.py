@@ -70,3 +70,53 @@ def test_a_coordinator_is_told_only_the_administrator_manages_users(
 def test_a_database_that_syncs_with_no_hub_has_no_users_page(app_laptops, qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(qtbot, app_laptops("a"))
     assert not dialog.tabs.isTabEnabled(1)
+
+
+def test_a_new_hub_is_set_up_from_the_dialog_and_upgraded_from_the_users_page(
+        ctx, hub_admin, qtbot, messages, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    from coordinator.services.records import ContactData
+    from tests.ui.hub.test_team_hub_dialog import _type
+    from ui.hub.dialog import TeamHubDialog
+
+    ada = ctx.services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
+    dialog = TeamHubDialog(ctx, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.coalition.isVisible()
+    _type(qtbot, dialog, hub_admin.address, hub_admin.password)
+    qtbot.mouseClick(dialog.set_up_box, Qt.MouseButton.LeftButton)
+    assert dialog.coalition.isVisible() and not dialog.join_button.isEnabled()
+    qtbot.keyClicks(dialog.coalition, "Smart Cities")
+    assert dialog.join_button.text() == "Set &up and join"
+    qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text().startswith("Joined the hub of Smart Cities: pulled 0, pushed ")
+    assert ctx.hub.status().coalition == "Smart Cities"
+    assert not dialog.set_up_box.isVisible()
+
+    dialog.tabs.setCurrentWidget(dialog.users)
+    page = dialog.users
+    assert _cells(page)[hub_admin.address.user][0] == "admin"
+    messages.answer = messages.answer.Yes
+    qtbot.mouseClick(page.upgrade_button, Qt.MouseButton.LeftButton)
+    assert page.message.text().startswith("The hub's schema is at version ")
+    assert page.message.text().endswith("; nothing to do.")
+    with hub_admin.connect() as conn:  # this database is the hub's first content
+        assert conn.execute("SELECT count(*) FROM hub.record WHERE kind = 'contact' "
+                            "AND id = %s", (ada.id,)).fetchone() == (1,)
+
+
+def test_setting_up_a_hub_twice_is_refused_in_one_line(ctx, hub, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.hub.test_team_hub_dialog import _type
+    from ui.hub.dialog import TeamHubDialog
+
+    dialog = TeamHubDialog(ctx, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type(qtbot, dialog, hub.address, hub.password)
+    dialog.set_up_box.setChecked(True)
+    qtbot.keyClicks(dialog.coalition, "Again")
+    qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
+    assert dialog.result.text() == (
+        "This database already holds a team hub of Test coalition: nothing was changed "
+        "(use another, empty database for a new hub).")
+    assert ctx.hub.address() is None
