@@ -267,13 +267,18 @@ class ConflictsView(QWidget, FeatureView):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(150)
         self._reload_timer.timeout.connect(self.refresh)
-        ctx.changed.connect(lambda _c: self._reload_timer.start())
+        # Bound methods, not lambdas: Qt drops them when this view is deleted, while the
+        # context and the syncer live on.
+        ctx.changed.connect(self._schedule_reload)
         syncer = getattr(ctx, "hub_sync", None)
         if syncer is not None:
-            syncer.synced.connect(lambda _r: self._reload_timer.start())
+            syncer.synced.connect(self._schedule_reload)
             self.resolved.connect(syncer.refresh_status)
         self._show_rows([])
         self.refresh()
+
+    def _schedule_reload(self, *_: object) -> None:
+        self._reload_timer.start()
 
     def _side(self, title: str) -> tuple[QVBoxLayout, QLabel, QPlainTextEdit]:
         label = QLabel(title)

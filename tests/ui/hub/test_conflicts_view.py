@@ -99,3 +99,15 @@ def test_conflicts_show_side_by_side_and_resolve_every_way_undoably(
     got = a.ctx.services.contacts.get(ada.id)
     assert (got.title, got.nickname, got.notes.strip()) == ("Chair", "Countess",
                                                             "one\nTWO (a and b)\nthree")
+
+
+def test_a_closed_conflicts_view_ignores_later_changes(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.hub.conflicts import ConflictsView
+
+    view = ConflictsView(ctx)
+    settle(ctx)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(view), timeout=2000)
+    # A change after the view went: nothing may reach the deleted widgets.
+    ctx.services.contacts.create(ContactData(given_name="After", family_name="Close"))
+    settle(ctx)
