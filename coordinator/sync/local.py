@@ -104,6 +104,9 @@ class LocalStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._tracking = False
+        # Rows written besides the pulled ones (children brought back with a record),
+        # for the reference check after the pull.
+        self._brought_back: dict[str, set[str]] = defaultdict(set)
 
     def track_seen(self) -> None:
         """Remember every shared row the next pull reads (a full resync)."""
@@ -482,6 +485,7 @@ class LocalStore:
                 for child_id, data in found:
                     self._upsert(child, [Pulled("record", child.name, child_id,
                                                 json.loads(data), 0)])
+                    self._brought_back[child.name].add(child_id)
                     self.conn.execute(
                         "UPDATE sync_row SET dirty = 0, deleted = 0, rev = rev + 1 "
                         "WHERE kind = ? AND id = ?", (child.name, child_id))
@@ -540,7 +544,11 @@ class LocalStore:
         if written is None or keys is None:
             return self.conn.execute("PRAGMA foreign_key_check").fetchall()
         found: list[tuple[str, int, str, int]] = []
-        for kind, ids in written.items():
+        everything: dict[str, set[str]] = defaultdict(set)
+        for source in (written, self._brought_back):
+            for kind, ids in source.items():
+                everything[kind].update(ids)
+        for kind, ids in everything.items():
             if kind not in keys or not keys[kind]:
                 continue
             wanted = json.dumps(sorted(ids))

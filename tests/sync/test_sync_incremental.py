@@ -211,3 +211,35 @@ def test_slow_local_work_after_a_pull_does_not_hold_the_hub_transaction(
     b.join()
     assert b.services.contacts.get(ada.id).full_name == ada.full_name
     assert ada.id in {hit.id for hit in b.services.search.search("lovelace").hits}
+
+
+def test_children_brought_back_onto_a_parent_deleted_here_are_repaired(laptops) -> None:
+    """A proposal deleted for good here but edited on the hub comes back with its
+    partners; a partner whose organization was also deleted for good here cannot, and
+    goes, as its foreign key says (the check covers rows brought back, not only pulled)."""
+    from coordinator.services.records import PartnerData
+
+    a, b = laptops("a"), laptops("b")
+    gone = a.services.organizations.create(OrganizationData(name="Gone Transit"))
+    kept = a.services.organizations.create(OrganizationData(name="Kept Mobility"))
+    plan = a.services.proposals.create(ProposalData(
+        title="Curb data", partners=[PartnerData(gone.id), PartnerData(kept.id)]))
+    a.join()
+    b.join()
+    a.sync()  # past its first pull: the next one checks only what it writes
+    b.services.proposals.update(plan.id, dataclasses.replace(
+        b.services.proposals.get(plan.id), title="Curb data pilot"))
+    b.sync()
+    a.services.proposals.delete(plan.id)
+    a.services.organizations.delete(gone.id)
+    a.services.trash.empty()
+    assert a.sync().conflicts == 1
+    b.sync()
+    for laptop in (a, b):
+        back = laptop.services.proposals.get(plan.id)
+        assert back.title == "Curb data pilot"
+        assert [p.organization_id for p in back.partners] == [kept.id]
+        with sqlite3.connect(laptop.path) as raw:
+            assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert raw.execute("SELECT organization_id FROM proposal_partner").fetchall() == [
+                (kept.id,)]
