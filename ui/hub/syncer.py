@@ -135,8 +135,10 @@ class HubSync(QObject):
         elif not self._closed:
             if not self._timer.isActive():
                 self._timer.start()
+            # After a failure only the periodic round tries again (a refused login would
+            # otherwise be retried a minute after every edit).
             if waiting and not self.state.syncing and not self.state.offline \
-                    and not self._edit_timer.isActive():
+                    and not self.state.error and not self._edit_timer.isActive():
                 self._edit_timer.start()
 
     def _set(self, **values: Any) -> None:
