@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
+from coordinator.errors import NotFound
 from coordinator.services.records import ContactData
 from tests.ui.hub.test_sync_in_app import started, synced
 from ui.app import settle
@@ -107,7 +110,47 @@ def test_a_closed_conflicts_view_ignores_later_changes(ctx, qtbot) -> None:  # t
     view = ConflictsView(ctx)
     settle(ctx)
     view.deleteLater()
-    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(view), timeout=2000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view), timeout=2000)
     # A change after the view went: nothing may reach the deleted widgets.
     ctx.services.contacts.create(ContactData(given_name="After", family_name="Close"))
     settle(ctx)
+
+
+def test_an_edit_against_a_delete_for_good_resolves_and_undoes(
+        app_laptops, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    a, b = app_laptops("a"), app_laptops("b")
+    ada = a.ctx.services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
+    a.join()
+    b.join()
+    a.ctx.services.contacts.delete(ada.id)
+    a.ctx.services.trash.purge_many({"contact": [ada.id]})
+    a.ctx.hub.sync()
+    _edit(b, ada.id, title="Countess")
+    window = make_window(b.ctx)
+    started(qtbot, window)
+    synced(qtbot, window, key=False)
+    view = window.show_view("conflicts")
+    qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=5000)
+    assert view.rows[0].conflict.mine_absent is False
+    assert view.table.item(0, 1).text() == "Deleted for good on one side"
+    assert "Countess" in view.mine[2].toPlainText()
+    assert view.theirs[2].toPlainText() == "(deleted for good)"
+    assert not view.merge.isEnabled()
+    with pytest.raises(NotFound):
+        b.ctx.services.contacts.get(ada.id)  # the hub's side stands: gone here too
+
+    qtbot.mouseClick(view.keep_mine, Qt.MouseButton.LeftButton)
+    settle(b.ctx)
+    assert b.ctx.services.contacts.get(ada.id).title == "Countess"  # back, as mine
+    window.undo_stack.undo()
+    settle(b.ctx)
+    with pytest.raises(NotFound):
+        b.ctx.services.contacts.get(ada.id)
+    qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=5000)
+    qtbot.mouseClick(view.keep_theirs, Qt.MouseButton.LeftButton)
+    settle(b.ctx)
+    qtbot.waitUntil(lambda: not view.rows, timeout=5000)
+    synced(qtbot, window, key=False)
+    a.ctx.hub.sync()
+    with pytest.raises(NotFound):
+        a.ctx.services.contacts.get(ada.id)
