@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 from coordinator.wording import plural
 from ui.dialogs import data_actions
 from ui.dialogs.about import show_about, where_is_my_data
-from ui.hub.window import HubHooks
 from ui.kit.roles import NAME_ROLE
 from ui.kit.views import FeatureView
 from ui.settings import default_settings
@@ -55,6 +54,7 @@ from ui.widgets.search import SearchBox
 if TYPE_CHECKING:
     from coordinator.db.first_page import FirstPage
     from ui.context import AppContext
+    from ui.hub.window import HubHooks
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
-        self.hub_hooks = HubHooks(self)  # team hub: menu entries, sync status, Conflicts
+        # The team hub's menu entries, sync status and Conflicts come with the database.
+        self.hub_hooks: HubHooks | None = None
+        self.sidebar_items["conflicts"].setHidden(True)
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -130,6 +132,9 @@ class MainWindow(QMainWindow):
         ctx.undo_stack = self.undo_stack
         ctx.open_record = self.open_record
         ctx.show_view = self.show_view
+        from ui.hub.window import HubHooks
+
+        self.hub_hooks = HubHooks(self)
         self.hub_hooks.attach(ctx)
         self.search.ctx = ctx
         ctx.changed.connect(self._on_changed)
@@ -614,7 +619,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx is not None:
-            self.hub_hooks.finish()  # the last push, bounded to a few seconds
+            if self.hub_hooks is not None:
+                self.hub_hooks.finish()  # the last push, bounded to a few seconds
             self.save_state()
         self.search.hide_popup()
         super().closeEvent(event)
