@@ -3,6 +3,8 @@ logins and sees their last sync; anyone else is told only the administrator can.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt
 
 from coordinator.hub.connect import HubError, connect
@@ -37,7 +39,7 @@ def test_the_administrator_adds_lists_and_removes_users(
         f"{admin.address.port}/{admin.address.dbname}. Hand over this one-time password "
         "privately; it is shown only now:")
     assert _cells(page)["ana"] == ["coordinator", "CSCA", "never", ""]
-    ana = admin.address.__class__(**{**admin.address.__dict__, "user": "ana"})
+    ana = dataclasses.replace(admin.address, user="ana")
     connect(ana, password).close()  # the new login works
 
     qtbot.keyClicks(page.name, "ana")
