@@ -37,6 +37,14 @@ from coordinator.sync.tables import SyncedTable, synced_tables
 
 PULL_BATCH = 5000
 PUSH_CHUNK = 5000
+# Payloads as compact UTF-8 JSON: a first push sends every row of the database through
+# here, and PostgreSQL parses the same values from a smaller text.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False,
+                           separators=(",", ":")).encode
+
+
+def _payload(rows: list[dict[str, Any]]) -> Jsonb:
+    return Jsonb(rows, dumps=_encode)
 
 
 @dataclass
@@ -265,7 +273,7 @@ def _push_live(hub: psycopg.Connection[Any], spec: SyncedTable,
             "FROM jsonb_to_recordset(%s) AS x(id text, data jsonb) "
             "ON CONFLICT (owner, kind, id) DO UPDATE SET data = EXCLUDED.data "
             "RETURNING version",
-            (spec.name, Jsonb([{"id": p.id, "data": d} for p, d, _ in private]))).fetchall())
+            (spec.name, _payload([{"id": p.id, "data": d} for p, d, _ in private]))).fetchall())
     sent_record = {p.id for p, _, _ in shared}
     sent_internal = {p.id for p, _, _ in internal}
     accepted: dict[str, Outcome] = {}
@@ -300,7 +308,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"UPDATE hub.{table} r SET data = coalesce(r.data, '{{}}'::jsonb) || x.data "
             f"FROM {source} WHERE r.kind = %(kind)s AND r.id = x.id AND x.seen > 0 "
             f"AND r.version = x.seen RETURNING r.id, r.version",
-            {"rows": Jsonb(seen_rows), "kind": kind}).fetchall())
+            {"rows": _payload(seen_rows), "kind": kind}).fetchall())
     written.update(int(v) for v in done.values())
     if new_rows:
         # All inserted (the usual case): one version for all, and no list of ids back.
@@ -310,7 +318,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"ON CONFLICT (kind, id) DO NOTHING RETURNING id, version) "
             f"SELECT count(*), max(version), CASE WHEN count(*) < %(n)s "
             f"THEN array_agg(id) END FROM added",
-            {"rows": Jsonb(new_rows), "kind": kind, "n": len(new_rows)}).fetchone()  # type: ignore[misc]
+            {"rows": _payload(new_rows), "kind": kind, "n": len(new_rows)}).fetchone()  # type: ignore[misc]
         if count:
             written.add(int(version))
             added = [r["id"] for r in new_rows] if ids is None else ids
@@ -322,7 +330,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
             f"SELECT r.id, r.version FROM hub.{table} r JOIN jsonb_to_recordset(%(rows)s) "
             f"AS x(id text, data jsonb) ON r.kind = %(kind)s AND r.id = x.id "
             f"WHERE r.data @> x.data",
-            {"rows": Jsonb(rest), "kind": kind}).fetchall())
+            {"rows": _payload(rest), "kind": kind}).fetchall())
     return {k: int(v) for k, v in done.items()}, max(written, default=None)
 
 

@@ -243,3 +243,19 @@ def test_children_brought_back_onto_a_parent_deleted_here_are_repaired(laptops) 
             assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
             assert raw.execute("SELECT organization_id FROM proposal_partner").fetchall() == [
                 (kept.id,)]
+
+
+def test_text_of_any_script_and_escapes_reaches_the_other_laptop_exactly(laptops) -> None:
+    """Payloads go as compact UTF-8 JSON: accents, other scripts, quotes, backslashes
+    and line breaks arrive unchanged."""
+    a, b = laptops("a"), laptops("b")
+    notes = 'Zoë said "ok" \\ path C:\\new\n第二行 — ✓\ttab'
+    ada = _contact(a.services, given="Zoë", family="Ō'Brien", notes=notes,
+                   private_notes="naïve")
+    a.join()
+    b2 = laptops("b2", same_login_as=a)
+    b.join()
+    b2.join()
+    got = b.services.contacts.get(ada.id)
+    assert (got.given_name, got.family_name, got.notes) == ("Zoë", "Ō'Brien", notes)
+    assert b2.services.contacts.get(ada.id).private_notes == "naïve"
