@@ -43,7 +43,7 @@ _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False,
                            separators=(",", ":")).encode
 
 
-def _payload(rows: list[dict[str, Any]]) -> Jsonb:
+def _payload(rows: Any) -> Jsonb:
     return Jsonb(rows, dumps=_encode)
 
 
@@ -300,7 +300,7 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
     # own rows (a first push sends every row once, not twice).
     source = "jsonb_to_recordset(%(rows)s) AS x(id text, data jsonb, seen bigint)"
     seen_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen > 0]
-    new_rows = [{"id": p.id, "data": d, "seen": seen} for p, d, seen in rows if seen <= 0]
+    new_rows = {p.id: d for p, d, seen in rows if seen <= 0}  # id -> data, one object
     done: dict[str, int] = {}
     written: set[int] = set()
     if seen_rows:
@@ -314,14 +314,14 @@ def _upsert(hub: psycopg.Connection[Any], table: str, kind: str,
         # All inserted (the usual case): one version for all, and no list of ids back.
         count, version, ids = hub.execute(
             f"WITH added AS (INSERT INTO hub.{table} (kind, id, data) "
-            f"SELECT %(kind)s, x.id, x.data FROM {source} WHERE x.seen = 0 "
+            f"SELECT %(kind)s, x.key, x.value FROM jsonb_each(%(rows)s) AS x "
             f"ON CONFLICT (kind, id) DO NOTHING RETURNING id, version) "
             f"SELECT count(*), max(version), CASE WHEN count(*) < %(n)s "
             f"THEN array_agg(id) END FROM added",
             {"rows": _payload(new_rows), "kind": kind, "n": len(new_rows)}).fetchone()  # type: ignore[misc]
         if count:
             written.add(int(version))
-            added = [r["id"] for r in new_rows] if ids is None else ids
+            added = list(new_rows) if ids is None else ids
             done.update(dict.fromkeys(added, int(version)))
     rest = [{"id": p.id, "data": d} for p, d, _ in rows if p.id not in done]
     if rest:
