@@ -31,6 +31,7 @@ import io
 import json
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -326,6 +327,7 @@ def main() -> None:
         db_b.close()
     finally:
         server.cleanup()
+        shutil.rmtree(home, ignore_errors=True)  # three laptops of the coalition: GBs
 
 
 if __name__ == "__main__":
