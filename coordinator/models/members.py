@@ -44,6 +44,10 @@ class Contact(Record, table=True):
         Index("ix_contact_consortium_sort", "consortium_id", "sort_key", "id",
               sqlite_where=text("deleted_at IS NULL")),
         Index("ix_contact_organization", "organization_id"),
+        # Each organization's latest "last contacted" and its live contacts, read from
+        # the index alone (Home's "going quiet", Coverage).
+        Index("ix_contact_org_contacted", "organization_id", "last_contacted_on",
+              sqlite_where=text("deleted_at IS NULL")),
         CheckConstraint("full_name <> ''", name="ck_contact_has_name"),
     )
 

@@ -1,0 +1,52 @@
+"""Home's "going quiet" reads each organization's contacts from one partial index."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coordinator.db import Database
+from coordinator.services import Services
+from coordinator.services.home import QUIET_SHOWN, QUIET_SQL
+from coordinator.services.records import ContactData, OrganizationData
+
+
+def _plan(db: Database) -> list[str]:
+    params = {"today": "2026-12-05", "now": "2026-12-05 00:00:00.000000",
+              "since": "2026-06-05", "since_t": "2026-06-05 00:00:00.000000"}
+    with db.raw() as conn:
+        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + QUIET_SQL, params)]
+
+
+def test_going_quiet_reads_contacts_through_the_org_contacted_index(
+        db: Database, services: Services) -> None:
+    with db.raw() as conn:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = "
+                           "'ix_contact_org_contacted'").fetchone()
+    assert sql is not None
+    assert "organization_id" in sql[0] and "last_contacted_on" in sql[0]
+    assert "deleted_at IS NULL" in sql[0]
+    plan = _plan(db)
+    assert any("ix_contact_org_contacted" in step for step in plan), plan
+    assert not any(step.startswith("SCAN contact") for step in plan), plan
+
+
+def test_going_quiet_counts_live_contacts_and_their_latest_date(services: Services) -> None:
+    consortium = services.consortia.list(counts=False)[0].id  # a built-in one
+    quiet = services.organizations.create(OrganizationData(
+        name="Quiet Works", consortium_id=consortium)).id
+    busy = services.organizations.create(OrganizationData(
+        name="Busy Works", consortium_id=consortium)).id
+    for name, org, day in (("Ada", quiet, date(2025, 1, 10)), ("Bo", quiet, date(2025, 3, 2)),
+                           ("Cy", quiet, None), ("Di", busy, date(2026, 11, 30))):
+        services.contacts.create(ContactData(given_name=name, family_name="Lane",
+                                             organization_id=org, last_contacted_on=day))
+    gone = services.contacts.create(ContactData(
+        given_name="Ed", family_name="Lane", organization_id=quiet,
+        last_contacted_on=date(2026, 11, 1)))
+    services.contacts.delete(gone.id)  # in Trash: neither counted nor dated
+
+    result = services.home.going_quiet(date(2026, 12, 5), 6, limit=QUIET_SHOWN)
+    rows = {r.name: r for r in result.rows}
+    assert "Busy Works" not in rows
+    assert rows["Quiet Works"].contact_count == 3
+    assert rows["Quiet Works"].last_contact == date(2025, 3, 2)
