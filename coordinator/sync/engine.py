@@ -72,7 +72,64 @@ def _local(db: Database) -> Iterator[tuple[LocalStore, Any]]:
 
 
 def pull(db: Database, hub: psycopg.Connection[Any], *, dry_run: bool = False) -> PullResult:
-    """Bring every change committed on the hub since the last pull into this laptop."""
+    """Bring every change committed on the hub since the last pull into this laptop.
+
+    A first pull, a full resync and a dry run apply everything in one local transaction.
+    An ordinary pull commits locally a batch at a time, parents first, so that a save in
+    the app never waits for a whole sync: a batch applied before an interruption is
+    recognised by its version and skipped when the pull is repeated, and the cursor moves
+    only after the last batch.
+    """
+    with db.read() as session:
+        store = LocalStore(session.connection().connection.driver_connection)  # type: ignore[union-attr]
+        cursor = int(store.state().get("cursor", "0"))
+    if cursor and not dry_run:
+        result = _pull_in_batches(db, hub, cursor)
+        if result is not None:
+            return result
+    return _pull_at_once(db, hub, dry_run=dry_run)
+
+
+def _pull_in_batches(db: Database, hub: psycopg.Connection[Any], cursor: int
+                     ) -> PullResult | None:
+    """An incremental pull, committed a batch at a time; None when a full read is due."""
+    result = PullResult()
+    touched: dict[str, set[str]] = {}
+    hub.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    try:
+        with hub.transaction():
+            top = int(hub.execute("SELECT value FROM hub.clock").fetchone()[0])  # type: ignore[index]
+            pruned = int(hub.execute("SELECT pruned_before FROM hub.meta").fetchone()[0])  # type: ignore[index]
+            if cursor < pruned:
+                return None
+            with db.read() as session:
+                skip = LocalStore(
+                    session.connection().connection.driver_connection).own_versions()  # type: ignore[union-attr]
+            for batch in _read_changes(hub, cursor, top, skip, parents_first=True):
+                with _local(db) as (store, session):
+                    store.conn.execute("PRAGMA defer_foreign_keys = ON")
+                    report = ApplyReport()
+                    store.apply(batch, report)
+                    result.repaired += store.repair_references(report.touched)
+                    _reindex(session, report)
+                result.pulled += report.applied + report.merged
+                result.merged += report.merged
+                result.conflicts += report.conflicts
+                for kind, ids in report.touched.items():
+                    touched.setdefault(kind, set()).update(ids)
+        with _local(db) as (store, _session):
+            store.set_state(cursor=top)
+            store.forget_own_versions(upto=top)
+    finally:
+        if hub.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            hub.isolation_level = None
+    result.cursor = top
+    result.touched = touched
+    return result
+
+
+def _pull_at_once(db: Database, hub: psycopg.Connection[Any], *,
+                  dry_run: bool = False) -> PullResult:
     result = PullResult()
     hub.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     try:
@@ -122,8 +179,11 @@ class _DryRun(Exception):
 
 
 def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int,
-                  skip: list[tuple[int, int]] | None = None) -> Iterator[list[Pulled]]:
-    """Rows of versions in (cursor, top], except those of the `skip` ranges."""
+                  skip: list[tuple[int, int]] | None = None, *,
+                  parents_first: bool = False) -> Iterator[list[Pulled]]:
+    """Rows of versions in (cursor, top], except those of the `skip` ranges; with
+    `parents_first`, shared rows come table by table, parents before children, so that a
+    batch committed on its own never holds a child whose parent is in a later batch."""
     spans = _spans(cursor, top, skip or [])
     if not spans:
         return
@@ -131,8 +191,12 @@ def _read_changes(hub: psycopg.Connection[Any], cursor: int, top: int,
     bounds = [bound for span in spans for bound in span]
     can_read_internal = hub.execute(
         "SELECT has_table_privilege('hub.internal', 'SELECT')").fetchone()[0]  # type: ignore[index]
+    order = ""
+    if parents_first:
+        kinds = ", ".join(f"'{spec.name}'" for spec in synced_tables())
+        order = f" ORDER BY array_position(ARRAY[{kinds}]::text[], kind), version"
     parts = [("record", "SELECT 'record', kind, id, data, version, changed_by, "
-              f"changed_at::text FROM hub.record WHERE {versions}")]
+              f"changed_at::text FROM hub.record WHERE {versions}{order}")]
     if can_read_internal:
         parts.append(("internal", "SELECT 'internal', kind, id, data, version, changed_by, "
                       f"changed_at::text FROM hub.internal WHERE {versions}"))

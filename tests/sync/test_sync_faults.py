@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from coordinator.hub.connect import HubError
-from coordinator.services.records import ContactData, ProposalData
+from coordinator.services.records import ContactData, EmailData, ProposalData
 from coordinator.sync import api, engine
 
 
@@ -204,3 +204,41 @@ def test_viewers_read_without_internal_notes_and_private_notes_stay_with_their_o
     assert report.read_only and report.pushed == 0 and report.waiting == 1
     a.sync()
     assert a.services.contacts.get(ada.id).title == ""
+
+
+def test_an_ordinary_pull_commits_batch_by_batch_and_resumes_after_a_break(
+        laptops, monkeypatch) -> None:
+    """So that a save in the app waits for one batch, not for a whole sync; a pull cut
+    short keeps what it applied and the next one picks up without doubles or conflicts."""
+    from coordinator.sync import local
+
+    a, b = laptops("a"), laptops("b")
+    a.join()
+    b.join()
+    people = [_contact(a.services, family=f"F{k:02d}", emails=[EmailData(f"p{k}@example.org")]).id
+              for k in range(25)]
+    a.sync()
+    monkeypatch.setattr(engine, "PULL_BATCH", 10)
+    original = local.LocalStore.apply
+    calls = {"n": 0}
+
+    def breaks(self, batch, report):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ConnectionResetError("the network went away")
+        return original(self, batch, report)
+
+    monkeypatch.setattr(local.LocalStore, "apply", breaks)
+    cursor_before = api.status(b.db)
+    with pytest.raises(ConnectionResetError):
+        b.sync()
+    monkeypatch.setattr(local.LocalStore, "apply", original)
+    halfway = b.services.contacts.count()
+    assert 0 < halfway < 25  # the first batches stayed
+    assert api.status(b.db).last_sync_at == cursor_before.last_sync_at
+    report = b.sync()
+    assert report.conflicts == 0
+    assert b.services.contacts.count() == 25
+    got = b.services.contacts.get(people[-1])
+    assert [e.address for e in got.emails] == ["p24@example.org"]
+    assert b.sync().pulled == 0
