@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from coordinator.db.first_page import FirstPage
     from ui.context import AppContext
     from ui.hub.window import HubHooks
+    from ui.reminders.window import ReminderHooks
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,13 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([210, 1000])
-        self.setCentralWidget(self.splitter)
+        # Bars that concern the whole window (reminders) sit above the sidebar and views.
+        central = QWidget()
+        self.top_bars = QVBoxLayout(central)
+        self.top_bars.setContentsMargins(0, 0, 0, 0)
+        self.top_bars.setSpacing(4)
+        self.top_bars.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.search = SearchBox(None, self)
         self.search.record_activated.connect(self.open_record)
@@ -110,6 +118,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         # The team hub's menu entries, sync status and Conflicts come with the database.
         self.hub_hooks: HubHooks | None = None
+        self.reminder_hooks: ReminderHooks | None = None  # the reminders bar, .ics export
         self.sidebar_items["conflicts"].setHidden(True)
 
         self._counts_timer = QTimer(self)
@@ -136,6 +145,10 @@ class MainWindow(QMainWindow):
 
         self.hub_hooks = HubHooks(self)
         self.hub_hooks.attach(ctx)
+        from ui.reminders.window import ReminderHooks
+
+        self.reminder_hooks = ReminderHooks(self)
+        self.reminder_hooks.attach(ctx)
         self.search.ctx = ctx
         ctx.changed.connect(self._on_changed)
         ctx.status_message.connect(self._show_message)

@@ -29,7 +29,13 @@ from typing import Any
 from coordinator import paths
 from coordinator.errors import CoordinatorError
 from coordinator.files import write_private_atomic
-from coordinator.services.agenda import STILL_BEING_WRITTEN, AgendaEntry, RawSource, agenda
+from coordinator.services.agenda import (
+    STILL_BEING_WRITTEN,
+    AgendaEntry,
+    RawSource,
+    agenda,
+    calendar_ics,
+)
 
 REMIND_DAYS = 7
 STORE_NAME = "reminders.json"
@@ -143,6 +149,11 @@ class ReminderService:
                 if state["shown"].get(r.key) != day
                 and state["snoozed"].get(r.key, "") <= day
                 and state["off"].get(r.key) != r.entry.due_date.isoformat()]
+
+    def calendar(self, today: date) -> bytes:
+        """Every overdue and open dated deadline and action item as an iCalendar file
+        with stable UIDs (`agenda.calendar_ics`), for the app's calendar export."""
+        return calendar_ics(self.source, today)
 
     # -- what the user did ---------------------------------------------------------------
     def mark_shown(self, reminders: list[Reminder], today: date) -> None:
