@@ -357,9 +357,15 @@ class HomeService:
                 "  WHERE c.organization_id IN (SELECT org FROM q) AND c.deleted_at IS NULL"
                 "  AND a.attended = 1 AND m.deleted_at IS NULL AND m.starts_at <= :now"
                 "  GROUP BY c.organization_id"
-                "  UNION ALL"
-                f" SELECT x.org, max(x.due_date) FROM ({_PROPOSAL_ORGS}) x"
-                "  WHERE x.org IN (SELECT org FROM q) GROUP BY x.org"
+                # Proposals they lead, then those they are partners in, each found
+                # from the organization (an index each), not from every pair.
+                "  UNION ALL SELECT p.lead_organization_id, max(p.due_date) FROM proposal p"
+                "  WHERE p.deleted_at IS NULL AND p.lead_organization_id IN (SELECT org FROM q)"
+                "  GROUP BY p.lead_organization_id"
+                "  UNION ALL SELECT pp.organization_id, max(p.due_date) FROM proposal_partner pp"
+                "  JOIN proposal p ON p.id = pp.proposal_id"
+                "  WHERE p.deleted_at IS NULL AND pp.organization_id IN (SELECT org FROM q)"
+                "  GROUP BY pp.organization_id"
                 " ) GROUP BY org", {"ids": ids, "now": sql_time(now)}).fetchall())
         rows = []
         for oid, name, consortium, day, n, key in quiet:

@@ -7,7 +7,12 @@ from datetime import date
 from coordinator.db import Database
 from coordinator.services import Services
 from coordinator.services.home import QUIET_SHOWN, QUIET_SQL
-from coordinator.services.records import ContactData, OrganizationData
+from coordinator.services.records import (
+    ContactData,
+    OrganizationData,
+    PartnerData,
+    ProposalData,
+)
 
 
 def _plan(db: Database) -> list[str]:
@@ -50,3 +55,26 @@ def test_going_quiet_counts_live_contacts_and_their_latest_date(services: Servic
     assert "Busy Works" not in rows
     assert rows["Quiet Works"].contact_count == 3
     assert rows["Quiet Works"].last_contact == date(2025, 3, 2)
+
+
+def test_going_quiet_dates_a_member_by_its_last_closed_proposal(services: Services) -> None:
+    consortium = services.consortia.list(counts=False)[0].id
+    org = services.organizations.create(OrganizationData(
+        name="Partner Works", consortium_id=consortium)).id
+    services.contacts.create(ContactData(given_name="Ada", family_name="Lane",
+                                         organization_id=org,
+                                         last_contacted_on=date(2024, 6, 1)))
+    services.proposals.create(ProposalData(title="Led once", status="withdrawn",
+                                           lead_organization_id=org,
+                                           due_date=date(2024, 12, 1)))
+    services.proposals.create(ProposalData(title="Partnered", status="declined",
+                                           partners=[PartnerData(organization_id=org)],
+                                           due_date=date(2025, 2, 1)))
+    binned = services.proposals.create(ProposalData(
+        title="Binned", status="declined", partners=[PartnerData(organization_id=org)],
+        due_date=date(2025, 4, 1)))
+    services.proposals.delete(binned.id)  # in Trash: not a contact
+
+    rows = {r.name: r for r in services.home.going_quiet(date(2026, 12, 5), 6).rows}
+    assert rows["Partner Works"].last_contact == date(2025, 2, 1)
+    assert rows["Partner Works"].contact_count == 1
