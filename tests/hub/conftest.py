@@ -5,24 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import keyring
 import psycopg
 import pytest
 
-from coordinator import secrets
 from coordinator.hub.connect import HubAddress, connect
-from tests.safety.keyrings import MemoryKeyring
+from tests.safety.keyrings import MemoryKeyring, memory_keyring_installed
 
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    secrets.default_store().forget_session()
-    yield backend
-    keyring.set_keyring(previous)
-    secrets.default_store().forget_session()
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 def login(address: HubAddress, password: str) -> psycopg.Connection[Any]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
-from coordinator import secrets
 from coordinator.db import backup as low
 
-from .keyrings import MemoryKeyring
+from .keyrings import MemoryKeyring, memory_keyring_installed
 
 
 @pytest.fixture
@@ -28,13 +26,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Every safety test runs with an in-memory keyring unless it installs another."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    secrets.default_store().forget_session()
-    yield backend
-    keyring.set_keyring(previous)
-    secrets.default_store().forget_session()
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 @pytest.fixture

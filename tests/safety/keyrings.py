@@ -1,10 +1,16 @@
 """An in-memory keyring backend for tests (never the user's real keyring), shared by
-the core safety tests and the safety dialog tests."""
+every test folder that stores secrets: safety, the safety dialogs, the hub and sync."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import keyring
 import keyring.backend
 import keyring.errors
+
+from coordinator import secrets
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -42,3 +48,17 @@ class BrokenKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+
+@contextmanager
+def memory_keyring_installed() -> Iterator[MemoryKeyring]:
+    """A fresh in-memory keyring (and no session-only secrets) for the block."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    secrets.default_store().forget_session()
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+        secrets.default_store().forget_session()

@@ -10,27 +10,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keyring
 import pytest
 
-from coordinator import secrets
 from coordinator.db import Database
 from coordinator.hub.connect import HubAddress
 from coordinator.services import Services
 from coordinator.sync import api
-from tests.safety.keyrings import MemoryKeyring
+from tests.safety.keyrings import MemoryKeyring, memory_keyring_installed
 
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Passwords go to an in-memory keyring, never the user's real one."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    secrets.default_store().forget_session()
-    yield backend
-    keyring.set_keyring(previous)
-    secrets.default_store().forget_session()
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 @dataclass

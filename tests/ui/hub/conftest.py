@@ -9,16 +9,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from coordinator import secrets
 from coordinator.db import Database
 from coordinator.hub import credentials
 from coordinator.hub.connect import HubAddress
-from tests.safety.keyrings import MemoryKeyring
+from tests.safety.keyrings import MemoryKeyring, memory_keyring_installed
 from ui.app import settle
 from ui.context import AppContext
 
@@ -26,13 +24,8 @@ from ui.context import AppContext
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Passwords go to an in-memory keyring, never the user's real one."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    secrets.default_store().forget_session()
-    yield backend
-    keyring.set_keyring(previous)
-    secrets.default_store().forget_session()
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 @dataclass

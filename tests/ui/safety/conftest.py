@@ -5,24 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import keyring
 import pytest
-from safety.keyrings import MemoryKeyring
+from safety.keyrings import MemoryKeyring, memory_keyring_installed
 
-from coordinator import secrets
 from coordinator.db import backup as low
 
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Every test here runs with an in-memory keyring unless it installs another."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    secrets.default_store().forget_session()
-    yield backend
-    keyring.set_keyring(previous)
-    secrets.default_store().forget_session()
+    with memory_keyring_installed() as backend:
+        yield backend
 
 
 @pytest.fixture(autouse=True)
