@@ -90,14 +90,15 @@ SELECT org, max(day) AS day FROM (
 
 # The quiet members: no contact since :since, no meeting attended nor live proposal
 # since (parameters :today, :now, :since, :since_t).
+# An organization's latest "last contacted" over its live contacts, and their number:
+# one seek each into the partial index ix_contact_org_contacted (organization, date),
+# which holds both (no contact row is read).
+_LAST_CONTACTED = ("(SELECT max(c.last_contacted_on) FROM contact c"
+                   " WHERE c.organization_id = o.id AND c.deleted_at IS NULL)")
+_CONTACTS = ("(SELECT count(*) FROM contact c"
+             " WHERE c.organization_id = o.id AND c.deleted_at IS NULL)")
 QUIET_SQL = (
-    # Each organization's live contacts, counted and dated from the partial index
-    # ix_contact_org_contacted alone (already grouped; no contact row is read).
-    "WITH people AS (SELECT organization_id AS org, count(*) AS n,"
-    "  max(last_contacted_on) AS day FROM contact"
-    "  WHERE deleted_at IS NULL AND organization_id IS NOT NULL"
-    "  GROUP BY organization_id),"
-    " met AS (SELECT DISTINCT c.organization_id AS org FROM meeting m"
+    "WITH met AS (SELECT DISTINCT c.organization_id AS org FROM meeting m"
     "  JOIN attendee a ON a.meeting_id = m.id JOIN contact c ON c.id = a.contact_id"
     "  WHERE m.starts_at >= :since_t AND m.starts_at <= :now"
     "  AND m.deleted_at IS NULL AND a.attended = 1 AND c.deleted_at IS NULL"
@@ -111,13 +112,14 @@ QUIET_SQL = (
     "  UNION ALL SELECT pp.organization_id FROM proposal p"
     "  JOIN proposal_partner pp ON pp.proposal_id = p.id WHERE p.deleted_at IS NULL"
     f"  AND (p.status NOT IN ({_CLOSED}) OR p.due_date >= :since))"
-    " SELECT o.id, o.name, coalesce(cs.short_name, ''), pe.day,"
-    " coalesce(pe.n, 0), o.name_key FROM organization o"
-    " LEFT JOIN people pe ON pe.org = o.id"
+    f" SELECT o.id, o.name, coalesce(cs.short_name, ''), {_LAST_CONTACTED},"
+    f" {_CONTACTS}, o.name_key FROM organization o"
     " LEFT JOIN consortium cs ON cs.id = o.consortium_id"
     " WHERE o.deleted_at IS NULL AND o.consortium_id IS NOT NULL"
-    " AND (pe.day IS NULL OR pe.day < :since)"
     " AND o.id NOT IN (SELECT org FROM met) AND o.id NOT IN (SELECT org FROM active)"
+    # Last: dated only the members neither met nor in a live proposal; counted only
+    # those found quiet.
+    f" AND coalesce({_LAST_CONTACTED}, '') < :since"
 )
 
 
