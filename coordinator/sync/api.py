@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -28,6 +28,7 @@ from coordinator.sync import capture
 from coordinator.sync.engine import can_push, pull, push
 from coordinator.sync.local import DELETED_MARK, INDEXED, OWNERS, LocalStore
 from coordinator.sync.tables import table
+from coordinator.sync.times import parse_time
 
 ROUNDS = 3
 
@@ -347,17 +348,6 @@ class ChangedBy:
     pending: bool = False  # changed here since, not pushed yet
 
 
-def _aware(text: str | None) -> datetime | None:
-    """A time stored by a sync (this laptop's UTC text, or the hub's own with an offset)."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def changed_by(db: Database, kind: str, row_id: str) -> ChangedBy | None:
     """Who last changed this row on the hub (or pushed it from here) and when; None for a
     row that never travelled, or on a laptop that does not sync."""
@@ -367,7 +357,7 @@ def changed_by(db: Database, kind: str, row_id: str) -> ChangedBy | None:
             (kind, row_id)).fetchone()
     if row is None or not row[0]:
         return None
-    return ChangedBy(str(row[0]), _aware(row[1]), bool(row[2]))
+    return ChangedBy(str(row[0]), parse_time(row[1]), bool(row[2]))
 
 
 def changed_by_many(db: Database, kind: str, ids: list[str]) -> dict[str, ChangedBy]:
@@ -381,7 +371,7 @@ def changed_by_many(db: Database, kind: str, ids: list[str]) -> dict[str, Change
                     f"SELECT id, changed_by, changed_at, dirty FROM sync_row WHERE kind = ? "
                     f"AND changed_by IS NOT NULL AND id IN ({','.join('?' * len(part))})",
                     (kind, *part)):
-                found[rid] = ChangedBy(str(login), _aware(at), bool(dirty))
+                found[rid] = ChangedBy(str(login), parse_time(at), bool(dirty))
     return found
 
 

@@ -107,7 +107,7 @@ def line_diff_html(mine: str, theirs: str) -> str:
 
 def _local(text: str) -> str:
     """A conflict's time (stored in UTC) in this computer's time zone."""
-    from ui.hub.syncer import parse_time
+    from coordinator.sync.times import parse_time
 
     moment = parse_time(text)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""

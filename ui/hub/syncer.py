@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 
 from coordinator.errors import CoordinatorError
+from coordinator.sync.times import parse_time
 from ui.kit.background import ProgressJob, is_alive
 
 if TYPE_CHECKING:
@@ -51,16 +52,6 @@ class SyncState:
     report: SyncReport | None = None  # of the last good sync
     known: bool = False  # the status was read at least once
     waiting_by_kind: dict[str, int] = field(default_factory=dict)
-
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_offline(message: str) -> bool:

@@ -1,0 +1,1 @@
+"""The laptop side of the team hub: change capture, pull, push, merges and conflicts."""
