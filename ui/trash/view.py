@@ -95,17 +95,21 @@ class TrashView(QWidget, FeatureView):
         self.setAccessibleName("Trash")
         from ui.hub.editors import deleted_by
 
-        # A database that syncs with a team hub says who deleted what.
-        syncer = ctx.hub_sync
-        state = getattr(syncer, "state", None)
-        joined = state.joined if state is not None and state.known else ctx.hub.status().joined
+        # A database that syncs with a team hub says who deleted what: the column is
+        # there always and shown while the database is joined (also after joining later).
         self.model: LazyTableModel[TrashItem] = LazyTableModel(
-            trash_spec(ctx.services, deleted_by(ctx) if joined else None), ctx.tasks, self)
+            trash_spec(ctx.services, deleted_by(ctx)), ctx.tasks, self)
         self.model.loaded.connect(self._on_loaded)
         self.table = build_lazy_table(self.model)  # the latest deleted first
         self.table.setAccessibleName("Records in Trash")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        syncer = ctx.hub_sync
+        state = getattr(syncer, "state", None)
+        self._show_deleted_by(state.joined if state is not None and state.known
+                              else ctx.hub.status().joined)
+        if syncer is not None:
+            syncer.changed.connect(self._on_hub_state)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.resizeSection(NAME, 360)
@@ -139,6 +143,12 @@ class TrashView(QWidget, FeatureView):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def _on_hub_state(self, state: object) -> None:
+        self._show_deleted_by(bool(getattr(state, "joined", False)))
+
+    def _show_deleted_by(self, joined: bool) -> None:
+        self.table.setColumnHidden(len(COLUMNS), not joined)
 
     def _on_loaded(self, count: int) -> None:
         self.table.setVisible(bool(count))

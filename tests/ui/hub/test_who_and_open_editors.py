@@ -118,9 +118,26 @@ def test_the_trash_says_who_deleted_each_record(
     assert who == {ada.id: a.address.user, grace.id: "you"}
 
 
-def test_a_trash_that_syncs_with_no_hub_has_no_deleted_by_column(ctx, make_window) -> None:  # type: ignore[no-untyped-def]
+def test_a_trash_that_syncs_with_no_hub_shows_no_deleted_by_column(ctx, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window(ctx)
     view = window.show_view("trash")
     headers = [view.model.headerData(c, Qt.Orientation.Horizontal)
-               for c in range(view.model.columnCount())]
+               for c in range(view.model.columnCount())
+               if not view.table.isColumnHidden(c)]
     assert "Deleted by" not in headers
+
+
+def test_the_deleted_by_column_appears_when_the_database_joins_later(
+        app_laptops, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    b = app_laptops("b")
+    window = make_window(b.ctx)
+    started(qtbot, window)
+    view = window.show_view("trash")
+    last = view.model.columnCount() - 1
+    assert view.model.headerData(last, Qt.Orientation.Horizontal) == "Deleted by"
+    assert view.table.isColumnHidden(last)
+    b.join()
+    syncer = window.hub_hooks.syncer
+    syncer.refresh_status()
+    qtbot.waitUntil(lambda: syncer.state.joined, timeout=30_000)
+    assert not view.table.isColumnHidden(last)
