@@ -4,6 +4,7 @@ the View menu) and the calendar export, on a fixed `today`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -229,3 +230,23 @@ def test_calendar_export_into_a_missing_folder_says_so_and_writes_nothing(
     assert not target.exists()
     assert messages and messages[-1].startswith(f"Could not write {target}")
     assert messages[-1].endswith("Nothing was written.")
+
+
+def test_after_midnight_the_lines_are_reworded_and_snooze_counts_from_today(
+        ctx, make_window, qtbot, monkeypatch) -> None:
+    _due_items(ctx.services)
+    window = make_window(ctx)
+    banner = _banner_up(window, qtbot)
+    tomorrow = TODAY + timedelta(days=1)
+    monkeypatch.setattr(reminders_window, "today", lambda: tomorrow)
+    window.reminder_hooks.check()  # the hourly check, after midnight
+    settle(ctx)
+    assert banner.listed_texts() == ["Action item: Send the budget (3 days overdue)",
+                                     "Deadline: Curb data (due in 2 days)"]
+    stale = next(r for r in banner.reminders if r.entry.title == "Curb data")
+    banner.reminders = [r if r is not stale else replace(r, today=TODAY)
+                        for r in banner.reminders]  # as if listed before midnight
+    banner._rebuild()
+    qtbot.mouseClick(_row(banner, "Curb data").snooze_button, Qt.MouseButton.LeftButton)
+    snoozed = ctx.services.reminders.store.load()["snoozed"]
+    assert snoozed == {stale.key: (tomorrow + timedelta(days=1)).isoformat()}  # not tomorrow

@@ -80,8 +80,11 @@ class RemindersBanner(QFrame):
     # -- what is listed --------------------------------------------------------------------
     def add_reminders(self, reminders: list[Reminder]) -> None:
         """Add those not listed yet (by item) and show the bar; an hourly check adds
-        what fell due meanwhile without repeating what is there."""
+        what fell due meanwhile without repeating what is there, and a line already
+        listed takes the newer wording ("3 days overdue" once the day has changed)."""
+        newer = {r.key: r for r in reminders}
         listed = {r.key for r in self.reminders}
+        self.reminders = [newer.get(r.key, r) for r in self.reminders]
         self.reminders += [r for r in reminders if r.key not in listed]
         self._rebuild()
 

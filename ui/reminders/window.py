@@ -20,6 +20,7 @@ the GUI thread, one after another, so two of them never interleave and lose a ch
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,6 +172,8 @@ class ReminderHooks(QObject):
     def snooze(self, reminder: Reminder) -> None:
         if self.ctx is None:
             return
+        if reminder.today < today():  # listed yesterday: a day from now, not from then
+            reminder = replace(reminder, today=today())
         try:
             until = self.ctx.services.reminders.snooze_days(reminder, 1)
         except CoordinatorError as exc:
