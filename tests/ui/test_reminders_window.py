@@ -250,3 +250,14 @@ def test_after_midnight_the_lines_are_reworded_and_snooze_counts_from_today(
     qtbot.mouseClick(_row(banner, "Curb data").snooze_button, Qt.MouseButton.LeftButton)
     snoozed = ctx.services.reminders.store.load()["snoozed"]
     assert snoozed == {stale.key: (tomorrow + timedelta(days=1)).isoformat()}  # not tomorrow
+
+
+def test_an_item_done_or_binned_leaves_the_bar(ctx, make_window, qtbot) -> None:
+    ids = _due_items(ctx.services)
+    window = make_window(ctx)
+    banner = _banner_up(window, qtbot)
+    ctx.services.actions.set_status(ids["action"], "done")
+    qtbot.waitUntil(lambda: len(banner.rows) == 1, timeout=5000)
+    assert banner.listed_texts() == ["Deadline: Curb data (due in 3 days)"]
+    ctx.services.proposals.delete(ids["grant"])
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)

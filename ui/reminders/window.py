@@ -81,6 +81,7 @@ class ReminderHooks(QObject):
         window.top_bars.insertWidget(0, self.banner)
         self.tray: QSystemTrayIcon | None = None
         self.job: ProgressJob | None = None
+        self.prune_job: ProgressJob | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_INTERVAL_MS)
         self.timer.timeout.connect(self.check)
@@ -114,6 +115,8 @@ class ReminderHooks(QObject):
         """Read the switch, then check after the first paint and every hour."""
         self.ctx = ctx
         self.job = ProgressJob(ctx, self)
+        self.prune_job = ProgressJob(ctx, self)
+        ctx.changed.connect(self._on_changed)
         self.enabled_action.blockSignals(True)
         self.enabled_action.setChecked(ctx.services.reminders.enabled)
         self.enabled_action.blockSignals(False)
@@ -140,6 +143,21 @@ class ReminderHooks(QObject):
             self.ctx.services.reminders.mark_shown(reminders, reminders[0].today)
         except CoordinatorError as exc:
             self._say(str(exc))
+
+    def _on_changed(self, changes: object) -> None:
+        """An item done, a deadline moved or a record sent to Trash leaves the bar."""
+        touches = getattr(changes, "touches", None)
+        if not self.banner.reminders or self.prune_job is None or touches is None \
+                or not touches("action_item", "proposal", "meeting"):
+            return
+        day = today()
+        service = self.ctx.services.reminders  # type: ignore[union-attr]
+        self.prune_job.start(lambda _progress, _cancelled: {r.key for r in service.due(day)},
+                             on_done=self._keep_only, on_error=self._check_failed)
+
+    def _keep_only(self, due_keys: set[str]) -> None:
+        for reminder in [r for r in self.banner.reminders if r.key not in due_keys]:
+            self.banner.remove(reminder)
 
     def _check_failed(self, exc: BaseException) -> None:
         log.warning("Reminders could not be read (%s).", type(exc).__name__)
