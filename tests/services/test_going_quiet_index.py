@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 from coordinator.db import Database
+from coordinator.db.migrate import downgrade, upgrade
 from coordinator.services import Services
 from coordinator.services.home import QUIET_SHOWN, QUIET_SQL
 from coordinator.services.records import (
@@ -78,3 +81,37 @@ def test_going_quiet_dates_a_member_by_its_last_closed_proposal(services: Servic
     rows = {r.name: r for r in services.home.going_quiet(date(2026, 12, 5), 6).rows}
     assert rows["Partner Works"].last_contact == date(2025, 2, 1)
     assert rows["Partner Works"].contact_count == 1
+
+
+def test_migration_0009_adds_and_drops_the_index_and_changes_no_result(
+        db_path: Path) -> None:
+    db = Database.open(db_path)
+    services = Services(db)
+    consortium = services.consortia.list(counts=False)[0].id
+    org = services.organizations.create(OrganizationData(
+        name="Old Friends", consortium_id=consortium)).id
+    services.contacts.create(ContactData(given_name="Ada", family_name="Lane",
+                                         organization_id=org,
+                                         last_contacted_on=date(2025, 1, 10)))
+    at_head = services.home.going_quiet(date(2026, 12, 5), 6)
+    db.close()
+
+    downgrade(db_path, "0008")
+    assert _index_sql(db_path) is None
+    upgrade(db_path)
+    assert _index_sql(db_path) is not None
+    db = Database.open(db_path)
+    try:
+        assert Services(db).home.going_quiet(date(2026, 12, 5), 6) == at_head
+    finally:
+        db.close()
+
+
+def _index_sql(path: Path) -> str | None:
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE name = "
+                           "'ix_contact_org_contacted'").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
