@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from coordinator.db import Database
@@ -144,9 +144,15 @@ def test_more_than_five_are_counted(ctx, make_window, qtbot) -> None:
     banner = _banner_up(window, qtbot)
     assert len(banner.rows) == MAX_SHOWN
     assert banner.more_label.isVisible()
-    assert banner.more_label.text() == "and 3 more"
+    assert banner.more_label.text() == '<a href="home">and 3 more</a>'
     qtbot.mouseClick(banner.rows[0].snooze_button, Qt.MouseButton.LeftButton)
-    assert len(banner.rows) == MAX_SHOWN and banner.more_label.text() == "and 2 more"
+    assert len(banner.rows) == MAX_SHOWN
+    assert banner.more_label.text() == '<a href="home">and 2 more</a>'
+    window.show_view("contacts")
+    label = banner.more_label
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton,
+                     pos=QPoint(label.contentsMargins().left() + 6, label.height() // 2))
+    assert window.current_view == "home"
 
 
 def test_reminders_switched_off_in_the_view_menu_show_nothing(

@@ -45,6 +45,7 @@ class RemindersBanner(QFrame):
     snooze_requested = Signal(object)  # Reminder
     switch_off_requested = Signal(object)  # Reminder
     dismissed = Signal()
+    more_requested = Signal()  # "and N more" clicked: Home lists them all
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,8 @@ class RemindersBanner(QFrame):
         self.list_layout.setSpacing(0)
         self.more_label = QLabel()
         self.more_label.setContentsMargins(4, 0, 0, 0)
+        self.more_label.setToolTip("See them all on Home")
+        self.more_label.linkActivated.connect(lambda _link: self.more_requested.emit())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
@@ -121,7 +124,7 @@ class RemindersBanner(QFrame):
             self.rows.append(row)
         count = len(self.reminders)
         more = count - len(self.rows)
-        self.more_label.setText(f"and {more} more" if more > 0 else "")
+        self.more_label.setText(f'<a href="home">and {more} more</a>' if more > 0 else "")
         self.more_label.setVisible(more > 0)
         self.heading.setText(
             f"Reminders: {count} item{'s' if count != 1 else ''} need"

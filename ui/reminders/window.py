@@ -78,6 +78,7 @@ class ReminderHooks(QObject):
         self.banner.open_requested.connect(self.open_record)
         self.banner.snooze_requested.connect(self.snooze)
         self.banner.switch_off_requested.connect(self.switch_off)
+        self.banner.more_requested.connect(lambda: window.show_view("home"))
         window.top_bars.insertWidget(0, self.banner)
         self.tray: QSystemTrayIcon | None = None
         self.job: ProgressJob | None = None
