@@ -267,3 +267,22 @@ def test_an_item_done_or_binned_leaves_the_bar(ctx, make_window, qtbot) -> None:
     assert banner.listed_texts() == ["Deadline: Curb data (due in 3 days)"]
     ctx.services.proposals.delete(ids["grant"])
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
+
+
+@pytest.mark.parametrize("blocked", ["parent is a file", "file is a folder"])
+def test_reminder_settings_that_cannot_be_saved_say_so_and_keep_the_line(
+        ctx, make_window, qtbot, tmp_path, blocked) -> None:
+    _due_items(ctx.services)
+    window = make_window(ctx)
+    banner = _banner_up(window, qtbot)
+    messages: list[str] = []
+    ctx.status_message.connect(lambda text, _t: messages.append(text))
+    if blocked == "parent is a file":
+        (tmp_path / "not-a-folder").write_text("x")
+        ctx.services.reminders.store.path = tmp_path / "not-a-folder" / "reminders.json"
+    else:
+        (tmp_path / "reminders.json").mkdir()
+        ctx.services.reminders.store.path = tmp_path / "reminders.json"
+    qtbot.mouseClick(_row(banner, "Curb data").snooze_button, Qt.MouseButton.LeftButton)
+    assert "Deadline: Curb data (due in 3 days)" in banner.listed_texts()
+    assert messages and "reminder settings could not be saved" in messages[-1]

@@ -67,6 +67,12 @@ def tray_message(reminders: list[Reminder]) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"The reminder settings could not be saved: {exc.strerror or exc}."
+    return str(exc)
+
+
 class ReminderHooks(QObject):
     """Built when the window gets its database: the bar, the menu entries, the timer."""
 
@@ -142,8 +148,8 @@ class ReminderHooks(QObject):
             self._tray_message(reminders)
         try:
             self.ctx.services.reminders.mark_shown(reminders, reminders[0].today)
-        except CoordinatorError as exc:
-            self._say(str(exc))
+        except (CoordinatorError, OSError) as exc:
+            self._say(_problem(exc))
 
     def _on_changed(self, changes: object) -> None:
         """An item done, a deadline moved or a record sent to Trash leaves the bar."""
@@ -195,8 +201,8 @@ class ReminderHooks(QObject):
             reminder = replace(reminder, today=today())
         try:
             until = self.ctx.services.reminders.snooze_days(reminder, 1)
-        except CoordinatorError as exc:
-            self._say(str(exc))
+        except (CoordinatorError, OSError) as exc:
+            self._say(_problem(exc))
             return
         self.banner.remove(reminder)
         self._say(f"Snoozed until {until:%A}.", 4000)
@@ -206,8 +212,8 @@ class ReminderHooks(QObject):
             return
         try:
             self.ctx.services.reminders.switch_off(reminder)
-        except CoordinatorError as exc:
-            self._say(str(exc))
+        except (CoordinatorError, OSError) as exc:
+            self._say(_problem(exc))
             return
         self.banner.remove(reminder)
         self._say("No more reminders about that item (unless its due date changes).", 6000)
@@ -217,8 +223,8 @@ class ReminderHooks(QObject):
             return
         try:
             self.ctx.services.reminders.set_enabled(enabled)
-        except CoordinatorError as exc:
-            self._say(str(exc))
+        except (CoordinatorError, OSError) as exc:
+            self._say(_problem(exc))
         if enabled:
             self.check()
         else:
