@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -275,35 +276,48 @@ def push(db: Database, hub: psycopg.Connection[Any], *, me: str) -> PushResult:
     """Send every row changed here to the hub, parents first, one transaction per chunk."""
     result = PushResult()
     hub.isolation_level = None
-    for spec in synced_tables():
-        after = ""
-        while True:
-            with db.read() as session:
-                conn = session.connection().connection.driver_connection  # type: ignore[union-attr]
-                chunk = LocalStore(conn).pending(spec, after, PUSH_CHUNK)
-            if not chunk:
-                break
-            after = chunk[-1].id
-            alone = hub.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-            with hub.transaction():
-                accepted, written = _push_live(hub, spec, [p for p in chunk if not p.deleted])
-                accepted.update(_push_deleted(hub, spec, [p for p in chunk if p.deleted]))
-            with _local(db) as (store, _session):
-                marked = store.mark_pushed(
-                    spec.name, [(p.id, p.rev, *accepted[p.id], p.deleted)
-                                for p in chunk if p.id in accepted], by=me)
-                # Every row the hub stamped with this transaction's version is now here
-                # as the hub has it: the next pull need not download that version.
-                # Not when a row was refused or changed here meanwhile (the pull must
-                # bring its version to merge), nor with deletions (a purge also writes
-                # rows this laptop does not track), nor inside a wider transaction.
-                if (written is not None and alone and len(marked) == len(chunk)
-                        and not any(p.deleted for p in chunk)):
-                    store.note_own_version(written)
-            result.refused += sum(1 for p in chunk if p.id not in accepted)
-            result.deleted += sum(1 for p in chunk if p.deleted and p.id in marked)
-            result.pushed += sum(1 for p in chunk if not p.deleted and p.id in marked)
+
+    def read(spec: SyncedTable, after: str) -> list[Pending]:
+        with db.read() as session:
+            conn = session.connection().connection.driver_connection  # type: ignore[union-attr]
+            return LocalStore(conn).pending(spec, after, PUSH_CHUNK)
+
+    # The next chunk is read here while the hub writes the current one (the driver lets
+    # go of the interpreter while it waits), so a big first push keeps both busy.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-read") as reader:
+        for spec in synced_tables():
+            ahead = reader.submit(read, spec, "")
+            while True:
+                chunk = ahead.result()
+                if not chunk:
+                    break
+                ahead = reader.submit(read, spec, chunk[-1].id)
+                _push_chunk(db, hub, spec, chunk, me, result)
     return result
+
+
+def _push_chunk(db: Database, hub: psycopg.Connection[Any], spec: SyncedTable,
+                chunk: list[Pending], me: str, result: PushResult) -> None:
+    """One chunk in one hub transaction, then marked here as the hub has it."""
+    alone = hub.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    with hub.transaction():
+        accepted, written = _push_live(hub, spec, [p for p in chunk if not p.deleted])
+        accepted.update(_push_deleted(hub, spec, [p for p in chunk if p.deleted]))
+    with _local(db) as (store, _session):
+        marked = store.mark_pushed(
+            spec.name, [(p.id, p.rev, *accepted[p.id], p.deleted)
+                        for p in chunk if p.id in accepted], by=me)
+        # Every row the hub stamped with this transaction's version is now here
+        # as the hub has it: the next pull need not download that version.
+        # Not when a row was refused or changed here meanwhile (the pull must
+        # bring its version to merge), nor with deletions (a purge also writes
+        # rows this laptop does not track), nor inside a wider transaction.
+        if (written is not None and alone and len(marked) == len(chunk)
+                and not any(p.deleted for p in chunk)):
+            store.note_own_version(written)
+    result.refused += sum(1 for p in chunk if p.id not in accepted)
+    result.deleted += sum(1 for p in chunk if p.deleted and p.id in marked)
+    result.pushed += sum(1 for p in chunk if not p.deleted and p.id in marked)
 
 
 Outcome = tuple[int | None, int | None]  # (record version, internal version) now on the hub
