@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
-    # Lives on the GUI thread (created there, owned by the runner): see PITFALLS.
+    # Lives on the GUI thread (created there, owned by the runner), so queued signals
+    # reach slots there and not in a worker thread with no event loop.
     finished = Signal(int, object)
     failed = Signal(int, object)
 

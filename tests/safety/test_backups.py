@@ -313,7 +313,7 @@ def test_backup_to_refuses_to_overwrite_and_never_touches_the_database(
 def test_recent_commits_in_the_wal_are_in_the_backup_unlike_a_file_copy(
     db: Database, services: Services, tmp_path: Path
 ) -> None:
-    # PITFALLS: copying the .db file of an open WAL database loses recent commits.
+    # Copying the .db file of an open WAL database loses recent commits.
     add_contacts(services, 10)
     wal = Path(f"{db.path}-wal")
     assert wal.exists() and wal.stat().st_size > 0  # commits still live in the -wal

@@ -2,7 +2,7 @@
 sample databases copied per test from session-wide templates, and a shown MainWindow.
 
 Templates are built once per session with `coordinator.demo.build_demo` and copied
-with SQLite's backup API (never a file copy: see PITFALLS, WAL).
+with SQLite's backup API (never a file copy, which misses what is still in the WAL file).
 """
 
 from __future__ import annotations

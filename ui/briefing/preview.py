@@ -4,7 +4,7 @@ Open in the system viewer.
     show_preview(ctx, BuiltDocument(path, "Briefing ….pdf", "Briefing — …", "briefing"), parent)
 
 The QPdfDocument is parented to the dialog *and* kept as an attribute (an unreferenced
-document is garbage-collected and the viewer goes blank: PITFALLS). The dialog is
+document is garbage-collected and the viewer goes blank). The dialog is
 modeless; open previews are kept in `open_previews()` until they close. Closing removes
 the temporary file unless it was handed to the system viewer (removed at exit then).
 """
@@ -73,7 +73,7 @@ class PdfPreviewDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setModal(False)
 
-        self.document = QPdfDocument(self)  # parented and referenced: see PITFALLS
+        self.document = QPdfDocument(self)  # parented and referenced, or it is collected
         self.view = QPdfView(self)
         self.view.setAccessibleName("Pages")
         self.view.setDocument(self.document)

@@ -1,6 +1,6 @@
 """Printing a PDF with Qt: render each page to an image and paint it onto the QPrinter.
 
-Qt has no "print this PDF file" call (see PITFALLS). Each page is rendered by QtPdf at
+Qt has no "print this PDF file" call. Each page is rendered by QtPdf at
 300 dpi (not the printer's 1200: slow and huge for no visible gain), flattened onto
 white and scaled to fit the printer's paper, keeping its proportions. The page range,
 "current page", page order and copies chosen in the print dialog are honoured.

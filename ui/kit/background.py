@@ -39,8 +39,9 @@ def run_modal(dialog: QDialog) -> int:
 class ProgressJob(QObject):
     """One cancellable background job whose progress reaches the GUI thread.
 
-    The job object lives on the GUI thread (PITFALLS: worker signals); the worker only
-    emits `progressed`, which Qt queues across threads.
+    The job object lives on the GUI thread (a QObject created in a worker thread has its
+    signals delivered in that thread, where no event loop runs); the worker only emits
+    `progressed`, which Qt queues across threads.
     """
 
     progressed = Signal(int, int)

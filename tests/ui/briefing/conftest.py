@@ -94,7 +94,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A fresh copy of the sample coalition for this test (SQLite backup API, never a
-    file copy: PITFALLS, WAL)."""
+    file copy, which misses what is still in the WAL file)."""
     copy = tmp_path / "demo.db"
     source, target = sqlite3.connect(demo_template), sqlite3.connect(copy)
     try:

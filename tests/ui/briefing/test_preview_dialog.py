@@ -45,7 +45,7 @@ def test_preview_opens_a_generated_file_and_shows_its_pages(
     assert preview.page_box.maximum() == preview.page_count()
     assert preview in open_previews()
     assert preview.windowTitle().startswith("Briefing — ")
-    # The document survives garbage collection (PITFALLS) and is really drawn.
+    # The document survives garbage collection and is really drawn.
     gc.collect()
     qtbot.waitUntil(lambda: _has_ink(preview), timeout=5_000)
 
