@@ -261,8 +261,15 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
             data = exports.export_proposals(ctx.db, ProposalFilter(
                 status=args.status, consortium_id=consortium, tag=args.tag, text=args.text))
     if args.output:
-        exports.write_export(args.output, data)  # 0600: it holds personal data
+        # A signal while the file is written is only noted, so that Ctrl+C landing
+        # between the rename and the end never says "Cancelled" about a file written.
+        with ctx.interrupts.deferred():
+            exports.write_export(args.output, data)  # 0600: it holds personal data
         print(f"Wrote {args.output} ({plural(len(data), 'byte')})", file=sys.stderr)
+        if ctx.interrupts.cancelled():
+            print(f"coordinator: interrupted after {args.output} was written",
+                  file=sys.stderr)
+            return EXIT_CANCELLED
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
