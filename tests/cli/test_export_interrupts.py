@@ -26,7 +26,15 @@ def test_a_signal_during_the_write_of_an_export_says_the_file_was_written(
 
     monkeypatch.setattr(exports, "write_export", write_then_signal)
     out = tmp_path / "people.csv"
-    code = main(["--db", str(path), "export", "contacts", "-o", str(out)])
+    # After a signal the command leaves its cancel signals ignored for its exit; the test process
+    # goes on, and its later subprocesses would inherit that: put the handler back.
+    watched = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.getsignal(sig) for sig in watched}
+    try:
+        code = main(["--db", str(path), "export", "contacts", "-o", str(out)])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     err = capsys.readouterr().err
     assert code == 130
     assert "interrupted after" in err and "was written" in err
