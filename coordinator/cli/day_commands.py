@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -153,40 +153,11 @@ def _consortium_id(services: Any, value: str | None) -> str | None:
     raise CoordinatorError(f"No consortium {value!r}.")
 
 
-def _zone(name: str) -> tzinfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder of zones
-        return UTC
-
-
 def _meeting_id(services: Any, value: str | None) -> str | None:
     """A meeting id; `next` for the next upcoming meeting; a date for the one meeting
-    that day (in the meeting's own time zone)."""
+    that day (in the meeting's own time zone), as `briefing` reads its argument."""
     if not value:
         return None
-    if value == "next":
-        upcoming = services.meetings.next_upcoming()
-        if upcoming is None:
-            raise CoordinatorError("There is no upcoming meeting.")
-        return str(upcoming.id)
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return value  # an id: the mailing service says when there is no such meeting
-    from coordinator.services import MeetingFilter
+    from coordinator.cli.briefing_commands import find_meeting
 
-    around = services.meetings.list(MeetingFilter(
-        starts_after=datetime.combine(day, time(), UTC) - timedelta(hours=15),
-        starts_before=datetime.combine(day, time(), UTC) + timedelta(hours=39))).rows
-    same_day = [m for m in around if m.starts_at is not None
-                and m.starts_at.astimezone(_zone(m.time_zone)).date() == day]
-    if not same_day:
-        raise CoordinatorError(f"There is no meeting on {day.isoformat()}.")
-    if len(same_day) > 1:
-        listed = "; ".join(f"{m.id} ({m.title})" for m in same_day[:10])
-        raise CoordinatorError(f"{len(same_day)} meetings on {day.isoformat()}: {listed}. "
-                               "Give the meeting id instead.")
-    return str(same_day[0].id)
+    return find_meeting(services, value)
