@@ -16,7 +16,7 @@ from shiboken6 import isValid
 from coordinator.changes import ChangeSet
 from coordinator.errors import CoordinatorError
 from coordinator.services.timeline import TimelineEntry
-from ui.home.panels import Panel, RecordList
+from ui.kit.panels import Panel, RecordList
 
 if TYPE_CHECKING:
     from ui.context import AppContext

@@ -12,10 +12,10 @@ section of the packet's options).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -24,15 +24,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
-from coordinator.changes import ChangeSet
 from coordinator.models.enums import SECTOR_LABELS, ProposalStatus
 from coordinator.services.coverage import (
     MEETING_DAYS,
@@ -44,14 +41,12 @@ from coordinator.services.coverage import (
 )
 from ui.context import AppContext
 from ui.coverage.charts import STATUS_COLOURS, BarChart, HeatMap, Series
-from ui.home.panels import Panel, RecordList
-from ui.home.quiet import months_box, quiet_months, sync_box
 from ui.kit.formatting import format_money
+from ui.kit.panels import Panel, RecordList
+from ui.kit.report_page import ReportPage
 from ui.kit.roles import ID_ROLE
-from ui.kit.views import FeatureView
 from ui.widgets.forms import SPACING
 
-REFRESH_DELAY_MS = 300
 SHORT_SECTORS = {"local_government": "Local gov.", "regional_agency": "Regional agency",
                  "university": "Univ."}
 COLUMNS = ["Consortium", "Members", "Contacts", "Open proposals", "Requested", "Awarded",
@@ -62,19 +57,12 @@ def money(amounts: dict[str, int]) -> str:
     return ", ".join(format_money(v, c) for c, v in sorted(amounts.items()) if v) or "—"
 
 
-class CoverageView(QScrollArea, FeatureView):
-    loaded = Signal()
+class CoverageView(ReportPage):
+    refresh_delay_ms = 300  # the heaviest report of the app
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setAccessibleName("Coverage")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.today: Callable[[], date] = date.today
-        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        super().__init__(ctx, "Coverage", parent)
         self.report: CoverageReport | None = None
-        self._stale = True
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -88,8 +76,6 @@ class CoverageView(QScrollArea, FeatureView):
         top.addWidget(heading)
         top.addStretch(1)
         top.addWidget(QLabel("Contacted within"))
-        self.months = months_box(ctx.settings)
-        self.months.valueChanged.connect(lambda _v: self._timer.start())
         top.addWidget(self.months)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setAccessibleName("Export the coverage table as CSV")
@@ -143,38 +129,16 @@ class CoverageView(QScrollArea, FeatureView):
         layout.addStretch(1)
         self.setWidget(page)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REFRESH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        ctx.changed.connect(self._on_changed)
-
     # -- loading ---------------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if sync_box(self.months, self.ctx.settings) or self._stale:
-            self.refresh()
-
-    def _on_changed(self, _changes: ChangeSet) -> None:
-        self._stale = True
-        if self.isVisible():
-            self._timer.start()
-
-    def refresh(self) -> None:
-        self._stale = False
-        today, now, months = self.today(), self.now(), quiet_months(self.ctx.settings)
+    def reader(self) -> Callable[[date, datetime, int], CoverageReport]:
         coverage = self.ctx.services.coverage
-        self.ctx.tasks.run(lambda: coverage.report(today, months, now), on_done=self._show,
-                           key=f"coverage-{id(self)}", context=self)
+        return lambda today, now, months: coverage.report(today, months, now)
 
-    def _show(self, report: CoverageReport) -> None:
-        if not isValid(self):
-            return
+    def show_report(self, report: CoverageReport) -> None:
         self.report = report
         self._fill_table(report)
         self._fill_charts(report)
         self._fill_gaps(report)
-        self.loaded.emit()
 
     def _fill_table(self, report: CoverageReport) -> None:
         rows = report.consortia

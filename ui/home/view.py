@@ -12,37 +12,32 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
-from coordinator.changes import ChangeSet
 from coordinator.errors import CoordinatorError
 from coordinator.models.enums import ProposalStatus
 from coordinator.services.home import ActionRow, HomeData, NextCall
 from coordinator.wording import plural
 from ui.context import AppContext
-from ui.home.panels import Panel, RecordList, paint_row
-from ui.home.quiet import months_box, quiet_months, sync_box
 from ui.kit.formatting import OVERDUE_BG, OVERDUE_FG, STATUS_LABELS, enum_label
+from ui.kit.panels import Panel, RecordList, paint_row
+from ui.kit.report_page import ReportPage
 from ui.kit.roles import ID_ROLE
 from ui.kit.undo import DoneCommand
-from ui.kit.views import FeatureView
 from ui.timezones import describe_consortium_times, format_in_zone, is_valid_zone
 from ui.widgets.forms import SPACING
 
-REFRESH_DELAY_MS = 150
 INVITED_NAMED = 8  # invitees named on the page; the rest are counted
 ENTITY_NOUNS = {"contact": "Contact", "organization": "Organization", "proposal": "Proposal",
                 "meeting": "Meeting"}
@@ -71,23 +66,12 @@ class _Step(DoneCommand):
         self._guard(self._undo_fn)
 
 
-class HomeView(QScrollArea, FeatureView):
+class HomeView(ReportPage):
     """The first view of a database that holds data."""
 
-    loaded = Signal()  # the panels show the latest data
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setAccessibleName("Home")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
-        # The day and the moment the page is about; tests set fixed ones.
-        self.today: Callable[[], date] = date.today
-        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        super().__init__(ctx, "Home", parent)
         self.data: HomeData | None = None
-        self._stale = True
-        self._building = False
 
         page = QWidget()
         page.setAccessibleName("Home page")
@@ -116,12 +100,6 @@ class HomeView(QScrollArea, FeatureView):
         left.addStretch(1)
         right.addStretch(1)
         self.setWidget(page)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REFRESH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        ctx.changed.connect(self._on_changed)
 
     # -- building --------------------------------------------------------------------------
     def _lists(self) -> list[RecordList]:
@@ -182,8 +160,6 @@ class HomeView(QScrollArea, FeatureView):
 
     def _build_quiet(self, column: QVBoxLayout) -> None:
         self.quiet_panel = Panel("Going quiet")
-        self.months = months_box(self.ctx.settings)
-        self.months.valueChanged.connect(lambda _v: self._timer.start())
         self.quiet_panel.header.addWidget(QLabel("No contact in"))
         self.quiet_panel.header.addWidget(self.months)
         self.quiet = RecordList(["Organization", "Consortium", "Last contact", ""],
@@ -202,31 +178,13 @@ class HomeView(QScrollArea, FeatureView):
             records.record_activated.connect(self._open)
 
     # -- loading ---------------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if sync_box(self.months, self.ctx.settings) or self._stale:
-            self.refresh()
+    def reader(self) -> Callable[[date, datetime, int], HomeData]:
+        return self.ctx.services.home.load
 
-    def _on_changed(self, _changes: ChangeSet) -> None:
-        self._stale = True
-        if self.isVisible():
-            self._timer.start()
+    def report_failed(self, exc: BaseException) -> None:  # type: ignore[override]
+        self.heading.setText("Home could not be read: " + str(exc))
 
-    def refresh(self) -> None:
-        """Read every panel again, in the background."""
-        self._stale = False
-        today, now, months = self.today(), self.now(), quiet_months(self.ctx.settings)
-        home = self.ctx.services.home
-        self.ctx.tasks.run(lambda: home.load(today, now, months), on_done=self._show,
-                           on_error=self._failed, key=f"home-{id(self)}", context=self)
-
-    def _failed(self, exc: BaseException) -> None:
-        if isValid(self):
-            self.heading.setText("Home could not be read: " + str(exc))
-
-    def _show(self, data: HomeData) -> None:
-        if not isValid(self):
-            return
+    def show_report(self, data: HomeData) -> None:
         self.data = data
         self.heading.setText(f"{data.today:%A}, {data.today:%B} {data.today.day}")
         self._show_call(data.next_call, data.today)
@@ -234,7 +192,6 @@ class HomeView(QScrollArea, FeatureView):
         self._show_deadlines(data)
         self._show_quiet(data)
         self._show_recent(data)
-        self.loaded.emit()
 
     def _show_call(self, call: NextCall | None, today: date) -> None:
         self.carried.clear()

@@ -1,5 +1,5 @@
-"""The pieces of the Home page: a titled panel, and a list of records in it whose rows
-open their record on Enter or double-click.
+"""Panels of the report pages (Home, Coverage, a contact's timeline): a titled panel,
+and a list of records in it whose rows open their record on Enter or double-click.
 
     panel = Panel("Deadlines")
     records = RecordList(["Due", "Proposal", "Status", "Lead"], "Deadlines")
