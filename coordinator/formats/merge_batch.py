@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -140,21 +140,14 @@ def merge_contact_run(session: Session, contacts: ContactService, batch_id: str,
     tags = {r[0]: r[1] for r in session.execute(text("SELECT name_key, name FROM tag"))}
     by_owner = links_to(session, ids, CONTACT_LINKS)
     links = [link for owned in by_owner.values() for link in owned]
-    decided = _with_decisions(session, ids)
+    decided = with_decisions(session, "contact", ids)
     carried: list[str] = []
     gone: set[str] = set()
     for step, (survivor_id, other_id) in enumerate(pairs):
         if step % 200 == 0:
             check_cancel(cancelled)
-        if survivor_id == other_id:
-            raise Conflict("Choose two different records to merge.")
-        for cid in (survivor_id, other_id):
-            found = plan.state.get(cid)
-            if found is None or cid in gone or found.deleted_at is not None:
-                raise NotFound("contact", cid)
-        if survivor_id not in plan.rows:  # changed from here on: the original stays
-            plan.state[survivor_id] = copy.deepcopy(plan.state[survivor_id])
-        survivor, other = plan.state[survivor_id], plan.state[other_id]
+        survivor, other = take_pair(plan.state, gone, plan.rows, "contact",
+                                    survivor_id, other_id)
         current_org = survivor.organization_id
         _combine_pair(survivor, other)
         try:
@@ -215,13 +208,31 @@ def follow(by_owner: dict[str, list[Link]], survivor_id: str, other_id: str) -> 
         mine.append(link)
 
 
-def _with_decisions(session: Session, ids: list[str]) -> set[str]:
-    """Those of `ids` marked "not duplicates" with anything (the others carry nothing)."""
+def with_decisions(session: Session, entity: str, ids: list[str]) -> set[str]:
+    """Those of `ids` (contacts or organizations) marked "not duplicates" with anything
+    (the others carry nothing)."""
+    table = f"not_duplicate_{entity}"
     return {r[0] for r in session.execute(text(
-        "SELECT first_id FROM not_duplicate_contact WHERE deleted_at IS NULL AND first_id IN "
-        "(SELECT value FROM json_each(:ids)) UNION SELECT second_id FROM not_duplicate_contact "
-        "WHERE deleted_at IS NULL AND second_id IN (SELECT value FROM json_each(:ids))"),
+        f"SELECT first_id FROM {table} WHERE deleted_at IS NULL AND first_id IN "
+        f"(SELECT value FROM json_each(:ids)) UNION SELECT second_id FROM {table} "
+        f"WHERE deleted_at IS NULL AND second_id IN (SELECT value FROM json_each(:ids))"),
         {"ids": json.dumps(ids)})}
+
+
+def take_pair(state: dict[str, Any], gone: set[str], copied: Container[str], entity: str,
+              survivor_id: str, other_id: str) -> tuple[Any, Any]:
+    """The survivor and the other record of one planned merge as the plan holds them,
+    after checking both are still there; the survivor is copied on its first change so
+    that the plan keeps its original."""
+    if survivor_id == other_id:
+        raise Conflict("Choose two different records to merge.")
+    for rid in (survivor_id, other_id):
+        found = state.get(rid)
+        if found is None or rid in gone or found.deleted_at is not None:
+            raise NotFound(entity, rid)
+    if survivor_id not in copied:
+        state[survivor_id] = copy.deepcopy(state[survivor_id])
+    return state[survivor_id], state[other_id]
 
 
 def _write(session: Session, batch_id: str, plan: _Plan, carried: list[str]) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coordinator.changes import ChangeKind
-from coordinator.errors import Conflict, FieldProblem, NotFound, ValidationError
+from coordinator.errors import FieldProblem, ValidationError
 from coordinator.formats import bulk, contact_rows
 from coordinator.formats.contact_rows import many
 from coordinator.formats.merge import (
@@ -34,7 +34,14 @@ from coordinator.formats.merge import (
     combine_organizations,
     refused,
 )
-from coordinator.formats.merge_batch import Link, follow, links_to, write_links
+from coordinator.formats.merge_batch import (
+    Link,
+    follow,
+    links_to,
+    take_pair,
+    with_decisions,
+    write_links,
+)
 from coordinator.formats.parsed import CancelCheck, check_cancel
 from coordinator.models import fold, new_id, utcnow
 from coordinator.models.base import parse_sql_time, sql_time
@@ -78,21 +85,14 @@ def merge_organization_run(session: Session, orgs: OrganizationService, batch_id
     plan = _Plan(state=dict(originals), originals=originals)
     by_owner = links_to(session, ids, ORGANIZATION_LINKS)
     links = [link for owned in by_owner.values() for link in owned]
-    decided = _with_decisions(session, ids)
+    decided = with_decisions(session, "organization", ids)
     carried: list[str] = []
     gone: set[str] = set()
     for step, (survivor_id, other_id) in enumerate(pairs):
         if step % 200 == 0:
             check_cancel(cancelled)
-        if survivor_id == other_id:
-            raise Conflict("Choose two different records to merge.")
-        for oid in (survivor_id, other_id):
-            found = plan.state.get(oid)
-            if found is None or oid in gone or found.deleted_at is not None:
-                raise NotFound("organization", oid)
-        if survivor_id not in plan.saved:  # changed from here on: the original stays
-            plan.state[survivor_id] = copy.deepcopy(plan.state[survivor_id])
-        survivor, other = plan.state[survivor_id], plan.state[other_id]
+        survivor, other = take_pair(plan.state, gone, plan.saved, "organization",
+                                    survivor_id, other_id)
         combine_organizations(survivor, other, None)
         try:
             _check(orgs, survivor, consortia)
@@ -164,14 +164,6 @@ def _as_saved(org: OrganizationData, consortia: dict[str, str], tags: dict[str, 
         names[key] = tags[key]
     org.tags = sorted(names.values(), key=fold)
     return list(names)
-
-
-def _with_decisions(session: Session, ids: list[str]) -> set[str]:
-    return {r[0] for r in session.execute(text(
-        "SELECT first_id FROM not_duplicate_organization WHERE deleted_at IS NULL AND "
-        "first_id IN (SELECT value FROM json_each(:ids)) UNION SELECT second_id FROM "
-        "not_duplicate_organization WHERE deleted_at IS NULL AND second_id IN "
-        "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(ids)})}
 
 
 def _write(session: Session, batch_id: str, plan: _Plan, links: list[Link],
