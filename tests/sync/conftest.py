@@ -5,6 +5,7 @@ The "network" is explicit calls, so every test decides when each laptop syncs.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,8 +16,15 @@ import pytest
 from coordinator.db import Database
 from coordinator.hub.connect import HubAddress
 from coordinator.services import Services
+from coordinator.services.records import ContactData
 from coordinator.sync import api
 from tests.safety.keyrings import MemoryKeyring, memory_keyring_installed
+
+
+def new_contact(services: Services, given: str = "Ada", family: str = "Lovelace",
+                **kw: object) -> ContactData:
+    """A contact made through the service (tests build data the way the app does)."""
+    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +50,11 @@ class Laptop:
 
     def sync(self) -> api.SyncReport:
         return api.sync(self.db, self.password)
+
+    def edit_contact(self, contact_id: str, **changes: object) -> None:
+        """Change fields of a contact here, through the service, as a form would."""
+        current = self.services.contacts.get(contact_id)
+        self.services.contacts.update(contact_id, dataclasses.replace(current, **changes))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

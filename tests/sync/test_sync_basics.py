@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from coordinator.services.records import ContactData, EmailData, OrganizationData
+from coordinator.services.records import EmailData, OrganizationData
 from coordinator.sync import api
-
-
-def _contact(services, given="Ada", family="Lovelace", **kw) -> ContactData:  # type: ignore[no-untyped-def]
-    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))
+from tests.sync.conftest import new_contact
 
 
 def test_a_contact_made_on_one_laptop_reaches_the_other(laptops) -> None:
     a, b = laptops("a"), laptops("b")
     org = a.services.organizations.create(OrganizationData(name="Acme Mobility"))
-    ada = _contact(a.services, organization_id=org.id, emails=[EmailData("ada@example.org")],
+    ada = new_contact(a.services, organization_id=org.id, emails=[EmailData("ada@example.org")],
                    tags=["mobility"])
     first = a.join()
     assert first.pushed >= 4 and first.conflicts == 0
@@ -33,13 +28,11 @@ def test_a_contact_made_on_one_laptop_reaches_the_other(laptops) -> None:
 
 def test_edits_of_different_fields_both_stay(laptops) -> None:
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
-    a.services.contacts.update(ada.id, dataclasses.replace(a.services.contacts.get(ada.id),
-                                                           title="Director"))
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           nickname="Countess"))
+    a.editnew_contact(ada.id, title="Director")
+    b.editnew_contact(ada.id, nickname="Countess")
     a.sync()
     report = b.sync()
     assert report.conflicts == 0
@@ -51,13 +44,11 @@ def test_edits_of_different_fields_both_stay(laptops) -> None:
 
 def test_the_same_field_changed_on_both_sides_is_a_conflict_kept_until_resolved(laptops) -> None:
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
-    a.services.contacts.update(ada.id, dataclasses.replace(a.services.contacts.get(ada.id),
-                                                           title="Director"))
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Chair"))
+    a.editnew_contact(ada.id, title="Director")
+    b.editnew_contact(ada.id, title="Chair")
     a.sync()
     report = b.sync()
     assert report.conflicts == 1
@@ -74,13 +65,11 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_kept_until_resolved(
 
 def test_markdown_notes_merge_line_by_line(laptops) -> None:
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services, notes="one\ntwo\nthree\nfour\n")
+    ada = new_contact(a.services, notes="one\ntwo\nthree\nfour\n")
     a.join()
     b.join()
-    a.services.contacts.update(ada.id, dataclasses.replace(
-        a.services.contacts.get(ada.id), notes="ONE\ntwo\nthree\nfour\n"))
-    b.services.contacts.update(ada.id, dataclasses.replace(
-        b.services.contacts.get(ada.id), notes="one\ntwo\nthree\nFOUR\n"))
+    a.editnew_contact(ada.id, notes="ONE\ntwo\nthree\nfour\n")
+    b.editnew_contact(ada.id, notes="one\ntwo\nthree\nFOUR\n")
     a.sync()
     assert b.sync().conflicts == 0
     a.sync()

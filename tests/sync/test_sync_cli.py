@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -32,10 +31,8 @@ def test_join_sync_status_and_conflicts_from_the_command_line(laptops, capsys) -
     out = capsys.readouterr().out
     assert "pulled" in out and "conflicts 0" in out
 
-    a.services.contacts.update(ada.id, dataclasses.replace(a.services.contacts.get(ada.id),
-                                                           title="Director"))
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Chair"))
+    a.edit_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, title="Chair")
     assert _run(b, "sync", "--dry-run", "--format", "json") == 0
     dry = json.loads(capsys.readouterr().out)
     assert dry["dry_run"] and dry["pulled"] == 0

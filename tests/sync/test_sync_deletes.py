@@ -9,14 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from coordinator.errors import NotFound
-from coordinator.services.records import ContactData, EmailData, MeetingData
+from coordinator.services.records import EmailData, MeetingData
 from coordinator.sync import api
+from tests.sync.conftest import new_contact
 
 WHEN = datetime(2027, 1, 12, 16, 0, tzinfo=UTC)
-
-
-def _contact(services, given="Ada", family="Lovelace", **kw) -> ContactData:  # type: ignore[no-untyped-def]
-    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))
 
 
 def _pair(laptops):  # type: ignore[no-untyped-def]
@@ -26,7 +23,7 @@ def _pair(laptops):  # type: ignore[no-untyped-def]
 
 def test_trash_restore_and_purge_reach_the_other_laptop(laptops) -> None:
     a, b = _pair(laptops)
-    ada = _contact(a.services, emails=[EmailData("ada@example.org")])
+    ada = new_contact(a.services, emails=[EmailData("ada@example.org")])
     a.join()
     b.join()
     a.services.contacts.delete(ada.id)
@@ -49,7 +46,7 @@ def test_trash_restore_and_purge_reach_the_other_laptop(laptops) -> None:
 
 def test_removing_a_tag_and_a_meeting_consortium_travels(laptops) -> None:
     a, b = _pair(laptops)
-    ada = _contact(a.services, tags=["mobility", "energy"])
+    ada = new_contact(a.services, tags=["mobility", "energy"])
     consortia = [c.id for c in a.services.consortia.list()][:2]
     meeting = a.services.meetings.create(MeetingData(title="Call", starts_at=WHEN,
                                                      consortium_ids=consortia))
@@ -69,8 +66,8 @@ def test_tags_and_series_created_offline_on_two_laptops_converge(laptops) -> Non
     a, b = _pair(laptops)
     a.join()
     b.join()
-    ada = _contact(a.services, tags=["Mobility"])
-    grace = _contact(b.services, "Grace", "Hopper", tags=["mobility"])
+    ada = new_contact(a.services, tags=["Mobility"])
+    grace = new_contact(b.services, "Grace", "Hopper", tags=["mobility"])
     a.services.meetings.create(MeetingData(title="Call A", starts_at=WHEN,
                                            series_name="NSCP Partnership Call"))
     b.services.meetings.create(MeetingData(title="Call B", starts_at=WHEN,
@@ -88,14 +85,13 @@ def test_tags_and_series_created_offline_on_two_laptops_converge(laptops) -> Non
 
 def test_an_edit_against_a_purge_is_a_conflict_and_keep_mine_brings_it_back(laptops) -> None:
     a, b = _pair(laptops)
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
     a.services.contacts.delete(ada.id)
     a.services.trash.empty()
     a.sync()
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Director"))
+    b.editnew_contact(ada.id, title="Director")
     report = b.sync()
     assert report.conflicts == 1
     [conflict] = api.list_conflicts(b.db)
@@ -112,13 +108,12 @@ def test_an_edit_against_a_purge_is_a_conflict_and_keep_mine_brings_it_back(lapt
 
 def test_trash_against_an_edit_is_a_conflict_with_the_edit_kept(laptops) -> None:
     a, b = _pair(laptops)
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
     a.services.contacts.delete(ada.id)
     a.sync()
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Director"))
+    b.editnew_contact(ada.id, title="Director")
     report = b.sync()
     assert report.conflicts == 1
     [conflict] = api.list_conflicts(b.db)
@@ -156,11 +151,10 @@ def test_a_purge_refused_by_an_edit_brings_back_the_children_it_took(laptops) ->
     """A deletes a contact for good (its emails and tags go with it) while B edits it: the
     contact comes back with a conflict, and its emails and tags with it, on every laptop."""
     a, b = _pair(laptops)
-    ada = _contact(a.services, emails=[EmailData("ada@example.org")], tags=["mobility"])
+    ada = new_contact(a.services, emails=[EmailData("ada@example.org")], tags=["mobility"])
     a.join()
     b.join()
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Director"))
+    b.editnew_contact(ada.id, title="Director")
     b.sync()
     a.services.contacts.delete(ada.id)
     a.services.trash.empty()
@@ -178,8 +172,8 @@ def test_a_laptop_behind_pruned_tombstones_resyncs_and_drops_what_the_hub_droppe
     from coordinator.hub.admin import prune_tombstones
 
     a, b = _pair(laptops)
-    ada = _contact(a.services)
-    grace = _contact(a.services, "Grace", "Hopper")
+    ada = new_contact(a.services)
+    grace = new_contact(a.services, "Grace", "Hopper")
     a.join()
     b.join()
     a.services.contacts.delete(ada.id)

@@ -3,19 +3,15 @@ lost acknowledgement, a connection killed mid-push, a newer laptop's schema."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 
 import psycopg
 import pytest
 
 from coordinator.hub.connect import HubError
-from coordinator.services.records import ContactData, EmailData, ProposalData
+from coordinator.services.records import EmailData, ProposalData
 from coordinator.sync import api, engine
-
-
-def _contact(services, given="Ada", family="Lovelace", **kw) -> ContactData:  # type: ignore[no-untyped-def]
-    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))
+from tests.sync.conftest import new_contact
 
 
 def _hub_rows(hub, kind: str) -> dict[str, dict]:  # type: ignore[no-untyped-def]
@@ -78,7 +74,7 @@ def test_many_concurrent_pushes_and_a_puller_end_with_every_row_once(laptops, hu
     made: set[str] = set()
     for n, w in enumerate(writers):
         for k in range(15):
-            made.add(_contact(w.services, given=f"P{n}", family=f"F{k}").id)
+            made.add(new_contact(w.services, given=f"P{n}", family=f"F{k}").id)
     errors: list[BaseException] = []
 
     def push(w) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +104,7 @@ def test_a_push_whose_acknowledgement_is_lost_creates_nothing_twice(laptops, hub
     a.join()
     b.join()
     for k in range(5):
-        _contact(a.services, family=f"F{k}")
+        new_contact(a.services, family=f"F{k}")
     original = engine.LocalStore.mark_pushed
 
     def lost(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -132,7 +128,7 @@ def test_a_connection_killed_mid_push_leaves_nothing_half_applied(laptops, hub,
     a = laptops("a")
     a.join()
     for k in range(30):
-        _contact(a.services, family=f"F{k}")
+        new_contact(a.services, family=f"F{k}")
     monkeypatch.setattr(engine, "PUSH_CHUNK", 10)
     original = engine._upsert
     calls = {"n": 0}
@@ -160,15 +156,13 @@ def test_a_connection_killed_mid_push_leaves_nothing_half_applied(laptops, hub,
 
 def test_a_laptop_older_than_the_hub_refuses_to_push_but_pulls_and_works(laptops, hub) -> None:
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
     with hub.server.superuser_conn(hub.dbname) as su:
         su.execute("UPDATE hub.meta SET data_schema = '9999'")
-    b.services.contacts.update(ada.id, dataclasses.replace(b.services.contacts.get(ada.id),
-                                                           title="Chair"))
-    a.services.contacts.update(ada.id, dataclasses.replace(a.services.contacts.get(ada.id),
-                                                           nickname="Countess"))
+    b.editnew_contact(ada.id, title="Chair")
+    a.editnew_contact(ada.id, nickname="Countess")
     with pytest.raises(HubError, match="update Coordinator"):
         a.sync()
     with pytest.raises(HubError, match="update Coordinator"):
@@ -182,7 +176,7 @@ def test_a_laptop_older_than_the_hub_refuses_to_push_but_pulls_and_works(laptops
 def test_viewers_read_without_internal_notes_and_private_notes_stay_with_their_owner(
         laptops) -> None:
     a = laptops("a")
-    ada = _contact(a.services, private_notes="met at the expo")
+    ada = new_contact(a.services, private_notes="met at the expo")
     proposal = a.services.proposals.create(ProposalData(title="Smart corridors",
                                                         internal_notes="budget is soft"))
     a.join()
@@ -198,8 +192,7 @@ def test_viewers_read_without_internal_notes_and_private_notes_stay_with_their_o
     assert viewer.services.proposals.get(proposal.id).internal_notes == ""
     assert viewer.services.proposals.get(proposal.id).title == "Smart corridors"
     # A viewer's local edits stay local.
-    viewer.services.contacts.update(ada.id, dataclasses.replace(
-        viewer.services.contacts.get(ada.id), title="Edited by a viewer"))
+    viewer.editnew_contact(ada.id, title="Edited by a viewer")
     report = viewer.sync()
     assert report.read_only and report.pushed == 0 and report.waiting == 1
     a.sync()
@@ -215,8 +208,8 @@ def test_an_ordinary_pull_commits_batch_by_batch_and_resumes_after_a_break(
     a, b = laptops("a"), laptops("b")
     a.join()
     b.join()
-    people = [_contact(a.services, family=f"F{k:02d}", emails=[EmailData(f"p{k}@example.org")]).id
-              for k in range(25)]
+    people = [new_contact(a.services, family=f"F{k:02d}",
+                          emails=[EmailData(f"p{k}@example.org")]).id for k in range(25)]
     a.sync()
     monkeypatch.setattr(engine, "PULL_BATCH", 10)
     original = local.LocalStore.apply

@@ -11,7 +11,6 @@ from coordinator.db import Database
 from coordinator.services import Services
 from coordinator.services.records import (
     ActionItemData,
-    ContactData,
     EmailData,
     MeetingData,
     OrganizationData,
@@ -20,10 +19,7 @@ from coordinator.services.records import (
 from coordinator.sync import api, engine
 from coordinator.sync.local import LocalStore
 from coordinator.sync.tables import synced_tables
-
-
-def _contact(services, given="Ada", family="Lovelace", **kw) -> ContactData:  # type: ignore[no-untyped-def]
-    return services.contacts.create(ContactData(given_name=given, family_name=family, **kw))
+from tests.sync.conftest import new_contact
 
 
 def test_the_check_of_written_rows_finds_what_the_whole_check_finds(
@@ -34,7 +30,7 @@ def test_the_check_of_written_rows_finds_what_the_whole_check_finds(
 
     org = services.organizations.create(OrganizationData(name="Acme Mobility"))
     other = services.organizations.create(OrganizationData(name="Beta Transit"))
-    people = [_contact(services, given=f"P{k}", organization_id=org.id, tags=["mobility"],
+    people = [new_contact(services, given=f"P{k}", organization_id=org.id, tags=["mobility"],
                        emails=[EmailData(f"p{k}@example.org")]) for k in range(4)]
     meeting = services.meetings.create(MeetingData(
         title="Board", starts_at=datetime(2027, 1, 12, 16, 0, tzinfo=UTC),
@@ -75,7 +71,7 @@ def test_a_row_pulled_onto_a_parent_deleted_here_is_repaired(laptops) -> None:
     b.join()
     b.services.organizations.delete(org.id)
     b.services.organizations.purge(org.id)
-    ada = _contact(a.services, organization_id=org.id, emails=[EmailData("ada@example.org")])
+    ada = new_contact(a.services, organization_id=org.id, emails=[EmailData("ada@example.org")])
     a.sync()
     b.sync()  # pulls Ada pointing to the organization purged here: the link is cleared
     assert b.services.contacts.get(ada.id).organization_id is None
@@ -104,21 +100,20 @@ def _count_reads(monkeypatch) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def test_a_laptop_does_not_download_its_own_push_again(laptops, monkeypatch) -> None:
     a, b = laptops("a"), laptops("b")
     for k in range(30):
-        _contact(a.services, family=f"F{k}", emails=[EmailData(f"f{k}@example.org")])
+        new_contact(a.services, family=f"F{k}", emails=[EmailData(f"f{k}@example.org")])
     read = _count_reads(monkeypatch)
     a.join()
     assert read["rows"] == 0  # an empty hub
     a.sync()
     assert read["rows"] == 0  # its own 60 rows are not read back
     b.join()
-    ada = _contact(b.services, given="Bea")
+    ada = new_contact(b.services, given="Bea")
     b.sync()
     read["rows"] = 0
     assert a.sync().pulled == 1
     assert read["rows"] == 1  # what the other laptop pushed, and only that
     assert a.services.contacts.get(ada.id).full_name == ada.full_name
-    a.services.contacts.update(ada.id, dataclasses.replace(
-        a.services.contacts.get(ada.id), title="Director"))
+    a.editnew_contact(ada.id, title="Director")
     a.sync()
     read["rows"] = 0
     assert a.sync().pulled == 0 and read["rows"] == 0
@@ -129,17 +124,15 @@ def test_a_laptop_does_not_download_its_own_push_again(laptops, monkeypatch) -> 
 def test_two_laptops_of_one_login_still_get_each_others_pushes(laptops) -> None:
     a = laptops("a")
     a2 = laptops("a2", same_login_as=a)
-    ada = _contact(a.services, private_notes="Met at the summit")
+    ada = new_contact(a.services, private_notes="Met at the summit")
     a.join()
     a2.join()
     assert a2.services.contacts.get(ada.id).private_notes == "Met at the summit"
-    a.services.contacts.update(ada.id, dataclasses.replace(
-        a.services.contacts.get(ada.id), title="Director"))
+    a.editnew_contact(ada.id, title="Director")
     a.sync()
     assert a2.sync().pulled >= 1
     assert a2.services.contacts.get(ada.id).title == "Director"
-    a2.services.contacts.update(ada.id, dataclasses.replace(
-        a2.services.contacts.get(ada.id), private_notes="Prefers email"))
+    a2.editnew_contact(ada.id, private_notes="Prefers email")
     a2.sync()
     a.sync()
     got = a.services.contacts.get(ada.id)
@@ -151,11 +144,10 @@ def test_a_row_changed_here_during_its_push_still_reaches_the_hub(laptops,
     """The version of a push whose row changed meanwhile is pulled back for the merge;
     skipping it would leave the row refused by the hub for ever."""
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     b.join()
-    a.services.contacts.update(ada.id, dataclasses.replace(
-        a.services.contacts.get(ada.id), title="Director"))
+    a.editnew_contact(ada.id, title="Director")
     original = engine._push_live
     done = {"edited": False}
 
@@ -163,8 +155,7 @@ def test_a_row_changed_here_during_its_push_still_reaches_the_hub(laptops,
         outcome = original(hub, spec, rows)
         if spec.name == "contact" and not done["edited"]:
             done["edited"] = True
-            a.services.contacts.update(ada.id, dataclasses.replace(
-                a.services.contacts.get(ada.id), nickname="Countess"))
+            a.editnew_contact(ada.id, nickname="Countess")
         return outcome
 
     monkeypatch.setattr(engine, "_push_live", edit_meanwhile)
@@ -196,7 +187,7 @@ def test_slow_local_work_after_a_pull_does_not_hold_the_hub_transaction(
     import time
 
     a, b = laptops("a"), laptops("b")
-    ada = _contact(a.services)
+    ada = new_contact(a.services)
     a.join()
     with hub.server.superuser_conn(hub.dbname) as su:
         su.execute(f'ALTER ROLE "{b.address.user}" SET idle_in_transaction_session_timeout '
@@ -250,7 +241,7 @@ def test_text_of_any_script_and_escapes_reaches_the_other_laptop_exactly(laptops
     and line breaks arrive unchanged."""
     a, b = laptops("a"), laptops("b")
     notes = 'Zoë said "ok" \\ path C:\\new\n第二行 — ✓\ttab'
-    ada = _contact(a.services, given="Zoë", family="Ō'Brien", notes=notes,
+    ada = new_contact(a.services, given="Zoë", family="Ō'Brien", notes=notes,
                    private_notes="naïve")
     a.join()
     b2 = laptops("b2", same_login_as=a)
