@@ -31,8 +31,8 @@ def test_edits_of_different_fields_both_stay(laptops) -> None:
     ada = new_contact(a.services)
     a.join()
     b.join()
-    a.editnew_contact(ada.id, title="Director")
-    b.editnew_contact(ada.id, nickname="Countess")
+    a.edit_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, nickname="Countess")
     a.sync()
     report = b.sync()
     assert report.conflicts == 0
@@ -47,8 +47,8 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_kept_until_resolved(
     ada = new_contact(a.services)
     a.join()
     b.join()
-    a.editnew_contact(ada.id, title="Director")
-    b.editnew_contact(ada.id, title="Chair")
+    a.edit_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, title="Chair")
     a.sync()
     report = b.sync()
     assert report.conflicts == 1
@@ -68,8 +68,8 @@ def test_markdown_notes_merge_line_by_line(laptops) -> None:
     ada = new_contact(a.services, notes="one\ntwo\nthree\nfour\n")
     a.join()
     b.join()
-    a.editnew_contact(ada.id, notes="ONE\ntwo\nthree\nfour\n")
-    b.editnew_contact(ada.id, notes="one\ntwo\nthree\nFOUR\n")
+    a.edit_contact(ada.id, notes="ONE\ntwo\nthree\nfour\n")
+    b.edit_contact(ada.id, notes="one\ntwo\nthree\nFOUR\n")
     a.sync()
     assert b.sync().conflicts == 0
     a.sync()

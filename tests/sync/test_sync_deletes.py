@@ -91,7 +91,7 @@ def test_an_edit_against_a_purge_is_a_conflict_and_keep_mine_brings_it_back(lapt
     a.services.contacts.delete(ada.id)
     a.services.trash.empty()
     a.sync()
-    b.editnew_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, title="Director")
     report = b.sync()
     assert report.conflicts == 1
     [conflict] = api.list_conflicts(b.db)
@@ -113,7 +113,7 @@ def test_trash_against_an_edit_is_a_conflict_with_the_edit_kept(laptops) -> None
     b.join()
     a.services.contacts.delete(ada.id)
     a.sync()
-    b.editnew_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, title="Director")
     report = b.sync()
     assert report.conflicts == 1
     [conflict] = api.list_conflicts(b.db)
@@ -154,7 +154,7 @@ def test_a_purge_refused_by_an_edit_brings_back_the_children_it_took(laptops) ->
     ada = new_contact(a.services, emails=[EmailData("ada@example.org")], tags=["mobility"])
     a.join()
     b.join()
-    b.editnew_contact(ada.id, title="Director")
+    b.edit_contact(ada.id, title="Director")
     b.sync()
     a.services.contacts.delete(ada.id)
     a.services.trash.empty()

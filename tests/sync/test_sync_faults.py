@@ -161,8 +161,8 @@ def test_a_laptop_older_than_the_hub_refuses_to_push_but_pulls_and_works(laptops
     b.join()
     with hub.server.superuser_conn(hub.dbname) as su:
         su.execute("UPDATE hub.meta SET data_schema = '9999'")
-    b.editnew_contact(ada.id, title="Chair")
-    a.editnew_contact(ada.id, nickname="Countess")
+    b.edit_contact(ada.id, title="Chair")
+    a.edit_contact(ada.id, nickname="Countess")
     with pytest.raises(HubError, match="update Coordinator"):
         a.sync()
     with pytest.raises(HubError, match="update Coordinator"):
@@ -192,7 +192,7 @@ def test_viewers_read_without_internal_notes_and_private_notes_stay_with_their_o
     assert viewer.services.proposals.get(proposal.id).internal_notes == ""
     assert viewer.services.proposals.get(proposal.id).title == "Smart corridors"
     # A viewer's local edits stay local.
-    viewer.editnew_contact(ada.id, title="Edited by a viewer")
+    viewer.edit_contact(ada.id, title="Edited by a viewer")
     report = viewer.sync()
     assert report.read_only and report.pushed == 0 and report.waiting == 1
     a.sync()

@@ -113,7 +113,7 @@ def test_a_laptop_does_not_download_its_own_push_again(laptops, monkeypatch) -> 
     assert a.sync().pulled == 1
     assert read["rows"] == 1  # what the other laptop pushed, and only that
     assert a.services.contacts.get(ada.id).full_name == ada.full_name
-    a.editnew_contact(ada.id, title="Director")
+    a.edit_contact(ada.id, title="Director")
     a.sync()
     read["rows"] = 0
     assert a.sync().pulled == 0 and read["rows"] == 0
@@ -128,11 +128,11 @@ def test_two_laptops_of_one_login_still_get_each_others_pushes(laptops) -> None:
     a.join()
     a2.join()
     assert a2.services.contacts.get(ada.id).private_notes == "Met at the summit"
-    a.editnew_contact(ada.id, title="Director")
+    a.edit_contact(ada.id, title="Director")
     a.sync()
     assert a2.sync().pulled >= 1
     assert a2.services.contacts.get(ada.id).title == "Director"
-    a2.editnew_contact(ada.id, private_notes="Prefers email")
+    a2.edit_contact(ada.id, private_notes="Prefers email")
     a2.sync()
     a.sync()
     got = a.services.contacts.get(ada.id)
@@ -147,7 +147,7 @@ def test_a_row_changed_here_during_its_push_still_reaches_the_hub(laptops,
     ada = new_contact(a.services)
     a.join()
     b.join()
-    a.editnew_contact(ada.id, title="Director")
+    a.edit_contact(ada.id, title="Director")
     original = engine._push_live
     done = {"edited": False}
 
@@ -155,7 +155,7 @@ def test_a_row_changed_here_during_its_push_still_reaches_the_hub(laptops,
         outcome = original(hub, spec, rows)
         if spec.name == "contact" and not done["edited"]:
             done["edited"] = True
-            a.editnew_contact(ada.id, nickname="Countess")
+            a.edit_contact(ada.id, nickname="Countess")
         return outcome
 
     monkeypatch.setattr(engine, "_push_live", edit_meanwhile)
