@@ -26,7 +26,7 @@ from coordinator.services import indexing
 from coordinator.services.base import record_change
 from coordinator.sync import capture
 from coordinator.sync.engine import can_push, pull, push
-from coordinator.sync.local import DELETED_MARK, INDEXED, OWNERS, LocalStore
+from coordinator.sync.local import DELETED_MARK, INDEXED, OWNERS, LocalStore, Pulled
 from coordinator.sync.tables import table
 from coordinator.sync.times import parse_time
 
@@ -323,9 +323,9 @@ def _restore_side(conn: Any, spec: Any, row_id: str, mine: dict[str, Any] | None
         conn.execute(f"DELETE FROM {spec.name} WHERE "
                      f"{' AND '.join(f'{k} = ?' for k in keys)}", tuple(keys.values()))
         return {}
-    columns = [c for c in spec.columns if c in mine]
-    conn.execute(f"INSERT OR REPLACE INTO {spec.name} ({', '.join(columns)}) "
-                 f"VALUES ({', '.join('?' * len(columns))})", [mine[c] for c in columns])
+    # An upsert, never INSERT OR REPLACE: a replace deletes first, and the delete would
+    # cascade to the row's children.
+    LocalStore(conn).upsert(spec, [Pulled("record", spec.name, row_id, mine, 0)])
     return mine
 
 

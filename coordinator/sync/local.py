@@ -316,7 +316,7 @@ class LocalStore:
                 for r in live:
                     if r.id not in current:
                         report.created[spec.name].add(r.id)
-                self._upsert(spec, live)
+                self.upsert(spec, live)
             else:
                 self._update_fields(spec, live)
             for r in live:
@@ -353,7 +353,7 @@ class LocalStore:
             self.conn.executemany("DELETE FROM sync_base WHERE kind = ? AND id = ?",
                                   [(spec.name, r.id) for r in rows])
 
-    def _upsert(self, spec: SyncedTable, rows: list[Pulled]) -> None:
+    def upsert(self, spec: SyncedTable, rows: list[Pulled]) -> None:
         if not rows:
             return
         columns = list(spec.columns)
@@ -460,7 +460,7 @@ class LocalStore:
                 DELETED_MARK, _ABSENT, _ABSENT, row.data), row.changed_by)
             report.conflicts += 1
             with capture.quiet(self.conn):
-                self._upsert(spec, [row])
+                self.upsert(spec, [row])
                 self._bring_back_children(spec, row.id)
             self._note_owner(spec, row.data, report)
         report.applied += 1
@@ -483,7 +483,7 @@ class LocalStore:
                     "AND r.deleted = 1 AND json_extract(b.data, ?) = ?",
                     (child.name, f"$.{column}", parent_id)).fetchall()
                 for child_id, data in found:
-                    self._upsert(child, [Pulled("record", child.name, child_id,
+                    self.upsert(child, [Pulled("record", child.name, child_id,
                                                 json.loads(data), 0)])
                     self._brought_back[child.name].add(child_id)
                     self.conn.execute(
