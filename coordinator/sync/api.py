@@ -148,20 +148,6 @@ def leave(db: Database) -> None:
         _store(session).forget_everything()
 
 
-def ensure_capture(db: Database) -> bool:
-    """Recreate missing capture triggers on a joined laptop (after a schema upgrade, whose
-    table rebuilds drop triggers). True when some were missing."""
-    with db.read() as session:
-        store = _store(session)
-        joined = "host" in store.state()
-        missing = joined and capture.expected() - capture.installed(store.conn)
-    if not missing:
-        return False
-    with db.write() as session:
-        capture.install(_store(session).conn)
-    return True
-
-
 def sync(db: Database, password: str | None, *, dry_run: bool = False) -> SyncReport:
     address = address_of(db)
     if address is None:
