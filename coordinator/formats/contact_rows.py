@@ -24,10 +24,13 @@ from coordinator.formats.combine import from_snapshot
 from coordinator.models import fold, new_id, utcnow
 from coordinator.models.base import sql_time
 from coordinator.services import indexing
-from coordinator.services import validation as v
 from coordinator.services.base import record_change
-from coordinator.services.contacts import ContactService, full_name_of, sort_key_of
-from coordinator.services.phones import e164 as phone_e164
+from coordinator.services.contacts import (
+    ContactService,
+    child_rows,
+    full_name_of,
+    sort_key_of,
+)
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
 
 _TRIMMED = ("prefix", "given_name", "middle_name", "family_name", "suffix", "nickname",
@@ -76,23 +79,13 @@ def _children(d: ContactData
               ) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple[str, str]]]:
     """Emails, phones and addresses as `ContactService._replace_children` writes them
     (position, label, values...), and the tags' folded names as `set_tags` keeps them."""
-    emails, phones, addresses = [], [], []
-    primary_seen = False
-    for i, e in enumerate(d.emails):
-        address = v.normalize_email(e.address)
-        primary = e.is_primary and not primary_seen
-        primary_seen |= primary
-        emails.append((i, e.label or "work", address, address.casefold(), int(primary)))
-    primary_seen = False
-    for i, p in enumerate(d.phones):
-        if not p.raw.strip():
-            continue
-        primary = p.is_primary and not primary_seen
-        primary_seen |= primary
-        phones.append((i, p.label or "work", p.raw.strip(), phone_e164(p.raw), int(primary)))
-    for i, a in enumerate(d.addresses):
-        addresses.append((i, a.label or "work", a.street, a.city, a.region, a.postal_code,
-                          a.country))
+    email_rows, phone_rows, address_rows = child_rows(d)
+    emails = [(e["position"], e["label"], e["address"], e["address_key"], int(e["is_primary"]))
+              for e in email_rows]
+    phones = [(p["position"], p["label"], p["raw"], p["e164"], int(p["is_primary"]))
+              for p in phone_rows]
+    addresses = [(a["position"], a["label"], a["street"], a["city"], a["region"],
+                  a["postal_code"], a["country"]) for a in address_rows]
     keys: dict[str, str] = {}
     for name in d.tags:
         key = fold(name)

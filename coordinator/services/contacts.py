@@ -116,6 +116,34 @@ def sort_key_of(d: ContactData) -> str:
     return fold(" ".join(p for p in (d.family_name, d.given_name, d.middle_name) if p))
 
 
+def child_rows(d: ContactData) -> tuple[list[dict], list[dict], list[dict]]:
+    """The email, phone and address rows a save writes for `d` (column -> value, with
+    their position): addresses normalised, one primary email and phone at most, empty
+    phones left out. The batch merge and its undo write the same rows in bulk."""
+    emails: list[dict] = []
+    primary_seen = False
+    for i, e in enumerate(d.emails):
+        address = v.normalize_email(e.address)
+        primary = e.is_primary and not primary_seen
+        primary_seen |= primary
+        emails.append({"label": e.label or "work", "address": address,
+                       "address_key": address.casefold(), "is_primary": primary,
+                       "position": i})
+    phones: list[dict] = []
+    primary_seen = False
+    for i, p in enumerate(d.phones):
+        if not p.raw.strip():
+            continue
+        primary = p.is_primary and not primary_seen
+        primary_seen |= primary
+        phones.append({"label": p.label or "work", "raw": p.raw.strip(),
+                       "e164": phone_e164(p.raw), "is_primary": primary, "position": i})
+    addresses = [{"label": a.label or "work", "street": a.street, "city": a.city,
+                  "region": a.region, "postal_code": a.postal_code, "country": a.country,
+                  "position": i} for i, a in enumerate(d.addresses)]
+    return emails, phones, addresses
+
+
 class ContactService(EntityService):
     entity = "contact"
     model = Contact
@@ -198,27 +226,7 @@ class ContactService(EntityService):
         self._reindex(session, row.id)
 
     def _replace_children(self, session: Session, contact_id: str, d: ContactData) -> None:
-        emails: list[dict] = []
-        primary_seen = False
-        for i, e in enumerate(d.emails):
-            address = v.normalize_email(e.address)
-            primary = e.is_primary and not primary_seen
-            primary_seen |= primary
-            emails.append({"label": e.label or "work", "address": address,
-                           "address_key": address.casefold(), "is_primary": primary,
-                           "position": i})
-        phones: list[dict] = []
-        primary_seen = False
-        for i, p in enumerate(d.phones):
-            if not p.raw.strip():
-                continue
-            primary = p.is_primary and not primary_seen
-            primary_seen |= primary
-            phones.append({"label": p.label or "work", "raw": p.raw.strip(),
-                           "e164": phone_e164(p.raw), "is_primary": primary, "position": i})
-        addresses = [{"label": a.label or "work", "street": a.street, "city": a.city,
-                      "region": a.region, "postal_code": a.postal_code, "country": a.country,
-                      "position": i} for i, a in enumerate(d.addresses)]
+        emails, phones, addresses = child_rows(d)
         save_children(session, ContactEmail, "contact_id", contact_id, emails)
         save_children(session, ContactPhone, "contact_id", contact_id, phones)
         save_children(session, ContactAddress, "contact_id", contact_id, addresses)
