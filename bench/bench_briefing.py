@@ -8,8 +8,10 @@ built through the services in a temporary database. For each it prints:
 
 - collect: reading the data through the services;
 - build:   laying the packet out and writing the PDF (best of --repeat runs);
-- bare:    a bare reportlab document (SimpleDocTemplate, no header/footer/outline,
-           same font) with the same paragraphs and table rows, built in the same run;
+- bare:    a bare reportlab document (SimpleDocTemplate, no header/footer/outline)
+           with the same paragraphs and table rows, each in the same markup and the
+           same face as in the packet (so the same fonts are embedded), built in the
+           same run;
 - ratio:   build / bare (target <= 1.5x), pages and file size.
 Wall and CPU time are both shown (best of --repeat): on a busy machine the CPU time of
 this process is the steadier figure.
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -58,22 +61,24 @@ from coordinator.briefing.packet import _Packet, briefing_info  # noqa: E402
 
 @dataclass
 class Shape:
-    """What a story holds: paragraphs outside tables and each table's rows of text."""
+    """What a story holds: paragraphs outside tables and each table's rows, each text as
+    (markup, font name) so that the bare document sets it in the same faces."""
 
-    paragraphs: list[str]
-    tables: list[list[list[str]]]
+    paragraphs: list[tuple[str, str]]
+    tables: list[list[list[tuple[str, str]]]]
 
     @property
     def rows(self) -> int:
         return sum(len(t) for t in self.tables)
 
 
-def _cell_text(cell: object) -> str:
+def _cell_text(cell: object) -> tuple[str, str]:
     if isinstance(cell, list):
-        return " ".join(_cell_text(c) for c in cell)
+        parts = [_cell_text(c) for c in cell]
+        return " ".join(t for t, _ in parts), parts[0][1] if parts else fonts.SANS
     if isinstance(cell, Paragraph):
-        return cell.getPlainText()
-    return str(cell or "")
+        return cell.text, cell.style.fontName
+    return escape(str(cell or "")), fonts.SANS
 
 
 def shape_of(story: list[Flowable]) -> Shape:
@@ -93,7 +98,7 @@ def shape_of(story: list[Flowable]) -> Shape:
             elif isinstance(f, list):
                 walk(f)
             elif isinstance(f, Paragraph):
-                shape.paragraphs.append(f.getPlainText())
+                shape.paragraphs.append((f.text, f.style.fontName))
 
     walk(story)
     return shape
@@ -102,12 +107,20 @@ def shape_of(story: list[Flowable]) -> Shape:
 def bare_document(shape: Shape, paper: tuple[float, float]) -> bytes:
     """The same paragraphs and table rows in a plain reportlab document."""
     fonts.register_fonts()
-    body = ParagraphStyle("b", fontName=fonts.SANS, fontSize=9.5, leading=13)
-    cell = ParagraphStyle("c", fontName=fonts.SANS, fontSize=8.5, leading=10.5)
-    story: list[Flowable] = [Paragraph(p, body) for p in shape.paragraphs]
+    styles: dict[tuple[str, str], ParagraphStyle] = {}
+
+    def style(kind: str, font: str) -> ParagraphStyle:
+        if (kind, font) not in styles:
+            size, leading = (9.5, 13) if kind == "body" else (8.5, 10.5)
+            styles[kind, font] = ParagraphStyle(f"{kind}-{font}", fontName=font,
+                                                fontSize=size, leading=leading)
+        return styles[kind, font]
+
+    story: list[Flowable] = [Paragraph(t, style("body", f)) for t, f in shape.paragraphs]
     for rows in shape.tables:
         ncols = max(len(r) for r in rows)
-        data = [[Paragraph(c, cell) for c in r] + [""] * (ncols - len(r)) for r in rows]
+        data = [[Paragraph(t, style("cell", f)) for t, f in r] + [""] * (ncols - len(r))
+                for r in rows]
         story.append(Table(data, colWidths=[6.5 * 72 / ncols] * ncols, repeatRows=1))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=paper).build(story)
