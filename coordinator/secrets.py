@@ -8,7 +8,8 @@ any other way (a PYTHON_KEYRING_BACKEND naming a missing module, a D-Bus error),
 secret is kept in memory for this session only and the result says so plainly: no
 keyring failure ever raises from here. A secret is never written to a file by this module, and
 plain-text file keyrings (`keyrings.alt`) are refused as "no keyring". Secret values
-are never logged.
+are never logged, and neither are entry names: a hub entry's name holds the hub login
+(a person's user name), so a log line says only the kind of secret and the error class.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ class StoreResult:
     @property
     def session_only(self) -> bool:
         return not self.in_keyring
+
+
+def secret_kind(name: str) -> str:
+    """What an entry holds, for logs: never the entry's name, which for a team hub
+    carries the login ("hub:<user>@<host>:<port>/<db>")."""
+    if name == BACKUP_PASSPHRASE:
+        return "backup passphrase"
+    if name.startswith("hub:"):
+        return "hub password"
+    return "secret"
 
 
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
@@ -85,14 +96,15 @@ class SecretStore:
             try:
                 keyring.set_password(self.service, name, value)
             except Exception as exc:  # any backend failure: fall back, never a traceback
-                log.warning("Keyring refused to store %s (%s); keeping it for the session",
-                            name, type(exc).__name__)
+                log.warning("Keyring refused to store a %s (%s); keeping it for the session",
+                            secret_kind(name), type(exc).__name__)
             else:
                 with self._lock:
                     self._session.pop(name, None)
                 return StoreResult(True, "Saved in the system keyring.")
         else:
-            log.info("No usable keyring (%s); %s kept for this session only", reason, name)
+            log.info("No usable keyring (%s); a %s is kept for this session only",
+                     reason, secret_kind(name))
         with self._lock:
             self._session[name] = value
         return StoreResult(False, NO_KEYRING_MESSAGE)
@@ -106,7 +118,8 @@ class SecretStore:
         try:
             return keyring.get_password(self.service, name)
         except Exception as exc:  # any backend failure reads as "not stored"
-            log.warning("Keyring could not be read for %s (%s)", name, type(exc).__name__)
+            log.warning("Keyring could not be read for a %s (%s)",
+                        secret_kind(name), type(exc).__name__)
             return None
 
     def delete(self, name: str) -> bool:
@@ -120,7 +133,8 @@ class SecretStore:
             except keyring.errors.PasswordDeleteError:
                 pass
             except Exception as exc:  # any backend failure: nothing more to forget
-                log.warning("Keyring could not delete %s (%s)", name, type(exc).__name__)
+                log.warning("Keyring could not delete a %s (%s)",
+                            secret_kind(name), type(exc).__name__)
         return found
 
     def forget_session(self) -> None:

@@ -134,3 +134,29 @@ def test_a_keyring_failing_with_any_error_means_this_session_only(
     assert SecretStore().get("server-password") is None  # read failure: not stored
     assert store.delete("server-password")
     assert SECRET not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "backend", [BrokenKeyring, keyring.backends.fail.Keyring], ids=["failing", "none"]
+)
+def test_a_keyring_failure_logs_the_kind_of_secret_not_the_hub_login(
+    backend: type, caplog: pytest.LogCaptureFixture
+) -> None:
+    from coordinator.hub import credentials
+    from coordinator.hub.connect import HubAddress
+
+    address = HubAddress(host="hub.example.org", port=5432, dbname="coalition",
+                         user="ana.pereira")
+    caplog.set_level("DEBUG", logger="coordinator")
+    keyring.set_keyring(backend())
+    assert credentials.store_password(address, SECRET).session_only
+    store = SecretStore()  # a new session: the read reaches the keyring
+    assert store.get(credentials.secret_name(address)) is None
+    store.delete(credentials.secret_name(address))
+    assert credentials.forget_password(address)
+    assert caplog.records, "the keyring failure is logged"
+    assert "ana.pereira" not in caplog.text
+    assert "hub.example.org" not in caplog.text
+    assert "hub password" in caplog.text
+    if backend is BrokenKeyring:
+        assert "RuntimeError" in caplog.text
