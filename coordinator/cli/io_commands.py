@@ -144,9 +144,13 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         print("Everything in this file is already up to date; nothing to save.")
         return 0
     if args.dry_run:
+        # A dry run ends with the real run's exit code, so a script that checks a file
+        # first learns then what the import would meet: rows left out (3), or a
+        # database that cannot be written (1, raised as the real run raises it).
         print("Dry run: nothing was saved.")
-        _left_out(left_out, chosen_skip, would=True)
-        return 0
+        code = _left_out(left_out, chosen_skip, would=True)
+        ctx.require_writable()
+        return code
     del preview  # apply plans again in its transaction; the preview's rows are not needed
     ctx.require_writable()  # before the backup: a read-only file is not copied for nothing
     if not ctx.services.is_empty():
