@@ -1,4 +1,4 @@
-"""A read-only sqlite3 connection for commands that only read: no SQLAlchemy, no ORM.
+"""A sqlite3 connection that only reads, for commands that only read: no SQLAlchemy, no ORM.
 
 `PlainReader.open(path)` applies the same refusals as `Database.open` (not SQLite, a
 damaged file, another application's database: `DatabaseOpenError`, nothing touched) and
@@ -45,8 +45,17 @@ class PlainReader:
                     state.revision != migrate.head_revision():
                 cleanup.close()
                 return None
-            conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True, check_same_thread=False,
+            # Opened for reading and writing, but query_only: SQLite refuses every write,
+            # and the last connection to close still checkpoints the WAL and removes the
+            # -wal and -shm files. A mode=ro connection may not, so it left them behind
+            # for the next program to find. The file is known to be writable here.
+            conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, check_same_thread=False,
                                    timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute("PRAGMA query_only=ON")
+            except BaseException:
+                conn.close()
+                raise
         except BaseException:
             cleanup.close()
             raise
