@@ -25,7 +25,7 @@ against each other, as comparing every two would.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -95,6 +95,59 @@ def alike_scores(names: Sequence[str], counter: Comparisons | None = None, *,
             for b in positions[keys[n]]:
                 found.append((a, b, score) if a < b else (b, a, score))
     return found
+
+
+def alike_scores_in_groups(names: Sequence[str], groups: Sequence[Hashable | None],
+                           counter: Comparisons | None = None, *,
+                           small: int | None = None) -> list[tuple[int, int, float]]:
+    """`alike_scores` where two names of different groups are never alike, and never
+    scored: each group is paired within itself, and the names of no group (None) also
+    with every group's, each of those only with names of a length that can reach
+    SIMILAR. Pairs are (i, j, ratio), i < j, each once."""
+    members: dict[Hashable | None, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        members[group].append(i)
+    if len(members) == 1:  # one group, or none: nothing kept apart
+        return alike_scores(names, counter, small=small)
+    loose = members.pop(None, [])
+    found: list[tuple[int, int, float]] = []
+    for ids in (loose, *members.values()):
+        if len(ids) > 1:
+            found.extend((ids[i], ids[j], score) for i, j, score in alike_scores(
+                [names[k] for k in ids], counter, small=small))
+    if loose:
+        for ids in members.values():
+            found.extend(_between(names, loose, ids, counter))
+    return found
+
+
+def _between(names: Sequence[str], left: list[int], right: list[int],
+             counter: Comparisons | None) -> list[tuple[int, int, float]]:
+    """Pairs of a name in `left` and one in `right` (indexes into `names`) at least
+    SIMILAR alike, each right name scored only against the left names of a length that
+    can reach SIMILAR with it."""
+    from bisect import bisect_left, bisect_right
+
+    lefts = sorted(((sorted_words(names[k]), k) for k in left if names[k]),
+                   key=lambda item: len(item[0]))
+    texts = [text for text, _k in lefts]
+    lengths = [len(text) for text in texts]
+    out: list[tuple[int, int, float]] = []
+    for k in right:
+        if not names[k]:
+            continue
+        key = sorted_words(names[k])
+        start = bisect_left(lengths, len(key) / _STRETCH - 1e-9)
+        end = bisect_right(lengths, len(key) * _STRETCH + 1e-9)
+        if end <= start:
+            continue
+        if counter is not None:
+            counter.scored += end - start
+        for _m, score, j in process.extract(key, texts[start:end], scorer=fuzz.ratio,
+                                            score_cutoff=SIMILAR, limit=None):
+            other = lefts[start + j][1]
+            out.append((other, k, score) if other < k else (k, other, score))
+    return out
 
 
 def _by_length(keys: list[str], counter: Comparisons | None

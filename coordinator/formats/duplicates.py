@@ -6,7 +6,9 @@ organization, the same name and a shared phone, the same name where one or both 
 no organization. A phone shared by people whose names differ (a switchboard) is not
 a reason. Organizations: names that are the same once folded and reordered ("City of
 Plano" / "Plano, City of" / "CITY OF PLANO") score 100, similar names that share a
-distinctive word score by their similarity.
+distinctive word score by their similarity; two names that both carry numbers, and not
+the same ones ("Fire District 5" / "Fire District 6"), are never a pair, and are never
+compared.
 
 Comparisons are blocked (candidates come from shared emails, shared phones, one
 organization, one name; organizations by distinctive word), and names within a block
@@ -21,6 +23,8 @@ unless `include_dismissed=True`: then they come back with `dismissed=True`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 
 from coordinator.db import Database
-from coordinator.formats.alike_names import Comparisons, alike_pairs, alike_scores
+from coordinator.formats.alike_names import Comparisons, alike_pairs, alike_scores_in_groups
 from coordinator.formats.known import organization_key, same_name_key
 from coordinator.formats.parsed import (
     CancelCheck,
@@ -44,6 +48,23 @@ MAX_BLOCK = 400  # larger blocks are too generic to say anything (e.g. 'smith')
 _ORG_STOP = {"the", "of", "and", "for", "city", "town", "village", "county", "inc", "llc",
              "co", "corp", "corporation", "company", "ltd", "department", "dept",
              "university", "college", "office", "government", "state", "district", "at"}
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def name_numbers(key: str) -> tuple[str, ...]:
+    """The numbers a folded organization name carries, as a sorted multiset of digit
+    runs without leading zeros: 'fire district no 05' -> ('5',). Two names that both
+    carry numbers, different ones, name different bodies ("Fire District 5" and "Fire
+    District 6", "Region 7 Council" and "Region 8 Council"), as record linkage treats
+    disagreeing numbers; a name with a number and one without ("Acme" and "Acme (2)",
+    an import's copy) may still be one."""
+    runs = _DIGITS.findall(key)
+    if not runs:
+        return ()
+    return tuple(sorted((run if run.isascii() else "".join(
+        str(unicodedata.decimal(c)) for c in run)).lstrip("0") or "0" for run in runs))
 
 
 @dataclass
@@ -226,7 +247,8 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     filler like 'city' or 'inc', in at most MAX_BLOCK names): their ratio less 10 (90
     when their words are the same), and 5 more for each further such word they share. A
     pair is listed once however many words it shares (it is scored in each of their
-    blocks, in C); `comparisons` counts the names scored."""
+    blocks, in C); `comparisons` counts the names scored. Names carrying different
+    numbers (`name_numbers`) are kept apart within a block: not scored, not paired."""
     pairs = _Pairs("organization")
     with db.read() as session:
         dismissed = dismissed_pairs(session, "organization")
@@ -236,6 +258,7 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
     order = {r[0]: i for i, r in enumerate(orgs)}
     labels = {r[0]: r[1] for r in orgs}
     keys = {oid: organization_key(name) for oid, name in orgs}
+    numbers = {oid: name_numbers(key) or None for oid, key in keys.items()}
     exact: dict[str, list[str]] = defaultdict(list)
     for oid, key in keys.items():
         exact[same_name_key(key)].append(oid)
@@ -259,7 +282,8 @@ def find_duplicate_organizations(db: Database, *, cancelled: CancelCheck | None 
         for n, (word, ids) in enumerate(distinctive.items()):
             if n % 500 == 0:
                 check_cancel(cancelled)
-            for i, j, ratio in alike_scores([keys[oid] for oid in ids], comparisons):
+            for i, j, ratio in alike_scores_in_groups(
+                    [keys[oid] for oid in ids], [numbers[oid] for oid in ids], comparisons):
                 a, b = ids[i], ids[j]
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:  # listed from the first block they share, with all words

@@ -7,6 +7,7 @@ near-duplicates. The number of names scored is counted, not timed."""
 from __future__ import annotations
 
 import random
+import re
 from itertools import combinations
 
 import pytest
@@ -185,6 +186,10 @@ def _organization_names(rng: random.Random, count: int) -> list[str]:
                 names.append(_plain(name))
             elif roll < 0.6:
                 names.append(name.replace(" Inc", ", Inc.").replace("University", "Univ."))
+            elif roll < 0.75:  # an import's numbered copy, or "#" / "No." before a number
+                names.append(rng.choice([f"{name} ({rng.randint(1, 30)})",
+                                         re.sub(r" (\d+)$", r" #\1", name),
+                                         re.sub(r" (\d+)$", r" No. 0\1", name)]))
             else:
                 word = rng.choice([w for w in name.split() if len(w) > 3] or [name])
                 names.append(name.replace(word, _typo(rng, word), 1))
@@ -194,9 +199,14 @@ def _organization_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
+def _numbers(key: str) -> list[int]:
+    return sorted(int(run) for run in re.findall(r"[0-9]+", key))
+
+
 def _organization_pairs_by_brute_force(orgs: list[tuple[str, str]]) -> dict:
     """Every two live organizations: names the same once folded and reordered (each with
-    the oldest so named), or SIMILAR alike and sharing a distinctive word."""
+    the oldest so named), or SIMILAR alike and sharing a distinctive word, unless both
+    carry numbers and not the same ones."""
     keys = {oid: organization_key(name) for oid, name in orgs}
     words = {oid: {w for w in key.split() if len(w) > 2 and w not in _ORG_STOP}
              for oid, key in keys.items()}
@@ -212,6 +222,9 @@ def _organization_pairs_by_brute_force(orgs: list[tuple[str, str]]) -> dict:
             reasons, score = ["same name"], 100
         shared = sorted(w for w in words[a] & words[b] if 1 < block[w] <= MAX_BLOCK)
         ratio = fuzz.token_sort_ratio(keys[a], keys[b])
+        numbered = _numbers(keys[a]) and _numbers(keys[b])
+        if numbered and _numbers(keys[a]) != _numbers(keys[b]):
+            ratio = 0  # different numbers: different bodies
         if shared and ratio >= SIMILAR:
             what = "same name" if ratio == 100 else "similar name"
             reasons += [f"{what} (share '{w}')" for w in shared]
@@ -241,6 +254,14 @@ def test_organizations_the_same_pairs_as_comparing_every_two(
     assert found == expected
     assert len(expected) > 40 and any("similar name" in r for _s, why in expected.values()
                                       for r in why)
+    # numbered names on both sides were paired (the same number) and kept apart
+    names = dict(orgs)
+    numbered = [(a, b) for a, b in combinations(names, 2)
+                if _numbers(organization_key(names[a])) and _numbers(organization_key(names[b]))
+                and fuzz.token_sort_ratio(organization_key(names[a]),
+                                          organization_key(names[b])) >= SIMILAR]
+    assert any(frozenset(p) in expected for p in numbered)
+    assert any(frozenset(p) not in expected for p in numbered)
 
 
 # -- how the work grows --------------------------------------------------------------------
