@@ -6,14 +6,16 @@ report anything that goes wrong.
 On a copy of the sample coalition (a contact and a proposal first moved to Trash) it
 opens the main window on each view, then each editor (a new record and an existing one),
 then creates a proposal and a meeting, closes them and reopens them from their tables
-(twice) and, for the proposal, from Ctrl+K search. In every window, and on every tab of
-it, it visits each focusable
-widget in tab order (pressing Tab from the previous one when that is what a user would
-do), types into text fields, opens and closes combo, completer and calendar popups,
-steps spin boxes, toggles check boxes, presses Enter (and, outside dialogs, Escape) and
-activates buttons, except those that would open a file dialog or quit. Each window is
-shown at 1024x700 and at 1920x1080. Escape is pressed in every popup, everywhere in the
-main window, and once at the end in each editor (closing it).
+(twice) and, for the proposal, from Ctrl+K search; last it opens the window of every
+menu command (Export, Team Hub, Find Duplicates, About You...; not those that switch
+databases or quit), a modal dialog again until an opening finds no control left to
+visit. In every window, and on every tab of it, it visits each focusable widget in tab
+order (pressing Tab from the previous one when that is what a user would do), types
+into text fields, opens and closes combo, completer and calendar popups, steps spin
+boxes, toggles check boxes, presses Enter (and, outside dialogs, Escape) and activates
+buttons, except those that would open a file dialog or quit. Each window is shown at
+1024x700 and at 1920x1080. Escape is pressed in every popup, everywhere in the main
+window, and once at the end in each editor (closing it).
 
 Failures it reports (exit status 1, one line per problem, then the tracebacks):
 * any exception that reaches the app's error hook (`sys.excepthook`, failed background
@@ -50,6 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
@@ -60,7 +63,9 @@ from PySide6.QtWidgets import (  # noqa: E402
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QFileDialog,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
@@ -389,11 +394,13 @@ class Explorer:
     # -- one window ---------------------------------------------------------------------------
     def explore_window(self, name: str, window: QWidget,
                        reopen: Callable[[], QWidget | None] | None = None,
-                       restore: Callable[[], object] | None = None) -> QWidget | None:
+                       restore: Callable[[], object] | None = None,
+                       visited: set[str] | None = None) -> QWidget | None:
         """Visit every control of `window` on every tab, at both sizes; returns the window
-        (a new one when it had to be reopened after a step closed it)."""
+        (a new one when it had to be reopened after a step closed it). `visited`: the
+        controls already seen in an earlier opening of the same window, skipped."""
         in_dialog = isinstance(window, QDialog)
-        visited: set[str] = set()
+        visited = set() if visited is None else visited
         started, count = time.monotonic(), self.report.visited
         window.resize(*SIZES[0])
         pump()
@@ -764,10 +771,114 @@ def explore_all(ctx: object, report: Report, closer: ModalCloser, deadline: floa
             print(f"{view_name}: create, close, reopen", flush=True)
             create_then_reopen(ex, window, view_name, title)
 
+    if wanted("menus") and not ex.out_of_time():
+        explore_menu_windows(ex, window)
+
     if ex.out_of_time():
         report.add("ran out of time before exploring everything", "")
     ex.close_window(window)
     ex.settle()
+
+
+# Menu commands whose windows are not explored: they switch or create databases, quit,
+# or only toggle the main window itself.
+SKIP_MENU = re.compile(r"new database|open database|quit|full screen|show sidebar|"
+                       r"^(home|consortia|organizations|contacts|proposals|meetings|"
+                       r"action items|coverage|trash|refresh|undo|redo|delete|new record)$",
+                       re.IGNORECASE)
+
+
+def menu_actions(window: QWidget) -> list[tuple[str, QAction]]:
+    """Every command of the main window's menus, as "Menu > Command"."""
+    out: list[tuple[str, QAction]] = []
+
+    def walk(menu: QMenu, prefix: str) -> None:
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            sub = action.menu()
+            label = action.text().replace("&", "")
+            if isinstance(sub, QMenu):
+                walk(sub, f"{prefix}{label} > ")
+            else:
+                out.append((f"{prefix}{label}", action))
+
+    for action in window.menuBar().actions():  # type: ignore[attr-defined]
+        if isinstance(action.menu(), QMenu):
+            walk(action.menu(), f"{action.text().replace('&', '')} > ")
+    return out
+
+
+def explore_modal_of(ex: Explorer, where: str, action: QAction, seen: set[str]) -> bool:
+    """Trigger `action` and explore the modal dialog it opens (up to ~1 s later, after a
+    load); False when no modal dialog opened. File dialogs are cancelled."""
+    closer = ex.closer
+    state = {"tries": 0, "modal": False}
+
+    def explore_modal() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            state["tries"] += 1
+            if state["tries"] < 100:
+                QTimer.singleShot(10, explore_modal)
+            else:
+                closer.timer.start()
+            return
+        closer.timer.start()
+        if isinstance(modal, QFileDialog):
+            modal.reject()
+            return
+        state["modal"] = True
+        closer.allowed.append(modal)
+        try:
+            ex.explore_window(where, modal, visited=seen)
+        finally:
+            closer.allowed.remove(modal)
+            if isValid(modal) and modal.isVisible():
+                ex.close_window(modal)
+                if isValid(modal) and modal.isVisible() and isinstance(modal, QDialog):
+                    modal.reject()
+
+    closer.timer.stop()  # so that the window opened is explored, not closed at once
+    QTimer.singleShot(0, explore_modal)
+    with ex.step(where):
+        action.trigger()
+        ex.settle()
+    while not closer.timer.isActive():
+        pump()  # a command with no modal dialog: let the probe give up
+        time.sleep(0.01)
+    return bool(state["modal"])
+
+
+def explore_menu_windows(ex: Explorer, window: QWidget) -> None:
+    """Open every window a menu command opens (About You, Team Hub, Find Duplicates,
+    Export, Reminders...) and explore it like the views: a modal dialog from inside its
+    own event loop, a window left open after the command returns. File dialogs are
+    cancelled, as everywhere."""
+    closer = ex.closer
+    for name, action in menu_actions(window):
+        command = name.rsplit(" > ", 1)[-1].rstrip("…").strip()
+        if SKIP_MENU.search(command) or not action.isEnabled() or ex.out_of_time():
+            continue
+        where = f"menu {name}"
+        print(where, flush=True)
+        seen: set[str] = set()  # controls of its window visited so far, over reopenings
+        before = {key(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+        # A modal dialog is explored from inside its own event loop; Enter or a button
+        # may close it, so it is opened again until an opening finds nothing new.
+        for _opening in range(12):
+            known = len(seen)
+            if not explore_modal_of(ex, where, action, seen) or len(seen) == known:
+                break
+        opened = [w for w in QApplication.topLevelWidgets()
+                  if isValid(w) and w.isVisible() and w.isWindow() and w is not window
+                  and key(w) not in before and w.windowType() != Qt.WindowType.Popup]
+        for w in opened:
+            with closer.allowing(w):
+                ex.explore_window(where, w)
+            ex.close_window(w)
+        ex._close_strays(keep=window)
+        ex.settle()
 
 
 # -- main ------------------------------------------------------------------------------------------
