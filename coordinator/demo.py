@@ -3,7 +3,10 @@ benchmarks. `build_demo(services, contacts=600)` gives the seven consortia about
 organizations, 600 contacts, 25 proposals and 40 meetings (with agendas, notes,
 decisions and action items, some overdue), all dated relative to `today`; larger
 `contacts` values scale everything in proportion. Rows are written in bulk in one
-unit of work and indexed for search in the same transaction.
+unit of work and indexed for search in the same transaction; with `force`, what the
+database held is removed in that same transaction, so a failure or a cancel leaves it as
+it was. `generate` and `write_demo` are the two halves of `build_demo`, for a caller that
+lets the generation be interrupted anywhere but the write only at its checks.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from coordinator import models as m
 from coordinator.db.engine import BULK_CACHE_KIB, CACHE_KIB
-from coordinator.errors import Conflict
+from coordinator.errors import Conflict, CoordinatorError
 from coordinator.models import fold, sql_time
 from coordinator.reference import CONSORTIA
 from coordinator.sample import words as w
@@ -28,6 +32,7 @@ from coordinator.services import Services, indexing
 BASE_CONTACTS = 600
 STREETS = ["Main", "Elm", "Civic Center", "Commerce", "University"]
 Progress = Callable[[str, int], None]  # (stage, percent)
+CancelCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -319,15 +324,30 @@ def generate(contacts: int = BASE_CONTACTS, today: date | None = None,
     return b.rows
 
 
+class DemoCancelled(CoordinatorError):
+    """The user cancelled the sample coalition before it was saved; nothing changed."""
+
+
 def clear_all(services: Services) -> None:
-    """Remove every record except the built-in consortia (used by `demo --force`)."""
+    """Remove every record except the built-in consortia."""
     with services.db.write() as session:
-        for table in reversed(TABLE_ORDER):
-            session.execute(text(f"DELETE FROM {table}"))
-        session.execute(text("DELETE FROM consortium WHERE builtin = 0"))
-        session.execute(text("DELETE FROM search_fts"))
-        session.execute(text("DELETE FROM search_doc"))
-        indexing.refresh(session, "consortium")
+        _clear(session)
+
+
+def _clear(session: Session) -> None:
+    for table in reversed(TABLE_ORDER):
+        session.execute(text(f"DELETE FROM {table}"))
+    session.execute(text("DELETE FROM consortium WHERE builtin = 0"))
+    session.execute(text("DELETE FROM search_fts"))
+    session.execute(text("DELETE FROM search_doc"))
+    indexing.refresh(session, "consortium")
+
+
+def refuse_to_replace(services: Services, force: bool) -> None:
+    """Raise `Conflict` when the database holds data and `force` was not given."""
+    if not force and not services.is_empty():
+        raise Conflict("The database already holds data; use --force to replace it "
+                       "with the sample coalition.")
 
 
 def _sql_value(value: object) -> object:
@@ -340,22 +360,40 @@ def _sql_value(value: object) -> object:
 
 
 def build_demo(services: Services, contacts: int = BASE_CONTACTS, *, today: date | None = None,
-               force: bool = False, progress: Progress | None = None) -> dict[str, int]:
+               force: bool = False, progress: Progress | None = None,
+               cancelled: CancelCheck | None = None) -> dict[str, int]:
     """Fill the database with the sample coalition; returns rows written per table."""
-    if not services.is_empty():
-        if not force:
-            raise Conflict("The database already holds data; use --force to replace it "
-                           "with the sample coalition.")
-        clear_all(services)
+    refuse_to_replace(services, force)
     report = progress or (lambda _stage, _pct: None)
     report("Generating", 0)
     rows = generate(contacts, today)
+    return write_demo(services, rows, force=force, progress=report, cancelled=cancelled)
+
+
+def write_demo(services: Services, rows: dict[str, list[dict]], *, force: bool = False,
+               progress: Progress | None = None,
+               cancelled: CancelCheck | None = None) -> dict[str, int]:
+    """Write generated rows in one transaction (replacing what is there with `force`);
+    returns rows written per table. `cancelled` is asked between steps: when it says
+    so, `DemoCancelled` rolls everything back, the data `force` was replacing included."""
+    refuse_to_replace(services, force)
+    report = progress or (lambda _stage, _pct: None)
+    stop = cancelled or (lambda: False)
+
+    def check() -> None:
+        if stop():
+            raise DemoCancelled("Cancelled: nothing was changed.")
+
+    check()
     counts: dict[str, int] = {}
     with services.db.write() as session:
+        if force:
+            _clear(session)
         conn = session.connection()
         # Random UUID keys touch pages all over each index: a big cache for the load.
         conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         for n, table in enumerate(TABLE_ORDER):
+            check()
             batch = rows.get(table, [])
             if batch:
                 columns = list(batch[0])
@@ -367,12 +405,14 @@ def build_demo(services: Services, contacts: int = BASE_CONTACTS, *, today: date
             report(f"Writing {table}", 10 + 70 * n // len(TABLE_ORDER))
         report("Indexing for search", 85)
         for entity in ("contact", "organization", "proposal", "meeting"):
+            check()
             indexing.refresh(session, entity)
         from coordinator.changes import ChangeKind
         from coordinator.services.base import record_change
         for entity in ("contact", "organization", "proposal", "meeting", "action_item"):
             record_change(session, entity, ChangeKind.CREATED)
         conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
+        check()  # the last chance to roll back: after this the commit stands
     services.db.analyze()
     report("Done", 100)
     return counts

@@ -165,7 +165,8 @@ def _run(args: argparse.Namespace, signals: Interrupts) -> int:
         _say(_cancel_message(args))
         return EXIT_CANCELLED
     except CoordinatorError as exc:
-        if _is_instance(exc, "coordinator.formats.parsed", "ImportCancelled"):
+        if _is_instance(exc, "coordinator.formats.parsed", "ImportCancelled") or \
+                _is_instance(exc, "coordinator.demo", "DemoCancelled"):
             _say(_cancel_message(args))
             return EXIT_CANCELLED
         _say(f"coordinator: {ctx.describe_error(exc) if ctx is not None else exc}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from coordinator.cli.choices import SECTORS
 from coordinator.cli.context import CliContext
+from coordinator.cli.interrupts import EXIT_CANCELLED
 from coordinator.cli.output import print_rows, to_plain
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.wording import plural
@@ -26,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="number of contacts (everything else scales with it; default 600)")
     p.add_argument("--force", action="store_true",
                    help="replace what the database holds (a backup is taken first)")
-    p.set_defaults(func=cmd_demo, creates_db=True)
+    p.set_defaults(func=cmd_demo, creates_db=True,
+                   cancel_message="Cancelled: nothing was changed.")
 
     p = sub.add_parser("stats", help="counts per entity and per consortium")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -77,13 +79,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     from coordinator.backups import BackupManager
-    from coordinator.demo import build_demo
+    from coordinator.demo import generate, refuse_to_replace, write_demo
 
     if args.contacts < 1:
         raise CoordinatorError("--contacts must be at least 1.")
     ctx.require_writable()
-    if not (args.force and not ctx.services.is_empty()):
-        counts = build_demo(ctx.services, args.contacts, force=args.force)
+    refuse_to_replace(ctx.services, args.force)
+    rows = generate(args.contacts)  # no database involved: a signal may stop it anywhere
+    interrupts = ctx.interrupts
+    saved_message = ("coordinator: interrupted after the sample coalition was saved; it is "
+                     f"in {ctx.db_path}.")
+
+    def write() -> dict[str, int]:
+        # In the transaction a signal is only noted: write_demo checks it between steps
+        # and rolls back (DemoCancelled). One that comes after its last check is answered
+        # once the commit is done, with what was saved, never with "Cancelled".
+        with interrupts.deferred():
+            counts = write_demo(ctx.services, rows, force=args.force,
+                                cancelled=interrupts.cancelled)
+            args.cancel_message = saved_message
+        return counts
+
+    if ctx.services.is_empty():
+        counts = write()
     else:
         # Replacing everything: never under a running app, and no other process's
         # write may land between the safety backup and the replacement.
@@ -98,12 +116,15 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         with writegate.replacing(ctx.db_path, 30.0, "replacement by the sample coalition"):
             saved = BackupManager(ctx.db_path).backup_now("before-demo")
             print(f"Backed up the previous data to {saved.path}", file=sys.stderr)
-            counts = build_demo(ctx.services, args.contacts, force=args.force)
+            counts = write()
     print(f"Sample coalition written to {ctx.db_path}: "
           f"{plural(counts['organization'], 'organization')}, "
           f"{plural(counts['contact'], 'contact')}, {plural(counts['proposal'], 'proposal')}, "
           f"{plural(counts['meeting'], 'meeting')}, "
           f"{plural(counts['action_item'], 'action item')}.")
+    if interrupts.cancelled():  # the signal came after the last check: the data is saved
+        print(saved_message, file=sys.stderr)
+        return EXIT_CANCELLED
     return 0
 
 
