@@ -115,9 +115,9 @@ def alike_scores_in_groups(names: Sequence[str], groups: Sequence[Hashable | Non
         if len(ids) > 1:
             found.extend((ids[i], ids[j], score) for i, j, score in alike_scores(
                 [names[k] for k in ids], counter, small=small))
-    if loose:
-        for ids in members.values():
-            found.extend(_between(names, loose, ids, counter))
+    if loose:  # every numbered name against the loose ones at once
+        found.extend(_between(names, loose, [k for ids in members.values() for k in ids],
+                              counter))
     return found
 
 
