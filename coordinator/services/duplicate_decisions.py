@@ -22,6 +22,7 @@ keeps what `carry_over` returns, and undoing it takes exactly those back
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -254,6 +255,9 @@ def labels(db: Database, entity: str, ids: Iterable[str]) -> dict[str, str]:
                                                                  list(ids)).items()}
 
 
+SHORT_IDS_BY_LOOKUP = 1000  # up to this many ids, each one's neighbours are looked up
+
+
 def short_ids(db: Database, entity: str, ids: Iterable[str], minimum: int = 8) -> dict[str, str]:
     """The shortest prefix of each id (at least `minimum` characters) that no other
     record of `entity` shares, as `coordinator duplicates` prints them and
@@ -261,22 +265,42 @@ def short_ids(db: Database, entity: str, ids: Iterable[str], minimum: int = 8) -
     same moment may share a long prefix)."""
     table = RECORD_MODELS[entity].__tablename__
     out: dict[str, str] = {}
-    # Two index look-ups per id, tens of thousands of ids for a large list: on the plain
-    # connection each costs microseconds (through the ORM, half a millisecond).
+    wanted = list(dict.fromkeys(ids))
     with db.raw() as conn:
-        for rid in dict.fromkeys(ids):
-            length = minimum
+        if len(wanted) > SHORT_IDS_BY_LOOKUP:
+            # Many ids (a long list of duplicates): every id of the table once, in
+            # order, and the neighbours found by bisection, ten times quicker.
+            every = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
+            for rid in wanted:
+                before = bisect_left(every, rid)
+                after = bisect_right(every, rid, before)
+                out[rid] = _prefix(rid, [every[before - 1] if before else None,
+                                         every[after] if after < len(every) else None],
+                                   minimum)
+            return out
+        # Two index look-ups per id: on the plain connection each costs microseconds
+        # (through the ORM, half a millisecond).
+        for rid in wanted:
+            near = []
             for op, order in (("<", "DESC"), (">", "ASC")):  # the neighbours in id order
                 found = conn.execute(
                     f"SELECT id FROM {table} WHERE id {op} ? ORDER BY id {order} LIMIT 1",
                     (rid,)).fetchone()
-                near = found[0] if found else None
-                if near:
-                    shared = next((i for i, (x, y) in enumerate(zip(rid, near, strict=False))
-                                   if x != y), min(len(rid), len(near)))
-                    length = max(length, shared + 1)
-            out[rid] = rid[:length]
+                near.append(found[0] if found else None)
+            out[rid] = _prefix(rid, near, minimum)
     return out
+
+
+def _prefix(rid: str, neighbours: list[str | None], minimum: int) -> str:
+    """The shortest prefix of `rid`, at least `minimum` long, that its neighbours in id
+    order do not share."""
+    length = minimum
+    for near in neighbours:
+        if near:
+            shared = next((i for i, (x, y) in enumerate(zip(rid, near, strict=False))
+                           if x != y), min(len(rid), len(near)))
+            length = max(length, shared + 1)
+    return rid[:length]
 
 
 def resolve_pair(db: Database, a: str, b: str,
