@@ -25,13 +25,21 @@ def run_migrations_online() -> None:
         render_as_batch=True,
         include_object=include_object,
     )
+    from coordinator.db import last_touch
+
+    driver = connection.connection.driver_connection
     with context.begin_transaction():
+        # The derived last-contact table's triggers span several record tables: none
+        # may be in the way of a table rebuild, and all come back, with the table
+        # computed afresh, once the schema is final.
+        last_touch.remove(driver)
         context.run_migrations()
+        last_touch.refresh_after_upgrade(driver)
         # A laptop that syncs with a team hub gets its change-capture triggers back:
         # batch-mode table rebuilds drop them, and new columns must be captured.
         from coordinator.sync.capture import refresh_after_upgrade
 
-        refresh_after_upgrade(connection.connection.driver_connection)
+        refresh_after_upgrade(driver)
         problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise RuntimeError(f"Migration left broken references: {problems[:5]}")

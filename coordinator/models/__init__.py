@@ -20,6 +20,7 @@ from coordinator.models.enums import (
     Sector,
 )
 from coordinator.models.imports import ImportBatch, ImportBatchItem
+from coordinator.models.last_touch import organization_touch
 from coordinator.models.meetings import (
     ActionItem,
     AgendaItem,
@@ -87,6 +88,7 @@ __all__ = [
     "fold",
     "natural_id",
     "new_id",
+    "organization_touch",
     "parse_sql_time",
     "sql_time",
     "utcnow",

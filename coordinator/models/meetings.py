@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coordinator.models.base import Record
@@ -18,6 +18,11 @@ class MeetingSeries(Record, table=True):
 
 
 class Meeting(Record, table=True):
+    # Home's "recently changed": the last edited live meetings, newest first.
+    __table_args__ = (
+        Index("ix_meeting_recent", "updated_at", sqlite_where=text("deleted_at IS NULL")),
+    )
+
     title: str = Field(max_length=300)
     series_id: str | None = Field(
         default=None, foreign_key="meeting_series.id", ondelete="SET NULL", index=True

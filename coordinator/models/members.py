@@ -22,7 +22,11 @@ class Consortium(Record, table=True):
 
 
 class Organization(Record, table=True):
-    __table_args__ = (Index("ix_organization_consortium_name", "consortium_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_organization_consortium_name", "consortium_id", "name_key"),
+        # Home's "recently changed": the last edited live rows, newest first.
+        Index("ix_organization_recent", "updated_at", sqlite_where=text("deleted_at IS NULL")),
+    )
 
     name: str = Field(max_length=300)
     name_key: str = Field(default="", max_length=300, index=True)  # folded name
@@ -48,6 +52,8 @@ class Contact(Record, table=True):
         # the index alone (Home's "going quiet", Coverage).
         Index("ix_contact_org_contacted", "organization_id", "last_contacted_on",
               sqlite_where=text("deleted_at IS NULL")),
+        # Home's "recently changed": the last edited live contacts, newest first.
+        Index("ix_contact_recent", "updated_at", sqlite_where=text("deleted_at IS NULL")),
         CheckConstraint("full_name <> ''", name="ck_contact_has_name"),
     )
 

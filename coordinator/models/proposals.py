@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coordinator.models.base import Record
 
 
 class Proposal(Record, table=True):
+    # Home's "recently changed": the last edited live proposals, newest first.
+    __table_args__ = (
+        Index("ix_proposal_recent", "updated_at", sqlite_where=text("deleted_at IS NULL")),
+    )
+
     title: str = Field(max_length=300)
     summary: str = Field(default="")
     status: str = Field(default="idea", max_length=30, index=True)
@@ -19,8 +24,10 @@ class Proposal(Record, table=True):
     amount_minor: int = 0  # requested amount in minor units (cents)
     currency: str = Field(default="USD", max_length=3)
     due_date: date | None = Field(default=None, index=True)
+    # Indexed: an organization's proposals are found from it (Home's "going quiet").
     lead_organization_id: str | None = Field(
-        default=None, foreign_key="organization.id", ondelete="SET NULL", max_length=36
+        default=None, foreign_key="organization.id", ondelete="SET NULL", max_length=36,
+        index=True,
     )
     owner_id: str | None = Field(
         default=None, foreign_key="contact.id", ondelete="SET NULL", max_length=36

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from coordinator.changes import ChangeKind
-from coordinator.db import Database
+from coordinator.db import Database, last_touch
 from coordinator.errors import NotFound
 from coordinator.models import parse_sql_time, sql_time, utcnow
 from coordinator.models.enums import CLOSED_STATUSES
@@ -57,15 +57,6 @@ def week_end(day: date) -> date:
     return day + timedelta(days=6 - day.weekday())
 
 
-# Each live proposal's organizations (lead and partners) as (org, p.*): append
-# conditions on `p` with AND.
-_PROPOSAL_ORGS = """
-SELECT x.org AS org, p.due_date AS due_date FROM (
-  SELECT lead_organization_id AS org, id AS pid FROM proposal
-   WHERE lead_organization_id IS NOT NULL
-  UNION SELECT organization_id, proposal_id FROM proposal_partner) x
-JOIN proposal p ON p.id = x.pid WHERE p.deleted_at IS NULL"""
-
 # The latest contact with each organization, one row per organization that had any
 # (parameters :today, :now). Used by Home ("going quiet") and by Coverage.
 TOUCH_SQL = f"""
@@ -88,38 +79,28 @@ SELECT org, max(day) AS day FROM (
 """
 
 
-# The quiet members: no contact since :since, no meeting attended nor live proposal
-# since (parameters :today, :now, :since, :since_t).
-# An organization's latest "last contacted" over its live contacts, and their number:
-# one seek each into the partial index ix_contact_org_contacted (organization, date),
-# which holds both (no contact row is read).
-_LAST_CONTACTED = ("(SELECT max(c.last_contacted_on) FROM contact c"
-                   " WHERE c.organization_id = o.id AND c.deleted_at IS NULL)")
-_CONTACTS = ("(SELECT count(*) FROM contact c"
-             " WHERE c.organization_id = o.id AND c.deleted_at IS NULL)")
+# The quiet members: no contact since :since (parameters :since, :now and :now_day, the
+# day of :now), from the table the triggers of `coordinator.db.last_touch` keep: one
+# range read of its index (the organizations whose contacts were not contacted since),
+# then each one's organization row. A meeting is a contact once it has started: an
+# organization whose latest attended meeting is not over yet (:now_day or later) is
+# dated by its meetings until :now instead.
+_MET_UNTIL_NOW = last_touch.met("t.organization_id", until=":now")
 QUIET_SQL = (
-    "WITH met AS (SELECT DISTINCT c.organization_id AS org FROM meeting m"
-    "  JOIN attendee a ON a.meeting_id = m.id JOIN contact c ON c.id = a.contact_id"
-    "  WHERE m.starts_at >= :since_t AND m.starts_at <= :now"
-    "  AND m.deleted_at IS NULL AND a.attended = 1 AND c.deleted_at IS NULL"
-    "  AND c.organization_id IS NOT NULL),"
-    # Live proposals still open or due since, then their lead and partners: filtering
-    # the proposals first reads a partner list by proposal (its index), with no UNION
-    # to de-duplicate (NOT IN below does), four times quicker than _PROPOSAL_ORGS.
-    " active AS (SELECT p.lead_organization_id AS org FROM proposal p"
-    "  WHERE p.deleted_at IS NULL AND p.lead_organization_id IS NOT NULL"
-    f"  AND (p.status NOT IN ({_CLOSED}) OR p.due_date >= :since)"
-    "  UNION ALL SELECT pp.organization_id FROM proposal p"
-    "  JOIN proposal_partner pp ON pp.proposal_id = p.id WHERE p.deleted_at IS NULL"
-    f"  AND (p.status NOT IN ({_CLOSED}) OR p.due_date >= :since))"
-    f" SELECT o.id, o.name, coalesce(cs.short_name, ''), {_LAST_CONTACTED},"
-    f" {_CONTACTS}, o.name_key FROM organization o"
+    "SELECT id, name, consortium, name_key, max(contacted_on, proposed_on, met) AS last,"
+    " contacted_on, proposed_on, met FROM ("
+    " SELECT o.id, o.name, coalesce(cs.short_name, '') AS consortium, o.name_key,"
+    " t.contacted_on, t.proposed_on,"
+    f" CASE WHEN t.met_on >= :now_day THEN {_MET_UNTIL_NOW} ELSE t.met_on END AS met"
+    # CROSS JOIN: SQLite keeps this order, the range read first, never a walk over the
+    # members with a lookup each.
+    " FROM organization_touch t CROSS JOIN organization o ON o.id = t.organization_id"
     " LEFT JOIN consortium cs ON cs.id = o.consortium_id"
-    " WHERE o.deleted_at IS NULL AND o.consortium_id IS NOT NULL"
-    " AND o.id NOT IN (SELECT org FROM met) AND o.id NOT IN (SELECT org FROM active)"
-    # Last: dated only the members neither met nor in a live proposal; counted only
-    # those found quiet.
-    f" AND coalesce({_LAST_CONTACTED}, '') < :since"
+    " WHERE t.contacted_on < :since AND t.proposed_on < :since"
+    " AND o.deleted_at IS NULL AND o.consortium_id IS NOT NULL)"
+    " WHERE met < :since"
+    # Never contacted ("") first, then the longest quiet.
+    " ORDER BY last, name_key, id"
 )
 
 
@@ -336,47 +317,23 @@ class HomeService:
         """Member organizations (those in a consortium) with no contact since `months`
         months before `today`: never contacted first, then the longest quiet.
 
-        Two queries: the first finds the quiet members in one pass over the contacts
-        (their latest `last contacted` and their number), ruling out members with a
-        meeting attended or a proposal since; the second dates the last meeting and
-        proposal of only those quiet members, for the order and the date shown."""
+        Two queries: the quiet members with their latest contact (a range read of the
+        last-contact table), then the live contacts of only those listed."""
         since = months_before(today, months)
         now = now or moment_of(today)
-        params = {"today": today.isoformat(), "now": sql_time(now),
-                  "since": since.isoformat(), "since_t": sql_time(datetime.combine(
-                      since, time.min, UTC))}
+        stamp = sql_time(now)
         with self.db.raw() as conn:
-            quiet = conn.execute(
-                QUIET_SQL,
-                params).fetchall()
-            ids = json.dumps([r[0] for r in quiet])
-            earlier = dict(conn.execute(
-                "WITH q AS (SELECT value AS org FROM json_each(:ids))"
-                " SELECT org, max(day) FROM ("
-                "  SELECT c.organization_id AS org, max(substr(m.starts_at, 1, 10)) AS day"
-                "  FROM contact c JOIN attendee a ON a.contact_id = c.id"
-                "  JOIN meeting m ON m.id = a.meeting_id"
-                "  WHERE c.organization_id IN (SELECT org FROM q) AND c.deleted_at IS NULL"
-                "  AND a.attended = 1 AND m.deleted_at IS NULL AND m.starts_at <= :now"
-                "  GROUP BY c.organization_id"
-                # Proposals they lead, then those they are partners in, each found
-                # from the organization (an index each), not from every pair.
-                "  UNION ALL SELECT p.lead_organization_id, max(p.due_date) FROM proposal p"
-                "  WHERE p.deleted_at IS NULL AND p.lead_organization_id IN (SELECT org FROM q)"
-                "  GROUP BY p.lead_organization_id"
-                "  UNION ALL SELECT pp.organization_id, max(p.due_date) FROM proposal_partner pp"
-                "  JOIN proposal p ON p.id = pp.proposal_id"
-                "  WHERE p.deleted_at IS NULL AND pp.organization_id IN (SELECT org FROM q)"
-                "  GROUP BY pp.organization_id"
-                " ) GROUP BY org", {"ids": ids, "now": sql_time(now)}).fetchall())
-        rows = []
-        for oid, name, consortium, day, n, key in quiet:
-            days = [d for d in (_day(day), _day(earlier.get(oid))) if d is not None]
-            rows.append((max(days) if days else None, key, QuietOrganization(
-                oid, name, consortium, max(days) if days else None, int(n))))
-        rows.sort(key=lambda r: (r[0] is not None, r[0] or date.min, r[1]))
-        return QuietList(rows=[r[2] for r in rows[:limit]], total=len(rows), months=months,
-                         since=since)
+            quiet = conn.execute(QUIET_SQL, {"since": since.isoformat(), "now": stamp,
+                                             "now_day": stamp[:10]}).fetchall()
+            shown = quiet[:limit]
+            counts = dict(conn.execute(
+                "SELECT c.organization_id, count(*) FROM contact c"
+                " WHERE c.organization_id IN (SELECT value FROM json_each(:ids))"
+                " AND c.deleted_at IS NULL GROUP BY c.organization_id",
+                {"ids": json.dumps([r[0] for r in shown])}).fetchall())
+        rows = [QuietOrganization(oid, name, consortium, _day(last), int(counts.get(oid, 0)))
+                for oid, name, consortium, _key, last, *_parts in shown]
+        return QuietList(rows=rows, total=len(quiet), months=months, since=since)
 
     def mark_contacted(self, organization_id: str, day: date) -> dict[str, date | None]:
         """Set `last contacted` to `day` on every live contact of the organization;

@@ -1,9 +1,11 @@
 """Which tables travel to the team hub, and how each row is named and split there.
 
 Every table of the data model travels except the import history (it describes what
-this laptop imported, and its undo already travels as ordinary deletes) and the sync
-bookkeeping itself. A row is identified on the hub by its table name (the "kind") and
-its id; rows of link tables, which have a two-column key, by "left:right".
+this laptop imported, and its undo already travels as ordinary deletes), each
+organization's latest contact (derived by triggers from the records a laptop holds:
+`coordinator.db.last_touch`) and the sync bookkeeping itself. A row is identified on
+the hub by its table name (the "kind") and its id; rows of link tables, which have a
+two-column key, by "left:right".
 
 Fields are split three ways on the hub, because row-level security can hide rows but
 not columns:
@@ -22,8 +24,9 @@ from sqlmodel import SQLModel
 import coordinator.models  # noqa: F401  (registers every table on the metadata)
 from coordinator.models.sync import BOOKKEEPING_TABLES
 
+# organization_touch is derived by triggers from the records each laptop holds.
 LOCAL_ONLY = frozenset({"import_batch", "import_batch_ids", "import_batch_item",
-                        *BOOKKEEPING_TABLES})
+                        "organization_touch", *BOOKKEEPING_TABLES})
 
 PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
     "contact": ("private_notes",),
