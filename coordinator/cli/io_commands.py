@@ -122,6 +122,10 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if result.mapping:
         used = ", ".join(f"{k} → {v}" for k, v in result.mapping.items() if v != "ignore")
         print(f"Columns: {used}")
+        ignored = [k for k, v in result.mapping.items() if v == "ignore"]
+        if ignored:  # said, so that no column is left out unseen
+            print(f"Not imported (no matching field; choose one with --mapping): "
+                  f"{', '.join(shown(k) for k in ignored)}")
     chosen_skip = args.duplicates == "skip"
     policy = "create" if args.duplicates in ("import", "create") else "skip"
     options = importer.ImportOptions(duplicates=policy, source=shown(args.file))

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coordinator.errors import CoordinatorError
-from coordinator.formats import csv_layouts, mappings, parallel
+from coordinator.formats import csv_layouts, mappings, parallel, preamble
 from coordinator.formats.encoding import decode_for_import, restore_cell
 from coordinator.formats.fields import finish
 from coordinator.formats.parsed import (
@@ -42,10 +42,11 @@ REPORT_EVERY = 500
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that occurs most often outside quotes in the header line."""
+    """The delimiter that occurs most often outside quotes in the header line (the
+    first line holding any: lines of a preamble above the header hold none)."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for ch in text[:20000]:
+    for ch in preamble.sniff_line(text, DELIMITERS):
         if ch == '"':
             quoted = not quoted
         elif not quoted and ch in "\r\n":
@@ -84,21 +85,38 @@ def _read_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, in
     rows: list[tuple[int, int, list[str]]] = []
     headers: list[str] | None = None
     first: tuple[int, list[str]] = (1, [])
+    # the first rows until the header is known: (first line, cells, blank line before)
+    lead: list[tuple[int, list[str], bool]] = []
     line = 1
+    blank = False
+
+    def take_header() -> None:
+        nonlocal headers, first
+        at = preamble.header_index([(c, b) for _, c, b in lead])
+        first = lead[at][:2]
+        headers = _unique(first[1])
+        for start, cells, _ in lead[at + 1:]:
+            rows.append((len(rows) + 2, start, cells))
+
     try:
         for cells in reader:
             start, line = line, reader.line_num + 1
             if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
+                blank = True
                 continue
             if headers is None:
-                headers = _unique(cells)
-                first = (start, cells)
+                lead.append((start, cells, blank))
+                blank = False
+                if len(lead) == preamble.PREAMBLE_ROWS + 2:
+                    take_header()
                 continue
             rows.append((len(rows) + 2, start, cells))
     except csv.Error as exc:
         detail = "a quoted field is not closed" if "end of data" in str(exc) else str(exc)
         raise UnreadableFile(f"The CSV file cannot be read at line {line}: {detail}. "
                              "Nothing was imported.") from None
+    if headers is None and lead:
+        take_header()
     if headers is None:
         raise UnreadableFile("The CSV file is empty.")
     if mappings.looks_like_data(first[1]):

@@ -54,6 +54,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from operator import attrgetter
 from typing import Any
 
+from coordinator.formats import preamble
 from coordinator.formats.parsed import (
     CancelCheck,
     ImportProblem,
@@ -517,8 +518,9 @@ def _broken(exc: BaseException) -> bool:
 
 def read_header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
     """(header cells, offset of the first data character, lines up to the header) of
-    decoded CSV text, as `csv_import.read_table` reads them; None when there is no
-    header or csv.reader fails (the one-process path then reports it)."""
+    decoded CSV text, as `csv_import.read_table` reads them (lines of a preamble above
+    the header passed over alike); None when there is no header or csv.reader fails (the
+    one-process path then reports it)."""
     consumed = 0
 
     def lines() -> Iterator[str]:
@@ -528,10 +530,22 @@ def read_header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
             yield line
 
     reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    lead: list[tuple[list[str], int, int]] = []
+    blank: list[bool] = []  # a blank line right before each row of `lead`
+    after_blank = False
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
-                return cells, consumed, reader.line_num
+                lead.append((cells, consumed, reader.line_num))
+                blank.append(after_blank)
+                after_blank = False
+                if len(lead) == preamble.PREAMBLE_ROWS + 2:
+                    break
+            else:
+                after_blank = True
     except csv.Error:
         return None
+    if not lead:
+        return None
+    return lead[preamble.header_index([(r[0], b) for r, b in zip(lead, blank, strict=True)])]
     return None

@@ -204,3 +204,19 @@ def test_when_there_is_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not parallel.worth_a_pool(big)  # one worker does not pay (see MIN_WORKERS)
     monkeypatch.setenv(parallel.ENV_WORKERS, "1")
     assert parallel.worth_a_pool(big)  # unless asked for
+
+
+def test_a_file_with_lines_above_its_header_parses_alike(pool: dict[str, int]) -> None:
+    """LinkedIn's Connections.csv opens with notes above the header: the pooled parse
+    finds the same header and numbers rows and lines alike."""
+    notes = (b'Notes:\r\n"When exporting your connection data, you may notice that some of '
+             b'the email addresses are missing."\r\n\r\n')
+    raw = notes + contacts_csv()
+    expected = one_process(raw)
+    assert expected.headers[:2] == HEADER[:2] and expected.contacts
+    result = parse_csv(raw)
+    assert pool["here"] > 0
+    assert result == expected
+    assert [(p.where, p.reason, p.line) for p in result.errors] == [
+        (p.where, p.reason, p.line) for p in expected.errors]
+    assert [c.where for c in result.contacts] == [c.where for c in expected.contacts]
