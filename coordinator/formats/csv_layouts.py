@@ -20,6 +20,7 @@ read (localised headers translated).
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -811,7 +812,11 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
                 address[field] = value
             elif field == "tags":
                 sep = ";" if ";" in value else ","
-                d.tags.extend(split_labels(value, sep))
+                if '"' in value:  # quoted tags (Mailchimp): "Smart cities","Water, energy"
+                    quoted = next(csv.reader([value], delimiter=sep, skipinitialspace=True))
+                    d.tags.extend(t for part in quoted for t in split_labels(part, "\n"))
+                else:
+                    d.tags.extend(split_labels(value, sep))
             elif field == "birthday":
                 _birthday(value, pc)
             elif field == "do_not_contact":

@@ -1,6 +1,7 @@
-"""CSV files with lines above their header row (LinkedIn's Connections.csv opens with
-"Notes:" and a paragraph; spreadsheet reports carry a title): the header is found below
-them, and no person's row is ever taken for such a line."""
+"""CSV files as other programs write them: lines above the header row (LinkedIn's
+Connections.csv opens with "Notes:" and a paragraph; spreadsheet reports carry a title),
+found and passed over without ever taking a person's row for one; Mailchimp's quoted
+tags."""
 
 from __future__ import annotations
 
@@ -94,3 +95,12 @@ def test_the_cli_names_the_columns_it_does_not_import(db_path: Path, capsys) -> 
     out = capsys.readouterr().out
     assert "Imported: 3 created" in out
     assert "Not imported (no matching field; choose one with --mapping): Connected On" in out
+
+
+def test_mailchimp_quoted_tags_keep_their_commas() -> None:
+    """Mailchimp's audience export quotes each tag inside the TAGS cell."""
+    raw = (b'Email Address,First Name,Last Name,Company,TAGS\r\n'
+           b'ana@example.org,Ana,Lopez,City of Denver,'
+           b'"""Smart cities"",""Water, energy"",Parks"\r\n')
+    result = parse_csv(raw)
+    assert [c.data.tags for c in result.contacts] == [["Smart cities", "Water, energy", "Parks"]]
