@@ -111,10 +111,11 @@ def _changed(*columns: str) -> str:
 
 _TRASHED = "(OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)"
 _BOTH_LEADS = "OLD.lead_organization_id UNION SELECT NEW.lead_organization_id"
-# An attendance row's organization (through its contact, if live) and meeting day (if
-# the meeting is not in Trash), before and after the change.
-_OLD_ORG = _LIVE_CONTACT_ORG.format("OLD.contact_id")
-_NEW_ORG = _LIVE_CONTACT_ORG.format("NEW.contact_id")
+# An attendance row's organization (through its contact, if live and the row says
+# attended) and meeting day (if the meeting is not in Trash), before and after the
+# change.
+_OLD_ORG = _LIVE_CONTACT_ORG.format("OLD.contact_id AND OLD.attended = 1")
+_NEW_ORG = _LIVE_CONTACT_ORG.format("NEW.contact_id AND NEW.attended = 1")
 _OLD_DAY = _LIVE_MEETING_DAY.format("OLD.meeting_id")
 _NEW_DAY = _LIVE_MEETING_DAY.format("NEW.meeting_id")
 

@@ -104,6 +104,17 @@ QUIET_SQL = (
 )
 
 
+# The last edited live records of each kind, then of all (parameter :limit): each kind
+# read backwards from the end of its partial index ix_<table>_recent (updated_at, live
+# rows), never a sort of the whole table.
+RECENT_SQL = " UNION ALL ".join(
+    f"SELECT * FROM (SELECT '{table}', id, {label}, updated_at FROM {table}"
+    " WHERE deleted_at IS NULL ORDER BY updated_at DESC LIMIT :limit)"
+    for table, label in (("contact", "full_name"), ("organization", "name"),
+                         ("proposal", "title"), ("meeting", "title"))
+) + " ORDER BY 4 DESC LIMIT :limit"
+
+
 @dataclass(frozen=True)
 class CallZone:
     """One consortium on the call and its time zone."""
@@ -371,22 +382,15 @@ class HomeService:
     # -- recently changed ----------------------------------------------------------------
     def recently_changed(self, limit: int = RECENT_SHOWN) -> list[RecentChange]:
         """The records edited last, of every kind, newest first."""
-        parts = [
-            ("contact", "full_name"), ("organization", "name"), ("proposal", "title"),
-            ("meeting", "title"),
-        ]
-        union = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT '{table}', id, {label}, updated_at FROM {table}"
-            f" WHERE deleted_at IS NULL ORDER BY updated_at DESC LIMIT :limit)"
-            for table, label in parts)
         with self.db.raw() as conn:
-            rows = conn.execute(f"{union} ORDER BY 4 DESC LIMIT :limit",
-                                {"limit": limit}).fetchall()
+            rows = conn.execute(RECENT_SQL, {"limit": limit}).fetchall()
         return [RecentChange(r[0], r[1], r[2], parse_sql_time(r[3]))  # type: ignore[arg-type]
                 for r in rows]
 
 
 __all__ = [
+    "QUIET_SQL",
+    "RECENT_SQL",
     "TOUCH_SQL",
     "ActionRow",
     "CallZone",
