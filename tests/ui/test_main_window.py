@@ -119,7 +119,7 @@ def test_state_is_restored_after_restart(sample_ctx, make_window, ui_settings, q
 
 
 def test_trash_restores_with_undo_and_purges_after_confirming(
-        sample_ctx, make_window, monkeypatch) -> None:
+        sample_ctx, make_window, modal) -> None:
     services = sample_ctx.services
     victim = services.contacts.list(limit=1).rows[0]
     services.contacts.delete(victim.id)
@@ -139,7 +139,7 @@ def test_trash_restores_with_undo_and_purges_after_confirming(
     assert trash.model.rowCount() == 1
 
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: answers.pop(0))
+    modal.drivers["QMessageBox"] = lambda box: box.button(answers.pop(0)).click()
     trash.table.selectRow(0)
     window.delete_action.trigger()  # Edit ▸ Delete in Trash = delete for good
     assert trash.model.rowCount() == 1  # cancelled: nothing purged

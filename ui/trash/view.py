@@ -1,18 +1,26 @@
 """The Trash view: deleted records, to restore (undoable) or delete for good (confirmed),
-in the kit's lazy table (listed and sorted in SQL by `services.trash`)."""
+in the kit's lazy table (listed and sorted in SQL by `services.trash`).
+
+Deleting for good (the selection, or the whole Trash) runs on the task pool: with tens
+of thousands of records it takes seconds, and the window must keep painting. While it
+runs the buttons are off and a busy bar shows; its result refreshes the table, and a
+failure (nothing was deleted: all or none) is shown in a message. A result that arrives
+after the view was closed only reaches the status bar."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +30,8 @@ from coordinator.errors import CoordinatorError
 from coordinator.services import Services
 from coordinator.services.trash import TrashItem
 from coordinator.wording import plural
+from ui.kit import background
+from ui.kit.background import PROGRESS_DELAY_MS, is_alive
 from ui.kit.lazy_table import (
     Column,
     LazyTableModel,
@@ -32,10 +42,13 @@ from ui.kit.lazy_table import (
 from ui.kit.roles import ENTITY_ROLE
 from ui.kit.undo import RestoreCommand, describe
 from ui.kit.views import FeatureView
+from ui.tasks import TaskRunner
 from ui.widgets.forms import SPACING
 
 if TYPE_CHECKING:
     from ui.context import AppContext
+
+log = logging.getLogger(__name__)
 
 KINDS = {"contact": "Contact", "organization": "Organization", "proposal": "Proposal",
          "meeting": "Meeting"}
@@ -126,10 +139,25 @@ class TrashView(QWidget, FeatureView):
         self.empty_button = QPushButton("&Empty Trash…")
         self.empty_button.setAccessibleName("Empty Trash")
         self.empty_button.clicked.connect(self.empty_trash)
+        self.purging = False  # a delete for good is running on the task pool
+        self.confirm_box: QMessageBox | None = None
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # the purge is one transaction: busy, not a percentage
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(160)
+        self.busy.setAccessibleName("Deleting for good")
+        self.busy.hide()
+        self.busy_label = QLabel()
+        self.busy_label.hide()
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.timeout.connect(self._show_busy)
         bar = QHBoxLayout()
         bar.addWidget(self.restore_button)
         bar.addWidget(self.purge_button)
         bar.addStretch(1)
+        bar.addWidget(self.busy_label)
+        bar.addWidget(self.busy)
         bar.addWidget(self.empty_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
@@ -153,14 +181,14 @@ class TrashView(QWidget, FeatureView):
     def _on_loaded(self, count: int) -> None:
         self.table.setVisible(bool(count))
         self.empty.setVisible(not count)
-        self.empty_button.setEnabled(bool(count))
         self._update_buttons()
         self.count_changed.emit(count)
 
     def _update_buttons(self) -> None:
-        has = self.table.selectionModel().hasSelection()
+        has = self.table.selectionModel().hasSelection() and not self.purging
         self.restore_button.setEnabled(has)
         self.purge_button.setEnabled(has)
+        self.empty_button.setEnabled(self.model.rowCount() > 0 and not self.purging)
 
     def _selection(self) -> dict[str, list[str]]:
         by_entity: dict[str, list[str]] = defaultdict(list)
@@ -185,43 +213,89 @@ class TrashView(QWidget, FeatureView):
     def delete_selected(self) -> None:
         """Purge the selection, after confirmation (this cannot be undone)."""
         selection = self._selection()
-        if not selection:
+        if not selection or self.purging:
             return
         what = ", ".join(describe(e, len(ids)) for e, ids in selection.items())
-        answer = QMessageBox.warning(
-            self, "Delete for good?",
-            f"Delete {what} for good? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._confirm("Delete for good?",
+                             f"Delete {what} for good? This cannot be undone."):
             return
-        try:
-            self.ctx.services.trash.purge_many(selection)
-        except CoordinatorError as exc:  # nothing was deleted: all or none
-            QMessageBox.warning(self, "Could not delete", str(exc))
-            return
-        self.ctx.status_message.emit(f"Deleted {what} for good.", 5000)
+        trash = self.ctx.services.trash
+        self._purge(lambda: trash.purge_many(selection), f"Deleting {what} for good…",
+                    lambda _none: f"Deleted {what} for good.", "Could not delete")
 
     def empty_trash(self) -> None:
         count = self.model.rowCount()
-        if not count:
+        if not count or self.purging:
             return
-        answer = QMessageBox.warning(
-            self, "Empty Trash?",
-            f"Delete {'the' if count == 1 else 'all'} {plural(count, 'record')} in Trash "
-            "for good? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._confirm(
+                "Empty Trash?",
+                f"Delete {'the' if count == 1 else 'all'} {plural(count, 'record')} in "
+                "Trash for good? This cannot be undone."):
             return
-        from ui.kit.background import wait_for
+        # Purging many records and giving the space back take time.
+        self._purge(self.ctx.services.trash.empty, "Emptying Trash…",
+                    lambda purged: f"Emptied Trash ({plural(purged, 'record')}).",
+                    "Could not empty Trash")
 
-        try:  # off the GUI thread: purging many records and giving the space back take time
-            purged = wait_for(self.ctx, self.ctx.services.trash.empty, self, "Emptying Trash…")
-        except CoordinatorError as exc:
-            QMessageBox.warning(self, "Could not empty Trash", str(exc))
-            return
-        self.ctx.status_message.emit(f"Emptied Trash ({plural(purged, 'record')}).", 5000)
+    def _confirm(self, title: str, text: str) -> bool:
+        """A warning with Yes and Cancel (Cancel the default); True for Yes."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.confirm_box = box
+        try:
+            background.run_modal(box)
+            return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+        finally:
+            self.confirm_box = None
+            box.deleteLater()
+
+    def _purge(self, work: Callable[[], object], label: str,
+               done_text: Callable[[object], str], failed_title: str) -> None:
+        """Run `work` on the task pool with the buttons off; then refresh and say how it
+        went. Only the status bar hears of it once this view is gone."""
+        ctx = self.ctx
+        self._set_purging(True, label)
+
+        def done(result: object) -> None:
+            if is_alive(self):
+                self._set_purging(False)
+                self.refresh()
+            ctx.status_message.emit(done_text(result), 5000)
+
+        def failed(exc: BaseException) -> None:
+            # Nothing was deleted: the purge is one unit of work, all or none.
+            if is_alive(self):
+                self._set_purging(False)
+            if not isinstance(exc, CoordinatorError):  # a bug: the application's error hook
+                report = TaskRunner.default_error_handler
+                if report is None:
+                    log.error("delete for good failed", exc_info=exc)
+                else:
+                    report(exc)
+            elif is_alive(self):
+                QMessageBox.warning(self, failed_title, str(exc))
+            else:
+                ctx.status_message.emit(f"{failed_title}: {exc}", 10000)
+
+        ctx.tasks.run(work, on_done=done, on_error=failed)
+
+    def _set_purging(self, running: bool, label: str = "") -> None:
+        self.purging = running
+        self.busy_label.setText(label)
+        if running:
+            self._busy_timer.start(PROGRESS_DELAY_MS)  # a quick purge never flashes it
+        else:
+            self._busy_timer.stop()
+            self.busy.hide()
+            self.busy_label.hide()
+        self._update_buttons()
+
+    def _show_busy(self) -> None:
+        if self.purging:
+            self.busy_label.show()
+            self.busy.show()
 
     def open_record(self, record_id: str) -> None:
         row = self.model.row_of(record_id)
