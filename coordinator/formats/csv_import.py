@@ -284,14 +284,14 @@ def _parse_pooled(text: str, encoding: str, delimiter: str, mapping: dict[str, s
     """The result of a pooled parse (`parallel.parse_text`), or None when the file is
     better read in one process: anything unusual (no header, a csv error, columns
     that need a mapping) is left to that path, which reports it as it always has."""
-    header = parallel.read_header(text, delimiter)
+    header = parallel.read_header(text, delimiter, mappings.SAMPLE_ROWS)
     if header is None:
         return None
-    cells, data_start, header_lines = header
+    cells, data_start, header_lines, sample = header
     if mappings.looks_like_data(cells):
         return None  # no header row: the one-process path reads the first row as data
     try:
-        result = _new_result(_unique(cells), encoding, mapping)
+        result = _new_result(_unique(cells), encoding, mapping, sample)
     except UnreadableFile:
         return None  # the one-process path says so (or finds a csv error first)
     pooled = parallel.parse_text(text, delimiter, result.headers, result.format,

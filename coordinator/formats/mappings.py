@@ -133,15 +133,41 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
         elif field not in ("email", "phone", "notes", "tags") and field in mapping.values():
             field = None  # the second column with this exact name
         if field in ("email", "phone"):
-            label = next((w for w in ("home", "mobile", "cell", "personal", "fax", "work")
-                          if w in key.split()), "")
-            label = {"cell": "mobile", "personal": "home"}.get(label, label)
-            mapping[header] = f"{field}:{label}" if label and label != "work" else field
+            mapping[header] = _labelled(field, key)
         elif field:
             mapping[header] = field
             taken.add(field)
         else:
             mapping[header] = "ignore"
+    return mapping
+
+
+def _labelled(field: str, key: str) -> str:
+    """An email or phone field spec with the label its column's name gives ("Home
+    Phone" -> phone:home); work is the default label, left unsaid."""
+    label = next((w for w in ("home", "mobile", "cell", "personal", "fax", "work")
+                  if w in key.split()), "")
+    label = {"cell": "mobile", "personal": "home"}.get(label, label)
+    return f"{field}:{label}" if label and label != "work" else field
+
+
+def _claim_by_values(mapping: dict[str, str], headers: list[str],
+                     rows: list[list[str]]) -> dict[str, str]:
+    """Named columns that no field's name fits, claimed by what they hold: a column of
+    phone numbers, emails or web addresses (the notes when the website is taken). Yahoo's
+    export names its phone columns just "Home", "Work", "Mobile", "Fax" and "Other"."""
+    for i, header in enumerate(headers):
+        if mapping.get(header) != "ignore":
+            continue
+        values = [r[i] for r in rows[:SAMPLE_ROWS] if i < len(r) and r[i].strip()]
+        kinds = {value_kind(v) for v in values}
+        if len(kinds) != 1 or None in kinds:
+            continue
+        kind = kinds.pop()
+        if kind in ("email", "phone"):
+            mapping[header] = _labelled(kind, _key(header))  # type: ignore[arg-type]
+        elif kind == "website":  # a second web address goes to the notes, as above
+            mapping[header] = "notes" if "website" in mapping.values() else "website"
     return mapping
 
 
@@ -302,9 +328,11 @@ def guess_from_values(headers: list[str], rows: list[list[str]]) -> dict[str, st
 
 def guess_for(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
     """A saved mapping for exactly these columns, else a guess: from the values for a
-    file without a header row, from the header names otherwise."""
+    file without a header row, from the header names otherwise (and, for a column no
+    name fits, from its values)."""
     saved = saved_mapping_for(headers)
     if saved:
         return saved
-    return guess_from_values(headers, rows) if is_headerless(headers) else guess_mapping(
-        headers)
+    if is_headerless(headers):
+        return guess_from_values(headers, rows)
+    return _claim_by_values(guess_mapping(headers), headers, rows)

@@ -516,11 +516,12 @@ def _broken(exc: BaseException) -> bool:
     return isinstance(exc, BrokenProcessPool) or "bootstrapping phase" in str(exc)
 
 
-def read_header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
-    """(header cells, offset of the first data character, lines up to the header) of
-    decoded CSV text, as `csv_import.read_table` reads them (lines of a preamble above
-    the header passed over alike); None when there is no header or csv.reader fails (the
-    one-process path then reports it)."""
+def read_header(text: str, delimiter: str, sample: int = 0
+                ) -> tuple[list[str], int, int, list[list[str]]] | None:
+    """(header cells, offset of the first data character, lines up to the header, the
+    first `sample` data rows) of decoded CSV text, as `csv_import.read_table` reads them
+    (lines of a preamble above the header passed over alike); None when there is no
+    header or csv.reader fails (the one-process path then reports it)."""
     consumed = 0
 
     def lines() -> Iterator[str]:
@@ -539,7 +540,7 @@ def read_header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
                 lead.append((cells, consumed, reader.line_num))
                 blank.append(after_blank)
                 after_blank = False
-                if len(lead) == preamble.PREAMBLE_ROWS + 2:
+                if len(lead) == preamble.PREAMBLE_ROWS + 2 + sample:
                     break
             else:
                 after_blank = True
@@ -547,5 +548,6 @@ def read_header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
         return None
     if not lead:
         return None
-    return lead[preamble.header_index([(r[0], b) for r, b in zip(lead, blank, strict=True)])]
-    return None
+    at = preamble.header_index([(r[0], b) for r, b in zip(lead, blank, strict=True)])
+    cells, offset, line = lead[at]
+    return cells, offset, line, [r[0] for r in lead[at + 1:at + 1 + sample]]

@@ -104,3 +104,28 @@ def test_mailchimp_quoted_tags_keep_their_commas() -> None:
            b'"""Smart cities"",""Water, energy"",Parks"\r\n')
     result = parse_csv(raw)
     assert [c.data.tags for c in result.contacts] == [["Smart cities", "Water, energy", "Parks"]]
+
+
+def test_yahoo_phone_columns_named_only_home_work_fax_are_read_by_their_values() -> None:
+    """Yahoo names its phone columns "Home", "Work", "Fax", "Mobile": no field's name
+    fits them, so what they hold decides (labelled by the column's name)."""
+    result = parse_csv((FIXTURES / "yahoo.csv").read_bytes())
+    assert result.mapping is not None
+    assert result.mapping["Home"] == "phone:home" and result.mapping["Work"] == "phone"
+    assert result.mapping["Fax"] == "phone:fax" and result.mapping["Yahoo! ID"] == "ignore"
+    ana, bob = result.contacts
+    assert [(p.raw, p.label) for p in ana.data.phones] == [
+        ("303-555-0199", "home"), ("303-555-0100", "work"), ("303-555-0102", "fax"),
+        ("720-555-0101", "mobile")]
+    assert [e.address for e in ana.data.emails] == ["ana@denvergov.org", "ana@gmail.com"]
+    assert (ana.organization, ana.data.title, ana.data.family_name) == (
+        "City and County of Denver", "Smart City Lead", "López")
+    assert [(p.raw, p.label) for p in bob.data.phones] == [("(480) 555-0140", "work")]
+    # "Personal Website" took the website field; Bob's business site is kept in his notes
+    assert bob.data.website == "" and "https://acme.example" in bob.data.notes
+
+
+def test_a_named_column_of_mixed_values_stays_unmapped() -> None:
+    raw = (b"Name,Reference\r\nAna Lopez,303-555-0100\r\nBob Smith,see file 7\r\n")
+    result = parse_csv(raw)
+    assert result.mapping == {"Name": "full_name", "Reference": "ignore"}

@@ -166,7 +166,7 @@ def test_parts_are_cut_between_records() -> None:
     text = contacts_csv(300).decode()
     header = parallel.read_header(text, ",")
     assert header is not None
-    cells, start, lines = header
+    cells, start, lines, _sample = header
     assert cells == HEADER and text[start - 2:start] == "\r\n" and lines == 1
     parts = parallel.split_parts(text, start, lines, 1_000)
     assert len(parts) > 10
