@@ -163,7 +163,9 @@ def backup_database(src: Path, dest: Path, *, checksum: bool = False) -> Path:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         create_private_file(tmp)
-        source = sqlite3.connect(sqlite_uri(src, "ro"), uri=True)
+        from coordinator.db.inspect import connect_to_read  # inspect imports this module
+
+        source = connect_to_read(src)  # no -wal or -shm left beside a closed database
         try:
             target = sqlite3.connect(tmp)
             try:

@@ -148,6 +148,26 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
+def connect_to_read(path: Path, **kwargs: object) -> sqlite3.Connection:
+    """A sqlite3 connection that only reads `path` and leaves no -wal or -shm behind.
+
+    A file that may be written is opened read-write but `query_only` (SQLite refuses
+    every write): when it is the last connection to close, SQLite checkpoints the WAL
+    and removes both side files, as it does for any writer. A mode=ro connection to a
+    WAL database creates them too but may not remove them, so they stayed beside a
+    database nobody had open. A file that may not be written opens as `read_only_uri`.
+    """
+    if read_only_reason(path) is not None:
+        return sqlite3.connect(read_only_uri(path), uri=True, **kwargs)  # type: ignore[arg-type]
+    conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, **kwargs)  # type: ignore[arg-type]
+    try:
+        conn.execute("PRAGMA query_only=ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def read_only_uri(path: Path) -> str:
     """The URI for reading `path` without writing (percent-encoded: names with ?, # or %
     open the right file).

@@ -17,8 +17,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from coordinator.db import migrate
-from coordinator.db.backup import sqlite_uri
-from coordinator.db.inspect import inspect_file, leaving_no_trace, read_only_reason
+from coordinator.db.inspect import (
+    connect_to_read,
+    inspect_file,
+    leaving_no_trace,
+    read_only_reason,
+)
 from coordinator.folding import fold
 
 BUSY_TIMEOUT_MS = 10_000  # the same wait for a writer as the engine's connections
@@ -45,17 +49,9 @@ class PlainReader:
                     state.revision != migrate.head_revision():
                 cleanup.close()
                 return None
-            # Opened for reading and writing, but query_only: SQLite refuses every write,
-            # and the last connection to close still checkpoints the WAL and removes the
-            # -wal and -shm files. A mode=ro connection may not, so it left them behind
-            # for the next program to find. The file is known to be writable here.
-            conn = sqlite3.connect(sqlite_uri(path, "rw"), uri=True, check_same_thread=False,
+            # query_only, and the -wal and -shm removed when the last connection closes
+            conn = connect_to_read(path, check_same_thread=False,
                                    timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                conn.execute("PRAGMA query_only=ON")
-            except BaseException:
-                conn.close()
-                raise
         except BaseException:
             cleanup.close()
             raise

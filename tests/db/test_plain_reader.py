@@ -71,3 +71,23 @@ def test_read_only_commands_leave_the_folder_as_they_found_it(
     assert main(["--db", str(path), *command]) == 0
     assert capsys.readouterr().out
     assert names_in(tmp_path) == before
+
+
+def test_a_backup_of_a_closed_database_leaves_its_folder_as_it_found_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = closed_database(folder / "coalition.db")
+    before = names_in(folder)
+    copy = tmp_path / "copies" / "copy.db"
+    assert main(["--db", str(path), "backup", "-o", str(copy)]) == 0
+    assert names_in(folder) == before
+    assert main(["--db", str(path), "backup"]) == 0
+    assert names_in(folder) == before
+    capsys.readouterr()
+    copied = Database.open(copy)
+    try:
+        assert Services(copied).contacts.count() == 1
+    finally:
+        copied.close()
