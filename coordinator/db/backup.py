@@ -257,8 +257,10 @@ def check_checksum(path: Path) -> bool:
 
 def record_counts(path: Path) -> dict[str, int]:
     """Headline record counts (not in Trash) of a database file, read-only."""
+    from coordinator.db.inspect import connect_to_read  # inspect imports this module
+
     counts: dict[str, int] = {}
-    conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
+    conn = connect_to_read(path)  # no -wal or -shm left beside a closed database
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         for table, label in COUNTED_TABLES:

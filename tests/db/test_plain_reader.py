@@ -73,7 +73,7 @@ def test_read_only_commands_leave_the_folder_as_they_found_it(
     assert names_in(tmp_path) == before
 
 
-def test_a_backup_of_a_closed_database_leaves_its_folder_as_it_found_it(
+def test_a_backup_and_a_restore_leave_the_folder_as_they_found_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "data"
@@ -84,6 +84,8 @@ def test_a_backup_of_a_closed_database_leaves_its_folder_as_it_found_it(
     assert main(["--db", str(path), "backup", "-o", str(copy)]) == 0
     assert names_in(folder) == before
     assert main(["--db", str(path), "backup"]) == 0
+    assert names_in(folder) == before
+    assert main(["--db", str(path), "restore", str(copy)]) == 0  # counts what it restored
     assert names_in(folder) == before
     capsys.readouterr()
     copied = Database.open(copy)
