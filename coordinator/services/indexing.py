@@ -70,6 +70,7 @@ def source(entity: str, *, only_ids: bool = False) -> str:
 
 
 CHUNK = 500
+BULK_CHUNK = 5_000  # ids per statement of the bulk functions (one JSON array)
 
 
 def refresh(session: Session, entity: str, ids: Collection[str] | None = None) -> int:
@@ -146,6 +147,21 @@ def unindex_many(session: Session, ids: Sequence[str]) -> None:
         cursor.executemany("DELETE FROM search_doc WHERE rowid = ?", rows)
     finally:
         cursor.close()
+
+
+def remove_ids(session: Session, ids: Sequence[str]) -> None:
+    """Take `ids` (of any entity) out of the index in two statements per chunk
+    (emptying a Trash of tens of thousands of records). The ids go in as one JSON array
+    read through `IN (SELECT value FROM json_each(?))`: a join from json_each would
+    let the planner scan search_doc once per chunk instead of seeking each id."""
+    for start in range(0, len(ids), BULK_CHUNK):
+        param = {"ids": json.dumps(list(ids[start:start + BULK_CHUNK]))}
+        session.execute(text(
+            "DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_doc "
+            "WHERE entity_id IN (SELECT value FROM json_each(:ids)))"), param)
+        session.execute(text(
+            "DELETE FROM search_doc WHERE entity_id IN (SELECT value FROM json_each(:ids))"),
+            param)
 
 
 def index_all(session: Session) -> int:

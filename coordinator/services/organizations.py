@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text
@@ -19,7 +20,13 @@ from coordinator.models import (
     parse_sql_time,
 )
 from coordinator.services import validation as v
-from coordinator.services.base import EntityService, record_change, set_tags, tag_names
+from coordinator.services.base import (
+    IN_JSON_IDS,
+    EntityService,
+    record_change,
+    set_tags,
+    tag_names,
+)
 from coordinator.services.records import ConsortiumData, OrganizationData, Page
 from coordinator.services.search import fts_query
 
@@ -141,21 +148,23 @@ class OrganizationService(EntityService):
             indexing.refresh(session, "contact", contact_ids)
             record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
 
-    def purge(self, record_id: str) -> None:
-        """Delete for good; its contacts stay, without the organization and the consortium
-        they had through it (and are re-indexed without its name)."""
-        with self.db.write() as session:
-            contact_ids = session.exec(
-                select(Contact.id).where(Contact.organization_id == record_id)).all()
-            super().purge(record_id)
-            if contact_ids:
-                session.execute(text("UPDATE contact SET organization_id = NULL, "
-                                     "consortium_id = NULL WHERE id IN :ids").bindparams(
-                                    bindparam("ids", expanding=True)),
-                                {"ids": list(contact_ids)})
-                from coordinator.services import indexing
-                indexing.refresh(session, "contact", contact_ids)
-                record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
+    def purge_chunk(self, session: Session, record_ids: list[str]) -> None:
+        """Delete for good; their contacts stay, without the organization and the
+        consortium they had through it (and are re-indexed without its name)."""
+        param = {"ids": json.dumps(record_ids)}
+        contact_ids = session.execute(text(
+            f"SELECT id FROM contact WHERE organization_id {IN_JSON_IDS}"), param
+        ).scalars().all()
+        if contact_ids:
+            session.execute(text(
+                "UPDATE contact SET organization_id = NULL, consortium_id = NULL "
+                f"WHERE organization_id {IN_JSON_IDS}"), param)
+        super().purge_chunk(session, record_ids)
+        if contact_ids:
+            from coordinator.services import indexing
+            indexing.remove_ids(session, contact_ids)
+            indexing.index_new(session, "contact", contact_ids)
+            record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
 
     def _apply(self, session: Session, row: Organization, d: OrganizationData) -> None:
         row.name = d.name.strip()

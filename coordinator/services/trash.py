@@ -10,13 +10,16 @@ from sqlalchemy import bindparam, text
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.models import parse_sql_time
-from coordinator.services.base import EntityService
+from coordinator.services.base import EntityService, Progress, purge_records
 from coordinator.services.stats import TRASHED_SQL
 
 # entity -> SQL giving (id, title, deleted_at) of trashed rows
 _TRASHED = TRASHED_SQL
 # Sort keys of `TrashService.ids`, over (id, title, deleted_at, entity).
 TRASH_SORTS = {"name": "title COLLATE NOCASE", "kind": "entity", "deleted": "deleted_at"}
+# Meetings point at contacts and proposals (action items, presenters), proposals at
+# contacts and organizations, contacts at organizations: purged in this order.
+PURGE_ORDER = ("meeting", "proposal", "contact", "organization")
 
 
 @dataclass(frozen=True)
@@ -86,24 +89,35 @@ class TrashService:
     def purge(self, entity: str, record_id: str) -> None:
         self._service(entity).purge(record_id)
 
-    def purge_many(self, selection: dict[str, list[str]]) -> None:
+    def purge_many(self, selection: dict[str, list[str]],
+                   progress: Progress | None = None) -> None:
         """Delete for good the records of each entity in `selection`, in one unit of
-        work: all of them, or none."""
-        with self.db.write():
-            for entity, record_ids in selection.items():
-                for record_id in record_ids:
-                    self.purge(entity, record_id)
+        work: all of them, or none. `progress(done, total)` is called as it goes (from
+        the calling thread)."""
+        with self.db.write() as session:
+            purge_records(session, self._in_purge_order(selection), progress)
 
-    def empty(self) -> int:
+    def empty(self, progress: Progress | None = None) -> int:
         """Purge everything in Trash in one unit of work; returns how many records.
-        The space the records took goes back to the disk when it is worth a VACUUM."""
-        items = self.list()
-        with self.db.write():
-            for item in items:
-                self._service(item.entity).purge(item.id)
-        if items:
+        `progress(done, total)` is called as it goes. The space the records took goes
+        back to the disk when it is worth a VACUUM."""
+        with self.db.write() as session:
+            selection = {entity: list(session.execute(text(
+                f"SELECT id FROM ({sql})")).scalars()) for entity, sql in _TRASHED.items()}
+            purged = purge_records(session, self._in_purge_order(selection), progress)
+        if purged:
             self.db.reclaim_space()
-        return len(items)
+        return purged
+
+    def _in_purge_order(self, selection: dict[str, list[str]]
+                        ) -> list[tuple[EntityService, list[str]]]:
+        """The selection's services, those whose records point at others first, so a
+        link to a record purged in the same go is not set to NULL just before its own
+        row goes."""
+        for entity in selection:
+            self._service(entity)  # an unknown kind is refused before anything is done
+        return [(self._service(entity), list(selection[entity]))
+                for entity in sorted(selection, key=PURGE_ORDER.index)]
 
     def find(self, record_id: str) -> TrashItem:
         """The item with this id, or the only one whose id starts with it; an id prefix
