@@ -73,10 +73,12 @@ def _unique(headers: list[str]) -> list[str]:
 
 def read_table(raw: bytes, encoding: str | None = None,
                ) -> tuple[list[str], list[tuple[int, int, list[str]]], str]:
-    """(headers, [(row number, first line, cells)], encoding); row 1 is the header.
-    `encoding` overrides the detected one."""
+    """(headers, [(row number, first line, cells)], encoding); row 1 is the header, and
+    a report's footer below the table is left out. `encoding` overrides the detected
+    one."""
     decoded = decode_for_import(raw, "CSV file", encoding=encoding)
-    headers, rows = _read_rows(decoded.text, sniff_delimiter(decoded.text))
+    delimiter = sniff_delimiter(decoded.text)
+    headers, rows = _read_rows(cut_footer(decoded.text, delimiter)[0], delimiter)
     return headers, rows, decoded.encoding
 
 
@@ -225,6 +227,7 @@ def _parse_csv(raw: bytes, mapping: dict[str, str] | None, chosen: str | None,
     decoded = decode_for_import(raw, "CSV file", encoding=chosen)
     text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(text)
+    text, footer = cut_footer(text, delimiter)
     result: ParseResult | None = None
     if parallel.worth_a_pool(text):
         result = _parse_pooled(text, encoding, delimiter, mapping, progress, cancelled)
@@ -239,7 +242,22 @@ def _parse_csv(raw: bytes, mapping: dict[str, str] | None, chosen: str | None,
         result = _finished(result, parsed, total, progress)
     if decoded.warning:
         result.notices.append(ImportProblem("file", decoded.warning, 0))
+    if footer is not None:
+        result.notices.append(footer)
     return result
+
+
+def cut_footer(text: str, delimiter: str) -> tuple[str, ImportProblem | None]:
+    """`text` without the footer below its table (`preamble.find_footer`), and the
+    notice that says which lines were left out and what they held."""
+    footer = preamble.find_footer(text, delimiter)
+    if footer is None:
+        return text, None
+    shown = "; ".join(t if len(t) <= 80 else t[:77] + "..." for t in footer.texts)
+    return text[:footer.start], ImportProblem(
+        f"lines {footer.first_line}-{footer.last_line}",
+        f"left out: lines below the table, not people (a report's footer): {shown}",
+        footer.first_line)
 
 
 def _new_result(headers: list[str], encoding: str, mapping: dict[str, str] | None,

@@ -43,6 +43,7 @@ from coordinator.formats.fields import (
     split_labels_cached,
     split_multi,
 )
+from coordinator.formats.mappings import guess_mapping
 from coordinator.formats.parsed import ParsedContact
 from coordinator.services.records import AddressData, ContactData, EmailData, PhoneData
 
@@ -192,6 +193,31 @@ _THUNDERBIRD_DE = dict(zip((
     strict=True))
 _TRANSLATIONS = (_THUNDERBIRD_DE, _OUTLOOK_DE, _OUTLOOK_FR, _OUTLOOK_ES, _THUNDERBIRD_SPELLINGS)
 
+# Every column Outlook (desktop and Outlook.com) and Google's "Outlook CSV" write.
+OUTLOOK_COLUMNS = frozenset((
+    "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Nickname", "Company",
+    "Department", "Job Title", "Business Street", "Business Street 2", "Business Street 3",
+    "Business City", "Business State", "Business Postal Code", "Business Country/Region",
+    "Home Street", "Home Street 2", "Home Street 3", "Home City", "Home State",
+    "Home Postal Code", "Home Country/Region", "Other Street", "Other Street 2",
+    "Other Street 3", "Other City", "Other State", "Other Postal Code",
+    "Other Country/Region", "Assistant's Phone", "Business Fax", "Business Phone",
+    "Business Phone 2", "Callback", "Car Phone", "Company Main Phone", "Home Fax",
+    "Home Phone", "Home Phone 2", "ISDN", "Mobile Phone", "Other Fax", "Other Phone", "Pager",
+    "Primary Phone", "Radio Phone", "TTY/TDD Phone", "Telex", "Account", "Anniversary",
+    "Assistant's Name", "Billing Information", "Birthday", "Business Address PO Box",
+    "Categories", "Children", "Directory Server", "E-mail Address", "E-mail Type",
+    "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type", "E-mail 2 Display Name",
+    "E-mail 3 Address", "E-mail 3 Type", "E-mail 3 Display Name", "Gender",
+    "Government ID Number", "Hobby", "Home Address PO Box", "Initials", "Internet Free Busy",
+    "Keywords", "Language", "Location", "Manager's Name", "Mileage", "Notes",
+    "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority",
+    "Private", "Profession", "Referred By", "Sensitivity", "Spouse", "User 1", "User 2",
+    "User 3", "User 4", "Web Page", "Personal Web Page", "Given Yomi", "Surname Yomi",
+    "Company Yomi", "IMAddress", "Schools", "Home Address", "Business Address",
+    "Other Address", "Home Country", "Business Country", "Other Country",
+))
+
 
 def recognise(headers: list[str]) -> tuple[str, list[str]]:
     """(layout as `detect_layout`, headers under the names its converter reads): a
@@ -200,6 +226,8 @@ def recognise(headers: list[str]) -> tuple[str, list[str]]:
     layout = detect_layout(headers)
     if layout == "thunderbird":  # its UK spellings: 'Work Post Code', 'Organisation'
         return layout, [_THUNDERBIRD_SPELLINGS.get(h.strip(), h) for h in headers]
+    if layout in ("outlook", "outlook.com") and _not_outlook(headers):
+        return "csv", headers
     if layout != "csv":
         return layout, headers
     hits = {id(t): sum(1 for h in headers if h.strip() in t) for t in _TRANSLATIONS}
@@ -210,6 +238,15 @@ def recognise(headers: list[str]) -> tuple[str, list[str]]:
             if found != "csv":
                 return found, translated
     return layout, headers
+
+
+def _not_outlook(headers: list[str]) -> bool:
+    """Whether a file with Outlook's name and email columns also has columns Outlook
+    never writes that hold a person's field ("Home E-mail", "Street", "City"): someone's
+    own sheet, read through a column mapping so that those columns are read too (the
+    Outlook reader would drop them unseen)."""
+    others = [h for h in headers if h.strip() not in OUTLOOK_COLUMNS]
+    return bool(others) and any(spec != "ignore" for spec in guess_mapping(others).values())
 
 
 def detect_layout(headers: list[str]) -> str:
@@ -791,16 +828,15 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
 
     def convert(row: Row, pc: ParsedContact) -> None:
         d = pc.data
-        address: dict[str, str] = {}
+        addresses: dict[str, dict[str, str]] = {}  # label -> parts, in column order
+        full_name = ""
         for column, spec in mapping.items():
             value = row.get(column, "")
             if not value.strip() or spec in ("", "ignore"):
                 continue
             field, _, label = spec.partition(":")
             if field == "full_name":
-                for key, part in split_full_name(value).items():
-                    if not getattr(d, key):
-                        setattr(d, key, part)
+                full_name = full_name or value
             elif field == "email":
                 for part in re.split(r"[;,]\s*|\s+", value.strip()):
                     if part:
@@ -809,7 +845,7 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
                 for part in split_multi(value):
                     d.phones.append(PhoneData(part, label or "work", not d.phones))
             elif field in ("street", "city", "region", "postal_code", "country"):
-                address[field] = value
+                addresses.setdefault(label or "work", {})[field] = value
             elif field == "tags":
                 sep = ";" if ";" in value else ","
                 if '"' in value:  # quoted tags (Mailchimp): "Smart cities","Water, energy"
@@ -831,10 +867,33 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
                 d.notes = (d.notes + "\n" if d.notes else "") + value
             elif hasattr(d, field):
                 setattr(d, field, value)
-        if address:
-            d.addresses.append(AddressData("work", **address))
+        if full_name and not (d.given_name.strip() or d.family_name.strip()):
+            # Only a row without first and last name columns takes its name from the
+            # full name: split, it would add "of" as the middle name of "City of X".
+            for key, part in split_full_name(full_name).items():
+                if not getattr(d, key):
+                    setattr(d, key, part)
+        for label, parts in addresses.items():
+            d.addresses.append(AddressData(label, **one_cell_address(parts)))
 
     return convert
+
+
+def one_cell_address(parts: dict[str, str]) -> dict[str, str]:
+    """An address given as one cell, its parts separated by two spaces (Mailchimp:
+    street, second line, city, state, postal code, country, some of them empty), as
+    its parts; any other address as it is. Only when the file gives no city, postal
+    code or country of its own (a region may come from elsewhere and is replaced)."""
+    street = parts.get("street", "")
+    if "  " not in street or any(parts.get(k) for k in ("city", "postal_code", "country")):
+        return parts
+    pieces = [p.strip() for p in street.strip("\r\n").split("  ")]
+    if len(pieces) != 6 or not any(pieces[2:]):
+        return parts
+    line1, line2, city, region, postal_code, country = pieces
+    return {"street": "\n".join(p for p in (line1, line2) if p), "city": city,
+            "region": region or parts.get("region", ""), "postal_code": postal_code,
+            "country": country}
 
 
 CONVERTERS: dict[str, Converter] = {

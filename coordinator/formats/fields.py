@@ -46,6 +46,15 @@ _BIRTHDAY_ISO = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
 _BIRTHDAY_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 _BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _BIRTHDAY_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")  # German: day first
+_BIRTHDAY_MONTH_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})$")  # Mailchimp: 03/07, no year
+# 'March 7, 1984' (Notion, Airtable), 'Mar 7 1984', '7 March 1984'
+_BIRTHDAY_NAMED = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$")
+_BIRTHDAY_NAMED_DAY_FIRST = re.compile(r"^(\d{1,2})\.? ([A-Za-z]{3,9})\.?,? (\d{4})$")
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    start=1)}
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "sept", "october", "november", "december"}
 EXCHANGE_PATH = re.compile(r"^/o=", re.IGNORECASE)
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -149,6 +158,22 @@ def _birthday_of(text: str) -> str | None:
         return ""
     if m := _BIRTHDAY_NO_YEAR.match(text):
         month, day, year = int(m.group(1)), int(m.group(2)), 2000
+    elif m := _BIRTHDAY_MONTH_DAY.match(text):
+        month, day = int(m.group(1)), int(m.group(2))
+        if month > 12 >= day:  # '24/12': day first
+            month, day = day, month
+        try:
+            date(2000, month, day)
+        except ValueError:
+            return None
+        return f"--{month:02d}-{day:02d}"
+    elif (m := _BIRTHDAY_NAMED.match(text)) or (m := _BIRTHDAY_NAMED_DAY_FIRST.match(text)):
+        name, day_text = ((m.group(1), m.group(2)) if m.re is _BIRTHDAY_NAMED
+                          else (m.group(2), m.group(1)))
+        key = name.casefold()
+        if key not in _MONTH_NAMES and key not in _MONTHS:
+            return None
+        month, day, year = _MONTHS[key[:3]], int(day_text), int(m.group(3))
     elif m := _BIRTHDAY_ISO.match(text.split("T")[0]):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := _BIRTHDAY_US.match(text):

@@ -39,23 +39,25 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": ("title", "job title", "role", "position", "job", "job role", "designation"),
     "organization": ("organization", "organisation", "org", "company", "employer", "agency",
                      "institution", "city / org", "affiliation", "member organization",
-                     "organization name", "company name", "municipality"),
+                     "organization name", "company name", "municipality", "account",
+                     "account name"),
     "department": ("department", "dept", "division", "office"),
     "consortium": ("consortium", "region consortium", "alliance"),
     "email": ("email", "e mail", "mail", "email address", "e mail address", "work email",
               "home email", "personal email", "primary email"),
     "phone": ("phone", "telephone", "tel", "mobile", "cell", "work phone", "office phone",
               "phone number", "mobile phone", "cell phone", "home phone", "direct line"),
+    # (a column of the person's web address, not a postal one)
+    "website": ("website", "web", "url", "web page", "homepage", "site", "web address"),
     "street": ("street", "address", "street address", "address 1", "mailing address"),
     "city": ("city", "town"),
     "region": ("state", "province", "region", "st"),
     "postal_code": ("zip", "zip code", "zipcode", "postal code", "postcode", "post code"),
     "country": ("country", "country region"),
-    "website": ("website", "web", "url", "web page", "homepage", "site"),
     "notes": ("notes", "note", "comments", "comment", "remarks", "description"),
     "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups", "group",
              "keywords"),
-    "birthday": ("birthday", "date of birth", "dob", "birth date"),
+    "birthday": ("birthday", "date of birth", "dob", "birth date", "birthdate"),
     "do_not_contact": ("do not contact", "do not email", "do not mail", "no email",
                        "opt out", "opted out", "email opt out", "unsubscribed"),
 }
@@ -75,7 +77,8 @@ _SYNONYMS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "email": ("e mail adresse", "primare e mail adresse", "adresse de messagerie",
               "adresse e mail", "courriel", "correo electronico", "correo"),
     "phone": ("telefon", "telefon geschaftlich", "mobiltelefon", "telephone",
-              "telephone bureau", "telephone mobile", "telefono", "movil"),
+              "telephone bureau", "telephone mobile", "telefono", "movil", "mobil", "handy",
+              "portable"),
     "street": ("strasse", "adresse", "rue", "direccion", "calle"),
     "city": ("ort", "stadt", "ville", "ciudad", "localidad"),
     "region": ("bundesland", "region", "provincia", "estado"),
@@ -93,9 +96,19 @@ for _field, _syns in _SYNONYMS_ELSEWHERE.items():
         _LOOKUP.setdefault(_syn, _field)
 # A column about someone else or about a value's kind is not the person's own field,
 # even when its name holds 'name' or 'e-mail': "Manager's Name", "E-Mail-Typ".
-_NOT_THE_PERSON = {"manager", "managers", "assistant", "assistants", "assistent", "spouse",
-                   "partner", "children", "kinder", "referred", "vorgesetzten", "type", "typ",
-                   "label", "display", "angezeigter", "yomi", "phonetic", "kind"}
+# So is a CRM's owner of the record ("Contact owner") and a computer's IP address.
+_NOT_THE_PERSON = {"manager", "managers", "assistant", "assistants", "assistent", "asst",
+                   "spouse", "partner", "children", "kinder", "referred", "vorgesetzten",
+                   "type", "typ", "label", "display", "angezeigter", "yomi", "phonetic",
+                   "kind", "owner", "ip"}
+# Words that name a field only as a column's whole name: "Contact" is the person's
+# name, "Contact owner" or "Marketing contact status" is something about the record.
+_WHOLE_NAME_ONLY = {"contact", "person"}
+_ASSISTANT = {"assistant", "assistants", "assistent", "asst"}
+# Fields that several columns may fill (each value kept) and the parts of an address,
+# which a file may hold more than once under different labels (work, home, other).
+_REPEATABLE = ("email", "phone", "notes", "tags")
+ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 
 
 def _key(header: str) -> str:
@@ -109,8 +122,9 @@ def _partial(key: str) -> str | None:
         return None
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
-            field = _LOOKUP.get(" ".join(words[i : i + size]))
-            if field:
+            part = " ".join(words[i : i + size])
+            field = _LOOKUP.get(part)
+            if field and part not in _WHOLE_NAME_ONLY:
                 return field
     return None
 
@@ -118,36 +132,73 @@ def _partial(key: str) -> str | None:
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """A field spec for every header (`ignore` when nothing fits). Headers that are
     exactly a field's name claim it first; a header that only holds one in part gets
-    what is left (so 'Name des/r Vorgesetzten' never takes the name from 'Vorname')."""
+    what is left (so 'Name des/r Vorgesetzten' never takes the name from 'Vorname').
+    An address part is taken once per label: "Mailing Street" and "Other Street" are
+    two addresses' streets (`street`, `street:other`)."""
     mapping: dict[str, str] = {}
-    taken: set[str] = set()
     exact = {h: _LOOKUP.get(_key(h)) for h in headers}
-    taken.update(f for f in exact.values() if f and f not in ("email", "phone"))
+    taken = {_spec(f, _key(h)) for h, f in exact.items() if f and f not in _REPEATABLE}
     for header in headers:
         key = _key(header)
         field = exact[header]
         if field is None:
+            if _ASSISTANT & set(key.split()) and _partial(_without(key, _ASSISTANT)) == "phone":
+                mapping[header] = "phone:assistant"  # "Assistant's Phone", "Asst Phone"
+                continue
             field = _partial(key)
-            if field in taken and field not in ("email", "phone", "notes", "tags"):
-                field = None
-        elif field not in ("email", "phone", "notes", "tags") and field in mapping.values():
-            field = None  # the second column with this exact name
-        if field in ("email", "phone"):
-            mapping[header] = _labelled(field, key)
-        elif field:
-            mapping[header] = field
-            taken.add(field)
+            spec = _spec(field, key) if field else None
+            if spec in taken and field not in _REPEATABLE:
+                spec = None
         else:
-            mapping[header] = "ignore"
+            spec = _spec(field, key)
+            if field not in _REPEATABLE and spec in mapping.values():
+                spec = None  # the second column with this exact name
+        mapping[header] = spec or "ignore"
+        if spec:
+            taken.add(spec)
     return mapping
+
+
+def _without(key: str, words: set[str]) -> str:
+    return " ".join(w for w in key.split() if w not in words)
+
+
+# Words of a column's name that say a value's label, in English, German, French and
+# Spanish ("E-Mail (privat)", "Téléphone (domicile)", "Mobil").
+_LABEL_WORDS = {
+    "home": "home", "personal": "home", "private": "home", "privat": "home",
+    "domicile": "home", "personnel": "home", "casa": "home", "particular": "home",
+    "mobile": "mobile", "cell": "mobile", "mobil": "mobile", "handy": "mobile",
+    "portable": "mobile", "movil": "mobile", "fax": "fax", "other": "other",
+    "work": "work", "business": "work", "office": "work", "dienstlich": "work",
+    "geschaftlich": "work", "bureau": "work", "trabajo": "work",
+}
+_ADDRESS_LABEL_WORDS = {
+    "home": "home", "personal": "home", "private": "home", "privat": "home",
+    "domicile": "home", "casa": "home", "particular": "home", "other": "other",
+    "weitere": "other", "weiterer": "other", "weiteres": "other", "autre": "other",
+    "otra": "other", "otro": "other",
+}
+
+
+def _spec(field: str, key: str) -> str:
+    if field in ("email", "phone"):
+        return _labelled(field, key)
+    if field in ADDRESS_FIELDS:
+        label = next((_ADDRESS_LABEL_WORDS[w] for w in key.split()
+                      if w in _ADDRESS_LABEL_WORDS), "")
+        return f"{field}:{label}" if label else field
+    return field
 
 
 def _labelled(field: str, key: str) -> str:
     """An email or phone field spec with the label its column's name gives ("Home
-    Phone" -> phone:home); work is the default label, left unsaid."""
-    label = next((w for w in ("home", "mobile", "cell", "personal", "fax", "work")
-                  if w in key.split()), "")
-    label = {"cell": "mobile", "personal": "home"}.get(label, label)
+    Phone" -> phone:home, "E-Mail (privat)" -> email:home); work is the default label,
+    left unsaid. A fax number is a phone's label, never an email's."""
+    labels = [_LABEL_WORDS[w] for w in key.split() if w in _LABEL_WORDS]
+    if field == "email":
+        labels = [lb for lb in labels if lb in ("home", "work", "other")]
+    label = next((lb for lb in ("fax", "mobile") if lb in labels), labels[0] if labels else "")
     return f"{field}:{label}" if label and label != "work" else field
 
 
@@ -164,6 +215,8 @@ def _claim_by_values(mapping: dict[str, str], headers: list[str],
         if len(kinds) != 1 or None in kinds:
             continue
         kind = kinds.pop()
+        if kind == "phone" and not any(_PHONE_PUNCTUATION.search(v.strip()) for v in values):
+            continue  # bare digits under a name that is no field's: ids, counts
         if kind in ("email", "phone"):
             mapping[header] = _labelled(kind, _key(header))  # type: ignore[arg-type]
         elif kind == "website":  # a second web address goes to the notes, as above
@@ -266,6 +319,14 @@ def column_label(index: int) -> str:
     return f"Column {index + 1}"
 
 
+# Numbers that look like phone numbers to `_PHONE_VALUE` but never are one: an IP
+# address (203.0.113.7) and a decimal such as a longitude (-104.9903).
+_NOT_A_PHONE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[+-]?\d+\.\d+)$")
+# What a phone number written for people holds besides digits: a record id or a
+# counter (51234567801) has none of it.
+_PHONE_PUNCTUATION = re.compile(r"[\s()+./-]")
+
+
 def value_kind(cell: str) -> str | None:
     """'email', 'phone' or 'website' when `cell` is plainly such a value, else None."""
     text = cell.strip()
@@ -273,7 +334,8 @@ def value_kind(cell: str) -> str | None:
         return "email"
     if _WEB_VALUE.match(text):
         return "website"
-    if _PHONE_VALUE.match(text) and sum(ch.isdigit() for ch in text) >= 7:
+    if (_PHONE_VALUE.match(text) and sum(ch.isdigit() for ch in text) >= 7
+            and not _NOT_A_PHONE.match(text)):
         return "phone"
     return None
 

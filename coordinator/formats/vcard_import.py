@@ -48,6 +48,20 @@ _PHONE_KINDS = {"cell": "mobile", "mobile": "mobile", "fax": "fax", "pager": "pa
                 "home": "home", "work": "work", "main": "main", "other": "other",
                 "car": "car", "iphone": "mobile"}
 _ORGANIZATION_KINDS = ("company", "org", "organization")
+# Properties no field holds, kept in the notes as "<what>: <value>" (after the card's
+# own NOTE) rather than dropped: social profiles, instant messaging, related people,
+# dates other than the birthday.
+_IM = {"IMPP": "", "X-MS-IMADDRESS": "", "X-AIM": "AIM", "X-ICQ": "ICQ",
+       "X-JABBER": "Jabber", "X-MSN": "MSN", "X-YAHOO": "Yahoo", "X-SKYPE": "Skype",
+       "X-SKYPE-USERNAME": "Skype", "X-GOOGLE-TALK": "Google Talk", "X-GTALK": "Google Talk",
+       "X-QQ": "QQ", "X-TWITTER": "Twitter"}
+_RELATED = {"X-ABRELATEDNAMES": "", "RELATED": "", "X-ASSISTANT": "assistant",
+            "X-MS-ASSISTANT": "assistant", "X-MANAGER": "manager", "X-MS-MANAGER": "manager",
+            "X-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse"}
+_DATES = {"ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
+          "X-MS-ANNIVERSARY": "anniversary", "X-ABDATE": ""}
+_KEPT = frozenset(("X-SOCIALPROFILE", *_IM, *_RELATED, *_DATES))
+_NOT_A_KIND = {"pref", "internet", "voice", "x-user", "text", "uri"}
 
 
 def parse_vcards(raw: bytes, *, encoding: str | None = None,
@@ -104,6 +118,36 @@ def _note(pc: ParsedContact, text: str) -> None:
     d.notes = (d.notes + "\n" if d.notes else "") + text
 
 
+def _kind(prop: Property, group_labels: dict[str, str], default: str = "") -> str:
+    """What a property is about: its X-ABLabel ("_$!<Assistant>!$_" -> assistant), else
+    its TYPE ("linkedin", "spouse"), else `default`."""
+    if prop.group and prop.group.casefold() in group_labels:
+        label, _ = label_of(group_labels[prop.group.casefold()], "")
+        if label:
+            return label
+    kinds = [t for t in prop.types if t not in _NOT_A_KIND]
+    return kinds[0] if kinds else default
+
+
+def _kept_line(prop: Property, value: str, group_labels: dict[str, str]) -> str:
+    """The notes line for a property no field holds ('' for any other property)."""
+    name = prop.name
+    if name == "X-SOCIALPROFILE":
+        kind = _kind(prop, group_labels)
+        return f"Social profile ({kind}): {value}" if kind else f"Social profile: {value}"
+    if name in _IM:
+        service = prop.params.get("X-SERVICE-TYPE", "") or _IM[name] or _kind(prop, {})
+        return f"IM ({service}): {value}" if service else f"IM: {value}"
+    if name in _RELATED:
+        kind = _kind(prop, group_labels, _RELATED[name]) or "related"
+        return f"{kind[:1].upper()}{kind[1:]}: {value}"
+    if name in _DATES:
+        kind = _kind(prop, group_labels, _DATES[name]) or "date"
+        day = birthday_of(value) or value
+        return f"{kind[:1].upper()}{kind[1:]}: {day}"
+    return ""
+
+
 def card_to_contact(card: Card) -> ParsedContact:
     where = f"line {card.line}"
     pc = ParsedContact(where=where, line=card.line, data=ContactData())
@@ -115,6 +159,7 @@ def card_to_contact(card: Card) -> ParsedContact:
         if p.name == "X-ABLABEL" and p.group
     }
     full_name = ""
+    kept: list[str] = []  # notes lines for properties no field holds
     for prop in card.properties:
         name, value = prop.name, prop.value
         if name == "N":
@@ -196,6 +241,12 @@ def card_to_contact(card: Card) -> ParsedContact:
                 pc.warnings.append(f"line {prop.line}: do-not-contact {text!r} is neither yes "
                                    "nor no; the contact is marked do-not-contact, to be safe.")
             d.do_not_contact = d.do_not_contact or flag is not False
+        elif name in _KEPT:
+            text = unescape(value, v21).strip()
+            if text:
+                kept.append(_kept_line(prop, text, group_labels))
+    for line in kept:
+        _note(pc, line)
     named = d.given_name or d.family_name
     if "@" in full_name and " " not in full_name:
         full_name = ""  # Thunderbird's collected addresses: FN is the email address

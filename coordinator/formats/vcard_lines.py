@@ -215,8 +215,9 @@ def _add_property(card: Card, line: int, text: str, file_encoding: str) -> None:
         if key == "TYPE":
             types.extend(v.strip().strip('"').casefold() for v in _split_quoted(value, ",")
                          if v.strip().strip('"'))
-        elif key == "PREF":
-            types.append("pref")
+        elif key == "PREF":  # 4.0: 1 is the most preferred of 1-100
+            if value.strip('"').strip() in ("", "1"):
+                types.append("pref")
         else:
             params[key] = value.strip('"')
     value = text[at + 1:]

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coordinator.formats import csv_layouts, mappings
-from coordinator.formats.csv_import import _unique, parse_csv, sniff_delimiter
+from coordinator.formats.csv_import import _unique, cut_footer, parse_csv, sniff_delimiter
 from coordinator.formats.encoding import decode_text, restore_cell
 from coordinator.formats.fields import (
     _LIMITS,
@@ -279,6 +279,8 @@ def plain_google_row(row: dict[str, str], pc: ParsedContact) -> None:
 
 def plain_parse_csv(raw: bytes, mapping: dict[str, str] | None = None) -> ParseResult:
     text, encoding = decode_text(raw, "CSV file")
+    # the lines below the table are left out before any row is read, in both parsers
+    text, footer = cut_footer(text, sniff_delimiter(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text),
                         strict=True)
     rows: list[tuple[int, int, list[str]]] = []
@@ -334,6 +336,8 @@ def plain_parse_csv(raw: bytes, mapping: dict[str, str] | None = None) -> ParseR
         else:
             result.contacts.append(cleaned)
     result.records_read = len(rows)
+    if footer is not None:
+        result.notices.append(footer)
     return result
 
 

@@ -84,7 +84,9 @@ EXPECTED = {
             "title": "Director, Smart Cities; Mobility",
             "website": "https://example.org/a,b;c?x=1&y=2",
             "birthday": "1971-10-20",
-            "notes": SHAPES.OUTLOOK_NOTE + "\nDepartment: Research, Planning",
+            # Outlook's X-MS-IMADDRESS, which no field holds, is kept in the notes
+            "notes": SHAPES.OUTLOOK_NOTE + "\nIM: helene@jabber.example.org"
+            "\nDepartment: Research, Planning",
             "emails": [
                 ("helene.lefevre@example.org", "work", True),
                 ("h.lefevre@example.org", "work", False),

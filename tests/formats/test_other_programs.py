@@ -1,0 +1,346 @@
+"""Contact files from more programs arrive with every person and every field.
+
+The fixtures copy what each program writes (fixtures/make_other_programs.py names the
+program and the shape). Each file is read through the public parser and imported through
+`coordinator import contacts FILE` into a fresh database, and every field a user would
+expect is compared, as parsed and as stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coordinator.cli import main
+from coordinator.db import Database
+from coordinator.formats.parsed import ParsedContact
+from coordinator.formats.reader import parse_file
+from coordinator.services import Services
+from coordinator.services.records import ContactData
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def person(d: ContactData, organization: str) -> dict[str, object]:
+    out: dict[str, object] = {
+        "name": (d.prefix, d.given_name, d.middle_name, d.family_name, d.suffix, d.nickname),
+        "organization": organization,
+        "title": d.title,
+        "website": d.website,
+        "birthday": d.birthday,
+        "notes": d.notes,
+        "emails": [(e.address, e.label, e.is_primary) for e in d.emails],
+        "phones": [(p.raw, p.label, p.is_primary) for p in d.phones],
+        "addresses": [(a.label, a.street, a.city, a.region, a.postal_code, a.country)
+                      for a in d.addresses],
+        "tags": d.tags,
+    }
+    if d.do_not_contact:
+        out["do_not_contact"] = True
+    return out
+
+
+def parsed(pc: ParsedContact) -> dict[str, object]:
+    out = person(pc.data, pc.organization)
+    if pc.is_organization:
+        out["is_organization"] = True
+    return out
+
+
+def P(name: tuple[str, ...], organization: str = "", title: str = "", *, website: str = "",
+      birthday: str = "", notes: str = "", emails: tuple = (), phones: tuple = (),
+      addresses: tuple = (), tags: tuple = (), **extra: object) -> dict[str, object]:
+    """One expected person; `name` is (given, family) or all six name parts."""
+    if len(name) == 2:
+        name = ("", name[0], "", name[1], "", "")
+    out: dict[str, object] = {
+        "name": name, "organization": organization, "title": title, "website": website,
+        "birthday": birthday, "notes": notes, "emails": list(emails), "phones": list(phones),
+        "addresses": list(addresses), "tags": list(tags)}
+    out.update(extra)
+    return out
+
+
+EXPECTED: dict[str, list[dict[str, object]]] = {
+    "icloud_30.vcf": [
+        P(("Yuki", "Nakamura"), "City of San José", "Chief Innovation Officer",
+          website="https://www.sanjose.example.org", birthday="--03-07",
+          notes="Met at Smart Cities Week, Washington.\nPrefers email; calls only on Fridays."
+                "\nSocial profile (linkedin): https://www.linkedin.com/in/yukinakamura"
+                "\nAssistant: Ren Ito\nDepartment: Digital Services",
+          emails=[("yuki.nakamura@sanjose.example.org", "work", True),
+                  ("yuki@example.org", "home", False),
+                  ("y.nakamura@board.example.org", "Board", False)],
+          phones=[("(408) 555-0131", "mobile", True), ("(408) 555-0100", "work", False),
+                  ("(408) 555-0199", "assistant", False)],
+          addresses=[("work", "200 E Santa Clara St\nTower 18", "San José", "CA", "95113",
+                      "United States")],
+          tags=["Mobility", "Data"]),
+        P(("Dr.", "Siobhán", "", "Ó Súilleabháin", "", ""), "Dublin City Council",
+          "Smart Dublin Programme Manager", birthday="1979-11-23",
+          notes="Social profile (twitter): https://twitter.com/smartdublin_so",
+          emails=[("siobhan.osullivan@dublincity.example.org", "work", True)],
+          phones=[("+353 1 222 2222", "work", True), ("+353 1 222 2223", "home fax", False)],
+          addresses=[("home", "12 Merrion Square\nApartment 3", "Dublin", "", "D02 XY45",
+                      "Ireland")]),
+    ],
+    "proton_40.vcf": [
+        P(("Amélie", "Dubois"), "Métropole de Lyon", "Responsable innovation",
+          website="https://www.grandlyon.example.org", birthday="1986-05-21",
+          notes="Rencontrée au salon Pollutec.\nSuit le projet mobilité, avec la Ville.",
+          emails=[("amelie.dubois@grandlyon.example.org", "work", True),
+                  ("amelie@example.org", "home", False)],
+          phones=[("+33 6 11 22 33 44", "mobile", True), ("+33 4 78 63 40 40", "work", False)],
+          addresses=[("work", "20 rue du Lac\nBâtiment B", "Lyon", "", "69003", "France")],
+          tags=["Partenaires", "Mobilité"]),
+        P(("Lars", "Ødegård"), "Oslo kommune", "Seniorrådgiver",
+          notes="Department: Bymiljøetaten",
+          emails=[("lars.odegard@oslo.example.org", "work", True)],
+          phones=[("+47 21 80 21 80", "work", True)], tags=["Partenaires"]),
+    ],
+    "nextcloud_40.vcf": [
+        P(("Mateus", "Araújo"), "Prefeitura de Curitiba", "Coordenador de Projetos",
+          website="https://www.curitiba.example.org", birthday="--06-12",
+          notes="Contato para o piloto de iluminação.\nReunião mensal, primeira terça."
+                "\nAnniversary: 2010-05-01\nIM (Matrix): matrix:u/mateus:matrix.example.org"
+                "\nAssistant: Joana Lima\nDepartment: Secretaria de Inovação",
+          emails=[("mateus.araujo@curitiba.example.org", "work", True),
+                  ("mateus@example.org", "home", False)],
+          phones=[("+55-41-3350-8484", "work", False), ("+55-41-99876-5432", "mobile", True),
+                  ("+55-41-3350-8485 ext. 12", "fax", False)],
+          addresses=[("work", "Av. Cândido de Abreu, 817\nCentro Cívico", "Curitiba", "PR",
+                      "80530-908", "Brasil")],
+          tags=["Smart cities", "Brasil"]),
+        P(("Ingrid", "Bäckström"), "Göteborgs Stad", "Utvecklingsledare",
+          birthday="1977-04-02",
+          emails=[("ingrid.backstrom@goteborg.example.org", "work", False)],
+          phones=[("+46-31-365-0000", "home", False)]),
+    ],
+    "outlook_mac_30.vcf": [
+        P(("", "Agnieszka", "", "Kowalska", "", "Aga"), "Urząd Miasta Krakowa",
+          "Kierownik projektu", website="https://www.krakow.example.org",
+          birthday="1982-09-17",
+          notes="Projekt: inteligentne oświetlenie.\nKontakt przez sekretariat."
+                "\nDepartment: Wydział Informatyki",
+          emails=[("a.kowalska@krakow.example.org", "work", True),
+                  ("aga@example.org", "home", False)],
+          phones=[("+48 12 616 12 00", "work", False), ("+48 601 234 567", "mobile", False),
+                  ("+48 12 616 12 01", "work fax", False)],
+          addresses=[("work", "Plac Wszystkich Świętych 3-4", "Kraków", "małopolskie",
+                      "31-004", "Polska"),
+                     ("home", "ul. Długa 12/4\nklatka B", "Kraków", "", "31-146", "Polska")],
+          tags=["Smart City", "Partnerzy"]),
+        P(("Ing.", "Tomáš", "", "Novák", "", ""), "Magistrát hl. m. Prahy", "Ředitel odboru",
+          emails=[("tomas.novak@praha.example.org", "work", True)],
+          phones=[("+420 236 001 111", "work", False)]),
+    ],
+    "hubspot.csv": [
+        P(("Zoë", "Martínez-López"), "City of Plano", "Program Manager, Mobility",
+          website="https://plano.example.org",
+          emails=[("zoe.martinez@plano.example.org", "work", True),
+                  ("zoe@example.org", "work", False),
+                  ("zmartinez@ntxia.example.org", "work", False)],
+          phones=[("+1 972-555-0100", "work", True), ("+1 972-555-0142", "mobile", False),
+                  ("+1 972-555-0109", "fax", False)],
+          addresses=[("work", "1520 K Ave\nSuite 300", "Plano", "TX", "75074",
+                      "United States")]),
+        P(("Kwame", "Mensah"), "City of Tucson", "CIO",
+          emails=[("kwame.mensah@tucson.example.org", "work", True)],
+          phones=[("520-555-0188", "work", True)],
+          addresses=[("work", "", "Tucson", "AZ", "", "")]),
+        P(("", ""), "North Texas Innovation Alliance",
+          emails=[("info@ntxia.example.org", "work", True)], is_organization=True),
+    ],
+    "salesforce_report.csv": [
+        P(("Ms.", "Renée", "", "Côté", "", ""), "City of Arlington", "Director of Innovation",
+          birthday="1975-03-07",
+          notes="Pilot lead, RAPID shuttle.\nBoard member since 2024.\n"
+                "Department: Innovation Office",
+          emails=[("renee.cote@arlington.example.org", "work", True)],
+          phones=[("(817) 555-0133", "work", True), ("(817) 555-0134", "mobile", False),
+                  ("(817) 555-0135", "fax", False)],
+          addresses=[("work", "101 W Abram St\nFloor 3", "Arlington", "TX", "76010",
+                      "United States"),
+                     ("other", "12 Elm St", "Arlington", "TX", "76013", "United States")]),
+        P(("Mr.", "Chidi", "", "Okafor", "", ""), "Denton County", "GIS Lead",
+          birthday="1980-11-23",
+          emails=[("chidi.okafor@dentoncounty.example.org", "work", True)],
+          phones=[("(940) 555-0104", "work", True)],
+          addresses=[("work", "110 W Hickory St", "Denton", "TX", "76201",
+                      "United States")]),
+    ],
+    "zoho_crm.csv": [
+        P(("Herr", "Jürgen", "", "Groß", "", ""), "Stadt Köln", "Leiter Digitalisierung",
+          birthday="1968-02-29",
+          notes="Ansprechpartner für Open Data.\nBevorzugt Termine vormittags.\n"
+                "Department: Amt für Informationsverarbeitung",
+          emails=[("juergen.gross@stadt-koeln.example.org", "work", True),
+                  ("j.gross@example.org", "work", False)],
+          phones=[("+49 221 221-0", "work", True), ("+49 221 555 0101", "home", False),
+                  ("+49 221 221-9", "other", False), ("+49 221 221-2", "fax", False),
+                  ("+49 171 1234567", "mobile", False), ("+49 221 221-5", "assistant", False)],
+          addresses=[("work", "Willy-Brandt-Platz 2", "Köln", "NRW", "50679", "Deutschland"),
+                     ("other", "Lindenstraße 5\nHinterhaus", "Köln", "NRW", "50674",
+                      "Deutschland")],
+          tags=["Open Data", "Partner"]),
+        P(("Frau", "Maria", "", "Schmidt", "", ""), "Stadtwerke München", "Projektleiterin",
+          emails=[("maria.schmidt@swm.example.org", "work", True)],
+          phones=[("+49 89 2361-0", "work", True)],
+          addresses=[("work", "Emmy-Noether-Str. 2", "München", "Bayern", "80992",
+                      "Deutschland")],
+          tags=["Energie"], do_not_contact=True),
+    ],
+    "mailchimp.csv": [
+        P(("Ana", "López"), "City and County of Denver", birthday="--03-07",
+          notes="Met at the summit.\nWants the newsletter.",
+          emails=[("ana@denvergov.example.org", "work", True)],
+          phones=[("(720) 555-0101", "work", True)],
+          addresses=[("work", "1437 Bannock St\nRoom 350", "Denver", "CO", "80202", "US")],
+          tags=["Smart cities", "Water, energy"]),
+        P(("Björn", "Lindqvist"), birthday="--12-24",
+          emails=[("bjorn@example.org", "work", True)],
+          addresses=[("work", "Drottninggatan 1", "Stockholm", "AB", "111 51", "SE")]),
+    ],
+    "excel_de_utf8.csv": [
+        P(("Frau", "Anna", "", "Müller", "", ""), "Stadt München", "Referentin",
+          birthday="1975-12-24", notes="Erreichbar Mo–Do.\nNicht vor 9 Uhr; bitte per E-Mail.",
+          emails=[("anna.mueller@muenchen.example.org", "work", True),
+                  ("anna@example.org", "home", False)],
+          phones=[("+49 89 233-00000", "work", True), ("+49 162 2433834", "mobile", False)],
+          addresses=[("work", "Marienplatz 8", "München", "", "80331", "Deutschland")],
+          tags=["Smart City", "Mobilität"]),
+        P(("Herr", "Jörg", "", "Weiß", "", ""), "Landeshauptstadt Düsseldorf",
+          'Leiter "Digitale Stadt"',
+          emails=[("joerg.weiss@duesseldorf.example.org", "work", True)],
+          phones=[("+49 211 89-0", "work", True)],
+          addresses=[("work", "Marktplatz 2", "Düsseldorf", "", "40213", "Deutschland")],
+          tags=["Energie"]),
+    ],
+    "excel_cp1252.csv": [
+        P(("Seán", "O’Brien"), "Boston’s Office of New Urban Mechanics", "“Civic Tech” Fellow",
+          website="https://boston.example.org/mechanics",
+          notes="Prefers “office hours” – Tuesdays.\nCoffee: black.",
+          emails=[("sean.obrien@boston.example.org", "work", True)],
+          phones=[("(617) 555-0140", "work", True), ("(617) 555-0141", "mobile", False)],
+          addresses=[("work", "1 City Hall Sq, Room 603", "Boston", "MA", "02201", "")]),
+        P(("Zoë", "Nuñez"), "Ciudad de Panamá", "Directora",
+          notes="Met at the “Smart City Expo” — Barcelona.",
+          emails=[("zoe.nunez@panama.example.org", "work", True)],
+          phones=[("+507 6123-4567", "mobile", True)],
+          addresses=[("work", "", "Panamá", "", "", "")]),
+    ],
+    "excel_unicode_tabs.txt": [
+        P(("Γιώργος", "Παπαδόπουλος"), "Δήμος Αθηναίων", "Σύμβουλος",
+          notes="Συνάντηση την Πέμπτη.\nΣτο δημαρχείο.",
+          emails=[("giorgos@athens.example.org", "work", True),
+                  ("giorgos@example.org", "home", False)],
+          phones=[("+30 210 372 2001", "work", True), ("+30 69 1234 5678", "mobile", False)],
+          addresses=[("work", "Αθηνάς 63\nΓραφείο 12", "Αθήνα", "", "105 52", "Ελλάδα")]),
+        P(("太郎", "山田"), "横浜市役所", "課長",
+          emails=[("taro.yamada@yokohama.example.org", "work", True)],
+          phones=[("+81 45 671 2121", "work", True), ("+81 90 1234 5678", "mobile", False)],
+          addresses=[("work", "中区本町6-50-10", "横浜市", "", "231-0005", "日本")]),
+    ],
+    "airtable.csv": [
+        P(("Priya", "Raghunathan"), "Pune Smart City Development Corporation",
+          "Chief Data Officer",
+          notes="Runs the city data platform.\nAsked for the MDS briefing.\n\n"
+                "Follow up in January.",
+          emails=[("priya.r@punesmartcity.example.org", "work", True)],
+          phones=[("+91 20 2550 1000", "work", True)],
+          addresses=[("work", "PMC Building, Shivajinagar\nPune 411005\nIndia", "", "", "",
+                      "")],
+          tags=["Data", "Mobility", "Open standards"]),
+        P(("Lukas", "Hofer"), "Stadt Wien", "Projektleiter",
+          emails=[("lukas.hofer@wien.example.org", "work", True)], tags=["Energy"]),
+    ],
+    "notion.csv": [
+        P(("Aoife", "Byrne"), "Cork City Council", "Head of Smart Cork",
+          website="https://www.corkcity.example.org", birthday="1984-03-07",
+          notes="Met at Web Summit.\nLikes short emails.",
+          emails=[("aoife.byrne@corkcity.example.org", "work", True)],
+          phones=[("+353 21 492 4000", "work", True)],
+          tags=["Mobility", "Water", "Open data"]),
+        P(("Dmitri", "Volkov"), "Tallinn City Government", "Digital Advisor",
+          emails=[("dmitri.volkov@tallinn.example.org", "work", True)], tags=["Data"]),
+    ],
+    "google_other_contacts.csv": [
+        P(("Renee", "Cote"), emails=[("renee.cote@arlington.example.org", "work", True)]),
+        P(("Søren", "Østergaard"), emails=[("soren@example.org", "work", True)]),
+        P(("Jane", "Public"), emails=[("jane.q.public@example.org", "work", True)]),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_person_and_field_is_parsed(name: str) -> None:
+    result = parse_file(FIXTURES / name)
+    assert [str(e) for e in result.errors] == []
+    assert [parsed(c) for c in result.contacts] == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_person_and_field_is_stored_by_the_cli(db_path: Path, name: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--db", str(db_path), "import", "contacts", str(FIXTURES / name)]) == 0
+    out = capsys.readouterr().out
+    people = [p for p in EXPECTED[name] if not p.get("is_organization")]
+    companies = [p["organization"] for p in EXPECTED[name] if p.get("is_organization")]
+    assert f"Imported: {len(people)} created" in out
+    db = Database.open(db_path)
+    try:
+        services = Services(db)
+        stored = services.contacts.get_many(services.contacts.ids())
+        got = sorted((person(d, d.organization_name) for d in stored), key=_order)
+        for p in got:
+            p["tags"] = sorted(p["tags"], key=str.casefold)  # type: ignore[call-overload]
+        assert got == sorted((_stored(p) for p in people), key=_order)
+        for company in companies:
+            assert services.organizations.find_by_name(str(company)) is not None
+    finally:
+        db.close()
+
+
+def _order(p: dict[str, object]) -> str:
+    return repr(p["name"])
+
+
+def _stored(expected: dict[str, object]) -> dict[str, object]:
+    """What the database holds of an expected person: its tags in name order."""
+    out = dict(expected)
+    out["tags"] = sorted(out["tags"], key=str.casefold)  # type: ignore[call-overload]
+    return out
+
+
+def test_columns_left_out_are_named_by_the_cli(db_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--db", str(db_path), "import", "contacts",
+                 str(FIXTURES / "hubspot.csv")]) == 0
+    out = capsys.readouterr().out
+    assert ("Not imported (no matching field; choose one with --mapping): Record ID, "
+            "Contact owner, Lifecycle Stage, Lead Status, Create Date, Last Activity Date, "
+            "Marketing contact status") in out
+
+
+def test_a_report_footer_is_left_out_and_said(db_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    result = parse_file(FIXTURES / "salesforce_report.csv")
+    [notice] = result.notices
+    assert notice.where == "lines 9-15" and "Grand Totals (2 records)" in notice.reason
+    assert "Generated By:  Dana Whitfield" in notice.reason
+    assert main(["--db", str(db_path), "import", "contacts",
+                 str(FIXTURES / "salesforce_report.csv")]) == 0
+    assert "warning lines 9-15: left out" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("name", "encoding"), [
+    ("excel_de_utf8.csv", "utf-8 with BOM"), ("excel_cp1252.csv", "cp1252"),
+    ("excel_unicode_tabs.txt", "utf-16"), ("airtable.csv", "utf-8 with BOM"),
+])
+def test_encodings_are_recognised(name: str, encoding: str) -> None:
+    assert parse_file(FIXTURES / name).encoding == encoding
+
+
+def test_the_mapping_preview_shows_no_footer_line() -> None:
+    from coordinator.formats.csv_import import peek_csv
+
+    peek = peek_csv((FIXTURES / "salesforce_report.csv").read_bytes())
+    assert [cells[1] for cells in peek.rows] == ["Renée", "Chidi"]
