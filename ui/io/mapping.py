@@ -31,13 +31,17 @@ from coordinator.formats.csv_import import CsvPeek
 from ui.io.common import heading, read_only_table
 from ui.widgets.forms import LABELS, FieldMessage
 
-# Field specs offered for every column: plain fields, then labelled emails/phones.
+# Field specs offered for every column: plain fields, then labelled emails/phones, then
+# the parts of a home and an "other" address (a file may hold two or three addresses).
 CHOICES: list[tuple[str, str]] = [(spec, label) for spec, label in mappings.FIELDS.items()
                                   if spec != "ignore"]
 CHOICES[CHOICES.index(("email", "E-mail"))] = ("email", "E-mail (work)")
 CHOICES[CHOICES.index(("phone", "Phone"))] = ("phone", "Phone (work)")
 CHOICES += [(f"email:{lbl}", f"E-mail ({lbl})") for lbl in LABELS if lbl != "work"]
-CHOICES += [(f"phone:{lbl}", f"Phone ({lbl})") for lbl in [*LABELS, "fax"] if lbl != "work"]
+CHOICES += [(f"phone:{lbl}", f"Phone ({lbl})")
+            for lbl in [*LABELS, "fax", "assistant"] if lbl != "work"]
+CHOICES += [(f"{part}:{lbl}", f"{mappings.FIELDS[part]} ({lbl})")
+            for lbl in ("home", "other") for part in mappings.ADDRESS_FIELDS]
 CHOICES.insert(0, ("ignore", "(ignore this column)"))
 SAMPLES = 3
 

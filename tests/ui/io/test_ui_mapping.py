@@ -75,3 +75,21 @@ def test_mapping_without_a_name_column_cannot_continue(qtbot) -> None:
     combo.setCurrentIndex(combo.findData("organization"))
     assert dialog.ok_button.isEnabled()
     assert dialog.mapping() == {"Colour": "organization", "Size": "ignore"}
+
+
+def test_a_second_address_is_offered_and_guessed(qtbot) -> None:
+    """A file with a work and a home address: each column is offered and guessed with
+    its label, and the user can move a column to the other address."""
+    peek = csv_import.peek_csv(
+        b"Name,Street,City,Home Street,Home City,Asst Phone\n"
+        b"Ana Lopez,1 Main St,Denver,2 Elm St,Boulder,303-555-0101\n")
+    dialog = MappingDialog(peek)
+    qtbot.addWidget(dialog)
+    combo = dialog.panel.combos["Home City"]
+    assert combo.currentData() == "city:home" and combo.currentText() == "City (home)"
+    assert dialog.panel.combos["Asst Phone"].currentText() == "Phone (assistant)"
+    dialog.panel.combos["City"].setCurrentIndex(
+        dialog.panel.combos["City"].findData("city:other"))
+    assert dialog.mapping() == {"Name": "full_name", "Street": "street", "City": "city:other",
+                                "Home Street": "street:home", "Home City": "city:home",
+                                "Asst Phone": "phone:assistant"}
