@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from coordinator.errors import CoordinatorError
+from coordinator.services import base
 from coordinator.services.records import ContactData
 from ui.app import settle
 from ui.trash.view import TrashView
@@ -133,11 +134,49 @@ def test_a_purge_runs_in_the_background_with_the_buttons_off(
     assert said and ("Emptied Trash" in said[-1] or "for good" in said[-1])
 
 
+@pytest.mark.parametrize("how", ["empty", "selection"])
+def test_the_busy_bar_shows_the_percentage_purged(
+        view: TrashView, trash_ctx, accept, qtbot, monkeypatch, how: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(base, "PURGE_CHUNK", 10)  # 40 records: four chunks
+    trash = trash_ctx.services.trash
+    name = "empty" if how == "empty" else "purge_many"
+    real = getattr(trash, name)
+    gate = Gate()
+    reported: list[tuple[int, int]] = []
+
+    def held_at_a_quarter(*args: Any, progress: Callable[[int, int], None]) -> Any:
+        def report(done: int, total: int) -> None:
+            reported.append((done, total))
+            progress(done, total)
+            if done == 10:  # the worker waits here, a quarter done, inside the purge
+                gate.entered.set()
+                gate.held = gate.release.wait(GATE_S)
+        return real(*args, progress=report)
+
+    monkeypatch.setattr(trash, name, held_at_a_quarter)
+    if how == "empty":
+        button = view.empty_button
+    else:
+        view.table.setFocus()
+        view.table.selectAll()
+        button = view.purge_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert gate.entered.wait(GATE_S)
+    qtbot.waitUntil(lambda: view.busy.isVisible() and view.busy.value() == 25, timeout=3000)
+    assert view.busy.text() == "25%" and view.busy.maximum() == 100
+    gate.release.set()
+    qtbot.waitUntil(lambda: not view.purging, timeout=10_000)
+    settle(trash_ctx)
+    assert gate.held
+    assert reported == [(0, 40), (10, 40), (20, 40), (30, 40), (40, 40)]
+    assert trash.count() == 0 and not view.busy.isVisible()
+
+
 def test_a_failed_purge_says_so_and_deletes_nothing(
         view: TrashView, trash_ctx, accept, messages, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     trash = trash_ctx.services.trash
 
-    def refuse(_selection: object) -> None:
+    def refuse(_selection: object, progress: object = None) -> None:
         raise CoordinatorError("The disk is full; nothing was deleted.")
 
     monkeypatch.setattr(trash, "purge_many", refuse)

@@ -3,9 +3,10 @@ in the kit's lazy table (listed and sorted in SQL by `services.trash`).
 
 Deleting for good (the selection, or the whole Trash) runs on the task pool: with tens
 of thousands of records it takes seconds, and the window must keep painting. While it
-runs the buttons are off and a busy bar shows; its result refreshes the table, and a
-failure (nothing was deleted: all or none) is shown in a message. A result that arrives
-after the view was closed only reaches the status bar."""
+runs the buttons are off and a bar shows the percentage purged (the service reports
+each chunk of records); its result refreshes the table, and a failure (nothing was
+deleted: all or none) is shown in a message. A result that arrives after the view was
+closed only reaches the status bar."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from coordinator.errors import CoordinatorError
 from coordinator.services import Services
+from coordinator.services.base import Progress
 from coordinator.services.trash import TrashItem
 from coordinator.wording import plural
 from ui.kit import background
@@ -93,6 +95,14 @@ def trash_spec(services: Services, deleted_by: DeletedBy | None = None
         default_descending=True, row_roles={ENTITY_ROLE: lambda t, _c: t.entity})
 
 
+class _PurgeProgress(QObject):
+    """Carries a purge's (done, total) from its worker thread to the GUI thread. Owned
+    by the task runner, not the view: a view closed meanwhile only disconnects, and the
+    worker never emits through a deleted object."""
+
+    progressed = Signal(int, int)
+
+
 EMPTY_TEXT = ("Trash is empty.\nDeleted records wait here until you restore them "
               "or delete them for good.")
 
@@ -141,9 +151,8 @@ class TrashView(QWidget, FeatureView):
         self.empty_button.clicked.connect(self.empty_trash)
         self.purging = False  # a delete for good is running on the task pool
         self.confirm_box: QMessageBox | None = None
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # the purge is one transaction: busy, not a percentage
-        self.busy.setTextVisible(False)
+        self.busy = QProgressBar()  # busy, then the percentage purged as chunks go
+        self.busy.setFormat("%p%")
         self.busy.setMaximumWidth(160)
         self.busy.setAccessibleName("Deleting for good")
         self.busy.hide()
@@ -220,7 +229,8 @@ class TrashView(QWidget, FeatureView):
                              f"Delete {what} for good? This cannot be undone."):
             return
         trash = self.ctx.services.trash
-        self._purge(lambda: trash.purge_many(selection), f"Deleting {what} for good…",
+        self._purge(lambda progress: trash.purge_many(selection, progress=progress),
+                    f"Deleting {what} for good…",
                     lambda _none: f"Deleted {what} for good.", "Could not delete")
 
     def empty_trash(self) -> None:
@@ -233,7 +243,8 @@ class TrashView(QWidget, FeatureView):
                 "Trash for good? This cannot be undone."):
             return
         # Purging many records and giving the space back take time.
-        self._purge(self.ctx.services.trash.empty, "Emptying Trash…",
+        trash = self.ctx.services.trash
+        self._purge(lambda progress: trash.empty(progress=progress), "Emptying Trash…",
                     lambda purged: f"Emptied Trash ({plural(purged, 'record')}).",
                     "Could not empty Trash")
 
@@ -251,20 +262,25 @@ class TrashView(QWidget, FeatureView):
             self.confirm_box = None
             box.deleteLater()
 
-    def _purge(self, work: Callable[[], object], label: str,
+    def _purge(self, work: Callable[[Progress], object], label: str,
                done_text: Callable[[object], str], failed_title: str) -> None:
-        """Run `work` on the task pool with the buttons off; then refresh and say how it
-        went. Only the status bar hears of it once this view is gone."""
+        """Run `work(progress)` on the task pool with the buttons off, its progress in
+        the busy bar; then refresh and say how it went. Only the status bar hears of it
+        once this view is gone."""
         ctx = self.ctx
         self._set_purging(True, label)
+        reporter = _PurgeProgress(ctx.tasks)
+        reporter.progressed.connect(self._on_progress)
 
         def done(result: object) -> None:
+            reporter.deleteLater()
             if is_alive(self):
                 self._set_purging(False)
                 self.refresh()
             ctx.status_message.emit(done_text(result), 5000)
 
         def failed(exc: BaseException) -> None:
+            reporter.deleteLater()
             # Nothing was deleted: the purge is one unit of work, all or none.
             if is_alive(self):
                 self._set_purging(False)
@@ -279,12 +295,20 @@ class TrashView(QWidget, FeatureView):
             else:
                 ctx.status_message.emit(f"{failed_title}: {exc}", 10000)
 
-        ctx.tasks.run(work, on_done=done, on_error=failed)
+        ctx.tasks.run(lambda: work(reporter.progressed.emit), on_done=done, on_error=failed)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.purging and total > 0:
+            self.busy.setRange(0, 100)
+            self.busy.setValue(done * 100 // total)
+            self.busy.setTextVisible(True)
 
     def _set_purging(self, running: bool, label: str = "") -> None:
         self.purging = running
         self.busy_label.setText(label)
         if running:
+            self.busy.setRange(0, 0)  # busy until the first chunk is counted
+            self.busy.setTextVisible(False)
             self._busy_timer.start(PROGRESS_DELAY_MS)  # a quick purge never flashes it
         else:
             self._busy_timer.stop()
