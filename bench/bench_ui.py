@@ -14,7 +14,10 @@
 - peak memory of the process with the whole database open and scrolled (< 300 MB);
 - Home (`--home-only`): each panel's read, median and p95 (< 50 ms each), as a ratio to
   the first page of contacts read the same way, the whole page from refresh to painted,
-  and the Coverage report;
+  and the Coverage report; what the last-contact table behind "going quiet" costs: its
+  size and its indexes' (and the "recently changed" indexes'), the schema upgrade that
+  fills it, "mark contacted today" and its undo, and an import of `--import-contacts`
+  (20,000) contacts into an empty database with and without its triggers;
 - team-hub sync (`--sync`, or alone with `--sync-only`): an open window pulls
   `--sync-contacts` (10,000) contacts another laptop pushed to a throwaway local hub
   (`tests/pgserver.py`), by its background syncer, with the contacts table shown; the
@@ -486,7 +489,9 @@ def bench_home(db_path: Path, runs: int = HOME_RUNS) -> dict[str, float]:
     source.close()
     target.close()
     app = make_application([])
-    db = Database.open(copy)
+    started = time.perf_counter()
+    db = Database.open(copy)  # upgrades an older schema: fills the last-contact table
+    results: dict[str, float] = {"open s": time.perf_counter() - started}
     ctx = AppContext(db, QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
     home, contacts = ctx.services.home, ctx.services.contacts
     today, now = date.today(), datetime.now(UTC)
@@ -498,7 +503,6 @@ def bench_home(db_path: Path, runs: int = HOME_RUNS) -> dict[str, float]:
         "going quiet": lambda: home.going_quiet(today, now=now),
         "recently changed": lambda: home.recently_changed(),
     }
-    results: dict[str, float] = {}
     for name, fn in steps.items():
         fn()  # warm the page cache
         times = []
@@ -526,8 +530,82 @@ def bench_home(db_path: Path, runs: int = HOME_RUNS) -> dict[str, float]:
     ctx.services.coverage.report(today)
     results["coverage"] = (time.perf_counter() - started) * 1000
     view.close()
+    results.update(bench_mark_contacted(home, today, now))
+    results.update(home_storage_mb(copy))
     ctx.close()
     return results
+
+
+# What Home's speed costs in the file: the last-contact table and the indexes it adds.
+HOME_STORAGE = {
+    "last-contact table": ("organization_touch",),
+    "its index": ("ix_organization_touch_contacted",),
+    "recently changed indexes": ("ix_contact_recent", "ix_organization_recent",
+                                 "ix_proposal_recent", "ix_meeting_recent"),
+    "proposal lead index": ("ix_proposal_lead_organization_id",),
+}
+
+
+def home_storage_mb(path: Path) -> dict[str, float]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        sizes = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
+    finally:
+        conn.close()
+    found = {f"{label} MB": sum(sizes.get(n) or 0 for n in names) / 1e6
+             for label, names in HOME_STORAGE.items()}
+    found["file MB"] = sum(v or 0 for v in sizes.values()) / 1e6
+    return found
+
+
+def bench_mark_contacted(home, today, now) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """"Mark contacted today" on the quietest members and its undo (the triggers
+    recompute each organization's row on every contact written), median ms."""
+    marked, undone = [], []
+    for q in home.going_quiet(today, now=now, limit=10).rows:
+        started = time.perf_counter()
+        previous = home.mark_contacted(q.id, today)
+        marked.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        home.restore_contacted(previous)
+        undone.append((time.perf_counter() - started) * 1000)
+    return {"mark ms": statistics.median(marked), "undo ms": statistics.median(undone)}
+
+
+IMPORT_ROUNDS = 3
+
+
+def bench_import_triggers(n: int, rounds: int = IMPORT_ROUNDS) -> dict[str, float]:
+    """An import of `n` contacts (bench_io's Google CSV) into an empty database, with the
+    last-contact triggers and with them dropped, alternating; the median of each, in
+    wall-clock and in this process's CPU time (steadier on a shared machine)."""
+    from bench_io import google_csv
+
+    from coordinator.db import Database, last_touch
+    from coordinator.formats import importer
+    from coordinator.formats.reader import parse_contacts
+
+    folder = Path(tempfile.mkdtemp(prefix="coordinator-bench-home-import-"))
+    os.environ.setdefault("COORDINATOR_HOME", str(folder / "home"))
+    raw = google_csv(n)
+    times: dict[str, list[float]] = {"without": [], "with": []}
+    cpu: dict[str, list[float]] = {"without": [], "with": []}
+    for i in range(rounds):
+        for kind in times:
+            db = Database.open(folder / f"{kind}-{i}.db")
+            if kind == "without":
+                with db.write() as session:
+                    last_touch.remove(session.connection().connection.driver_connection)
+            parsed = parse_contacts(raw)
+            started, used = time.perf_counter(), time.process_time()
+            importer.apply(db, parsed, importer.ImportOptions(duplicates="create"))
+            times[kind].append(time.perf_counter() - started)
+            cpu[kind].append(time.process_time() - used)
+            db.close()
+    return {**{f"import {k} s": statistics.median(v) for k, v in times.items()},
+            **{f"import {k} cpu s": statistics.median(v) for k, v in cpu.items()}}
 
 
 def print_home(r: dict[str, float]) -> None:
@@ -539,7 +617,21 @@ def print_home(r: dict[str, float]) -> None:
         print(f"  {name}: {r[name + ' p50']:.1f} / {r[name + ' p95']:.1f} ms -> "
               f"{r[name + ' p50'] / base:.1f}x the baseline")
     print(f"  whole page, refresh to painted: {r['page p50']:.0f} ms (median of 5)")
-    print(f"Coverage report (every figure and gap): {r['coverage']:.0f} ms", flush=True)
+    print(f"Coverage report (every figure and gap): {r['coverage']:.0f} ms")
+    print(f"Going quiet's last-contact table: database opened in {r['open s']:.1f} s (with the "
+          f"upgrade that fills it, if the file was older); mark contacted today "
+          f"{r['mark ms']:.1f} ms, its undo {r['undo ms']:.1f} ms (median of 10)")
+    sizes = ", ".join(f"{label} {r[label + ' MB']:.1f} MB" for label in HOME_STORAGE)
+    extra = sum(r[label + " MB"] for label in HOME_STORAGE)
+    print(f"  in the file: {sizes}; together {extra:.1f} MB of {r['file MB']:.0f} MB "
+          f"({extra / r['file MB']:.1%})")
+    if "import with s" in r:
+        print(f"  import of {int(r['import contacts']):,} contacts into an empty database "
+              f"(median of {IMPORT_ROUNDS}): {r['import with s']:.2f} s with its triggers, "
+              f"{r['import without s']:.2f} s without -> "
+              f"{r['import with s'] / r['import without s']:.2f}x; CPU time "
+              f"{r['import with cpu s']:.2f} s / {r['import without cpu s']:.2f} s -> "
+              f"{r['import with cpu s'] / r['import without cpu s']:.2f}x", flush=True)
 
 
 def main() -> int:
@@ -555,9 +647,16 @@ def main() -> int:
     parser.add_argument("--sync-contacts", type=int, default=10_000)
     parser.add_argument("--home-only", action="store_true",
                         help="only the Home page's panels and the Coverage report")
+    parser.add_argument("--import-contacts", type=int, default=20_000,
+                        help="with --home-only: contacts imported with and without the "
+                             "last-contact triggers (0: skip)")
     args = parser.parse_args()
     if args.home_only:
-        print_home(bench_home(args.db or build_database(args.contacts)))
+        results = bench_home(args.db or build_database(args.contacts))
+        if args.import_contacts:
+            results.update(bench_import_triggers(args.import_contacts))
+            results["import contacts"] = args.import_contacts
+        print_home(results)
         return 0
     if args.sync_only:
         print_sync(bench_sync_gui(args.sync_contacts), args.sync_contacts)
