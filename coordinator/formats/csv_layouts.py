@@ -358,6 +358,32 @@ def google_row(row: Row, pc: ParsedContact) -> None:
         d.website = websites.pop(0)
     for extra in websites:
         d.notes = (d.notes + "\n" if d.notes else "") + f"Website: {extra}"
+    for kind in GOOGLE_KEPT:
+        for block in _sorted(blocks.get(kind, {})):
+            _google_kept(kind, block, pc)
+
+
+# Google's numbered blocks no field holds, kept in the notes: a relation ("Spouse: Ana"),
+# an event ("Anniversary: 2010-05-01"), an instant messaging address, a custom field.
+GOOGLE_KEPT = ("relation", "event", "im", "custom field")
+
+
+def _google_kept(kind: str, block: dict[str, str], pc: ParsedContact) -> None:
+    label = block.get("label", "").strip().removeprefix("* ").strip()
+    label = label[:1].upper() + label[1:]
+    service = block.get("service", "").strip()
+    for value in split_multi(block.get("value", "")):
+        value = value.removeprefix("* ")
+        if kind == "relation":
+            line = f"{label or 'Related'}: {value}"
+        elif kind == "event":
+            line = f"{label or 'Date'}: {birthday_of(value) or value}"
+        elif kind == "im":
+            what = service or label
+            line = f"IM ({what}): {value}" if what else f"IM: {value}"
+        else:
+            line = f"{label}: {value}" if label else f"Custom field: {value}"
+        pc.data.notes = (pc.data.notes + "\n" if pc.data.notes else "") + line
 
 
 def _sorted(blocks: dict[int, dict[str, str]]) -> list[dict[str, str]]:
@@ -426,6 +452,7 @@ class _GooglePlan:
         self._kinds = kinds
         self.emails, self.phones = self._spec("email"), self._spec("phone")
         self.addresses, self.websites = self._spec("address"), self._spec("website")
+        self.kept = tuple((kind, self._spec(kind)) for kind in GOOGLE_KEPT if kind in kinds)
         self.email_pairs = self._columns("email", ("value", "label"))
         self.phone_pairs = self._columns("phone", ("value", "label"))
         self.address_columns = self._columns("address", _ADDRESS_FIELDS)
@@ -488,6 +515,7 @@ def google_indexed(headers: list[str]) -> IndexedConverter | None:
     emails, phones, addresses, websites_ = (plan.emails, plan.phones, plan.addresses,
                                             plan.websites)
     email_pairs, phone_pairs = plan.email_pairs, plan.phone_pairs
+    kept = plan.kept
 
     def convert(row: Cells, pc: ParsedContact) -> None:
         d = pc.data
@@ -529,6 +557,9 @@ def google_indexed(headers: list[str]) -> IndexedConverter | None:
                 d.website = found.pop(0)
             for extra in found:
                 d.notes = (d.notes + "\n" if d.notes else "") + f"Website: {extra}"
+        for kind, spec in kept:
+            for block in _row_blocks(row, spec):
+                _google_kept(kind, block, pc)
 
     return convert
 
@@ -563,6 +594,9 @@ def google_fused(headers: list[str]) -> FusedParser | None:
     do_not_contact = plan.do_not_contact
     labels, tags, website = plan.labels, plan.tags, plan.website
     websites = plan.websites
+    # the columns of blocks kept in the notes: a row with any goes the general way
+    kept = tuple(i for _, spec in plan.kept for _, fields in spec for _, cols in fields
+                 for i in cols)
     email_pairs, phone_pairs, address_columns = (plan.email_pairs, plan.phone_pairs,
                                                  plan.address_columns)
 
@@ -572,6 +606,8 @@ def google_fused(headers: list[str]) -> FusedParser | None:
             return None
         if websites and any(row[i] for _, fields in websites for _, cols in fields
                             for i in cols):
+            return None
+        if kept and any(row[i] for i in kept):
             return None
         v = row[first] or row[given]
         given_name = " ".join(v.split()) if v else ""
@@ -710,6 +746,17 @@ OUTLOOK_EMAILS = ("E-mail", "E-mail 2", "E-mail 3")
 _NOTE_BIRTHDAY = re.compile(r"(?m)^Birthday: (--\d\d-\d\d)\r?$\n?")
 _DISPLAY_ADDRESS = re.compile(r"\s*[(<][^()<>]*@[^()<>]*[)>]\s*$")
 _NOTE_NICKNAME = re.compile(r"(?m)^Nickname: (.+?)\r?$\n?")
+# Outlook columns about the person that no field holds: kept in the notes, each line
+# named as here. (Columns Outlook fills with defaults, such as Priority, Sensitivity,
+# Gender and Initials, and the identity numbers are not.)
+OUTLOOK_KEPT = (
+    ("Anniversary", "Anniversary"), ("Spouse", "Spouse"), ("Children", "Children"),
+    ("Manager's Name", "Manager"), ("Assistant's Name", "Assistant"),
+    ("Office Location", "Office"), ("Profession", "Profession"), ("Hobby", "Hobby"),
+    ("Referred By", "Referred by"), ("IMAddress", "IM"), ("Schools", "Schools"),
+    ("Keywords", "Keywords"), ("Location", "Location"), ("Account", "Account"),
+    ("User 1", "User 1"), ("User 2", "User 2"), ("User 3", "User 3"), ("User 4", "User 4"),
+)
 
 
 def outlook_row(row: Row, pc: ParsedContact) -> None:
@@ -776,6 +823,12 @@ def outlook_row(row: Row, pc: ParsedContact) -> None:
             parts = (g(f"{prefix} Address", ""), "", "", "", "")
         if any(p.strip() for p in parts):
             d.addresses.append(AddressData(label, *parts))
+    for column, what in OUTLOOK_KEPT:
+        value = g(column, "").strip()
+        if value and column == "Anniversary":
+            value = "" if birthday_of(value) == "" else (birthday_of(value) or value)
+        if value:  # (Outlook writes 0/0/00 for no anniversary)
+            d.notes = (d.notes + "\n" if d.notes else "") + f"{what}: {value}"
 
 
 _THUNDERBIRD_PHONES = (("Work Phone", "work"), ("Home Phone", "home"), ("Mobile Number", "mobile"),

@@ -344,3 +344,38 @@ def test_the_mapping_preview_shows_no_footer_line() -> None:
 
     peek = peek_csv((FIXTURES / "salesforce_report.csv").read_bytes())
     assert [cells[1] for cells in peek.rows] == ["Renée", "Chidi"]
+
+
+GOOGLE_BLOCKS = (
+    "First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Relation 1 - Label,"
+    "Relation 1 - Value,Event 1 - Label,Event 1 - Value,IM 1 - Label,IM 1 - Service,"
+    "IM 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value,Notes,Labels\r\n"
+    "Ana,López,* Work,ana@example.org,Spouse,Luis López,Anniversary,2010-05-01,Work,Skype,"
+    "ana.lopez,Badge,1234,Met in Denver.,* myContacts ::: Mobility\r\n"
+    "Bob,Smith,,bob@example.org,,,,,,,,,,,\r\n"
+)
+
+
+def test_google_relations_events_im_and_custom_fields_are_kept_in_the_notes() -> None:
+    """Google's export has numbered blocks no field holds; they were dropped unseen."""
+    from coordinator.formats.csv_import import parse_csv
+
+    ana, bob = parse_csv(GOOGLE_BLOCKS.encode()).contacts
+    assert ana.data.notes == ("Met in Denver.\nSpouse: Luis López\nAnniversary: 2010-05-01\n"
+                              "IM (Skype): ana.lopez\nBadge: 1234")
+    assert (ana.data.tags, bob.data.notes) == (["Mobility"], "")
+
+
+def test_outlook_columns_about_the_person_are_kept_in_the_notes() -> None:
+    from coordinator.formats.csv_import import parse_csv
+
+    raw = ("First Name,Last Name,E-mail Address,Notes,Spouse,Anniversary,Manager's Name,"
+           "Office Location,Priority,Sensitivity\r\n"
+           "Ana,López,ana@example.org,Hi,Luis,5/1/2010,Dr. Weber,Building 2,Normal,Normal\r\n"
+           "Bob,Smith,bob@example.org,,,0/0/00,,,Normal,Normal\r\n").encode()
+    result = parse_csv(raw)
+    assert result.format == "outlook.com"
+    ana, bob = result.contacts
+    assert ana.data.notes == ("Hi\nAnniversary: 2010-05-01\nSpouse: Luis\nManager: Dr. Weber\n"
+                              "Office: Building 2")
+    assert bob.data.notes == ""

@@ -52,7 +52,7 @@ EXPECTED = {
             "title": "Cheffe de projet",
             "website": "https://lyon.example.org",
             "birthday": "1979-07-14",
-            "notes": "Rencontrée à Lyon.\nDepartment: Innovation",
+            "notes": "Rencontrée à Lyon.\nManager: Jean Dupont\nDepartment: Innovation",
             "emails": [("helene.lefevre@lyon.example.org", "work", True)],
             "phones": [
                 ("04 72 10 30 30", "work", False),
@@ -70,7 +70,7 @@ EXPECTED = {
             "title": "Jefe de Innovación",
             "website": "https://madrid.example.org",
             "birthday": "",
-            "notes": "Conocido en CES.",
+            "notes": "Conocido en CES.\nManager: Ana García",
             "emails": [("tomas.ruiz@example.org", "work", True)],
             "phones": [("+34 91 588 1000", "work", False), ("+34 612 345 678", "mobile", False)],
             "addresses": [("work", "Plaza de Cibeles 1", "Madrid", "", "28014", "España")],
@@ -403,7 +403,7 @@ EXPECTED = {
             "title": "Referentin",
             "website": "https://muenchen.example.org",
             "birthday": "1975-12-24",
-            "notes": "Erreichbar Mo–Do.\nDepartment: IT-Referat",
+            "notes": "Erreichbar Mo–Do.\nManager: Dr. Klaus Weber\nDepartment: IT-Referat",
             "emails": [("anna.mueller@muenchen.example.org", "work", True)],
             "phones": [
                 ("+49 89 233-00000", "work", False),
