@@ -26,7 +26,7 @@ is already gone.
 
 The migration environment removes the triggers before a schema upgrade (a table
 rebuild would drop some and break others) and installs them again and refills the
-table after it (`refresh_after_upgrade`), so the table is right after any upgrade.
+table after it (`refresh`), so the table is right after any upgrade.
 """
 
 from __future__ import annotations
@@ -239,10 +239,12 @@ def rebuild(conn: sqlite3.Connection) -> None:
         " FROM organization o")
 
 
-def refresh_after_upgrade(conn: sqlite3.Connection) -> bool:
-    """After a schema upgrade (same transaction): the triggers again, and the table
-    computed afresh, since the upgrade ran without them. False before the table exists
-    (an older schema) or after a downgrade dropped it."""
+def refresh(conn: sqlite3.Connection) -> bool:
+    """After a schema upgrade, or a bulk load that `remove`d the triggers first (the
+    sample coalition: computing the table once is ten times quicker than a trigger run
+    per row), in the same transaction: the triggers again, and the table computed
+    afresh. False before the table exists (an older schema) or after a downgrade
+    dropped it."""
     remove(conn)
     if not _exists(conn):
         return False

@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
         # computed afresh, once the schema is final.
         last_touch.remove(driver)
         context.run_migrations()
-        last_touch.refresh_after_upgrade(driver)
+        last_touch.refresh(driver)
         # A laptop that syncs with a team hub gets its change-capture triggers back:
         # batch-mode table rebuilds drop them, and new columns must be captured.
         from coordinator.sync.capture import refresh_after_upgrade

@@ -437,3 +437,28 @@ def test_rows_pulled_children_first(db: Database, services: Services, build: Bui
     assert got["o2"] == ("o2", date(2025, 3, 3), 0)
     assert shown(services) == expected(services)
     assert stale_rows(db) == []
+
+
+def _triggers(db: Database) -> set[str]:
+    with db.raw() as conn:
+        return {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'touch_%'")}
+
+
+def test_the_sample_coalition_computes_the_table_once(db: Database,
+                                                      services: Services) -> None:
+    """The sample coalition is written without the triggers, then the table computed
+    whole: right, and the triggers back, after a first build and a replacing one; a
+    cancelled build leaves the triggers as they were."""
+    from coordinator.demo import DemoCancelled, build_demo
+
+    wanted = {last_touch.TRIGGER_PREFIX + t for t in last_touch.TRIGGERS}
+    for force in (False, True):
+        build_demo(services, today=TODAY, force=force)
+        assert stale_rows(db) == [] and _triggers(db) == wanted
+        assert shown(services) == expected(services)
+    calls = iter(range(100))
+    with pytest.raises(DemoCancelled):
+        build_demo(services, today=TODAY, force=True,
+                   cancelled=lambda: next(calls) > 3)  # after the triggers went
+    assert _triggers(db) == wanted and stale_rows(db) == []
