@@ -189,10 +189,11 @@ def _birthday_of(text: str) -> str | None:
     else:
         return None
     try:
-        date(year, month, day)
+        date(year or 2000, month, day)
     except ValueError:
         return None
-    if _BIRTHDAY_NO_YEAR.match(text) or year == 1604:  # Apple: 1604 means "no year"
+    # Apple writes 1604 for "no year", others (Fastmail, Evolution) 0000
+    if _BIRTHDAY_NO_YEAR.match(text) or year in (0, 1604):
         return f"--{month:02d}-{day:02d}"
     return f"{year:04d}-{month:02d}-{day:02d}"
 

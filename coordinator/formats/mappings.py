@@ -46,7 +46,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e mail", "mail", "email address", "e mail address", "work email",
               "home email", "personal email", "primary email"),
     "phone": ("phone", "telephone", "tel", "mobile", "cell", "work phone", "office phone",
-              "phone number", "mobile phone", "cell phone", "home phone", "direct line"),
+              "phone number", "mobile phone", "cell phone", "home phone", "direct line",
+              "fax", "fax number"),
     # (a column of the person's web address, not a postal one)
     "website": ("website", "web", "url", "web page", "homepage", "site", "web address"),
     "street": ("street", "address", "street address", "address 1", "mailing address"),
@@ -111,8 +112,11 @@ _REPEATABLE = ("email", "phone", "notes", "tags")
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "MailingStreet", "firstName": API names
+
+
 def _key(header: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(header)).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(_CAMEL.sub(" ", header))).split())
 
 
 def _partial(key: str) -> str | None:
@@ -120,6 +124,8 @@ def _partial(key: str) -> str | None:
     words = key.split()
     if _NOT_THE_PERSON & set(words):
         return None
+    if "id" in words and not {"email", "mail"} & set(words):
+        return None  # "Account ID", "Owner Id": a record's id ("Email ID" is an address)
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             part = " ".join(words[i : i + size])

@@ -135,6 +135,32 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
           emails=[("tomas.novak@praha.example.org", "work", True)],
           phones=[("+420 236 001 111", "work", False)]),
     ],
+    "fastmail_30.vcf": [
+        P(("Ivana", "Kovačević"), "Grad Zagreb", "Voditeljica",
+          website="https://www.zagreb.example.org", birthday="--03-07",
+          notes="Pilot pametne rasvjete, faza 2.\n"
+                "Social profile (mastodon): https://mastodon.example.org/@ivana\n"
+                "Department: Ured za pametni grad",
+          emails=[("ivana.kovacevic@zagreb.example.org", "work", True),
+                  ("ivana@example.org", "home", False)],
+          phones=[("+385 91 234 5678", "mobile", True), ("+385 1 610 1111", "work", False)],
+          addresses=[("work", "Trg Stjepana Radića 1\nSoba 12", "Zagreb", "", "10000",
+                      "Hrvatska")],
+          tags=["Partners"]),
+    ],
+    "salesforce_data_export.csv": [
+        P(("Ms.", "Hương", "", "Nguyễn", "", ""), "", "Planning Director",
+          birthday="1983-05-12", notes="Leads the regional transit plan.\nDepartment: Planning",
+          emails=[("huong.nguyen@jta.example.org", "work", True)],
+          phones=[("(904) 555-0111", "work", True), ("(904) 555-0119", "fax", False),
+                  ("(904) 555-0112", "mobile", False), ("(904) 555-0115", "assistant", False)],
+          addresses=[("work", "100 N Myrtle Ave", "Jacksonville", "FL", "32204",
+                      "United States")]),
+        P(("Mr.", "João", "", "Ferreira", "", ""),
+          emails=[("joao.ferreira@example.org", "work", True)],
+          phones=[("+351 21 322 7000", "work", True), ("+351 21 000 0000", "home", False)],
+          addresses=[("other", "Rua Augusta 27", "Lisboa", "", "1100-048", "Portugal")]),
+    ],
     "hubspot.csv": [
         P(("Zoë", "Martínez-López"), "City of Plano", "Program Manager, Mobility",
           website="https://plano.example.org",
