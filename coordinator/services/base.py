@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import delete as sa_delete
@@ -12,8 +13,8 @@ from sqlmodel import Session, SQLModel, select
 
 from coordinator.changes import ChangeKind
 from coordinator.db import Database
-from coordinator.errors import Conflict, NotFound
-from coordinator.models import Record, Tag, fold, natural_id, new_id, utcnow
+from coordinator.errors import Conflict, CoordinatorError, NotFound
+from coordinator.models import Record, Tag, fold, natural_id, new_id, sql_time, utcnow
 from coordinator.services import indexing
 
 # Records purged per statement (one JSON array of ids): emptying a Trash of tens of
@@ -29,6 +30,22 @@ INDEX_REFERENCES_FROM = 100
 TEMPORARY_INDEX_PREFIX = "purge_tmp_ix_"
 # Called with (records done, records in all) as a long purge goes.
 Progress = Callable[[int, int], None]
+# Records moved to Trash or back per statement: selecting 20,000 contacts after a bad
+# import and pressing Delete takes a few statements per chunk, not several per record.
+MOVE_CHUNK = 5_000
+# The column a refusal names a record by (the title the Trash lists it under).
+TITLE_COLUMNS = {"contact": "full_name", "organization": "name", "consortium": "name",
+                 "proposal": "title", "meeting": "title"}
+
+
+class NotWhereExpected(NotFound):
+    """A record to move to Trash is there already, or one to restore is not in Trash."""
+
+    def __init__(self, entity: str, record_id: str, title: str, in_trash: bool) -> None:
+        where = "already in Trash" if in_trash else "not in Trash"
+        CoordinatorError.__init__(self, f"{entity.capitalize()} “{title}” is {where}.")
+        self.entity = entity
+        self.record_id = record_id
 
 
 def record_change(session: Session, entity: str, kind: ChangeKind, *ids: str) -> None:
@@ -108,24 +125,11 @@ class EntityService:
 
     def delete(self, record_id: str) -> None:
         """Move to Trash."""
-        with self.db.write() as session:
-            row = self._load(session, record_id)
-            row.deleted_at = utcnow()
-            self._touch(row)
-            session.add(row)
-            session.flush()
-            self._reindex(session, record_id)
-            record_change(session, self.entity, ChangeKind.DELETED, record_id)
+        self.delete_many([record_id])
 
     def restore(self, record_id: str) -> None:
-        with self.db.write() as session:
-            row = self._load(session, record_id, deleted=True)
-            row.deleted_at = None
-            self._touch(row)
-            session.add(row)
-            session.flush()
-            self._reindex(session, record_id)
-            record_change(session, self.entity, ChangeKind.RESTORED, record_id)
+        """Bring back from Trash."""
+        self.restore_many([record_id])
 
     def purge(self, record_id: str) -> None:
         """Delete for good; only records already in Trash can be purged."""
@@ -167,22 +171,84 @@ class EntityService:
         _forget(session, self.model, record_ids)
         record_change(session, self.entity, ChangeKind.PURGED, *record_ids)
 
-    def delete_many(self, record_ids: list[str]) -> None:
-        """Move several records to Trash in one unit of work: all of them, or none."""
-        with self.db.write():
-            for record_id in record_ids:
-                self.delete(record_id)
+    def delete_many(self, record_ids: Sequence[str], progress: Progress | None = None) -> int:
+        """Move several records to Trash in one unit of work: all of them, or none
+        (see `move_records`). Returns how many."""
+        with self.db.write() as session:
+            return move_records(session, [(self, list(record_ids))], True, progress)
 
-    def restore_many(self, record_ids: list[str]) -> None:
+    def restore_many(self, record_ids: Sequence[str], progress: Progress | None = None) -> int:
         """Bring several records back from Trash in one unit of work: all, or none."""
-        with self.db.write():
-            for record_id in record_ids:
-                self.restore(record_id)
+        with self.db.write() as session:
+            return move_records(session, [(self, list(record_ids))], False, progress)
+
+    def check_movable(self, session: Session, record_ids: Sequence[str],
+                      to_trash: bool) -> None:
+        """Raise unless every one of `record_ids` exists and is live (`to_trash`) or in
+        Trash (not `to_trash`); the message names the record."""
+        table = self.model.__tablename__
+        title = TITLE_COLUMNS.get(table, "id")
+        for start in range(0, len(record_ids), MOVE_CHUNK):
+            chunk = record_ids[start:start + MOVE_CHUNK]
+            rows = session.execute(text(
+                f"SELECT id, deleted_at IS NOT NULL, {title} FROM {table} "
+                f"WHERE id {IN_JSON_IDS}"), {"ids": json.dumps(list(chunk))})
+            found = {row[0]: (bool(row[1]), row[2]) for row in rows}
+            for record_id in chunk:
+                if record_id not in found:
+                    raise NotFound(self.label, record_id)
+                in_trash, name = found[record_id]
+                if in_trash == to_trash:
+                    raise NotWhereExpected(self.label, record_id, name or record_id, in_trash)
+
+    def move_chunk(self, session: Session, record_ids: list[str], to_trash: bool,
+                   now: datetime) -> None:
+        """Move checked records (`check_movable`) to Trash or back with a few
+        statements: deleted_at and updated_at set to `now` (as a record moved on its
+        own is stamped), the search index loses them or gets them back in bulk, and one
+        change names them all. SQLite fires row triggers for every row updated, so the
+        team hub's change capture and the last-contact table see each one as they did
+        when records were moved one at a time."""
+        session.execute(text(
+            f"UPDATE {self.model.__tablename__} SET deleted_at = :deleted, updated_at = :now "
+            f"WHERE id {IN_JSON_IDS}"),
+            {"ids": json.dumps(record_ids), "now": sql_time(now),
+             "deleted": sql_time(now) if to_trash else None})
+        _expire(session, self.model, record_ids)
+        indexing.remove_ids(session, record_ids)
+        if not to_trash:
+            indexing.index_new(session, self.entity, record_ids)
+        record_change(session, self.entity,
+                      ChangeKind.DELETED if to_trash else ChangeKind.RESTORED, *record_ids)
 
     def exists(self, record_id: str) -> bool:
         with self.db.read() as session:
             row = session.get(self.model, record_id)
             return row is not None and row.deleted_at is None
+
+
+def move_records(session: Session, work: Sequence[tuple[EntityService, list[str]]],
+                 to_trash: bool, progress: Progress | None = None) -> int:
+    """Move to Trash (`to_trash`) or back, in the caller's unit of work, the ids of each
+    service in `work` (in that order), in chunks of `MOVE_CHUNK`; `progress(done,
+    total)` after each chunk. Every id is checked first, so a refusal comes before
+    anything changed. One timestamp for the whole move. Returns how many records."""
+    session.flush()  # what this unit changed through the ORM goes first
+    work = [(service, list(dict.fromkeys(ids))) for service, ids in work if ids]
+    for service, ids in work:
+        service.check_movable(session, ids, to_trash)
+    now = utcnow()
+    total, done = sum(len(ids) for _service, ids in work), 0
+    if progress is not None:
+        progress(0, total)
+    for service, ids in work:
+        for start in range(0, len(ids), MOVE_CHUNK):
+            chunk = ids[start:start + MOVE_CHUNK]
+            service.move_chunk(session, chunk, to_trash, now)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    return total
 
 
 def purge_records(session: Session, work: Sequence[tuple[EntityService, list[str]]],
@@ -241,6 +307,14 @@ def _index_references(session: Session, tables: Iterable[str]) -> list[str]:
                 session.execute(text(f'CREATE INDEX "{name}" ON "{child}" ("{column}")'))
                 made.append(name)
     return made
+
+
+def _expire(session: Session, model: type[Record], ids: Iterable[str]) -> None:
+    """Make rows the session holds read their moved state again on next use."""
+    moved = set(ids)
+    for obj in [o for o in session.identity_map.values()
+                if isinstance(o, model) and o.id in moved]:
+        session.expire(obj)
 
 
 def _forget(session: Session, model: type[Record], ids: Iterable[str]) -> None:

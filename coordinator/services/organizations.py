@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
@@ -22,6 +24,7 @@ from coordinator.models import (
 from coordinator.services import validation as v
 from coordinator.services.base import (
     IN_JSON_IDS,
+    MOVE_CHUNK,
     EntityService,
     record_change,
     set_tags,
@@ -125,27 +128,32 @@ class OrganizationService(EntityService):
                 "SELECT count(*) FROM contact WHERE organization_id = :o "
                 "AND deleted_at IS NULL"), {"o": organization_id}).scalar_one()
 
-    def delete(self, record_id: str) -> None:
-        """Move to Trash. Its contacts stay and keep the link underneath, but show no
-        organization (lists, records, search, exports) until it is restored."""
-        with self.db.write() as session:
-            super().delete(record_id)
-            self._refresh_contacts(session, record_id)
+    def contact_counts(self, organization_ids: Sequence[str]) -> int:
+        """Live contacts linked to any of the organizations (one query per chunk)."""
+        total = 0
+        with self.db.read() as session:
+            for start in range(0, len(organization_ids), MOVE_CHUNK):
+                total += session.execute(text(
+                    f"SELECT count(*) FROM contact WHERE organization_id {IN_JSON_IDS} "
+                    "AND deleted_at IS NULL"),
+                    {"ids": json.dumps(list(organization_ids[start:start + MOVE_CHUNK]))}
+                ).scalar_one()
+        return total
 
-    def restore(self, record_id: str) -> None:
-        """Back from Trash: its contacts show it again."""
-        with self.db.write() as session:
-            super().restore(record_id)
-            self._refresh_contacts(session, record_id)
-
-    def _refresh_contacts(self, session: Session, organization_id: str) -> None:
-        """Re-index the organization's live contacts and report them as changed."""
+    def move_chunk(self, session: Session, record_ids: list[str], to_trash: bool,
+                   now: datetime) -> None:
+        """Moved to Trash, organizations' contacts stay and keep the link underneath,
+        but show no organization (lists, records, search, exports) until restored;
+        back from Trash, they show it again. Their live contacts are re-indexed and
+        reported as changed."""
+        super().move_chunk(session, record_ids, to_trash, now)
         contact_ids = session.execute(text(
-            "SELECT id FROM contact WHERE organization_id = :o AND deleted_at IS NULL"),
-            {"o": organization_id}).scalars().all()
+            f"SELECT id FROM contact WHERE organization_id {IN_JSON_IDS} "
+            "AND deleted_at IS NULL"), {"ids": json.dumps(record_ids)}).scalars().all()
         if contact_ids:
             from coordinator.services import indexing
-            indexing.refresh(session, "contact", contact_ids)
+            indexing.remove_ids(session, contact_ids)
+            indexing.index_new(session, "contact", contact_ids)
             record_change(session, "contact", ChangeKind.UPDATED, *contact_ids)
 
     def purge_chunk(self, session: Session, record_ids: list[str]) -> None:
@@ -267,13 +275,17 @@ class ConsortiumService(EntityService):
     model = Consortium
     label = "consortium"
 
-    def delete(self, record_id: str) -> None:
-        with self.db.read() as session:
-            row = self._load(session, record_id)
-            if row.builtin:
-                raise Conflict(f"{row.name} is one of the founding consortia and cannot be "
-                               "deleted.")
-        super().delete(record_id)
+    def check_movable(self, session: Session, record_ids: Sequence[str],
+                      to_trash: bool) -> None:
+        super().check_movable(session, record_ids, to_trash)
+        if to_trash:
+            for start in range(0, len(record_ids), MOVE_CHUNK):
+                founding = session.execute(text(
+                    f"SELECT name FROM consortium WHERE builtin AND id {IN_JSON_IDS}"),
+                    {"ids": json.dumps(list(record_ids[start:start + MOVE_CHUNK]))}).first()
+                if founding is not None:
+                    raise Conflict(f"{founding[0]} is one of the founding consortia and "
+                                   "cannot be deleted.")
 
     def list(self, *, counts: bool = True) -> list[ConsortiumData]:
         """Every consortium with its organization and contact counts and sectors;

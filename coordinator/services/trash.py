@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, text
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.models import parse_sql_time
-from coordinator.services.base import EntityService, Progress, purge_records
+from coordinator.services.base import EntityService, Progress, move_records, purge_records
 from coordinator.services.stats import TRASHED_SQL
 
 # entity -> SQL giving (id, title, deleted_at) of trashed rows
@@ -20,6 +20,9 @@ TRASH_SORTS = {"name": "title COLLATE NOCASE", "kind": "entity", "deleted": "del
 # Meetings point at contacts and proposals (action items, presenters), proposals at
 # contacts and organizations, contacts at organizations: purged in this order.
 PURGE_ORDER = ("meeting", "proposal", "contact", "organization")
+# Organizations come back before their contacts (which are then indexed once, with
+# the organization's name) and leave after them.
+RESTORE_ORDER = ("organization", "contact", "proposal", "meeting")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,28 @@ class TrashService:
 
     def restore(self, entity: str, record_id: str) -> None:
         self._service(entity).restore(record_id)
+
+    def restore_many(self, selection: dict[str, list[str]],
+                     progress: Progress | None = None) -> int:
+        """Bring back the records of each entity in `selection` in one unit of work:
+        all of them, or none. `progress(done, total)` is called as it goes; returns how
+        many."""
+        return self._move(selection, False, progress)
+
+    def move_to_trash(self, selection: dict[str, list[str]],
+                      progress: Progress | None = None) -> int:
+        """Move the records of each entity in `selection` to Trash in one unit of work
+        (undoing a restore of a selection): all of them, or none."""
+        return self._move(selection, True, progress)
+
+    def _move(self, selection: dict[str, list[str]], to_trash: bool,
+              progress: Progress | None) -> int:
+        for entity in selection:
+            self._service(entity)  # an unknown kind is refused before anything is done
+        order = sorted(selection, key=RESTORE_ORDER.index, reverse=to_trash)
+        with self.db.write() as session:
+            return move_records(session, [(self._service(e), list(selection[e]))
+                                          for e in order], to_trash, progress)
 
     def purge(self, entity: str, record_id: str) -> None:
         self._service(entity).purge(record_id)
