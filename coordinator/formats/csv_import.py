@@ -254,8 +254,10 @@ def cut_footer(text: str, delimiter: str) -> tuple[str, ImportProblem | None]:
     if footer is None:
         return text, None
     shown = "; ".join(t if len(t) <= 80 else t[:77] + "..." for t in footer.texts)
+    lines = (f"line {footer.first_line}" if footer.first_line == footer.last_line
+             else f"lines {footer.first_line}-{footer.last_line}")
     return text[:footer.start], ImportProblem(
-        f"lines {footer.first_line}-{footer.last_line}",
+        lines,
         f"left out: lines below the table, not people (a report's footer): {shown}",
         footer.first_line)
 

@@ -219,7 +219,11 @@ def split_full_name(name: str) -> dict[str, str]:
             name = family  # 'Jane Public, PhD'
             parts["suffix"] = rest.strip()
         else:
-            parts["family_name"] = family.strip()
+            family_words = family.split()
+            if (len(family_words) > 1
+                    and family_words[-1].strip(".,").casefold() in _SUFFIXES):
+                parts["suffix"] = family_words.pop()  # 'Smith Jr., Bob'
+            parts["family_name"] = " ".join(family_words)
             words = rest.split()
             if words and words[0].strip(".").casefold() in _PREFIXES:
                 parts["prefix"] = words.pop(0)

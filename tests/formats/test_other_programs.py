@@ -405,3 +405,98 @@ def test_outlook_columns_about_the_person_are_kept_in_the_notes() -> None:
     assert ana.data.notes == ("Hi\nAnniversary: 2010-05-01\nSpouse: Luis\nManager: Dr. Weber\n"
                               "Office: Building 2")
     assert bob.data.notes == ""
+
+
+# -- the rules behind the files above, one by one -----------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("03/07", "--03-07"), ("24/12", "--12-24"), ("13/13", None),
+    ("March 7, 1984", "1984-03-07"), ("7 March 1984", "1984-03-07"),
+    ("Sept. 5, 1990", "1990-09-05"), ("Foo 7, 1984", None),
+    ("0000-03-07", "--03-07"), ("1604-03-07", "--03-07"), ("0000-02-30", None),
+])
+def test_birthdays_other_programs_write(text: str, expected: str | None) -> None:
+    from coordinator.formats.fields import birthday_of
+
+    assert birthday_of(text) == expected
+
+
+def test_a_suffix_before_the_comma_of_an_inverted_name() -> None:
+    from coordinator.formats.fields import split_full_name
+
+    assert split_full_name("Smith Jr., Bob") == {"suffix": "Jr.", "family_name": "Smith",
+                                                 "given_name": "Bob"}
+
+
+@pytest.mark.parametrize("value", ["203.0.113.7", "-104.9903", "39.7392017"])
+def test_addresses_of_computers_and_coordinates_are_not_phones(value: str) -> None:
+    from coordinator.formats.mappings import value_kind
+
+    assert value_kind(value) is None
+
+
+def test_bare_digits_under_a_name_are_not_claimed_as_phones() -> None:
+    from coordinator.formats.mappings import guess_for
+
+    rows = [["Ana Lopez", "51234567801", "303 555 0100"], ["Bob Smith", "51234567802", ""]]
+    assert guess_for(["Name", "Reference", "Direct"], rows) == {
+        "Name": "full_name", "Reference": "ignore", "Direct": "phone"}
+
+
+def test_guessed_fields_from_crm_and_api_column_names() -> None:
+    from coordinator.formats.mappings import guess_mapping
+
+    assert guess_mapping([
+        "Contact owner", "Marketing contact status", "Account Name", "AccountId",
+        "MailingStreet", "OtherCity", "Home ZIP", "Asst Phone", "Other Phone",
+        "E-Mail (privat)", "Mobil", "Email ID", "IP Address", "Birthdate", "Fax",
+    ]) == {
+        "Contact owner": "ignore", "Marketing contact status": "ignore",
+        "Account Name": "organization", "AccountId": "ignore", "MailingStreet": "street",
+        "OtherCity": "city:other", "Home ZIP": "postal_code:home",
+        "Asst Phone": "phone:assistant", "Other Phone": "phone:other",
+        "E-Mail (privat)": "email:home", "Mobil": "phone:mobile", "Email ID": "email",
+        "IP Address": "ignore", "Birthdate": "birthday", "Fax": "phone:fax",
+    }
+
+
+def test_yahoo_home_address_is_a_second_address() -> None:
+    """Yahoo's "Home Address", "Home City"... were ignored: one address per row only."""
+    from coordinator.formats.csv_import import parse_csv
+
+    header = (FIXTURES / "yahoo.csv").read_bytes().split(b"\n", 1)[0].strip()
+    names = header.decode().split(",")
+    cells = dict.fromkeys(names, "")
+    cells.update({"First": "Ana", "Last": "López", "Email": "ana@example.org",
+                  "Work Address": "1437 Bannock St", "Work City": "Denver",
+                  "Home Address": "12 Elm St", "Home City": "Boulder", "Home State": "CO",
+                  "Home ZIP": "80302", "Home Country": "USA"})
+    raw = header + b"\n" + ",".join(cells[n] for n in names).encode() + b"\n"
+    [ana] = parse_csv(raw).contacts
+    assert [(a.label, a.street, a.city, a.region, a.postal_code, a.country)
+            for a in ana.data.addresses] == [
+        ("work", "1437 Bannock St", "Denver", "", "", ""),
+        ("home", "12 Elm St", "Boulder", "CO", "80302", "USA")]
+
+
+@pytest.mark.parametrize("raw", [
+    "Name\nAna\n\nBob\n",  # one column: every row is a single cell
+    "Name,Email\nAna,a@example.org\nBob\n",  # no blank line above it
+    'Name,Notes\nAna,"x\n\nBob"\n',  # the blank line is inside a quoted cell
+    "Name,Email\nAna,a@example.org\n\nBob,b@example.org\n",  # a row of several cells
+])
+def test_what_is_not_a_footer(raw: str) -> None:
+    from coordinator.formats.preamble import find_footer
+
+    assert find_footer(raw, ",") is None
+
+
+def test_a_short_footer_after_a_table_is_named() -> None:
+    from coordinator.formats.csv_import import parse_csv
+
+    result = parse_csv(b"Name,Email\r\nAna Lopez,ana@example.org\r\n\r\nTotal: 1\r\n")
+    assert [c.data.family_name for c in result.contacts] == ["Lopez"]
+    assert [str(n) for n in result.notices] == [
+        "line 4: left out: lines below the table, not people (a report's footer): "
+        "Total: 1"]
