@@ -17,7 +17,8 @@ printed next to a baseline measured in the same run on the same server:
   (printed before the join too), against reading the same rows from the hub with
   psycopg and loading them bare into the same SQLite tables of another empty laptop with
   `executemany` (same pragmas as the app's connections, one transaction; no sync
-  bookkeeping and no search index, which the pull must also write);
+  bookkeeping, no search index and no triggers of Home's last-contact table, which the
+  pull must also write);
 - incremental: rounds of 100 contacts edited on laptop A through the contact service, A
   syncs (pull + push), then B syncs (pull + push), each a fresh connection with a
   password as `coordinator sync` makes one, against a bare round trip: connect, one
@@ -151,6 +152,7 @@ def child_pull(db_path: str, address_json: str) -> None:
 def bare_pull(address: Any, password: str, path: Path) -> tuple[float, int]:
     """Read every row the laptop may read from the hub and load it bare into the same
     SQLite tables with executemany, one transaction; returns (seconds, rows)."""
+    from coordinator.db import last_touch
     from coordinator.db.engine import BUSY_TIMEOUT_MS, CACHE_KIB
     from coordinator.hub.connect import connect
     from coordinator.sync.tables import synced_tables
@@ -160,6 +162,7 @@ def bare_pull(address: Any, password: str, path: Path) -> tuple[float, int]:
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
                    f"busy_timeout={BUSY_TIMEOUT_MS}", f"cache_size=-{CACHE_KIB}"):
         conn.execute(f"PRAGMA {pragma}")
+    last_touch.remove(conn)  # bare: this laptop's derived table is not kept
     start = time.perf_counter()
     hub = connect(address, password)
     data: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
