@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coordinator.cli.choices import SECTORS
 from coordinator.cli.context import CliContext
@@ -14,11 +14,15 @@ from coordinator.cli.output import print_rows, to_plain
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.wording import plural
 
+if TYPE_CHECKING:
+    from coordinator.services.trash import TrashItem
+
 # The models, services and SQLAlchemy are imported inside the commands that use them:
 # `stats` and `search` read through a plain sqlite3 connection and never load them.
 
 FORMATS = ("table", "csv", "json")
 ENTITIES = ("contacts", "organizations", "proposals", "meetings", "actions")
+RESTORED_NAMED = 20  # `trash restore` names up to this many records, then counts them
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,8 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("trash", help="list, restore or empty the Trash")
     tsub = p.add_subparsers(dest="trash_command", required=True, metavar="ACTION")
     tsub.add_parser("list", help="what is in the Trash").set_defaults(func=cmd_trash_list)
-    r = tsub.add_parser("restore", help="restore one record")
-    r.add_argument("id", help="record id (a unique prefix is enough)")
+    r = tsub.add_parser("restore", help="restore records (all of them or none)")
+    r.add_argument("id", nargs="+", help="record id (a unique prefix is enough)")
     r.set_defaults(func=cmd_trash_restore)
     e = tsub.add_parser("empty", help="delete everything in the Trash for good")
     e.add_argument("--yes", action="store_true", help="do not ask")
@@ -361,15 +365,24 @@ def cmd_trash_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_trash_restore(args: argparse.Namespace, ctx: CliContext) -> int:
-    matches = [i for i in ctx.services.trash.list() if i.id.startswith(args.id)]
-    if not matches:
-        raise NotFound("record in the Trash", args.id)
-    if len(matches) > 1:
-        raise CoordinatorError(
-            f"{args.id!r} matches {plural(len(matches), 'record')}; give more of the id.")
-    item = matches[0]
-    ctx.services.trash.restore(item.entity, item.id)
-    print(f"Restored {item.entity} {item.title!r}.")
+    items = ctx.services.trash.list()
+    chosen: dict[str, TrashItem] = {}
+    for prefix in args.id:
+        matches = [i for i in items if i.id.startswith(prefix)]
+        if not matches:
+            raise NotFound("record in the Trash", prefix)
+        if len(matches) > 1:
+            raise CoordinatorError(
+                f"{prefix!r} matches {plural(len(matches), 'record')}; give more of the id.")
+        chosen[matches[0].id] = matches[0]
+    selection: dict[str, list[str]] = {}
+    for item in chosen.values():
+        selection.setdefault(item.entity, []).append(item.id)
+    ctx.services.trash.restore_many(selection)  # in one go: all of them, or none
+    if len(chosen) > RESTORED_NAMED:
+        print(f"Restored {plural(len(chosen), 'record')}.")
+    for item in list(chosen.values()) if len(chosen) <= RESTORED_NAMED else []:
+        print(f"Restored {item.entity} {item.title!r}.")
     return 0
 
 

@@ -189,7 +189,7 @@ class ContactsView(MemberView, FeatureView):
         name = self.model.contact_row(rows[0])
         text = f"Delete {name.full_name}" if len(ids) == 1 and name else None
         stack = self.ctx.undo_stack
-        command = DeleteCommand(self.ctx, "contact", ids, text)
+        command = DeleteCommand(self.ctx, "contact", ids, text, parent=self.window())
         if stack is not None:
             stack.push(command)
         else:

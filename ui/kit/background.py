@@ -6,6 +6,9 @@
 - `wait_for(ctx, fn, parent, label)`: run a job off the GUI thread while the caller waits
   (the GUI keeps painting; a busy dialog appears only after `PROGRESS_DELAY_MS`), then
   return its result or raise its exception;
+- `wait_with_progress(ctx, fn, parent, label)`: the same for work that reports
+  (done, total) as it goes (moving tens of thousands of records to Trash): the dialog
+  fills as it goes;
 - `PROGRESS_DELAY_MS`: the one delay before any progress dialog shows, so quick jobs
   never flash one.
 """
@@ -126,6 +129,59 @@ def wait_for(ctx: AppContext, fn: Callable[[], Any], parent: QWidget | None, lab
     busy.reset()
     busy.hide()
     busy.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+class _Reporter(QObject):
+    """Carries (done, total) from a worker thread to the GUI thread. Owned by the task
+    runner, not the dialog, so the worker never emits through a deleted object."""
+
+    progressed = Signal(int, int)
+
+
+def wait_with_progress(ctx: AppContext, fn: Callable[[ProgressFn], Any],
+                       parent: QWidget | None, label: str) -> Any:
+    """`wait_for` for `fn(progress)`, which calls `progress(done, total)` as it goes: the
+    dialog (after `PROGRESS_DELAY_MS`) shows how far it is."""
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setCancelButton(None)  # type: ignore[arg-type]
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    dialog.setMinimumDuration(2**30)  # shown by our timer only, never by setValue
+    reporter = _Reporter(ctx.tasks)
+
+    def show_progress(done: int, total: int) -> None:
+        if total > 0 and is_alive(dialog):
+            dialog.setRange(0, total)
+            dialog.setValue(done)
+
+    reporter.progressed.connect(show_progress)
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    timer = QTimer(dialog)
+    timer.setSingleShot(True)
+    timer.timeout.connect(dialog.show)
+    timer.start(PROGRESS_DELAY_MS)
+    ctx.tasks.run(lambda: fn(reporter.progressed.emit), on_done=done, on_error=failed)
+    if not outcome:
+        loop.exec()
+    timer.stop()
+    reporter.progressed.disconnect(show_progress)
+    reporter.deleteLater()
+    dialog.hide()
+    dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")

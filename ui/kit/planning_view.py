@@ -34,7 +34,7 @@ from ui.kit.drafts import Draft, DraftStore
 from ui.kit.editor import RecoveryBar
 from ui.kit.lazy_table import build_lazy_table, select_ids, selected_ids, show_sort
 from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
-from ui.kit.undo import run_undoable
+from ui.kit.undo import DeleteCommand
 from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.empty_state import EmptyState
@@ -239,23 +239,19 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
         return getattr(self.ctx.services, f"{self.entity}s")
 
     def delete_selected(self) -> None:
-        """Move the selected records to Trash; undoable."""
+        """Move the selected records to Trash in one go (in the background with a
+        progress dialog when there are many); one undo step brings them all back."""
         ids = self.selected_ids()
         if not ids:
             return
-        service = self._service()
-
-        def redo() -> None:
-            for i in ids:
-                service.delete(i)
-
-        def undo() -> None:
-            for i in ids:
-                service.restore(i)
-
         label = plural(len(ids), self.entity) if len(ids) > 1 else self.entity
-        run_undoable(self.ctx, f"Move {label} to Trash", redo, undo)
-        self.ctx.status_message.emit(f"Moved {label} to Trash.", 4000)
+        command = DeleteCommand(self.ctx, self.entity, ids, f"Move {label} to Trash",
+                                parent=self.window())
+        stack = self.ctx.undo_stack
+        if stack is not None:
+            stack.push(command)
+        else:
+            command.redo()
 
     # -- editors ----------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:

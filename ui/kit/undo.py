@@ -93,51 +93,73 @@ class _ServiceCommand(_GuardedCommand):
     def service(self) -> Any:
         return getattr(self.ctx.services, SERVICE_OF[self.entity])
 
-    def _all(self, fn: Callable[[list[str]], Any], ids: list[str]) -> bool:
-        """Apply `fn` (a service's `delete_many` or `restore_many`) to all the ids at once:
-        one unit of work, one change notification, all of them or none."""
-        return self._guard(fn, ids)
+
+# From this many records, a move to Trash or back (and its undo) runs off the GUI
+# thread with a progress dialog: tens of thousands take a second or more, and the
+# window keeps painting. Fewer go at once.
+BACKGROUND_FROM = 2_000
 
 
-class DeleteCommand(_ServiceCommand):
-    """Move records to Trash (when pushed); undo restores them."""
+def describe_selection(selection: dict[str, list[str]]) -> str:
+    return ", ".join(describe(entity, len(ids)) for entity, ids in selection.items() if ids)
 
-    def __init__(
-        self, ctx: AppContext, entity: str, ids: list[str], text: str | None = None
-    ) -> None:
-        super().__init__(ctx, entity, text or f"Delete {describe(entity, len(ids))}")
-        self.ids = list(ids)
 
-    def _delete(self) -> None:
-        if self._all(self.service.delete_many, self.ids):
-            self.ctx.status_message.emit(
-                f"Moved {describe(self.entity, len(self.ids))} to Trash. Undo with Ctrl+Z.", 6000
-            )
+class TrashCommand(_GuardedCommand):
+    """Move a selection (entity -> ids) to Trash, or back from it, as one step: one unit
+    of work, one change notification, all of the records or none. Undo moves them the
+    other way, again in one go."""
 
-    def _restore(self) -> None:
-        if self._all(self.service.restore_many, self.ids):
-            self.ctx.status_message.emit(f"Restored {describe(self.entity, len(self.ids))}.", 4000)
+    def __init__(self, ctx: AppContext, selection: dict[str, list[str]], to_trash: bool,
+                 text: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, text)
+        self.selection = {entity: list(ids) for entity, ids in selection.items() if ids}
+        self.to_trash = to_trash
+        self.window = parent  # for the progress dialog of a long move
 
     def redo(self) -> None:
-        self._delete()
+        self._move(self.to_trash)
 
     def undo(self) -> None:
-        self._restore()
+        self._move(not self.to_trash)
+
+    def _move(self, to_trash: bool) -> None:
+        trash, selection = self.ctx.services.trash, self.selection
+        move = trash.move_to_trash if to_trash else trash.restore_many
+        what = describe_selection(selection)
+        if sum(len(ids) for ids in selection.values()) >= BACKGROUND_FROM:
+            label = f"Moving {what} to Trash…" if to_trash else f"Restoring {what}…"
+
+            def work() -> None:
+                background.wait_with_progress(
+                    self.ctx, lambda progress: move(selection, progress), self.window, label)
+        else:
+            def work() -> None:
+                move(selection)
+        if not self._guard(work):
+            return
+        if to_trash:
+            self.ctx.status_message.emit(f"Moved {what} to Trash. Undo with Ctrl+Z.", 6000)
+        else:
+            self.ctx.status_message.emit(f"Restored {what}.", 4000)
 
 
-class RestoreCommand(DeleteCommand):
-    """Bring records back from Trash (when pushed); undo moves them back."""
+class DeleteCommand(TrashCommand):
+    """Move records of one kind to Trash (when pushed); undo restores them."""
 
-    def __init__(
-        self, ctx: AppContext, entity: str, ids: list[str], text: str | None = None
-    ) -> None:
-        super().__init__(ctx, entity, ids, text or f"Restore {describe(entity, len(ids))}")
+    def __init__(self, ctx: AppContext, entity: str, ids: list[str], text: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, {entity: ids}, True,
+                         text or f"Delete {describe(entity, len(ids))}", parent)
+        self.entity, self.ids = entity, list(ids)
 
-    def redo(self) -> None:
-        self._restore()
 
-    def undo(self) -> None:
-        self._delete()
+class RestoreCommand(TrashCommand):
+    """Bring a selection back from Trash (when pushed); undo moves it back."""
+
+    def __init__(self, ctx: AppContext, selection: dict[str, list[str]],
+                 text: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, selection, False,
+                         text or f"Restore {describe_selection(selection)}", parent)
 
 
 class CreateCommand(_ServiceCommand, DoneCommand):
@@ -383,6 +405,7 @@ __all__ = [
     "CreateCommand",
     "DeleteCommand",
     "RestoreCommand",
+    "TrashCommand",
     "UpdateCommand",
     "describe",
     "push_saved",

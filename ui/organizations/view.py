@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from coordinator.errors import CoordinatorError
 from coordinator.services import ContactFilter, OrganizationFilter
 from coordinator.wording import plural
+from ui.kit import background
 from ui.kit.member_view import MemberView, combo_value
 from ui.kit.undo import DeleteCommand
 from ui.kit.views import FeatureView
@@ -161,7 +162,7 @@ class OrganizationsView(MemberView, FeatureView):
         if not self.confirm_delete(ids, org.name if len(ids) == 1 and org else None):
             return
         text = f"Delete {org.name}" if len(ids) == 1 and org else None
-        command = DeleteCommand(self.ctx, "organization", ids, text)
+        command = DeleteCommand(self.ctx, "organization", ids, text, parent=self.window())
         stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(command)
@@ -171,7 +172,7 @@ class OrganizationsView(MemberView, FeatureView):
     def confirm_delete(self, ids: list[str], name: str | None) -> bool:
         """Ask before moving organizations that have contacts to Trash, saying what
         happens to those contacts; True to go ahead (always, when they have none)."""
-        people = sum(self.ctx.services.organizations.contact_count(i) for i in ids)
+        people = self.ctx.services.organizations.contact_counts(ids)
         if not people:
             return True
         what = f"“{name}”" if name else plural(len(ids), "organization")
@@ -186,9 +187,12 @@ class OrganizationsView(MemberView, FeatureView):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(move)
         self.confirm_box = box
-        box.exec()
-        self.confirm_box = None
-        return box.clickedButton() is move
+        try:
+            background.run_modal(box)
+            return box.clickedButton() is move
+        finally:
+            self.confirm_box = None
+            box.deleteLater()
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)

@@ -211,13 +211,17 @@ class TrashView(QWidget, FeatureView):
         return selected_ids(self.table)
 
     def restore_selected(self) -> None:
+        """Bring the selection back in one go (every kind at once, off the GUI thread
+        with a progress dialog when there are many); one undo step moves it back."""
+        selection = self._selection()
+        if not selection or self.purging:
+            return
+        command = RestoreCommand(self.ctx, selection, parent=self.window())
         stack = self.ctx.undo_stack
-        for entity, ids in self._selection().items():
-            command = RestoreCommand(self.ctx, entity, ids)
-            if stack is not None:
-                stack.push(command)
-            else:
-                command.redo()
+        if stack is not None:
+            stack.push(command)
+        else:
+            command.redo()
 
     def delete_selected(self) -> None:
         """Purge the selection, after confirmation (this cannot be undone)."""

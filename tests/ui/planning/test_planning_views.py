@@ -208,12 +208,12 @@ def test_delete_selected_moves_to_trash(qtbot, make_view, kind, services, status
     [one] = view.selected_ids()
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.delete_selected()
-    assert status_messages == [f"Moved {kind.entity} to Trash."]
+    assert status_messages == [f"Moved 1 {kind.entity} to Trash. Undo with Ctrl+Z."]
     assert view.model.rowCount() == 2
     view.table.selectAll()
     assert set(view.selected_ids()) == ids - {one}
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.delete_selected()
-    assert status_messages[-1] == f"Moved 2 {kind.entity}s to Trash."
+    assert status_messages[-1] == f"Moved 2 {kind.entity}s to Trash. Undo with Ctrl+Z."
     assert view.model.rowCount() == 0
     assert not getattr(services, f"{kind.entity}s").exists(one)
