@@ -191,6 +191,7 @@ _THUNDERBIRD_DE = dict(zip((
     "Webseite 2", "Geburtsjahr", "Geburtsmonat", "Geburtstag", "Benutzerdef. 1",
     "Benutzerdef. 2", "Benutzerdef. 3", "Benutzerdef. 4", "Notizen"), THUNDERBIRD_COLUMNS,
     strict=True))
+_THUNDERBIRD_KNOWN = frozenset((*THUNDERBIRD_COLUMNS, *_THUNDERBIRD_SPELLINGS))
 _TRANSLATIONS = (_THUNDERBIRD_DE, _OUTLOOK_DE, _OUTLOOK_FR, _OUTLOOK_ES, _THUNDERBIRD_SPELLINGS)
 
 # Every column Outlook (desktop and Outlook.com) and Google's "Outlook CSV" write.
@@ -222,12 +223,13 @@ OUTLOOK_COLUMNS = frozenset((
 def recognise(headers: list[str]) -> tuple[str, list[str]]:
     """(layout as `detect_layout`, headers under the names its converter reads): a
     localised Outlook or Thunderbird header is translated when that makes the file a
-    layout we know."""
+    layout we know; a file with columns of its own besides a program's is "csv"
+    (`_foreign_columns`)."""
     layout = detect_layout(headers)
+    if _foreign_columns(layout, headers):
+        return "csv", headers
     if layout == "thunderbird":  # its UK spellings: 'Work Post Code', 'Organisation'
         return layout, [_THUNDERBIRD_SPELLINGS.get(h.strip(), h) for h in headers]
-    if layout in ("outlook", "outlook.com") and _not_outlook(headers):
-        return "csv", headers
     if layout != "csv":
         return layout, headers
     hits = {id(t): sum(1 for h in headers if h.strip() in t) for t in _TRANSLATIONS}
@@ -240,12 +242,40 @@ def recognise(headers: list[str]) -> tuple[str, list[str]]:
     return layout, headers
 
 
-def _not_outlook(headers: list[str]) -> bool:
-    """Whether a file with Outlook's name and email columns also has columns Outlook
-    never writes that hold a person's field ("Home E-mail", "Street", "City"): someone's
-    own sheet, read through a column mapping so that those columns are read too (the
-    Outlook reader would drop them unseen)."""
-    others = [h for h in headers if h.strip() not in OUTLOOK_COLUMNS]
+# Every column Google Contacts writes (besides its numbered blocks): the ones
+# `google_row` reads, then the rest of its current and its older export.
+GOOGLE_COLUMNS = frozenset((
+    "First Name", "Given Name", "Middle Name", "Last Name", "Family Name", "Name Prefix",
+    "Prefix", "Name Suffix", "Suffix", "Nickname", "Pronouns", "Name", "Organization Name",
+    "Organization", "Organization Title", "Title", "Organization Department", "Consortium",
+    "Coordinator ID", "Notes", "Private Notes", "Last Contacted", "Do Not Contact",
+    "Birthday", "Labels", "Tags", "Website",
+    "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name", "File As", "Photo",
+    "Additional Name", "Yomi Name", "Given Name Yomi", "Additional Name Yomi",
+    "Family Name Yomi", "Initials", "Short Name", "Maiden Name", "Gender", "Location",
+    "Billing Information", "Directory Server", "Mileage", "Occupation", "Hobby",
+    "Sensitivity", "Priority", "Subject", "Language", "Group Membership",
+))
+_REPEATED = re.compile(r" \(\d+\)$")  # 'Notes (2)': how a repeated header is renamed
+
+
+def _foreign_columns(layout: str, headers: list[str]) -> bool:
+    """Whether a file in the shape of Outlook's, Google's or Thunderbird's export also
+    has columns that program never writes and that hold a person's field ("Email",
+    "Street", "City", "Home E-mail"): someone's own sheet, which is read through a column
+    mapping so that those columns are read too (the program's reader would drop them
+    unseen: "First Name, Last Name, Organization Name, Email, Phone" looks like Google's
+    export, whose emails and phones are in numbered columns)."""
+    if layout in ("outlook", "outlook.com"):
+        known: frozenset[str] = OUTLOOK_COLUMNS
+    elif layout in ("google", "google-legacy"):
+        known = GOOGLE_COLUMNS
+    elif layout == "thunderbird":
+        known = _THUNDERBIRD_KNOWN
+    else:
+        return False
+    others = [h for h in headers if h.strip() and not _BLOCK.match(h.strip())
+              and _REPEATED.sub("", h.strip()) not in known]
     return bool(others) and any(spec != "ignore" for spec in guess_mapping(others).values())
 
 

@@ -500,3 +500,27 @@ def test_a_short_footer_after_a_table_is_named() -> None:
     assert [str(n) for n in result.notices] == [
         "line 4: left out: lines below the table, not people (a report's footer): "
         "Total: 1"]
+
+
+@pytest.mark.parametrize("header", [
+    "First Name,Last Name,Organization Name,Email,Phone,City",  # looks like Google's
+    "first name,last name,labels,e-mail,mobile,city",  # Google's names, lower case
+    "First Name,Last Name,E-mail Address,Home E-mail,Street,City",  # looks like Outlook's
+    "First Name,Last Name,Display Name,Primary Email,Phone,City",  # looks like Thunderbird's
+])
+def test_a_sheet_with_a_programs_columns_and_its_own_loses_none(header: str) -> None:
+    """Such a sheet was read as that program's export, whose reader dropped the other
+    columns unseen (the email, the phone, the city)."""
+    from coordinator.formats.csv_import import parse_csv
+
+    width = len(header.split(","))
+    values = ["Ana", "López", "x", "ana@example.org", "303-555-0100", "Denver"]
+    if "Home E-mail" in header:
+        values[2], values[3], values[4] = "ana@example.org", "ana@home.example.org", "1 Main St"
+    result = parse_csv(f"{header}\r\n{','.join(values[:width])}\r\n".encode())
+    assert result.format == "csv"
+    [ana] = result.contacts
+    assert (ana.data.given_name, ana.data.family_name) == ("Ana", "López")
+    assert "ana@example.org" in [e.address for e in ana.data.emails]
+    assert [a.city for a in ana.data.addresses] == ["Denver"]
+    assert set(result.mapping.values()) - {"ignore"}  # every column is in the mapping
