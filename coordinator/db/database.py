@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from coordinator import paths, writegate
 from coordinator.changes import ChangeSet
-from coordinator.db import migrate
+from coordinator.db import last_touch, migrate
 from coordinator.db.backup import (
     backup_database,
     sqlite_uri,
@@ -109,6 +109,8 @@ class Database:
         db = cls(path, make_engine(path, read_only=not writable), read_only=not writable)
         db.read_only_reason = reason
         db.last_backup = last_backup
+        if writable:
+            last_touch.keep_current(db)
         return db
 
     def close(self) -> None:

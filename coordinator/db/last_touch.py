@@ -31,9 +31,16 @@ table after it (`refresh`), so the table is right after any upgrade.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from typing import TYPE_CHECKING
 
 from coordinator.models.enums import CLOSED_STATUSES
+
+if TYPE_CHECKING:
+    from coordinator.db.database import Database
+
+log = logging.getLogger(__name__)
 
 TABLE = "organization_touch"
 TRIGGER_PREFIX = "touch_"
@@ -250,4 +257,45 @@ def refresh(conn: sqlite3.Connection) -> bool:
         return False
     install(conn)
     rebuild(conn)
+    return True
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the installed triggers are exactly this build's (True before the table
+    exists)."""
+    if not _exists(conn):
+        return True
+    have = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (TRIGGER_PREFIX + "%",)).fetchall())
+    return have == {f"{TRIGGER_PREFIX}{name}": f"CREATE TRIGGER {TRIGGER_PREFIX}{name} {body}"
+                    for name, body in TRIGGERS.items()}
+
+
+def keep_current(db: Database) -> bool:
+    """At open, for writing: triggers another build left (the rules changed without a
+    schema upgrade, or some are missing) are replaced and the table computed afresh,
+    since they may have kept it wrong. True when that was done. Best effort: a file
+    that cannot be read or written now (a full disk) opens as it is, and the next open
+    tries again."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coordinator.db.backup import sqlite_uri
+    from coordinator.errors import CoordinatorError
+
+    try:
+        # A connection of its own: the pool's are made once the caller set them up.
+        conn = sqlite3.connect(sqlite_uri(db.path, "ro"), uri=True)
+        try:
+            if is_current(conn):
+                return False
+        finally:
+            conn.close()
+        with db.write() as session:
+            refresh(session.connection().connection.driver_connection)  # type: ignore[arg-type]
+    except (sqlite3.Error, OSError, SQLAlchemyError, CoordinatorError) as exc:
+        log.warning("Home's last-contact triggers could not be checked or replaced: %s",
+                    type(exc).__name__)
+        return False
+    log.info("Home's last-contact triggers were replaced and the table recomputed")
     return True

@@ -59,3 +59,33 @@ def test_upgrade_fills_the_table_from_existing_records(db_path: Path) -> None:
         assert services.contacts.get(co.ada.id).last_contacted_on == date(2026, 2, 1)
     finally:
         db.close()
+
+
+def test_triggers_of_another_build_are_replaced_at_open(db_path: Path) -> None:
+    """A file whose last-contact triggers differ from this build's (changed rules, one
+    missing) gets this build's at open, and the table they may have kept wrong is
+    computed afresh."""
+    db = Database.open(db_path)
+    co = Coalition(Build(Services(db)))
+    db.close()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("DROP TRIGGER touch_attendee_update")
+        conn.execute("DROP TRIGGER touch_contact_contacted")
+        conn.execute("CREATE TRIGGER touch_contact_contacted AFTER UPDATE ON contact"
+                     " BEGIN SELECT 1; END")
+        conn.execute("UPDATE contact SET last_contacted_on = '2026-02-01' WHERE id = ?",
+                     (co.ada.id,))
+    conn.close()
+
+    db = Database.open(db_path)
+    try:
+        with db.raw() as raw:
+            assert last_touch.is_current(raw)
+        assert stale_rows(db) == []
+        services = Services(db)
+        assert co.old.id not in [r[0] for r in shown(services)]
+        assert shown(services) == expected(services)
+        assert last_touch.keep_current(db) is False  # nothing to do the next time
+    finally:
+        db.close()
