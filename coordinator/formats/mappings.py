@@ -403,4 +403,19 @@ def guess_for(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
         return saved
     if is_headerless(headers):
         return guess_from_values(headers, rows)
-    return _claim_by_values(guess_mapping(headers), headers, rows)
+    return _without_tracking(_claim_by_values(guess_mapping(headers), headers, rows))
+
+
+# Mailchimp's audience export ends with columns it fills itself, among them CC and
+# REGION: where the subscriber's computer was when they signed up (from its IP
+# address), not their postal address. Known by Mailchimp's id columns.
+_MAILCHIMP_SIGNATURE = {"MEMBER_RATING", "LEID", "EUID"}
+_MAILCHIMP_TRACKING = {"CC", "REGION", "LATITUDE", "LONGITUDE", "TIMEZONE"}
+
+
+def _without_tracking(mapping: dict[str, str]) -> dict[str, str]:
+    if {h.strip() for h in mapping} >= _MAILCHIMP_SIGNATURE:
+        for header in mapping:
+            if header.strip() in _MAILCHIMP_TRACKING:
+                mapping[header] = "ignore"
+    return mapping

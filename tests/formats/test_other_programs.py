@@ -524,3 +524,15 @@ def test_a_sheet_with_a_programs_columns_and_its_own_loses_none(header: str) -> 
     assert "ana@example.org" in [e.address for e in ana.data.emails]
     assert [a.city for a in ana.data.addresses] == ["Denver"]
     assert set(result.mapping.values()) - {"ignore"}  # every column is in the mapping
+
+
+def test_mailchimp_signup_location_is_not_the_postal_address() -> None:
+    """Mailchimp's REGION is where the subscriber's computer was: a row without an
+    address got an address made of it."""
+    from coordinator.formats.csv_import import parse_csv
+
+    raw = (FIXTURES / "mailchimp.csv").read_bytes().replace(
+        b'"1437 Bannock St  Room 350  Denver  CO  80202  US"', b'""')
+    result = parse_csv(raw)
+    assert result.mapping["REGION"] == "ignore" and result.mapping["CC"] == "ignore"
+    assert result.contacts[0].data.addresses == []
