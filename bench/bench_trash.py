@@ -1,16 +1,23 @@
-"""Trash benchmark (not a test): emptying a big Trash in the desktop app.
+"""Trash benchmark (not a test): moving many records to Trash and back, and emptying a
+big Trash in the desktop app.
 
     python bench/bench_trash.py [--contacts 20000] [--compare 2000]
 
-The sample coalition with `--contacts` contacts is built in a throwaway folder and every
-contact is moved to Trash. First, on two copies of that database, the first `--compare`
-records in Trash are purged in one unit of work both ways: one record at a time as the
-purge used to go (the ORM's get and delete, the search index refreshed per record: the
-baseline) and in bulk as `TrashService.purge_many` does now; the ratio is printed. Then
-the Trash view's Empty Trash is clicked (the confirmation answered Yes) on the whole
-Trash. Printed: how long that purge took, and the longest time the GUI thread was
-unavailable meanwhile (gaps between the ticks of a 1 ms timer), against the same ticks
-while the view sits idle in the same run (target: under 50 ms).
+The sample coalition with `--contacts` contacts is built in a throwaway folder. On two
+copies of it, the first `--compare` contacts are moved to Trash in one unit of work both
+ways: one record at a time as delete_many used to go (the ORM's load, deleted_at and
+updated_at set, a flush and the search index refreshed per record: the baseline) and in
+bulk as `delete_many` does now; the ratio is printed. Then every contact is moved to
+Trash in bulk and brought back (`restore_many`), each timed, and then all are selected
+in the contacts list and deleted (moved on the task pool with a progress dialog): the
+time and the GUI thread's longest gap. Next, on two copies of that database, the first
+`--compare` records in Trash are purged in one unit of work both ways: one record at a
+time as the purge used to go (the ORM's get and delete, the search index refreshed per
+record: the baseline) and in bulk as `TrashService.purge_many` does now; the ratio is
+printed. Then the Trash view's Empty Trash is clicked (the confirmation answered Yes) on
+the whole Trash. Printed: how long that purge took, and the longest time the GUI thread
+was unavailable meanwhile (gaps between the ticks of a 1 ms timer), against the same
+ticks while the view sits idle in the same run (target: under 50 ms).
 """
 
 from __future__ import annotations
@@ -61,6 +68,72 @@ def compare(db_path: Path, folder: Path, records: int) -> dict[str, float]:
     return results
 
 
+def compare_moves(db_path: Path, folder: Path, records: int) -> dict[str, float]:
+    """Move the first `records` live contacts to Trash one at a time and in bulk, each on
+    its own copy of `db_path`; the seconds each took and how many were then in Trash."""
+    import sqlite3
+
+    from coordinator.db import Database
+    from coordinator.services import Services
+    from tests.services.test_trash_bulk_move import move_one_at_a_time
+
+    results: dict[str, float] = {}
+    for way in ("one_at_a_time", "bulk"):
+        path = folder / f"move_{way}.db"
+        with sqlite3.connect(db_path) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        source.close()
+        target.close()
+        db = Database.open(path)
+        services = Services(db)
+        ids = [r.id for r in services.contacts.list(limit=records).rows]
+        started = time.perf_counter()
+        if way == "bulk":
+            services.contacts.delete_many(ids)
+        else:
+            move_one_at_a_time(services, {"contact": ids}, to_trash=True)
+        results[f"move_{way}_s"] = time.perf_counter() - started
+        results[f"move_{way}_in_trash"] = services.trash.count()
+        results["moved"] = len(ids)
+        db.close()
+    return results
+
+
+def delete_from_the_view(app: object, db: object, home: Path) -> dict[str, float]:
+    """Select every contact in the contacts list and delete them: the seconds until they
+    are moved and until the list is empty, and the GUI thread's longest gap meanwhile."""
+    from bench_ui import gui_gaps
+    from PySide6.QtCore import QSettings, QTimer
+
+    from ui.app import settle
+    from ui.contacts.view import ContactsView
+    from ui.context import AppContext
+
+    ctx = AppContext(db, QSettings(str(home / "ui-view.ini"), QSettings.Format.IniFormat))
+    view = ContactsView(ctx)
+    view.resize(1000, 700)
+    view.show()
+    settle(ctx)
+    view.table.setFocus()
+    view.table.selectAll()
+    finished: list[float] = []
+
+    def press_delete() -> None:  # what the main window's Delete calls
+        view.delete_selected()  # returns once the move is done
+        finished.append(time.perf_counter())
+
+    started = time.perf_counter()
+    QTimer.singleShot(0, press_delete)
+    gaps = gui_gaps(app, lambda: bool(finished))
+    settle(ctx)
+    results = {"view_delete_s": finished[0] - started,
+               "view_shown_s": time.perf_counter() - started,
+               "view_rows_left": view.model.rowCount(), "view_max_gap_ms": max(gaps)}
+    view.close()
+    ctx.close()
+    return results
+
+
 def bench(contacts: int, records: int) -> dict[str, float]:
     from bench_ui import gui_gaps, percentile
     from PySide6.QtCore import QSettings
@@ -80,9 +153,20 @@ def bench(contacts: int, records: int) -> dict[str, float]:
     db = Database.open(home / "trash.db")
     services = Services(db)
     build_demo(services, contacts=contacts)
-    services.contacts.delete_many([r.id for r in services.contacts.list(limit=10**7).rows])
-    in_trash = services.trash.count()
     db.close()  # copied by the backup API while nothing holds it open
+    moves = compare_moves(home / "trash.db", home, records)
+    db = Database.open(home / "trash.db")
+    services = Services(db)
+    everyone = [r.id for r in services.contacts.list(limit=10**7).rows]
+    for step, move in (("all_to_trash_s", services.contacts.delete_many),
+                       ("all_back_s", services.contacts.restore_many)):
+        started = time.perf_counter()
+        move(everyone)
+        moves[step] = time.perf_counter() - started
+    moves["everyone"] = len(everyone)
+    moves.update(delete_from_the_view(app, db, home))
+    in_trash = services.trash.count()
+    db.close()
     compared = compare(home / "trash.db", home, records)
     db = Database.open(home / "trash.db")
     services = Services(db)
@@ -98,7 +182,7 @@ def bench(contacts: int, records: int) -> dict[str, float]:
     view.resize(1000, 700)
     view.show()
     settle(ctx)
-    results: dict[str, float] = {"in_trash": in_trash, **compared}
+    results: dict[str, float] = {"in_trash": in_trash, **compared, **moves}
     started = time.perf_counter()
     view.empty_button.click()
     gaps = gui_gaps(app, lambda: not view.purging)
@@ -123,6 +207,19 @@ def main() -> int:
                         help="records purged both ways for the ratio")
     args = parser.parse_args()
     r = bench(args.contacts, args.compare)
+    per_move = r["move_one_at_a_time_s"] / max(r["moved"], 1)
+    print(f"Move {r['moved']:,.0f} contacts to Trash in one unit of work: one at a time "
+          f"{r['move_one_at_a_time_s']:.2f} s ({per_move * 1000:.2f} ms a record; baseline), "
+          f"in bulk {r['move_bulk_s']:.2f} s: "
+          f"{r['move_one_at_a_time_s'] / max(r['move_bulk_s'], 1e-6):.1f}x faster "
+          f"({r['move_one_at_a_time_in_trash']:,.0f} and {r['move_bulk_in_trash']:,.0f} "
+          "in Trash)")
+    print(f"All {r['everyone']:,.0f} contacts in bulk: to Trash {r['all_to_trash_s']:.2f} s, "
+          f"back {r['all_back_s']:.2f} s (one at a time at the rate above: about "
+          f"{per_move * r['everyone']:.0f} s); selected in the contacts list and "
+          f"deleted: moved in {r['view_delete_s']:.2f} s, list refreshed after "
+          f"{r['view_shown_s']:.2f} s ({r['view_rows_left']:,.0f} rows left), GUI thread "
+          f"unavailable at most {r['view_max_gap_ms']:.1f} ms")
     per_record = r["one_at_a_time_s"] / max(r["records"], 1)
     print(f"Purge {r['records']:,.0f} of them in one unit of work: one at a time "
           f"{r['one_at_a_time_s']:.2f} s ({per_record * 1000:.2f} ms a record; baseline), "

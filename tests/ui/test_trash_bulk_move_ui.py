@@ -155,3 +155,30 @@ def test_restoring_a_mixed_selection_from_trash_is_one_step(
     settle(ctx)
     assert services.trash.count() == 16
     assert view.model.rowCount() == 16
+
+
+def test_the_selected_rows_read_from_ranges_are_qts_selected_rows(ctx, make_window) -> None:
+    """The fast reading of a selection (its ranges) gives what Qt's `selectedRows()`
+    gives: whole rows in ranges and one by one, and cells alone count for nothing."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from ui.kit.lazy_table import selected_rows
+
+    people_in_organizations(ctx.services, orgs=2, each=5)
+    window = make_window(ctx)
+    view = window.show_view("contacts")
+    settle(ctx)
+    table, model = view.table, view.model
+    selection = table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag
+    for row in (7, 1, 2, 3, 9):
+        selection.select(model.index(row, 0), flags.Select | flags.Rows)
+
+    def qt_rows() -> list[int]:
+        return sorted({i.row() for i in selection.selectedRows()})
+
+    assert selected_rows(table) == qt_rows() == [1, 2, 3, 7, 9]
+    selection.select(model.index(5, 1), flags.Select)  # one cell, not the row
+    assert selected_rows(table) == qt_rows() == [1, 2, 3, 7, 9]
+    table.selectAll()
+    assert selected_rows(table) == qt_rows() == list(range(10))

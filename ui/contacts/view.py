@@ -16,7 +16,7 @@ from coordinator.wording import plural
 from ui.contacts.form import ContactDialog
 from ui.contacts.model import ContactTableModel
 from ui.kit.member_view import MemberView, combo_value
-from ui.kit.undo import DeleteCommand
+from ui.kit.undo import DeleteCommand, let_go_of_selection
 from ui.kit.views import FeatureView
 from ui.widgets.detail import contact_html
 
@@ -190,6 +190,7 @@ class ContactsView(MemberView, FeatureView):
         text = f"Delete {name.full_name}" if len(ids) == 1 and name else None
         stack = self.ctx.undo_stack
         command = DeleteCommand(self.ctx, "contact", ids, text, parent=self.window())
+        let_go_of_selection(self.table, len(ids))
         if stack is not None:
             stack.push(command)
         else:

@@ -655,11 +655,24 @@ def sort_in_sql(table: QTableView, column: int, order: Qt.SortOrder) -> None:
     show_sort(table)
 
 
+def selected_rows(table: QTableView) -> list[int]:
+    """The fully selected rows, top to bottom. Read from the selection's ranges: Qt's
+    `selectedRows()` makes and checks an index per row and column, a third of a second
+    for 20,000 selected rows, on the GUI thread."""
+    selection = table.selectionModel().selection()
+    last = table.model().columnCount() - 1
+    rows: set[int] = set()
+    for part in selection:
+        if part.left() > 0 or part.right() < last:  # rows selected cell by cell
+            return sorted({i.row() for i in table.selectionModel().selectedRows()})
+        rows.update(range(part.top(), part.bottom() + 1))
+    return sorted(rows)
+
+
 def selected_ids(table: QTableView) -> list[str]:
     """The ids of the selected rows, top to bottom."""
     model = table.model()
-    rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
-    return [i for i in (model.id_at(r) for r in rows) if i is not None]
+    return [i for i in (model.id_at(r) for r in selected_rows(table)) if i is not None]
 
 
 def select_ids(table: QTableView, ids: set[str]) -> None:

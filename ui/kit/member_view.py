@@ -35,6 +35,7 @@ from shiboken6 import isValid
 
 from coordinator.models.enums import SECTOR_LABELS
 from coordinator.wording import a_or_an, plural
+from ui.kit.lazy_table import selected_rows
 from ui.widgets.combos import refill_combo
 from ui.widgets.detail import DetailPane
 from ui.widgets.empty_state import EmptyState
@@ -353,7 +354,7 @@ class MemberView(QWidget):
             opener(entity, record_id)
 
     def selected_rows(self) -> list[int]:
-        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return selected_rows(self.table)
 
     def select_row(self, row: int) -> None:
         if row < 0:

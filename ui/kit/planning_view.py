@@ -34,7 +34,7 @@ from ui.kit.drafts import Draft, DraftStore
 from ui.kit.editor import RecoveryBar
 from ui.kit.lazy_table import build_lazy_table, select_ids, selected_ids, show_sort
 from ui.kit.planning_table import CoverageDelegate, PlanningTableModel, coverage_width
-from ui.kit.undo import DeleteCommand
+from ui.kit.undo import DeleteCommand, let_go_of_selection
 from ui.kit.views import FeatureView
 from ui.widgets.columns import ReadableColumns
 from ui.widgets.empty_state import EmptyState
@@ -247,6 +247,7 @@ class PlanningView(QWidget, FeatureView, Generic[EditorT]):
         label = plural(len(ids), self.entity) if len(ids) > 1 else self.entity
         command = DeleteCommand(self.ctx, self.entity, ids, f"Move {label} to Trash",
                                 parent=self.window())
+        let_go_of_selection(self.table, len(ids))
         stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(command)

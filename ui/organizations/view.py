@@ -14,7 +14,7 @@ from coordinator.services import ContactFilter, OrganizationFilter
 from coordinator.wording import plural
 from ui.kit import background
 from ui.kit.member_view import MemberView, combo_value
-from ui.kit.undo import DeleteCommand
+from ui.kit.undo import DeleteCommand, let_go_of_selection
 from ui.kit.views import FeatureView
 from ui.organizations.form import OrganizationDialog
 from ui.organizations.model import OrganizationTableModel, sector_label
@@ -163,6 +163,7 @@ class OrganizationsView(MemberView, FeatureView):
             return
         text = f"Delete {org.name}" if len(ids) == 1 and org else None
         command = DeleteCommand(self.ctx, "organization", ids, text, parent=self.window())
+        let_go_of_selection(self.table, len(ids))
         stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(command)

@@ -42,7 +42,7 @@ from ui.kit.lazy_table import (
     selected_ids,
 )
 from ui.kit.roles import ENTITY_ROLE
-from ui.kit.undo import RestoreCommand, describe
+from ui.kit.undo import RestoreCommand, describe, let_go_of_selection
 from ui.kit.views import FeatureView
 from ui.tasks import TaskRunner
 from ui.widgets.forms import SPACING
@@ -217,6 +217,7 @@ class TrashView(QWidget, FeatureView):
         if not selection or self.purging:
             return
         command = RestoreCommand(self.ctx, selection, parent=self.window())
+        let_go_of_selection(self.table, sum(len(ids) for ids in selection.values()))
         stack = self.ctx.undo_stack
         if stack is not None:
             stack.push(command)
