@@ -4,7 +4,8 @@ the share of members contacted lately; proposals by status over time; and the ga
 
 A proposal belongs to every consortium one of its organizations (lead or partner) is a
 member of, so a proposal with partners in two consortia counts in both. "Contacted"
-follows the Home page's rule (`coordinator.services.home.TOUCH_SQL`).
+follows the Home page's rule: the members not going quiet
+(`coordinator.services.home.QUIET_SQL`).
 
 The funding cycle is the US federal fiscal year (October 1 to September 30), the one
 most of the coalition's funders run on.
@@ -20,7 +21,7 @@ from coordinator.db import Database
 from coordinator.models import sql_time
 from coordinator.models.enums import CLOSED_STATUSES, SECTOR_LABELS, ProposalStatus
 from coordinator.reference import CONSORTIA
-from coordinator.services.home import QUIET_MONTHS, TOUCH_SQL, moment_of, months_before
+from coordinator.services.home import QUIET_MONTHS, QUIET_SQL, moment_of, months_before
 
 MEETING_DAYS = 90
 GAPS_SHOWN = 50  # organizations never in a proposal listed (the total is said)
@@ -144,13 +145,13 @@ class CoverageService:
                 " AND c.consortium_id IS NOT NULL GROUP BY c.consortium_id",
                 {"from": sql_time(now - timedelta(days=MEETING_DAYS)),
                  "now": sql_time(now)}).fetchall())
-            contacted = dict(conn.execute(
-                f"WITH touch AS ({TOUCH_SQL}) SELECT o.consortium_id, count(*)"
-                " FROM organization o JOIN touch t ON t.org = o.id"
-                " WHERE o.deleted_at IS NULL AND o.consortium_id IS NOT NULL"
-                " AND t.day >= :since GROUP BY o.consortium_id",
-                {"today": today.isoformat(), "now": sql_time(now),
-                 "since": since.isoformat()}).fetchall())
+            # Members contacted: all but the quiet ones, a range of the last-contact
+            # table (every member's latest contact took 450 ms at 100,000 contacts).
+            stamp = sql_time(now)
+            quiet = dict(conn.execute(
+                f"SELECT consortium_id, count(*) FROM ({QUIET_SQL}) GROUP BY consortium_id",
+                {"since": since.isoformat(), "now": stamp, "now_day": stamp[:10]}
+            ).fetchall())
             by_status: dict[str, dict[str, int]] = defaultdict(dict)
             for year, q, status, n in conn.execute(
                     "SELECT substr(due_date, 1, 4), (CAST(substr(due_date, 6, 2) AS INTEGER)"
@@ -187,7 +188,7 @@ class CoverageService:
                 awarded_proposals=sum(v[0] for v in won.values()),
                 awarded_amount={c: v[1] for c, v in won.items()},
                 meetings_attended=int(meetings.get(cid, 0)),
-                contacted=int(contacted.get(cid, 0))))
+                contacted=sum(sectors.get(cid, {}).values()) - int(quiet.get(cid, 0))))
         gaps = CoverageGaps(
             never_in_proposal=[NamedOrganization(r[0], r[1], r[2]) for r in never],
             never_in_proposal_total=int(never[0][3]) if never else 0,

@@ -57,39 +57,20 @@ def week_end(day: date) -> date:
     return day + timedelta(days=6 - day.weekday())
 
 
-# The latest contact with each organization, one row per organization that had any
-# (parameters :today, :now). Used by Home ("going quiet") and by Coverage.
-TOUCH_SQL = f"""
-SELECT org, max(day) AS day FROM (
-  SELECT c.organization_id AS org, max(c.last_contacted_on) AS day FROM contact c
-   WHERE c.deleted_at IS NULL AND c.organization_id IS NOT NULL
-     AND c.last_contacted_on IS NOT NULL GROUP BY c.organization_id
-  UNION ALL
-  SELECT c.organization_id, max(substr(m.starts_at, 1, 10)) FROM attendee a
-   JOIN meeting m ON m.id = a.meeting_id JOIN contact c ON c.id = a.contact_id
-   WHERE a.attended = 1 AND m.deleted_at IS NULL AND c.deleted_at IS NULL
-     AND c.organization_id IS NOT NULL AND m.starts_at <= :now GROUP BY c.organization_id
-  UNION ALL
-  SELECT x.org, max(CASE WHEN p.status IN ({_CLOSED}) THEN p.due_date ELSE :today END)
-   FROM (SELECT lead_organization_id AS org, id AS pid FROM proposal
-          WHERE lead_organization_id IS NOT NULL
-         UNION SELECT organization_id, proposal_id FROM proposal_partner) x
-   JOIN proposal p ON p.id = x.pid WHERE p.deleted_at IS NULL GROUP BY x.org
-) GROUP BY org
-"""
-
-
 # The quiet members: no contact since :since (parameters :since, :now and :now_day, the
-# day of :now), from the table the triggers of `coordinator.db.last_touch` keep: one
-# range read of its index (the organizations whose contacts were not contacted since),
-# then each one's organization row. A meeting is a contact once it has started: an
-# organization whose latest attended meeting is not over yet (:now_day or later) is
-# dated by its meetings until :now instead.
+# day of :now), as (id, name, consortium short name, name key, latest contact or "",
+# its three kinds, consortium id). Used by Home ("going quiet") and by Coverage (the
+# members contacted are the others). Read from the table the triggers of
+# `coordinator.db.last_touch` keep: one range of its index (the organizations whose
+# contacts were not contacted since), then each one's organization row. A meeting is a
+# contact once it has started: an organization whose latest attended meeting is on
+# :now_day or later is dated by its meetings until :now instead.
 _MET_UNTIL_NOW = last_touch.met("t.organization_id", until=":now")
 QUIET_SQL = (
     "SELECT id, name, consortium, name_key, max(contacted_on, proposed_on, met) AS last,"
-    " contacted_on, proposed_on, met FROM ("
+    " contacted_on, proposed_on, met, consortium_id FROM ("
     " SELECT o.id, o.name, coalesce(cs.short_name, '') AS consortium, o.name_key,"
+    " o.consortium_id,"
     " t.contacted_on, t.proposed_on,"
     f" CASE WHEN t.met_on >= :now_day THEN {_MET_UNTIL_NOW} ELSE t.met_on END AS met"
     # CROSS JOIN: SQLite keeps this order, the range read first, never a walk over the
@@ -391,7 +372,6 @@ class HomeService:
 __all__ = [
     "QUIET_SQL",
     "RECENT_SQL",
-    "TOUCH_SQL",
     "ActionRow",
     "CallZone",
     "Deadline",

@@ -87,6 +87,23 @@ def stale_rows(db: Database) -> list[tuple]:
                             ).fetchall()
 
 
+def members_and_quiet(s: Services) -> dict[str, tuple[int, int]]:
+    """Per consortium: its member organizations, and how many are quiet (expected)."""
+    quiet = {r[0] for r in expected(s)}
+    found: dict[str, tuple[int, int]] = {}
+    for o in s.organizations.list().rows:
+        if o.consortium_id:
+            members, silent = found.get(o.consortium_id, (0, 0))
+            found[o.consortium_id] = (members + 1, silent + (o.id in quiet))
+    return found
+
+
+def contacted_by_consortium(s: Services) -> dict[str, int]:
+    """Coverage's members contacted, for the consortia with members."""
+    report = s.coverage.report(TODAY, 6, now=NOW)
+    return {c.id: c.contacted for c in report.consortia if c.organizations}
+
+
 class Coalition:
     """Members with every kind of contact, named for what they have."""
 
@@ -351,6 +368,9 @@ def test_each_change_keeps_the_panel_exact(db: Database, services: Services,
         change(services, co)
         assert shown(services) == expected(services), name
         assert stale_rows(db) == [], name
+        assert contacted_by_consortium(services) == {
+            cid: members - quiet for cid, (members, quiet) in
+            members_and_quiet(services).items()}, name
 
 
 def test_a_meeting_counts_once_it_has_started(services: Services, co: Coalition) -> None:
