@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, select
 
 from coordinator.changes import ChangeKind
@@ -310,11 +311,14 @@ def _index_references(session: Session, tables: Iterable[str]) -> list[str]:
 
 
 def _expire(session: Session, model: type[Record], ids: Iterable[str]) -> None:
-    """Make rows the session holds read their moved state again on next use."""
-    moved = set(ids)
-    for obj in [o for o in session.identity_map.values()
-                if isinstance(o, model) and o.id in moved]:
-        session.expire(obj)
+    """Make rows the session holds read their moved state again on next use. Looked up
+    by key: a batch of merges moves one record at a time in a session holding
+    thousands of rows."""
+    held = session.identity_map
+    for record_id in ids:
+        obj = held.get(identity_key(model, record_id))
+        if obj is not None:
+            session.expire(obj)
 
 
 def _forget(session: Session, model: type[Record], ids: Iterable[str]) -> None:
