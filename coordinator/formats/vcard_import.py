@@ -76,11 +76,16 @@ def parse_vcards(raw: bytes, *, encoding: str | None = None,
     if decoded.warning:
         result.notices.append(ImportProblem("file", decoded.warning, 0))
     total = len(lines.cards)
+    groups: list[tuple[Card, str, list[str]]] = []
     for i, card in enumerate(lines.cards):
         if i % 200 == 0:
             check_cancel(cancelled)
             if progress is not None:
                 progress(i, total)
+        group = group_of(card)
+        if group is not None:
+            groups.append((card, *group))
+            continue
         pc = card_to_contact(card)
         cleaned = finish(pc)
         if isinstance(cleaned, ImportProblem):
@@ -88,10 +93,54 @@ def parse_vcards(raw: bytes, *, encoding: str | None = None,
         else:
             result.contacts.append(cleaned)
     result.records_read = total
+    if groups:
+        _tag_members(result, groups)
     result.errors.sort(key=lambda p: p.line)
     if progress is not None:
         progress(total, total)
     return result
+
+
+_GROUP_KIND = ("KIND", "X-ADDRESSBOOKSERVER-KIND")
+_GROUP_MEMBER = ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
+
+
+def group_of(card: Card) -> tuple[str, list[str]] | None:
+    """(name, member UIDs) of a contact group's card (vCard 4.0 `KIND:group`, Apple's
+    and CardDAV servers' `X-ADDRESSBOOKSERVER-KIND:group`), None for any other card."""
+    if not any(p.name in _GROUP_KIND and p.value.strip().casefold() == "group"
+               for p in card.properties):
+        return None
+    v21 = card.version.startswith("2")
+    name = next((unescape(p.value, v21).strip() for p in card.properties if p.name == "FN"),
+                "")
+    if not name:
+        parts = next((split_structured(p.value) for p in card.properties if p.name == "N"),
+                     [""])
+        name = unescape(parts[0], v21).strip()
+    members = [_uid(p.value) for p in card.properties if p.name in _GROUP_MEMBER]
+    return name, [m for m in members if m]
+
+
+def _uid(value: str) -> str:
+    return value.strip().removeprefix("urn:uuid:").casefold()
+
+
+def _tag_members(result: ParseResult, groups: list[tuple[Card, str, list[str]]]) -> None:
+    """A group is not a person: its name becomes a tag of each member in this file."""
+    by_uid = {c.source_id.casefold(): c for c in result.contacts if c.source_id}
+    for card, name, members in groups:
+        found = [by_uid[m] for m in members if m in by_uid]
+        for pc in found:
+            if name and name not in pc.data.tags:
+                pc.data.tags.append(name)
+        shown = repr(name) if name else "without a name"
+        result.notices.append(ImportProblem(
+            f"line {card.line}",
+            f"the contact group {shown} is not a person: its {len(found)} member"
+            f"{'' if len(found) == 1 else 's'} in this file "
+            + (f"are tagged {shown}" if name and len(found) != 1 else
+               f"is tagged {shown}" if name else "are not tagged"), card.line))
 
 
 def _label(prop: Property, group_labels: dict[str, str],

@@ -536,3 +536,31 @@ def test_mailchimp_signup_location_is_not_the_postal_address() -> None:
     result = parse_csv(raw)
     assert result.mapping["REGION"] == "ignore" and result.mapping["CC"] == "ignore"
     assert result.contacts[0].data.addresses == []
+
+
+def test_contact_groups_tag_their_members_instead_of_becoming_people() -> None:
+    """A CardDAV address book's export holds its groups as cards (Apple's
+    X-ADDRESSBOOKSERVER-KIND:group, vCard 4.0 KIND:group): each imported as a person
+    named after the group."""
+    from coordinator.formats.vcard_import import parse_vcards
+
+    raw = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lopez;Ana;;;\r\nFN:Ana Lopez\r\n"
+        b"UID:A1B2C3D4-0000-4000-8000-000000000001\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Bob;;;\r\nFN:Bob Smith\r\n"
+        b"UID:b0b-2\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Board;;;;\r\nFN:Board\r\n"
+        b"X-ADDRESSBOOKSERVER-KIND:group\r\n"
+        b"X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:a1b2c3d4-0000-4000-8000-000000000001\r\n"
+        b"END:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:Water\\, energy\r\n"
+        b"MEMBER:urn:uuid:A1B2C3D4-0000-4000-8000-000000000001\r\nMEMBER:urn:uuid:b0b-2\r\n"
+        b"END:VCARD\r\n")
+    result = parse_vcards(raw)
+    assert [(c.data.given_name, c.data.tags) for c in result.contacts] == [
+        ("Ana", ["Board", "Water, energy"]), ("Bob", ["Water, energy"])]
+    assert [str(n) for n in result.notices] == [
+        "line 13: the contact group 'Board' is not a person: its 1 member in this file is "
+        "tagged 'Board'",
+        "line 20: the contact group 'Water, energy' is not a person: its 2 members in this "
+        "file are tagged 'Water, energy'"]
