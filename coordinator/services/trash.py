@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +12,14 @@ from sqlalchemy import bindparam, text
 from coordinator.db import Database
 from coordinator.errors import CoordinatorError, NotFound
 from coordinator.models import parse_sql_time
-from coordinator.services.base import EntityService, Progress, move_records, purge_records
+from coordinator.services.base import (
+    IN_JSON_IDS,
+    PURGE_CHUNK,
+    EntityService,
+    Progress,
+    move_records,
+    purge_records,
+)
 from coordinator.services.stats import TRASHED_SQL
 
 # entity -> SQL giving (id, title, deleted_at) of trashed rows
@@ -80,6 +89,25 @@ class TrashService:
         with self.db.read() as session:
             return sum(session.execute(text(f"SELECT count(*) FROM ({sql})")).scalar_one()
                        for sql in _TRASHED.values())
+
+    def kinds(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """The ids of `ids` still in Trash, by kind, in the order given: what a selection
+        of thousands of rows in the Trash holds, in a few queries (not a fetch of every
+        row's record)."""
+        kind_of: dict[str, str] = {}
+        with self.db.read() as session:
+            for start in range(0, len(ids), PURGE_CHUNK):
+                param = {"ids": json.dumps(list(ids[start:start + PURGE_CHUNK]))}
+                for entity in _TRASHED:
+                    table = self._service(entity).model.__tablename__
+                    kind_of.update((row[0], entity) for row in session.execute(text(
+                        f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL "
+                        f"AND id {IN_JSON_IDS}"), param))
+        selection: dict[str, list[str]] = {}
+        for record_id in dict.fromkeys(ids):
+            if record_id in kind_of:
+                selection.setdefault(kind_of[record_id], []).append(record_id)
+        return selection
 
     def _service(self, entity: str) -> EntityService:
         if entity not in self._services:

@@ -284,3 +284,20 @@ def test_single_moves_keep_their_rules(services: Services, live: dict[str, list[
     with pytest.raises(NotFound):
         services.contacts.restore(ada)
     assert services.contacts.get(ada).deleted_at is None
+
+
+def test_the_kinds_of_a_trash_selection(services: Services, live: dict[str, list[str]],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the Trash view restores: the selected ids by kind, in the order selected;
+    ids no longer in Trash (restored or purged meanwhile) left out."""
+    monkeypatch.setattr(base, "PURGE_CHUNK", 2)
+    services.trash.move_to_trash(live)
+    dee = next(i.id for i in services.trash.list() if i.title == "Dee Trashed")
+    org, other_org = live["organization"]
+    ada, cy = live["contact"]
+    services.contacts.restore(cy)
+    assert services.trash.kinds([other_org, ada, cy, "gone", *live["meeting"], dee, org,
+                                 ada]) == {
+        "organization": [other_org, org], "contact": [ada, dee],
+        "meeting": live["meeting"]}
+    assert services.trash.kinds([]) == {}

@@ -200,12 +200,9 @@ class TrashView(QWidget, FeatureView):
         self.empty_button.setEnabled(self.model.rowCount() > 0 and not self.purging)
 
     def _selection(self) -> dict[str, list[str]]:
-        by_entity: dict[str, list[str]] = defaultdict(list)
-        for record_id in self.selected_ids():
-            item = self.model.record(record_id)
-            if item is not None:
-                by_entity[item.entity].append(record_id)
-        return dict(by_entity)
+        """The selected ids by kind, read in a few queries: asking the table for each
+        row's record fetched 20,000 selected rows window by window (2.5 s)."""
+        return self.ctx.services.trash.kinds(self.selected_ids())
 
     def selected_ids(self) -> list[str]:
         return selected_ids(self.table)
