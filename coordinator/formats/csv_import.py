@@ -42,8 +42,12 @@ REPORT_EVERY = 500
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that occurs most often outside quotes in the header line (the
-    first line holding any: lines of a preamble above the header hold none)."""
+    """The delimiter a first line such as `sep=;` names (Excel's hint), else the one that
+    occurs most often outside quotes in the header line (the first line holding any:
+    lines of a preamble above the header hold none)."""
+    hinted = preamble.separator_hint(text)
+    if hinted is not None:
+        return hinted
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
     for ch in preamble.sniff_line(text, DELIMITERS):
@@ -78,7 +82,8 @@ def read_table(raw: bytes, encoding: str | None = None,
     one."""
     decoded = decode_for_import(raw, "CSV file", encoding=encoding)
     delimiter = sniff_delimiter(decoded.text)
-    headers, rows = _read_rows(cut_footer(decoded.text, delimiter)[0], delimiter)
+    text = preamble.without_separator_hint(decoded.text)
+    headers, rows = _read_rows(cut_footer(text, delimiter)[0], delimiter)
     return headers, rows, decoded.encoding
 
 
@@ -227,7 +232,7 @@ def _parse_csv(raw: bytes, mapping: dict[str, str] | None, chosen: str | None,
     decoded = decode_for_import(raw, "CSV file", encoding=chosen)
     text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(text)
-    text, footer = cut_footer(text, delimiter)
+    text, footer = cut_footer(preamble.without_separator_hint(text), delimiter)
     result: ParseResult | None = None
     if parallel.worth_a_pool(text):
         result = _parse_pooled(text, encoding, delimiter, mapping, progress, cancelled)

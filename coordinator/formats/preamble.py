@@ -15,6 +15,7 @@ row of several cells after it), so no person's row is ever taken for a preamble.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,22 @@ def header_index(rows: Sequence[tuple[list[str], bool]]) -> int:
             following = rows[i + 1][0] if i + 1 < len(rows) else []
             return i if i and blank_before and len(following) > 1 else 0
     return 0
+
+
+# Excel's hint on a CSV file's first line: `sep=;` (or `"sep=,"`) names the delimiter.
+_SEPARATOR_HINT = re.compile(r'^\ufeff?"?sep=(.)"?[ \t]*(?=\r\n|\r|\n|$)', re.IGNORECASE)
+
+
+def separator_hint(text: str) -> str | None:
+    """The delimiter a first line such as `sep=;` names, or None."""
+    m = _SEPARATOR_HINT.match(text)
+    return m.group(1) if m else None
+
+
+def without_separator_hint(text: str) -> str:
+    """`text` with a first line such as `sep=;` made blank (so no line number moves)."""
+    m = _SEPARATOR_HINT.match(text)
+    return text[m.end():] if m else text
 
 
 def sniff_line(text: str, delimiters: Sequence[str], limit: int = 20000) -> str:

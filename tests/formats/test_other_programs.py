@@ -564,3 +564,17 @@ def test_contact_groups_tag_their_members_instead_of_becoming_people() -> None:
         "tagged 'Board'",
         "line 20: the contact group 'Water, energy' is not a person: its 2 members in this "
         "file are tagged 'Water, energy'"]
+
+
+@pytest.mark.parametrize("hint", [b"sep=;", b'"sep=;"', b"SEP=;"])
+def test_excels_separator_hint_names_the_delimiter(hint: bytes) -> None:
+    """Excel writes and reads a first line `sep=;`; it was taken for the header."""
+    from coordinator.formats.csv_import import parse_csv, peek_csv
+
+    raw = hint + b"\r\nName;Email;Organisation\r\nAna Lopez;ana@example.org;City of Denver\r\n"
+    result = parse_csv(raw)
+    assert result.headers == ["Name", "Email", "Organisation"]
+    [ana] = result.contacts
+    assert (ana.data.family_name, ana.organization, ana.where) == (
+        "Lopez", "City of Denver", "row 2 (line 3)")
+    assert peek_csv(raw).headers == ["Name", "Email", "Organisation"]
