@@ -1,6 +1,9 @@
 """The Trash view: deleted records, to restore (undoable) or delete for good (confirmed),
 in the kit's lazy table (listed and sorted in SQL by `services.trash`).
 
+Restoring a selection is one undo step whatever kinds it holds, and goes in bulk; from
+`undo.BACKGROUND_FROM` records it runs on the task pool with a progress dialog.
+
 Deleting for good (the selection, or the whole Trash) runs on the task pool: with tens
 of thousands of records it takes seconds, and the window must keep painting. While it
 runs the buttons are off and a bar shows the percentage purged (the service reports
