@@ -12,8 +12,6 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from coordinator.services.search import unindex
-
 # Each source yields (id, title, body) for live (not deleted) records.
 _RAW_SOURCES: dict[str, str] = {
     "contact": """
@@ -81,7 +79,7 @@ def refresh(session: Session, entity: str, ids: Collection[str] | None = None) -
     count = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        unindex(session, *chunk)
+        remove_ids(session, chunk)  # two statements, not three per id (pulls of thousands)
         count += _insert(
             session, entity, source(entity, only_ids=True), {"ids": chunk}
         )

@@ -22,6 +22,7 @@ from coordinator.services.records import (
     ActionItemData,
     AgendaItemData,
     AttendeeData,
+    ContactData,
     MeetingData,
     SectionData,
 )
@@ -301,3 +302,21 @@ def test_the_kinds_of_a_trash_selection(services: Services, live: dict[str, list
         "organization": [other_org, org], "contact": [ada, dee],
         "meeting": live["meeting"]}
     assert services.trash.kinds([]) == {}
+
+
+def test_re_indexing_many_records_takes_the_same_statements_as_a_few(
+        services: Services) -> None:
+    """What a laptop pulling a bulk move from the hub re-indexes: four times the records,
+    the same statements (each record used to take three to take out of the index), and
+    the index ends as it was."""
+    ids = [services.contacts.create(ContactData(given_name=f"Indexed{i}",
+                                                family_name="Example")).id or ""
+           for i in range(80)]
+    before = dump(services.db.path)["search"]
+    counts = []
+    for some in (ids[:20], ids):
+        with services.db.write() as session, statements_run(services.db) as statements:
+            assert indexing.refresh(session, "contact", some) == len(some)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6
+    assert dump(services.db.path)["search"] == before
