@@ -61,6 +61,14 @@ _RELATED = {"X-ABRELATEDNAMES": "", "RELATED": "", "X-ASSISTANT": "assistant",
 _DATES = {"ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
           "X-MS-ANNIVERSARY": "anniversary", "X-ABDATE": ""}
 _KEPT = frozenset(("X-SOCIALPROFILE", *_IM, *_RELATED, *_DATES))
+# Android's export writes what vCard 2.1 has no property for as X-ANDROID-CUSTOM:
+# "vnd.android.cursor.item/<kind>;<value>;<type>;<label>;..." with Android's type codes.
+_ANDROID_ITEM = "vnd.android.cursor.item/"
+_ANDROID_RELATIONS = {"1": "assistant", "2": "brother", "3": "child", "4": "domestic partner",
+                      "5": "father", "6": "friend", "7": "manager", "8": "mother",
+                      "9": "parent", "10": "partner", "11": "referred by", "12": "relative",
+                      "13": "sister", "14": "spouse"}
+_ANDROID_EVENTS = {"1": "anniversary", "2": "date", "3": "birthday"}
 _NOT_A_KIND = {"pref", "internet", "voice", "x-user", "text", "uri"}
 
 
@@ -197,6 +205,29 @@ def _kept_line(prop: Property, value: str, group_labels: dict[str, str]) -> str:
     return ""
 
 
+def _android_custom(pc: ParsedContact, parts: list[str], kept: list[str]) -> None:
+    """An Android nickname, relation or event (`X-ANDROID-CUSTOM`); others are Android's
+    own bookkeeping."""
+    kind = parts[0].casefold().removeprefix(_ANDROID_ITEM) if parts else ""
+    value = parts[1] if len(parts) > 1 else ""
+    code = parts[2] if len(parts) > 2 else ""
+    custom = parts[3] if len(parts) > 3 else ""
+    if not value:
+        return
+    if kind == "nickname":
+        pc.data.nickname = pc.data.nickname or value
+    elif kind == "relation":
+        what = custom or _ANDROID_RELATIONS.get(code, "related")
+        kept.append(f"{what[:1].upper()}{what[1:]}: {value}")
+    elif kind == "contact_event":
+        what = custom or _ANDROID_EVENTS.get(code, "date")
+        day = birthday_of(value)
+        if what == "birthday" and day and not pc.data.birthday:
+            pc.data.birthday = day
+        else:
+            kept.append(f"{what[:1].upper()}{what[1:]}: {day or value}")
+
+
 def card_to_contact(card: Card) -> ParsedContact:
     where = f"line {card.line}"
     pc = ParsedContact(where=where, line=card.line, data=ContactData())
@@ -294,6 +325,9 @@ def card_to_contact(card: Card) -> ParsedContact:
             text = unescape(value, v21).strip()
             if text:
                 kept.append(_kept_line(prop, text, group_labels))
+        elif name == "X-ANDROID-CUSTOM":
+            _android_custom(pc, [unescape(p, v21).strip() for p in split_structured(value)],
+                            kept)
     for line in kept:
         _note(pc, line)
     named = d.given_name or d.family_name

@@ -578,3 +578,23 @@ def test_excels_separator_hint_names_the_delimiter(hint: bytes) -> None:
     assert (ana.data.family_name, ana.organization, ana.where) == (
         "Lopez", "City of Denver", "row 2 (line 3)")
     assert peek_csv(raw).headers == ["Name", "Email", "Organisation"]
+
+
+def test_androids_nickname_relations_and_events_arrive() -> None:
+    """Android writes them as X-ANDROID-CUSTOM lines, which were dropped."""
+    from coordinator.formats.vcard_import import parse_vcards
+
+    raw = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lef\xc3\xa8vre;Andr\xc3\xa9;;;\r\n"
+        b"TEL;CELL:+33 6 12 34 56 78\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;D\xc3\xa9d\xc3\xa9;1;;;;;;;;;;;;;\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Marie Lef\xc3\xa8vre;14;;;;;;;;;;;\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Paul;0;Coach;;;;;;;;;;;;\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/contact_event;2010-05-01;1;;;;;;;;;;;;;\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/contact_event;--03-07;3;;;;;;;;;;;;;\r\n"
+        b"X-ANDROID-CUSTOM:vnd.com.google.cursor.item/contact_misc;x;;;;;;;;;;;;;;\r\n"
+        b"END:VCARD\r\n")
+    [andre] = parse_vcards(raw).contacts
+    d = andre.data
+    assert (d.given_name, d.nickname, d.birthday) == ("André", "Dédé", "--03-07")
+    assert d.notes == "Spouse: Marie Lefèvre\nCoach: Paul\nAnniversary: 2010-05-01"
