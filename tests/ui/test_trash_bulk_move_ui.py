@@ -182,3 +182,41 @@ def test_the_selected_rows_read_from_ranges_are_qts_selected_rows(ctx, make_wind
     assert selected_rows(table) == qt_rows() == [1, 2, 3, 7, 9]
     table.selectAll()
     assert selected_rows(table) == qt_rows() == list(range(10))
+
+
+def test_keys_pressed_while_a_long_move_runs_are_dropped(
+        ctx, make_window, qtbot, long_moves: ProgressSeen,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl+Z or a second Delete pressed while a long move runs (in its nested event
+    loop, before the progress dialog blocks the window) would run inside it: dropped."""
+    monkeypatch.setattr(background, "PROGRESS_DELAY_MS", 10_000)  # no dialog to block
+    services = ctx.services
+    _orgs, contact_ids = people_in_organizations(services, orgs=2, each=10)
+    window = make_window(ctx)
+    view = window.show_view("contacts")
+    settle(ctx)
+    steps = ctx.undo_stack.count()
+    view.table.setFocus()
+    view.table.selectRow(0)
+    [first] = view.selected_ids()
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # one record: at once, one undo step
+    settle(ctx)
+    view.table.selectAll()
+    pressed: list[str] = []
+
+    def press_undo() -> None:
+        qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        pressed.append("Ctrl+Z")
+
+    QTimer.singleShot(20, press_undo)
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # the other 19: the long way
+    settle(ctx)
+    assert pressed == ["Ctrl+Z"]  # pressed while the move ran, and dropped
+    assert {i.id for i in services.trash.list()} == set(contact_ids)
+    assert (ctx.undo_stack.count(), ctx.undo_stack.index()) == (steps + 2, steps + 2)
+
+    with qtbot.waitActive(window):  # the progress dialog hands activation back
+        window.activateWindow()
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(ctx)
+    assert [i.id for i in services.trash.list()] == [first]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
 if TYPE_CHECKING:
@@ -141,10 +141,27 @@ class _Reporter(QObject):
     progressed = Signal(int, int)
 
 
+class _UserInputBlocker(QObject):
+    """Drops keyboard and mouse input while installed on the application. It decides
+    from the event's type alone and never moves focus or selection."""
+
+    BLOCKED = frozenset({
+        QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+        QEvent.Type.Shortcut,
+        QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel})
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        return event.type() in self.BLOCKED
+
+
 def wait_with_progress(ctx: AppContext, fn: Callable[[ProgressFn], Any],
                        parent: QWidget | None, label: str) -> Any:
     """`wait_for` for `fn(progress)`, which calls `progress(done, total)` as it goes: the
-    dialog (after `PROGRESS_DELAY_MS`) shows how far it is."""
+    dialog (after `PROGRESS_DELAY_MS`) shows how far it is. Keyboard and mouse input is
+    dropped until it is done, also before the dialog shows: the window keeps painting
+    in this nested event loop, but a second Delete or an Undo pressed meanwhile would
+    run inside the first."""
     dialog = QProgressDialog(label, "", 0, 0, parent)
     dialog.setCancelButton(None)  # type: ignore[arg-type]
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -175,8 +192,16 @@ def wait_with_progress(ctx: AppContext, fn: Callable[[ProgressFn], Any],
     timer.timeout.connect(dialog.show)
     timer.start(PROGRESS_DELAY_MS)
     ctx.tasks.run(lambda: fn(reporter.progressed.emit), on_done=done, on_error=failed)
-    if not outcome:
-        loop.exec()
+    app = QCoreApplication.instance()
+    blocker = _UserInputBlocker()
+    if app is not None:
+        app.installEventFilter(blocker)
+    try:
+        if not outcome:
+            loop.exec()
+    finally:
+        if app is not None:
+            app.removeEventFilter(blocker)
     timer.stop()
     reporter.progressed.disconnect(show_progress)
     reporter.deleteLater()
