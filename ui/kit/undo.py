@@ -136,10 +136,13 @@ class TrashCommand(_GuardedCommand):
         what = describe_selection(selection)
         if sum(len(ids) for ids in selection.values()) >= BACKGROUND_FROM:
             label = f"Moving {what} to Trash…" if to_trash else f"Restoring {what}…"
+            # An undo can come after the window that asked was closed.
+            window = self.window if self.window is not None and background.is_alive(
+                self.window) else None
 
             def work() -> None:
                 background.wait_with_progress(
-                    self.ctx, lambda progress: move(selection, progress), self.window, label)
+                    self.ctx, lambda progress: move(selection, progress), window, label)
         else:
             def work() -> None:
                 move(selection)
