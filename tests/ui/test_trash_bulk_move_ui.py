@@ -220,3 +220,24 @@ def test_keys_pressed_while_a_long_move_runs_are_dropped(
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(ctx)
     assert [i.id for i in services.trash.list()] == [first]
+
+
+def test_an_undo_that_cannot_be_done_names_the_record_to_the_user_not_the_log(
+        ctx, make_window, caplog: pytest.LogCaptureFixture) -> None:
+    services = ctx.services
+    ada = services.contacts.create(ContactData(given_name="Ada", family_name="Lovelace"))
+    window = make_window(ctx)
+    view = window.show_view("contacts")
+    settle(ctx)
+    said: list[str] = []
+    ctx.status_message.connect(lambda text, _ms: said.append(text))
+    view.table.selectAll()
+    view.delete_selected()
+    services.contacts.restore(ada.id or "")  # brought back meanwhile, not by the undo
+    window.undo_action.trigger()
+    settle(ctx)
+    assert said[-1] == ("Could not delete Ada Lovelace: Contact “Ada Lovelace” is not in "
+                        "Trash.")
+    assert "undo step failed: NotWhereExpected" in caplog.text
+    assert "Ada" not in caplog.text and "Lovelace" not in caplog.text
+    assert services.contacts.get(ada.id or "").deleted_at is None

@@ -59,8 +59,10 @@ class _GuardedCommand(QUndoCommand):
         try:
             fn(*args)
         except CoordinatorError as exc:
-            log.warning("undo step failed: %s", exc)
-            self.ctx.status_message.emit(f"Could not {self.text().lower()}: {exc}", 8000)
+            # The message may name a record (personal data): the log gets its kind only.
+            log.warning("undo step failed: %s", type(exc).__name__)
+            step = self.text()  # "Delete Ada Lovelace": the name keeps its capitals
+            self.ctx.status_message.emit(f"Could not {step[:1].lower()}{step[1:]}: {exc}", 8000)
             self.setObsolete(True)
             return False
         return True
