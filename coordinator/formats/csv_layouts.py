@@ -928,7 +928,10 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
                 for part in split_multi(value):
                     d.phones.append(PhoneData(part, label or "work", not d.phones))
             elif field in ("street", "city", "region", "postal_code", "country"):
-                addresses.setdefault(label or "work", {})[field] = value
+                parts = addresses.setdefault(label or "work", {})
+                if field == "street" and parts.get("street"):  # "Address Line 2"
+                    value = parts["street"] + "\n" + value
+                parts[field] = value
             elif field == "tags":
                 sep = ";" if ";" in value else ","
                 if '"' in value:  # quoted tags (Mailchimp): "Smart cities","Water, energy"

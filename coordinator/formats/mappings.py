@@ -159,10 +159,16 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
             spec = _spec(field, key)
             if field not in _REPEATABLE and spec in mapping.values():
                 spec = None  # the second column with this exact name
+        if spec is None and field == "street" and _STREET_LINE.search(key):
+            spec = _spec(field, key)  # "Address Line 2", "Street 2": the next line
         mapping[header] = spec or "ignore"
         if spec:
             taken.add(spec)
     return mapping
+
+
+# A street column that continues another: "Address 2", "Address Line 2", "Street 3".
+_STREET_LINE = re.compile(r"\b(?:line )?[23]\b|\bline\b")
 
 
 def _without(key: str, words: set[str]) -> str:

@@ -252,6 +252,10 @@ def card_to_contact(card: Card) -> ParsedContact:
             d.nickname = unescape(value, v21).strip()
         elif name == "TITLE" or (name == "ROLE" and not d.title):
             d.title = unescape(value, v21).strip()
+        elif name == "ROLE":  # a second line of the job: kept beside the title
+            role = unescape(value, v21).strip()
+            if role and role != d.title:
+                kept.append(f"Role: {role}")
         elif name == "ORG":
             parts = [unescape(p, v21).strip() for p in split_structured(value)]
             pc.organization = parts[0] if parts else ""

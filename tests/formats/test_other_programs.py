@@ -598,3 +598,22 @@ def test_androids_nickname_relations_and_events_arrive() -> None:
     d = andre.data
     assert (d.given_name, d.nickname, d.birthday) == ("André", "Dédé", "--03-07")
     assert d.notes == "Spouse: Marie Lefèvre\nCoach: Paul\nAnniversary: 2010-05-01"
+
+
+def test_a_second_street_column_is_the_addresses_next_line() -> None:
+    """"Address Line 2" was ignored: the street field was taken by "Address Line 1"."""
+    from coordinator.formats.csv_import import parse_csv
+
+    result = parse_csv(b"Name,Address Line 1,Address Line 2,City,Home Street,Home Street 2\n"
+                       b"Ana Lopez,1 Main St,Suite 4,Denver,2 Elm St,Apt 9\n")
+    [ana] = result.contacts
+    assert [(a.label, a.street, a.city) for a in ana.data.addresses] == [
+        ("work", "1 Main St\nSuite 4", "Denver"), ("home", "2 Elm St\nApt 9", "")]
+
+
+def test_a_vcard_role_beside_its_title_is_kept() -> None:
+    from coordinator.formats.vcard_import import parse_vcards
+
+    [ana] = parse_vcards(b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lopez;Ana;;;\r\nTITLE:Director\r\n"
+                         b"ROLE:Board liaison\r\nEND:VCARD\r\n").contacts
+    assert (ana.data.title, ana.data.notes) == ("Director", "Role: Board liaison")
