@@ -98,6 +98,9 @@ _OUTLOOK_DE = {
     "Name des/der Vorgesetzten": "Manager's Name", "Notizen": "Notes", "Webseite": "Web Page",
     "Assistent(in)": "Assistant's Name", "Name Assistent": "Assistant's Name",
     "Partner": "Spouse", "Kinder": "Children", "Beruf": "Profession", "Büro": "Office Location",
+    "Jahrestag": "Anniversary", "Empfohlen von": "Referred By", "Stichwörter": "Keywords",
+    "Konto": "Account", "Hobby": "Hobby", "Ort": "Location", "Benutzer 1": "User 1",
+    "Benutzer 2": "User 2", "Benutzer 3": "User 3", "Benutzer 4": "User 4",
 }
 # Outlook in French: "Titre" twice, the title then the job title (the second is read as
 # "Titre (2)", the name `csv_import` gives a repeated header).
@@ -135,6 +138,11 @@ _OUTLOOK_FR = {
     "Anniversaire": "Birthday", "Catégories": "Categories", "Notes": "Notes",
     "Page Web": "Web Page", "Responsable": "Manager's Name",
     "Nom de l'assistant(e)": "Assistant's Name", "Conjoint(e)": "Spouse",
+    "Anniversaire de mariage ou fête": "Anniversary", "Bureau": "Office Location",
+    "Enfants": "Children", "Passe-temps": "Hobby", "Recommandé par": "Referred By",
+    "Emplacement": "Location", "Compte": "Account", "Mots clés": "Keywords",
+    "Profession": "Profession", "Utilisateur 1": "User 1", "Utilisateur 2": "User 2",
+    "Utilisateur 3": "User 3", "Utilisateur 4": "User 4",
 }
 # Outlook in Spanish: some columns translated, the others in English.
 _OUTLOOK_ES = {
@@ -164,6 +172,9 @@ _OUTLOOK_ES = {
     "Nombre de pantalla de correo electrónico 3": "E-mail 3 Display Name",
     "Nombre de pantalla de correo electrónico": "E-mail Display Name",
     "Categorías": "Categories", "Página web": "Web Page", "Nombre del director": "Manager's Name",
+    "Hijos": "Children", "Aficiones": "Hobby", "Profesión": "Profession",
+    "Aniversario": "Anniversary", "Usuario 1": "User 1", "Usuario 2": "User 2",
+    "Usuario 3": "User 3", "Usuario 4": "User 4",
 }
 # Thunderbird's address book export: its US names, with its UK and German spellings.
 THUNDERBIRD_COLUMNS = (

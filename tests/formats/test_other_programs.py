@@ -617,3 +617,17 @@ def test_a_vcard_role_beside_its_title_is_kept() -> None:
     [ana] = parse_vcards(b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lopez;Ana;;;\r\nTITLE:Director\r\n"
                          b"ROLE:Board liaison\r\nEND:VCARD\r\n").contacts
     assert (ana.data.title, ana.data.notes) == ("Director", "Role: Board liaison")
+
+
+def test_localised_outlook_columns_about_the_person_are_kept() -> None:
+    """A German Outlook's "Jahrestag", "Benutzer 1" and "Hobby" were not translated,
+    so not kept like the English ones."""
+    from coordinator.formats.csv_import import parse_csv
+
+    raw = ("Vorname,Nachname,E-Mail-Adresse,Firma,Jahrestag,Benutzer 1,Hobby,Notizen\r\n"
+           "Anna,Müller,anna@example.org,Stadt München,12.05.2001,Beirat,Segeln,Hallo\r\n"
+           "Jörg,Weiß,joerg@example.org,Stadt Bonn,0.0.00,,,\r\n").encode("cp1252")
+    result = parse_csv(raw)
+    assert result.format == "outlook.com"
+    assert [c.data.notes for c in result.contacts] == [
+        "Hallo\nAnniversary: 2001-05-12\nHobby: Segeln\nUser 1: Beirat", ""]
