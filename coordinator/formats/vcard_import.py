@@ -240,6 +240,7 @@ def card_to_contact(card: Card) -> ParsedContact:
     }
     full_name = ""
     kept: list[str] = []  # notes lines for properties no field holds
+    labels: list[tuple[str, str]] = []  # (label, formatted address) of LABEL lines
     for prop in card.properties:
         name, value = prop.name, prop.value
         if name == "N":
@@ -329,9 +330,17 @@ def card_to_contact(card: Card) -> ParsedContact:
             text = unescape(value, v21).strip()
             if text:
                 kept.append(_kept_line(prop, text, group_labels))
+        elif name == "LABEL":  # the formatted address: read only for a card without ADR
+            text = unescape(value, v21).strip()
+            if text:
+                labels.append((_label(prop, group_labels)[0], text))
         elif name == "X-ANDROID-CUSTOM":
             _android_custom(pc, [unescape(p, v21).strip() for p in split_structured(value)],
                             kept)
+    if labels and not d.addresses:  # a writer that gives only the formatted address
+        for label, text in labels:
+            d.addresses.append(AddressData(label, "\n".join(
+                line.strip() for line in text.splitlines() if line.strip())))
     for line in kept:
         _note(pc, line)
     named = d.given_name or d.family_name

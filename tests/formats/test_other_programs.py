@@ -631,3 +631,18 @@ def test_localised_outlook_columns_about_the_person_are_kept() -> None:
     assert result.format == "outlook.com"
     assert [c.data.notes for c in result.contacts] == [
         "Hallo\nAnniversary: 2001-05-12\nHobby: Segeln\nUser 1: Beirat", ""]
+
+
+def test_a_vcard_with_only_the_formatted_address_keeps_it() -> None:
+    """Some writers give LABEL (the printed address) without ADR: it was dropped."""
+    from coordinator.formats.vcard_import import parse_vcards
+
+    [ana] = parse_vcards(
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lopez;Ana;;;\r\n"
+        b"LABEL;WORK;ENCODING=QUOTED-PRINTABLE:1437 Bannock St=0D=0ADenver, CO 80202\r\n"
+        b"END:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Bob;;;\r\n"
+        b"ADR;TYPE=HOME:;;2 Elm St;Boulder;CO;80302;USA\r\n"
+        b"LABEL;TYPE=HOME:2 Elm St\\nBoulder CO 80302\r\nEND:VCARD\r\n").contacts[:1]
+    assert [(a.label, a.street, a.city) for a in ana.data.addresses] == [
+        ("work", "1437 Bannock St\nDenver, CO 80202", "")]
