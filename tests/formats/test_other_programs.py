@@ -637,12 +637,13 @@ def test_a_vcard_with_only_the_formatted_address_keeps_it() -> None:
     """Some writers give LABEL (the printed address) without ADR: it was dropped."""
     from coordinator.formats.vcard_import import parse_vcards
 
-    [ana] = parse_vcards(
+    ana, bob = parse_vcards(
         b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lopez;Ana;;;\r\n"
         b"LABEL;WORK;ENCODING=QUOTED-PRINTABLE:1437 Bannock St=0D=0ADenver, CO 80202\r\n"
         b"END:VCARD\r\n"
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Bob;;;\r\n"
         b"ADR;TYPE=HOME:;;2 Elm St;Boulder;CO;80302;USA\r\n"
-        b"LABEL;TYPE=HOME:2 Elm St\\nBoulder CO 80302\r\nEND:VCARD\r\n").contacts[:1]
+        b"LABEL;TYPE=HOME:2 Elm St\\nBoulder CO 80302\r\nEND:VCARD\r\n").contacts
     assert [(a.label, a.street, a.city) for a in ana.data.addresses] == [
         ("work", "1437 Bannock St\nDenver, CO 80202", "")]
+    assert [(a.street, a.city) for a in bob.data.addresses] == [("2 Elm St", "Boulder")]
