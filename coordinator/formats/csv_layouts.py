@@ -268,6 +268,9 @@ GOOGLE_COLUMNS = frozenset((
     "Sensitivity", "Priority", "Subject", "Language", "Group Membership",
 ))
 _REPEATED = re.compile(r" \(\d+\)$")  # 'Notes (2)': how a repeated header is renamed
+# Google's other columns: numbered blocks of kinds it may add ("Sip Address 1 - Value",
+# "External ID 1 - Label") and the organization's and the name's other parts.
+_GOOGLE_SHAPED = re.compile(r"^(?:.+ \d+ - .+|Organization .+|Phonetic .+)$")
 
 
 def _foreign_columns(layout: str, headers: list[str]) -> bool:
@@ -286,7 +289,8 @@ def _foreign_columns(layout: str, headers: list[str]) -> bool:
     else:
         return False
     others = [h for h in headers if h.strip() and not _BLOCK.match(h.strip())
-              and _REPEATED.sub("", h.strip()) not in known]
+              and _REPEATED.sub("", h.strip()) not in known
+              and not (known is GOOGLE_COLUMNS and _GOOGLE_SHAPED.match(h.strip()))]
     return bool(others) and any(spec != "ignore" for spec in guess_mapping(others).values())
 
 

@@ -647,3 +647,12 @@ def test_a_vcard_with_only_the_formatted_address_keeps_it() -> None:
     assert [(a.label, a.street, a.city) for a in ana.data.addresses] == [
         ("work", "1437 Bannock St\nDenver, CO 80202", "")]
     assert [(a.street, a.city) for a in bob.data.addresses] == [("2 Elm St", "Boulder")]
+
+
+def test_googles_own_columns_we_do_not_read_keep_it_a_google_file() -> None:
+    from coordinator.formats.csv_layouts import recognise
+
+    headers = ["First Name", "Last Name", "Labels", "E-mail 1 - Value", "Sip Address 1 - Value",
+               "External ID 1 - Label", "Organization Location", "Phonetic Organization"]
+    assert recognise(headers)[0] == "google"
+    assert recognise([*headers, "Email"])[0] == "csv"
