@@ -15,8 +15,9 @@ What real writers do that this reads:
   ones, repeated `type=` (Apple), `PREF=1` (4.0);
 - `CHARSET=` on a value (quoted-printable or 8-bit), honoured; a wrong or unknown label
   is reported and the value read as UTF-8 or as the file's own code page;
-- photos, logos, sounds and keys are skipped without being decoded, including 2.1
-  base64 data whose lines do not start with a space;
+- photos, logos, sounds and keys (and an extension's base64 value, such as Outlook's
+  X-MS-CARDPICTURE) are skipped without being decoded, including 2.1 base64 data whose
+  lines do not start with a space;
 - a bare CR inside a value (the file's lines end with LF or CRLF) stays in the value.
 
 Values stay escaped here: what a backslash means depends on the version and on the
@@ -35,6 +36,7 @@ _NAME = re.compile(r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)$", re.ASCII)
 _LOOKS_LIKE_PROPERTY = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+[;:]", re.ASCII)
 BINARY = frozenset(("PHOTO", "LOGO", "SOUND", "KEY"))
 _ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"))
+_BASE64_PARAM = re.compile(r";(?:ENCODING=)?(?:BASE64|B)(?:;|$)")
 
 
 @dataclass(slots=True)
@@ -132,8 +134,9 @@ def read_cards(text: str, file_encoding: str = "utf-8") -> FileLines:
             begins += 1
             continue
         head = raw.split(":", 1)[0].upper()
-        if _head_name(head) in BINARY:
-            binary = True
+        name = _head_name(head)
+        if name in BINARY or (name.startswith("X-") and _BASE64_PARAM.search(head)):
+            binary = True  # an extension's picture too: Outlook's X-MS-CARDPICTURE
             continue
         qp = "QUOTED-PRINTABLE" in head
         pieces.append(raw)

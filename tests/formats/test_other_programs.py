@@ -656,3 +656,20 @@ def test_googles_own_columns_we_do_not_read_keep_it_a_google_file() -> None:
                "External ID 1 - Label", "Organization Location", "Phonetic Organization"]
     assert recognise(headers)[0] == "google"
     assert recognise([*headers, "Email"])[0] == "csv"
+
+
+def test_outlooks_card_picture_is_skipped_like_a_photo() -> None:
+    """X-MS-CARDPICTURE's base64 lines, not indented, were each reported as a line that
+    is not a vCard property."""
+    import base64
+
+    from coordinator.formats.vcard_import import parse_vcards
+
+    data = base64.b64encode(bytes(range(256)) * 2).decode()
+    picture = "".join(data[i:i + 76] + "\r\n" for i in range(0, len(data), 76))
+    raw = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lopez;Ana;;;\r\n"
+           "X-MS-CARDPICTURE;TYPE=JPEG;ENCODING=BASE64:\r\n" + picture +
+           "\r\nEMAIL;PREF;INTERNET:ana@example.org\r\nEND:VCARD\r\n").encode()
+    result = parse_vcards(raw)
+    assert result.warnings == []
+    assert [e.address for e in result.contacts[0].data.emails] == ["ana@example.org"]
