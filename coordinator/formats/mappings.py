@@ -101,7 +101,7 @@ for _field, _syns in _SYNONYMS_ELSEWHERE.items():
 _NOT_THE_PERSON = {"manager", "managers", "assistant", "assistants", "assistent", "asst",
                    "spouse", "partner", "children", "kinder", "referred", "vorgesetzten",
                    "type", "typ", "label", "display", "angezeigter", "yomi", "phonetic",
-                   "kind", "owner", "ip"}
+                   "kind", "owner", "ip", "domain"}
 # Words that name a field only as a column's whole name: "Contact" is the person's
 # name, "Contact owner" or "Marketing contact status" is something about the record.
 _WHOLE_NAME_ONLY = {"contact", "person"}
@@ -409,7 +409,28 @@ def guess_for(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
         return saved
     if is_headerless(headers):
         return guess_from_values(headers, rows)
-    return _without_tracking(_claim_by_values(guess_mapping(headers), headers, rows))
+    mapping = _claim_by_values(guess_mapping(headers), headers, rows)
+    return _without_tracking(_unclaim_by_values(mapping, headers, rows))
+
+
+_SEVERAL = re.compile(r"\s*[;,]\s*| ::: ")
+
+
+def _unclaim_by_values(mapping: dict[str, str], headers: list[str],
+                       rows: list[list[str]]) -> dict[str, str]:
+    """A column whose name holds an email's or phone's name only in part, but none of
+    whose values is one, is about something else: HubSpot's "Email Domain" and "Last
+    marketing email name" held no address (each value was warned about and put in the
+    notes)."""
+    for i, header in enumerate(headers):
+        field = mapping.get(header, "").partition(":")[0]
+        if field not in ("email", "phone") or _LOOKUP.get(_key(header)):
+            continue
+        values = [r[i] for r in rows[:SAMPLE_ROWS] if i < len(r) and r[i].strip()]
+        parts = [p for v in values for p in _SEVERAL.split(v)]  # "a@x.org;b@y.org"
+        if values and not any(value_kind(p) == field for p in parts):
+            mapping[header] = "ignore"
+    return mapping
 
 
 # Mailchimp's audience export ends with columns it fills itself, among them CC and

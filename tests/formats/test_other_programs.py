@@ -673,3 +673,17 @@ def test_outlooks_card_picture_is_skipped_like_a_photo() -> None:
     result = parse_vcards(raw)
     assert result.warnings == []
     assert [e.address for e in result.contacts[0].data.emails] == ["ana@example.org"]
+
+
+def test_a_column_named_in_part_like_an_email_but_holding_none_is_left_out() -> None:
+    from coordinator.formats.csv_import import parse_csv
+
+    raw = (b"First Name,Last Name,Email,Email Domain,Last marketing email name,Mobile Phone\r\n"
+           b"Ana,Lopez,ana@example.org,example.org,November newsletter,303-555-0101\r\n")
+    result = parse_csv(raw)
+    assert result.mapping == {
+        "First Name": "given_name", "Last Name": "family_name", "Email": "email",
+        "Email Domain": "ignore", "Last marketing email name": "ignore",
+        "Mobile Phone": "phone:mobile"}
+    [ana] = result.contacts
+    assert (ana.data.notes, ana.warnings) == ("", [])
