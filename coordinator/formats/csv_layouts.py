@@ -959,7 +959,7 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
             elif field == "do_not_contact":
                 _do_not_contact(value, pc)
             elif field == "organization":
-                pc.organization = value
+                pc.organization = _LINKED_PAGE.sub("", value) if "://" in value else value
             elif field == "department":
                 pc.department = value
             elif field == "consortium":
@@ -978,6 +978,11 @@ def mapped_row(mapping: dict[str, str]) -> Converter:
             d.addresses.append(AddressData(label, **one_cell_address(parts)))
 
     return convert
+
+
+# Notion writes a relation to another page as "City of Plano (https://www.notion.so/
+# City-of-Plano-1a2b...)": the page's link is not part of the organization's name.
+_LINKED_PAGE = re.compile(r"\s*\(https?://[^\s()]+\)")
 
 
 def one_cell_address(parts: dict[str, str]) -> dict[str, str]:

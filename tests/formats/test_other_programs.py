@@ -687,3 +687,13 @@ def test_a_column_named_in_part_like_an_email_but_holding_none_is_left_out() -> 
         "Mobile Phone": "phone:mobile"}
     [ana] = result.contacts
     assert (ana.data.notes, ana.warnings) == ("", [])
+
+
+def test_a_notion_relation_names_the_organization_without_its_link() -> None:
+    from coordinator.formats.csv_import import parse_csv
+
+    raw = ("\ufeffName,Company,Email\n"
+           "Aoife Byrne,Cork City Council (https://www.notion.so/Cork-City-Council-"
+           "1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6),aoife@example.org\n").encode()
+    [aoife] = parse_csv(raw).contacts
+    assert aoife.organization == "Cork City Council"
