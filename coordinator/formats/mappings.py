@@ -2,7 +2,13 @@
 shown to the user for correction, and saved by name as JSON in the config folder.
 
 A mapping is `{column header: field spec}`; a spec is a field name from `FIELDS`,
-optionally with a label (`email:home`, `phone:mobile`), or `ignore`.
+optionally with a label (`email:home`, `phone:mobile`, and for the parts of a second
+address `street:home`, `city:other`...), or `ignore`. Several columns may fill an email,
+a phone, the notes or the tags; several street columns of one address are its lines.
+The guess reads the header's words (in English, German, French and Spanish, camel-case
+API names too), then checks the first rows' values: a column of phone numbers or emails
+no name fits is claimed, and one named like an email or phone in part but holding none
+is left out (and named, as every column left out is).
 """
 
 from __future__ import annotations
