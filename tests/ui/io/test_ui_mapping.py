@@ -93,3 +93,35 @@ def test_a_second_address_is_offered_and_guessed(qtbot) -> None:
     assert dialog.mapping() == {"Name": "full_name", "Street": "street", "City": "city:other",
                                 "Home Street": "street:home", "Home City": "city:home",
                                 "Asst Phone": "phone:assistant"}
+
+
+def test_a_sheet_that_looks_like_googles_export_is_mapped_and_keeps_its_columns(
+        ctx, qtbot, modal, tmp_path: Path) -> None:
+    """First and last name plus "Organization Name" made this read as Google's export,
+    whose reader dropped the Email, Phone and City columns without a word."""
+    file = tmp_path / "members.csv"
+    file.write_text("First Name,Last Name,Organization Name,Email,Phone,City\n"
+                    "Ana,López,City of Denver,ana@example.org,303-555-0100,Denver\n",
+                    encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_name == "mapping", timeout=10_000)
+        seen["guessed"] = dialog.mapping_panel.mapping()  # type: ignore[union-attr]
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "preview", timeout=10_000)
+        dialog.go_next()
+        qtbot.waitUntil(lambda: dialog.page_name == "done", timeout=10_000)
+        dialog.accept()
+
+    modal.drivers["ImportDialog"] = drive
+    report = import_contacts(ctx, None, path=file)
+    assert report is not None and report.created == 1
+    assert seen["guessed"] == {"First Name": "given_name", "Last Name": "family_name",
+                               "Organization Name": "organization", "Email": "email",
+                               "Phone": "phone", "City": "city"}
+    [row] = ctx.services.contacts.list(ContactFilter(text="López")).rows
+    ana = ctx.services.contacts.get(row.id)
+    assert [e.address for e in ana.emails] == ["ana@example.org"]
+    assert [p.raw for p in ana.phones] == ["303-555-0100"]
+    assert [a.city for a in ana.addresses] == ["Denver"]
